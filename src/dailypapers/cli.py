@@ -1,0 +1,195 @@
+"""The ``dailypapers`` command: serve | import | harvest | index | digest | db ...
+
+Each command is a thin shell over a plain function (the same ones tests and the scheduler call):
+it builds Settings and the Database, shows progress, and prints a summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from dailypapers import config
+from dailypapers.db import Database, connect
+from dailypapers.db import migrate as migrations
+from dailypapers.ingest.pipeline import ImportSummary, Pipeline
+
+console = Console(stderr=True)
+
+
+class Context:
+    """What every command needs, built lazily so ``--help`` never touches the database."""
+
+    def __init__(self) -> None:
+        self.settings = config.load()
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = connect(self.settings.resolved_database_url)
+        return self._db
+
+    def upgraded_db(self) -> Database:
+        migrations.upgrade(self.db)
+        return self.db
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group()
+@click.version_option(package_name="dailypapers")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """dailypapers: daily research papers for your lab, company or community."""
+    ctx.obj = Context()
+    logging.basicConfig(
+        level=ctx.obj.settings.log_level.upper(),
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=False)],
+    )
+    # httpx logs every request at INFO; our own lines say what matters.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+# -- db ---------------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema: upgrade, show the current revision."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@pass_context
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Apply migrations (serve and import do this on their own)."""
+    migrations.upgrade(ctx.db, revision)
+    console.print(f"database at revision {migrations.current_revision(ctx.db)}")
+
+
+@db.command("current")
+@pass_context
+def db_current(ctx: Context) -> None:
+    """Print the database's revision and the newest one this code knows."""
+    click.echo(f"current: {migrations.current_revision(ctx.db)}")
+    click.echo(f"head:    {migrations.head_revision(ctx.db)}")
+
+
+# -- import -----------------------------------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def import_command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
+    """Import files or folders: upstream daily JSON (.json[.gz]) or arXiv listings (.jsonl[.gz])."""
+    from dailypapers.ingest import importer
+
+    db = ctx.upgraded_db()
+    rejections: list[str] = []
+    total = importer.count_hint(paths)
+    with _progress(quiet) as progress:
+        task = progress.add_task("importing", total=total or None)
+        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)))
+        summary = importer.import_paths(
+            db,
+            paths,
+            pipeline=pipeline,
+            on_file_done=lambda p: progress.advance(task, p.stat().st_size if p.exists() else 0),
+        )
+    _print_rejections(rejections)
+    print_summary(summary)
+    if summary.rejected and summary.total == summary.rejected:
+        sys.exit(1)
+
+
+# -- serve ------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default=None, help="Overrides DAILYPAPERS_HOST.")
+@click.option("--port", default=None, type=int, help="Overrides DAILYPAPERS_PORT.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@click.option("--no-scheduler", is_flag=True, help="Do not harvest sources in the background.")
+@pass_context
+def serve(ctx: Context, host: str | None, port: int | None, workers: int,
+          no_scheduler: bool) -> None:
+    """Run the site (upgrading the database first)."""
+    import os
+
+    import uvicorn
+
+    settings = ctx.settings
+    ctx.upgraded_db()
+    console.print(f"database: {_describe_url(settings.resolved_database_url)}")
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"serving on http://{host}:{port}/")
+    if no_scheduler:
+        os.environ["DAILYPAPERS_HARVEST_SOURCES"] = ""
+    uvicorn.run(
+        "dailypapers.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+    )
+
+
+def _print_rejections(rejections: list[str], limit: int = 20) -> None:
+    for line in rejections[:limit]:
+        console.print(f"[yellow]rejected[/] {line}", markup=True, highlight=False, soft_wrap=True)
+    if len(rejections) > limit:
+        console.print(f"... and {len(rejections) - limit} more rejected records")
+
+
+def print_summary(summary: ImportSummary) -> None:
+    table = Table(title="import summary")
+    for column in ("new", "updated", "unchanged", "rejected", "feed entries new",
+                   "feed entries updated"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in (summary.new, summary.updated, summary.unchanged,
+                                     summary.rejected, summary.feed_new, summary.feed_updated)))
+    Console().print(table)
+
+
+def _describe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

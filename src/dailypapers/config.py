@@ -1,0 +1,138 @@
+"""The one typed settings registry.
+
+Every setting is read from an environment variable ``DAILYPAPERS_<NAME>`` and documented here (the
+``description``) and in README's settings table; ``tests/test_config.py`` fails when the two drift.
+Modules receive a :class:`Settings` object instead of reading the environment themselves, so tests
+build one with explicit values.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """All of dailypapers' settings. Field ``foo_bar`` is set by ``DAILYPAPERS_FOO_BAR``."""
+
+    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore", frozen=True)
+
+    # -- storage ---------------------------------------------------------------------------------
+    data_dir: Path = Field(
+        Path("data"),
+        description="Folder for the SQLite database, the vector index, the secret key and dry-run "
+        "mail. Created on first use.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the database: `sqlite:///path/to/file.sqlite3` or "
+        "`postgresql+psycopg://user:pass@host/db`. Empty means `<data_dir>/dailypapers.sqlite3`.",
+    )
+
+    # -- web ---------------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address `dailypapers serve` listens on.")
+    port: int = Field(8000, description="Port `dailypapers serve` listens on.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of the site, used in every absolute link (mail, feeds).",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs session cookies and mail tokens. Empty means a random key "
+        "kept in `<data_dir>/secret_key` (created on first use).",
+    )
+
+    # -- outside sources ---------------------------------------------------------------------------
+    arxiv_api_url: str = Field(
+        "https://export.arxiv.org/api/query", description="arXiv query API (Atom) endpoint."
+    )
+    arxiv_api_delay: float = Field(
+        3.0, description="Seconds between two requests to the arXiv API (arXiv asks for 3)."
+    )
+    oai_pmh_url: str = Field(
+        "https://oaipmh.arxiv.org/oai", description="arXiv OAI-PMH endpoint for harvesting."
+    )
+    oai_pmh_prefix: str = Field(
+        "arXivRaw", description="OAI-PMH metadata prefix to harvest: `arXivRaw` or `arXiv`."
+    )
+    oai_pmh_sets: CommaList = Field(
+        ["cs"], description="Comma-separated OAI-PMH sets to harvest (e.g. `cs,stat`)."
+    )
+    upstream_url: str = Field(
+        "https://huggingface.co",
+        description="Base URL of the upstream daily-papers site whose `/api/daily_papers` is "
+        "harvested.",
+    )
+    http_timeout: float = Field(60.0, description="Timeout in seconds of one outgoing HTTP request.")
+    http_retries: int = Field(
+        4, description="How many times a failed outgoing request (5xx, 503 Retry-After, network) "
+        "is retried before the source is given up for this run."
+    )
+    http_max_retry_after: float = Field(
+        300.0,
+        description="Longest `Retry-After` (seconds) honoured; longer waits give up for this run.",
+    )
+    user_agent: str = Field(
+        "dailypapers/0.1 (+https://github.com/dailypapers/dailypapers)",
+        description="User-Agent sent to outside sources.",
+    )
+
+    # -- scheduler ---------------------------------------------------------------------------------
+    harvest_sources: CommaList = Field(
+        ["upstream", "oai-pmh"],
+        description="Comma-separated sources `serve` harvests on its own: any of `upstream`, "
+        "`oai-pmh`, `arxiv-api`. Empty turns the scheduler off.",
+    )
+    harvest_interval: float = Field(
+        3600.0, description="Seconds between two scheduled harvests of each source."
+    )
+    harvest_retry_interval: float = Field(
+        600.0, description="Seconds before a source that failed is tried again."
+    )
+    harvest_first_days: int = Field(
+        7, description="Days harvested at once when `serve` starts on an empty store."
+    )
+
+    # -- logging -----------------------------------------------------------------------------------
+    log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("oai_pmh_sets", "harvest_sources", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    # -- derived values ----------------------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'dailypapers.sqlite3').resolve()}"
+
+    @property
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def env_names() -> list[str]:
+    """Every environment variable the registry reads, for documentation checks."""
+    return [f"DAILYPAPERS_{name.upper()}" for name in Settings.model_fields]
+
+
+def load() -> Settings:
+    """Settings from the process environment."""
+    return Settings()

@@ -1,0 +1,181 @@
+"""The schema as SQLAlchemy Core tables: what store/ queries and what migrations must produce.
+
+``tests/test_migrations.py`` checks that ``alembic upgrade head`` yields exactly these tables on both
+backends, so a change here needs a migration in ``db/migrations/versions``.
+
+Conventions: surrogate integer keys (they double as FTS rowids and vector-index keys), times are
+timezone-aware UTC (:class:`UTCDateTime`), lists are JSON, arXiv ids are stored without version.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+# SQLite's INTEGER PRIMARY KEY is its rowid; BigInteger would lose that, so only PG gets BIGINT.
+Key = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on both backends (SQLite stores naive text; we pin it to UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store times in UTC with tzinfo")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _now_default():
+    return func.now()
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("email", String(320)),
+    Column("password_hash", Text),
+    Column("fullname", String(200), nullable=False, server_default=""),
+    Column("avatar_url", Text),
+    # Users who only exist because the upstream feed named them (submitters, claimed authors):
+    # their 24-hex upstream id, and no password, so nobody can sign in as them.
+    Column("upstream_id", String(64), unique=True),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+)
+# Usernames and emails are unique regardless of case ("Alice" cannot sign up next to "alice").
+Index("uq_users_username_lower", func.lower(users.c.username), unique=True)
+Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
+
+papers = Table(
+    "papers",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("arxiv_id", String(64), nullable=False, unique=True),
+    Column("version", Integer),
+    Column("title", Text, nullable=False),
+    Column("abstract", Text, nullable=False, server_default=""),
+    Column("authors", Json, nullable=False),  # ordered list of names
+    Column("categories", Json, nullable=False),  # primary first
+    Column("primary_category", String(32)),
+    Column("comment", Text),
+    Column("published_at", UTCDateTime),  # first version
+    Column("updated_at", UTCDateTime),  # latest known version
+    Column("abs_url", Text),
+    Column("pdf_url", Text),
+    Column("github_repo", Text),
+    Column("github_stars", Integer),
+    Column("project_page", Text),
+    Column("ai_summary", Text),
+    Column("ai_keywords", Json),
+    Column("organization", Json),
+    Column("media_urls", Json),
+    Column("discussion_id", String(64)),
+    # Highest upvote count any imported upstream feed entry reported; local votes add to it.
+    Column("upstream_upvotes", Integer, nullable=False, server_default="0"),
+    # Listing day for sources that give no submission date (arXiv listing dumps).
+    Column("listed_on", Date),
+    # Hash of the normalised metadata: lets a re-import tell "unchanged" without comparing fields.
+    Column("content_hash", String(32), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Column("modified_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Index(None, "published_at"),
+    Index(None, "created_at"),
+)
+
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    Column("feed_day", Date, nullable=False),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("submitter_id", Key, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("upstream_upvotes", Integer, nullable=False, server_default="0"),
+    Column("upstream_comments", Integer, nullable=False, server_default="0"),
+    Column("source", String(32), nullable=False),  # "upstream" or "local"
+    UniqueConstraint("paper_id", "feed_day"),
+    Index(None, "feed_day"),
+    Index(None, "submitter_id"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Index(None, "paper_id"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Key, ForeignKey("comments.id", ondelete="CASCADE")),
+    Column("body", Text, nullable=False),  # Markdown as written; rendered and sanitised on output
+    Column("hidden", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Index(None, "paper_id", "created_at"),
+)
+
+# One row per harvestable source and parameter set: when it last ran, where an interrupted
+# harvest resumes (cursor), and a lease so only one worker harvests a source at a time.
+harvest_state = Table(
+    "harvest_state",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("cursor", Json),
+    Column("last_attempt_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("next_run_at", UTCDateTime),
+    Column("lease_owner", String(100)),
+    Column("lease_until", UTCDateTime),
+)

@@ -1,0 +1,48 @@
+"""Files and folders given to ``dailypapers import``: walk them, open (gzip or not), detect format.
+
+Formats are told apart by name first (``.jsonl`` is an arXiv listing, ``.json`` a daily_papers
+response) and, for JSON, by a look at the content; a file of neither kind is a Rejection naming it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz")
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open a file for reading as UTF-8 text, transparently un-gzipping ``.gz`` files."""
+    if path.name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths, in name order (feed days in date order), deduplicated."""
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = (
+            sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+            if path.is_dir()
+            else [path]
+        )
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield candidate
+
+
+def kind_of(path: Path) -> str | None:
+    """``"arxiv-listing"``, ``"upstream-daily"`` or None from the file name."""
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        return "arxiv-listing"
+    if name.endswith((".json", ".json.gz")):
+        return "upstream-daily"
+    return None

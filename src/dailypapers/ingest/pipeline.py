@@ -1,0 +1,269 @@
+"""The one pipeline every source feeds: validate, merge with what is stored, upsert in batches.
+
+Items stream through in batches (one transaction each), so memory stays flat in the number of
+papers and an interrupted import keeps every finished batch. Merging rules, so that importing from
+several sources in any order converges and re-importing changes nothing:
+
+- a field a record does not carry (None, or an empty list) never erases a stored value;
+- a record of an *older* arXiv version than the stored one does not overwrite the text fields
+  (title, abstract, authors, categories, comment), but may still add missing extras
+  (GitHub repo, project page, AI summary);
+- the first-version date is the earliest any source reported;
+- a paper is "unchanged" when the hash of its merged metadata equals the stored hash, and its
+  feed entry (if any) already has the same upstream counts.
+
+Votes, comments and feed entries hang off the paper's surrogate key, which never changes, so a
+newer version never loses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from dailypapers import arxiv_ids
+from dailypapers.db.engine import Database
+from dailypapers.ingest.records import FeedRecord, Item, PaperRecord, Rejection
+from dailypapers.store import feed as feed_store
+from dailypapers.store import papers as paper_store
+from dailypapers.store import users as user_store
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+TEXT_FIELDS = ("title", "abstract", "authors", "categories", "primary_category", "comment")
+# Fields hashed for "unchanged": the metadata a reader sees (not bookkeeping such as source).
+HASHED_FIELDS = (
+    "version", "title", "abstract", "authors", "categories", "comment", "published_at",
+    "updated_at", "abs_url", "pdf_url", "github_repo", "github_stars", "project_page",
+    "ai_summary", "ai_keywords", "organization", "media_urls", "discussion_id", "listed_on",
+)
+MAX_KEPT_REJECTIONS = 1000
+
+
+@dataclass
+class ImportSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    feed_new: int = 0
+    feed_updated: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def add(self, other: ImportSummary) -> None:
+        for name in ("new", "updated", "unchanged", "rejected", "feed_new", "feed_updated"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        room = MAX_KEPT_REJECTIONS - len(self.rejections)
+        self.rejections.extend(other.rejections[: max(room, 0)])
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged + self.rejected
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if k != "rejections"}
+
+
+# Called after each committed batch with the ids of papers that are new or changed, so indexes
+# (search) can follow without the pipeline knowing about them.
+BatchListener = Callable[[Database, list[int]], None]
+
+
+class Pipeline:
+    def __init__(self, db: Database, *, batch_size: int = BATCH_SIZE,
+                 listeners: Iterable[BatchListener] = (),
+                 on_rejection: Callable[[Rejection], None] | None = None):
+        self.db = db
+        self.batch_size = batch_size
+        self.listeners = list(listeners)
+        self.on_rejection = on_rejection
+
+    def run(self, items: Iterable[Item], *,
+            progress: Callable[[int], None] | None = None) -> ImportSummary:
+        """Consume ``items`` (a generator is fine); ``progress`` gets the count of each batch."""
+        summary = ImportSummary()
+        iterator = iter(items)
+        while batch := list(islice(iterator, self.batch_size)):
+            summary.add(self.run_batch(batch))
+            if progress:
+                progress(len(batch))
+        return summary
+
+    def run_batch(self, batch: list[Item]) -> ImportSummary:
+        summary = ImportSummary()
+        # Several records of one paper in a batch (a paper on two feed days, or in two files)
+        # merge in order, as they would across batches.
+        papers_in: dict[str, list[PaperRecord]] = {}
+        feeds_in: list[FeedRecord] = []
+        for item in batch:
+            if isinstance(item, Rejection):
+                self._reject(summary, item)
+                continue
+            paper = item.paper if isinstance(item, FeedRecord) else item
+            try:
+                validate(paper)
+            except ValueError as error:
+                self._reject(summary, Rejection(paper.origin or item.origin, str(error)))
+                continue
+            papers_in.setdefault(paper.arxiv_id, []).append(paper)
+            if isinstance(item, FeedRecord):
+                feeds_in.append(item)
+
+        with self.db.write() as conn:
+            stored = paper_store.by_arxiv_ids(conn, papers_in)
+            now = datetime.now(UTC)
+            inserts, updates, outcome = [], [], {}
+            for arxiv_id, records in papers_in.items():
+                before = stored.get(arxiv_id)
+                row = dict(before) if before else None
+                for record in records:
+                    row = merge(row, record)
+                row["content_hash"] = content_hash(row)
+                if before is None:
+                    row["created_at"] = row["modified_at"] = now
+                    inserts.append(row)
+                    outcome[arxiv_id] = "new"
+                elif row["content_hash"] != before["content_hash"]:
+                    row["modified_at"] = now
+                    updates.append(row)
+                    outcome[arxiv_id] = "updated"
+                else:
+                    outcome[arxiv_id] = "unchanged"
+            ids = {k: v["id"] for k, v in stored.items()}
+            ids.update(paper_store.insert_many(conn, inserts))
+            paper_store.update_many(conn, updates)
+            feed_changed = self._upsert_feed(conn, feeds_in, ids, summary, now)
+            for arxiv_id in feed_changed:
+                if outcome[arxiv_id] == "unchanged":
+                    outcome[arxiv_id] = "updated"
+        for state in outcome.values():
+            setattr(summary, state, getattr(summary, state) + 1)
+        # Records beyond the first of the same paper in this batch count as unchanged repeats.
+        summary.unchanged += sum(len(r) - 1 for r in papers_in.values())
+        changed = [ids[k] for k, state in outcome.items() if state != "unchanged"]
+        if changed:
+            for listener in self.listeners:
+                listener(self.db, changed)
+        return summary
+
+    def _upsert_feed(self, conn, feeds: list[FeedRecord], ids: dict[str, int],  # noqa: ANN001
+                     summary: ImportSummary, now: datetime) -> set[str]:
+        if not feeds:
+            return set()
+        submitters = user_store.ensure_upstream(conn, [f.submitter for f in feeds if f.submitter])
+        existing = feed_store.entries_for(conn, (ids[f.paper.arxiv_id] for f in feeds))
+        inserts: dict[tuple, dict] = {}
+        updates: dict[int, dict] = {}
+        changed: set[str] = set()
+        for record in feeds:
+            paper_id = ids[record.paper.arxiv_id]
+            submitter_id = (
+                submitters[user_store.key_of(record.submitter)] if record.submitter else None
+            )
+            key = (paper_id, record.feed_day)
+            row = existing.get(key) or inserts.get(key)
+            if row is None:
+                inserts[key] = {
+                    "paper_id": paper_id, "feed_day": record.feed_day,
+                    "submitted_at": record.submitted_at, "submitter_id": submitter_id,
+                    "upstream_upvotes": record.upvotes, "upstream_comments": record.comments,
+                    "source": record.source,
+                }
+                changed.add(record.paper.arxiv_id)
+                continue
+            wanted = {
+                "upstream_upvotes": record.upvotes,
+                "upstream_comments": record.comments,
+                "submitter_id": submitter_id or row["submitter_id"],
+            }
+            if any(row[k] != v for k, v in wanted.items()):
+                row.update(wanted)
+                if "id" in row:
+                    updates[row["id"]] = row
+                changed.add(record.paper.arxiv_id)
+        feed_store.insert_many(conn, list(inserts.values()))
+        feed_store.update_upstream_counts(conn, list(updates.values()))
+        feed_store.refresh_paper_upvotes(conn, (ids[a] for a in changed))
+        summary.feed_new += len(inserts)
+        summary.feed_updated += len(updates)
+        return changed
+
+    def _reject(self, summary: ImportSummary, rejection: Rejection) -> None:
+        summary.rejected += 1
+        if len(summary.rejections) < MAX_KEPT_REJECTIONS:
+            summary.rejections.append(rejection)
+        if self.on_rejection:
+            self.on_rejection(rejection)
+        else:
+            log.warning("rejected %s", rejection)
+
+
+def validate(record: PaperRecord) -> None:
+    """Final checks every source's records pass, whatever the source already checked."""
+    record.arxiv_id = arxiv_ids.normalise(record.arxiv_id)
+    if not record.title or not record.title.strip():
+        raise ValueError(f"paper {record.arxiv_id}: title is missing")
+    if record.version is not None and record.version < 1:
+        raise ValueError(f"paper {record.arxiv_id}: version {record.version} is not >= 1")
+    for name in ("published_at", "updated_at"):
+        value = getattr(record, name)
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"paper {record.arxiv_id}: {name} has no time zone")
+
+
+def merge(row: dict[str, Any] | None, record: PaperRecord) -> dict[str, Any]:
+    """The stored row (or None) updated by ``record`` under the rules in the module doc."""
+    incoming = {
+        "arxiv_id": record.arxiv_id,
+        "version": record.version,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": record.authors,
+        "categories": record.categories,
+        "primary_category": record.categories[0] if record.categories else None,
+        "comment": record.comment,
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "abs_url": record.abs_url or arxiv_ids.abs_url(record.arxiv_id),
+        "pdf_url": record.pdf_url or arxiv_ids.pdf_url(record.arxiv_id),
+        "github_repo": record.github_repo,
+        "github_stars": record.github_stars,
+        "project_page": record.project_page,
+        "ai_summary": record.ai_summary,
+        "ai_keywords": record.ai_keywords,
+        "organization": record.organization,
+        "media_urls": record.media_urls,
+        "discussion_id": record.discussion_id,
+        "listed_on": record.listed_on,
+        "source": record.source,
+    }
+    if row is None:
+        return incoming
+    merged = dict(row)
+    older = (
+        record.version is not None and row["version"] is not None
+        and record.version < row["version"]
+    )
+    for name, value in incoming.items():
+        if value is None or value == [] or value == "":
+            continue
+        if older and (name in TEXT_FIELDS or name in ("version", "updated_at")):
+            continue
+        if name == "published_at" and row["published_at"] is not None:
+            value = min(value, row["published_at"])
+        if name == "listed_on" and row["listed_on"] is not None:
+            value = min(value, row["listed_on"])
+        merged[name] = value
+    return merged
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    payload = json.dumps([row.get(name) for name in HASHED_FIELDS], default=str, sort_keys=True)
+    return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()

@@ -1,0 +1,1 @@
+"""The web layer: app factory, HTML pages, the upstream-compatible API, feeds."""

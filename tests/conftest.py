@@ -1,0 +1,110 @@
+"""Fixtures every test file can use.
+
+- ``db``: a migrated, empty :class:`~dailypapers.db.Database`, once on SQLite and once on
+  PostgreSQL (parametrised; ``DAILYPAPERS_TEST_BACKENDS=sqlite`` narrows it for a quick loop).
+- ``settings``: Settings pointing at that database and a temporary data folder.
+- ``shared_data``: the ``../shared/data`` folder, or a skip saying it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dailypapers.config import Settings
+from dailypapers.db import Database, connect
+from dailypapers.db import migrate
+from dailypapers.db.schema import metadata
+
+from tests import pg
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("DAILYPAPERS_SHARED_DIR", ROOT.parent / "shared"))
+BACKENDS = [
+    b.strip() for b in os.environ.get("DAILYPAPERS_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if b.strip()
+]
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"{data} is absent: these tests read the real recorded data in ../shared")
+    return data
+
+
+@pytest.fixture(scope="session")
+def shared_docs() -> Path:
+    docs = SHARED / "docs"
+    if not docs.is_dir():
+        pytest.skip(f"{docs} is absent")
+    return docs
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file; each test gets a copy (much faster than migrating again)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = connect(f"sqlite:///{path}")
+    migrate.upgrade(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> Iterator[str]:
+    try:
+        url, name = pg.create_database()
+    except (pg.Unavailable, OSError) as error:
+        pytest.fail(f"PostgreSQL is required for the suite: {error}")
+    database = connect(url)
+    migrate.upgrade(database)
+    database.dispose()
+    yield url
+    pg.drop_database(name)
+
+
+def _empty_postgresql(database: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "dailypapers.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgresql_url")
+    database = connect(url, pool_size=1)
+    _empty_postgresql(database)
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = connect(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=db_url,
+        secret_key="test-secret-key-not-for-production",
+        base_url="http://testserver",
+        harvest_sources=[],
+        arxiv_api_delay=0.0,
+    )
