@@ -99,6 +99,14 @@ class Settings(BaseSettings):
         7, description="Days harvested at once when `serve` starts on an empty store."
     )
 
+    # -- site (issue 3) ----------------------------------------------------------------------------
+
+    # -- search (issue 4) --------------------------------------------------------------------------
+
+    # -- digests and mail (issue 5) ----------------------------------------------------------------
+
+    # -- API and feeds (issue 6) -------------------------------------------------------------------
+
     # -- logging -----------------------------------------------------------------------------------
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
 

@@ -179,3 +179,12 @@ harvest_state = Table(
     Column("lease_owner", String(100)),
     Column("lease_until", UTCDateTime),
 )
+
+
+# -- site (issue 3): account and submission tables go here ----------------------------------------
+
+# -- search (issue 4): stored embeddings and index bookkeeping go here -----------------------------
+
+# -- digests (issue 5): subscriptions, saved searches, marks, outbox go here -----------------------
+
+# -- API (issue 6): API tokens and feed tokens go here ---------------------------------------------
