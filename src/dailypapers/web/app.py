@@ -12,6 +12,8 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.store import papers as paper_store
+from dailypapers.web import api
+from dailypapers.web.api import API_DESCRIPTION
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -20,10 +22,12 @@ templates = Jinja2Templates(directory=HERE / "templates")
 def create_app(settings: config.Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
-    app = FastAPI(title="dailypapers", version="0.1.0")
+    app = FastAPI(title="dailypapers", version="0.1.0", docs_url=None, redoc_url=None,
+                  description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.db = db
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api.install(app, settings)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
