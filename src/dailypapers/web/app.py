@@ -12,11 +12,12 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.store import papers as paper_store
-from dailypapers.web import api
+from dailypapers.web import api, feeds
 from dailypapers.web.api import API_DESCRIPTION
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+feeds.register_templates(templates.env)
 
 
 def create_app(settings: config.Settings | None = None, db: Database | None = None) -> FastAPI:
