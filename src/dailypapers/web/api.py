@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
-from dailypapers.web import api_docs, api_errors, api_papers, feeds
+from dailypapers.web import api_docs, api_errors, api_papers, api_writes, feeds
 from dailypapers.web.api_auth import Limits
 from dailypapers.web.api_shapes import Shaper
 from dailypapers.web.response_cache import ClearAfterWrites, ResponseCache
@@ -20,6 +20,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     api_errors.install(app)
     api_docs.install(app)
     app.include_router(api_papers.router)
+    app.include_router(api_writes.router)
     app.include_router(feeds.router)
 
 API_DESCRIPTION = """\

@@ -1,0 +1,188 @@
+"""The write half of the API, with ``Authorization: Bearer <API token>``.
+
+Upstream's shapes: ``POST /api/papers/{id}/comment`` and ``.../comment/{commentId}/reply`` answer
+``{"newMessage": {...}}``. dailypapers' own (upstream has no public endpoint for these):
+``POST`` / ``DELETE /api/papers/{id}/upvote``, and the caller's tokens under ``/api/tokens``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import nh3
+from fastapi import APIRouter, Depends, Path, Request
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from dailypapers.db.engine import Database
+from dailypapers.store import comments as comment_store
+from dailypapers.store import tokens as token_store
+from dailypapers.store import votes as vote_store
+from dailypapers.web.api_auth import Caller, signed_in_caller
+from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
+from dailypapers.web.api_papers import paper_card_or_404
+from dailypapers.web.api_shapes import (
+    CommentIn,
+    NewMessage,
+    Shaper,
+    dumps,
+    parse_comment_id,
+)
+
+router = APIRouter(prefix="/api", tags=["writes"])
+
+PaperId = Annotated[str, Path(description="arXiv id, e.g. 2602.23229", examples=["2602.23229"])]
+
+
+class VoteOut(BaseModel):
+    id: str = Field(description="The paper's arXiv id.")
+    upvotes: int = Field(description="The paper's count after this call.")
+    upvoted: bool = Field(description="Whether the caller's vote is now counted.")
+
+
+class TokenOut(BaseModel):
+    id: int
+    kind: Literal["api", "feed"]
+    name: str
+    prefix: str = Field(description="The token's first characters, to tell tokens apart.")
+    createdAt: datetime
+    lastUsedAt: datetime | None = None
+    revokedAt: datetime | None = None
+
+
+# -- comments ---------------------------------------------------------------------------------------
+
+_markdown = MarkdownIt("js-default", {"html": False})
+
+
+def comment_html(body: str) -> str:
+    """Sanitised HTML of a Markdown comment (raw HTML off, then nh3 keeps safe tags only)."""
+    return nh3.clean(_markdown.render(body), url_schemes={"http", "https", "mailto"},
+                     link_rel="nofollow noopener ugc")
+
+
+def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
+                  parent: str | None) -> bytes:
+    db: Database = request.app.state.db
+    shaper: Shaper = request.app.state.api_shaper
+    card = paper_card_or_404(db, paper_id)
+    parent_key = None
+    if parent is not None:
+        parent_key = parse_comment_id(parent)
+        if parent_key is None:
+            raise not_found("commentId", f"no comment {parent[:40]!r} on {card['arxiv_id']}")
+    with db.write() as conn:
+        try:
+            comment_id = comment_store.add(conn, card["id"], who.user_id, body, parent_key)
+        except comment_store.InvalidComment as error:
+            if parent_key is not None and "replied to" in str(error):
+                raise not_found("commentId", str(error)) from None
+            raise bad_request("comment", str(error)) from None
+        row = comment_store.get(conn, comment_id)
+    row["html"] = comment_html(row["body"])
+    return dumps({"newMessage": shaper.comment(row, who.user)})
+
+
+@router.post(
+    "/papers/{id:path}/comment",
+    response_model=NewMessage,
+    responses=responses(400, 401, 404, 429),
+    summary="Comment on a paper",
+)
+async def comment(request: Request, id: PaperId, payload: CommentIn,  # noqa: A002
+                  who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, None)
+    return Response(body, media_type="application/json")
+
+
+@router.post(
+    "/papers/{id:path}/comment/{commentId}/reply",
+    response_model=NewMessage,
+    responses=responses(400, 401, 404, 429),
+    summary="Reply to a comment",
+)
+async def reply(request: Request, id: PaperId,  # noqa: A002
+                commentId: Annotated[str, Path(max_length=64)],  # noqa: N803
+                payload: CommentIn, who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, commentId)
+    return Response(body, media_type="application/json")
+
+
+# -- votes ------------------------------------------------------------------------------------------
+
+
+def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
+    db: Database = request.app.state.db
+    card = paper_card_or_404(db, paper_id)
+    with db.write() as conn:
+        if up:
+            vote_store.add(conn, who.user_id, card["id"])
+        else:
+            vote_store.remove(conn, who.user_id, card["id"])
+        total = vote_store.total(conn, card["id"])
+    return VoteOut(id=card["arxiv_id"], upvotes=total, upvoted=up)
+
+
+@router.post("/papers/{id:path}/upvote", response_model=VoteOut,
+             responses=responses(401, 404, 429), summary="Upvote a paper (dailypapers)",
+             description="Idempotent: upvoting twice counts once.")
+async def upvote(request: Request, id: PaperId,  # noqa: A002
+                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+    return await run_in_threadpool(_vote, request, who, id, True)
+
+
+@router.delete("/papers/{id:path}/upvote", response_model=VoteOut,
+               responses=responses(401, 404, 429), summary="Take back an upvote (dailypapers)",
+               description="Idempotent: nothing happens when the caller had not upvoted.")
+async def unvote(request: Request, id: PaperId,  # noqa: A002
+                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+    return await run_in_threadpool(_vote, request, who, id, False)
+
+
+# -- the caller's tokens ------------------------------------------------------------------------------
+
+
+def token_json(row: dict) -> TokenOut:
+    return TokenOut(id=row["id"], kind=row["kind"], name=row["name"], prefix=row["prefix"],
+                    createdAt=row["created_at"], lastUsedAt=row["last_used_at"],
+                    revokedAt=row["revoked_at"])
+
+
+@router.get("/tokens", response_model=list[TokenOut], responses=responses(401, 429),
+            summary="Your active API and feed tokens (never the secrets)")
+async def list_tokens(request: Request,
+                      who: Caller = Depends(signed_in_caller)) -> list[TokenOut]:
+    db: Database = request.app.state.db
+
+    def load() -> list[TokenOut]:
+        with db.read() as conn:
+            return [token_json(row) for row in token_store.list_for(conn, who.user_id)]
+
+    return await run_in_threadpool(load)
+
+
+def revoke_token(db: Database, user_id: int, token_id: int) -> dict:
+    """Revoke one of ``user_id``'s tokens: 404 unknown, 403 someone else's. Returns its row."""
+    with db.write() as conn:
+        owner = token_store.owner_of(conn, token_id)
+        if owner is None:
+            raise not_found("tokenId", f"no token {token_id}")
+        if owner != user_id:
+            raise ApiProblem(403, "This token belongs to someone else.", "tokenId")
+        token_store.revoke(conn, token_id)
+        return token_store.get(conn, token_id)
+
+
+@router.delete("/tokens/{tokenId}", response_model=TokenOut,
+               responses=responses(401, 403, 404, 429),
+               summary="Revoke one of your tokens",
+               description="Revoking the token this request is made with is allowed: it stops "
+               "working for the next request.")
+async def delete_token(request: Request,
+                       tokenId: Annotated[int, Path(ge=1, le=2**62)],  # noqa: N803
+                       who: Caller = Depends(signed_in_caller)) -> TokenOut:
+    row = await run_in_threadpool(revoke_token, request.app.state.db, who.user_id, tokenId)
+    return token_json(row)
