@@ -197,12 +197,13 @@ async def all_papers(
     db: Database = request.app.state.db
     shaper: Shaper = request.app.state.api_shaper
     try:
-        after = catalog.decode_cursor(cursor) if cursor else None
+        if cursor:
+            catalog.decode_cursor(cursor)
     except catalog.InvalidCursor as error:
         raise bad_request("cursor", str(error)) from None
 
     def compute() -> tuple[bytes, dict[str, str]]:
-        page, following = catalog.newest(db, limit, after)
+        page, following = catalog.newest(db, limit, cursor)
         headers = _next_link(request, cursor=following) if following else {}
         return dumps([shaper.paper(card) for card in page]), headers
 
