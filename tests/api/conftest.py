@@ -54,3 +54,37 @@ def imported(db: Database, shared_data: Path) -> Database:
 def client(settings: Settings, imported: Database) -> Iterator[TestClient]:
     with TestClient(create_app(settings, imported)) as test_client:
         yield test_client
+
+
+def make_user(db: Database, username: str) -> int:
+    """A local account (as sign-up would make it) for the writes tests."""
+    from dailypapers.db.schema import users
+
+    with db.write() as conn:
+        return conn.execute(users.insert().values(
+            username=username, email=f"{username}@example.org", password_hash="not-used",
+            fullname=username.title())).inserted_primary_key[0]
+
+
+def make_token(db: Database, user_id: int, kind: str = "api", name: str = "test") -> str:
+    from dailypapers.store import tokens as token_store
+
+    with db.write() as conn:
+        secret, _row = token_store.create(conn, user_id, kind, name)
+    return secret
+
+
+@pytest.fixture
+def alice(imported: Database) -> dict:
+    user_id = make_user(imported, "alice")
+    return {"id": user_id, "token": make_token(imported, user_id)}
+
+
+@pytest.fixture
+def bob(imported: Database) -> dict:
+    user_id = make_user(imported, "bob")
+    return {"id": user_id, "token": make_token(imported, user_id)}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
