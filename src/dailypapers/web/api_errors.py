@@ -12,8 +12,12 @@ from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from dailypapers.web.api_shapes import ApiError
@@ -73,6 +77,14 @@ def install(app: FastAPI) -> None:
         parameter, message = describe_validation(list(exc.errors()))
         return error_response(400, message, parameter)
 
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # The router's own 404 / 405 (no such path or method) in the API's error body.
+        if not request.url.path.startswith(API_PREFIXES):
+            return await http_exception_handler(request, exc)
+        return error_response(exc.status_code, str(exc.detail), None,
+                              dict(exc.headers or {}))
+
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries declaring the error body for these statuses."""
@@ -84,6 +96,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "The change conflicts with the current state (e.g. already in the feed).",
         429: "Too many requests: wait `Retry-After` seconds.",
         502: "An outside source (arXiv) failed.",
+        503: "The feature is not available right now (e.g. no search index).",
     }
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:

@@ -33,6 +33,11 @@ from dailypapers.web.response_cache import ResponseCache, key_of
 
 router = APIRouter(prefix="/api", tags=["papers (upstream-compatible)"])
 
+# The shapes of the period parameters, for the schema; whether the date exists (and is within the
+# years the views accept) is checked by the parsers of dailypapers.listing, with a 400.
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$"
+WEEK_PATTERN = r"^\d{4}-W\d{1,2}$"
+MONTH_PATTERN = r"^\d{4}-\d{1,2}$"
 MAX_PAGE = 100_000  # p * limit must stay a sane SQL OFFSET
 JSON = "application/json"
 
@@ -77,11 +82,14 @@ def _next_link(request: Request, **params: Any) -> dict[str, str]:
 async def daily_papers(
     request: Request,
     date: Annotated[str | None, Query(
-        max_length=40, description="YYYY-MM-DD (a full ISO datetime is accepted too).",
+        max_length=40, pattern=DAY_PATTERN,
+        description="YYYY-MM-DD (a full ISO datetime is accepted too).",
         examples=["2025-06-10"])] = None,
-    week: Annotated[str | None, Query(max_length=40, description="ISO week YYYY-Www.",
+    week: Annotated[str | None, Query(max_length=40, pattern=WEEK_PATTERN,
+                                      description="ISO week YYYY-Www.",
                                       examples=["2025-W24"])] = None,
-    month: Annotated[str | None, Query(max_length=40, description="YYYY-MM.",
+    month: Annotated[str | None, Query(max_length=40, pattern=MONTH_PATTERN,
+                                       description="YYYY-MM.",
                                        examples=["2025-06"])] = None,
     submitter: Annotated[str | None, Query(max_length=64,
                                            description="Only this user's submissions.")] = None,
@@ -151,7 +159,7 @@ def _daily_view(db: Database, period: tuple[str, str] | None, submitter: str | N
 @router.get(
     "/papers/search",
     response_model=list[SearchEntry],
-    responses=responses(400, 401, 429),
+    responses=responses(400, 401, 429, 503),
     summary="Search every paper",
     description="Keyword and semantic search over every stored paper (not only the feed), with "
     "the matches marked in `highlightedTitle` / `highlightedSummary`. An arXiv id or an arXiv / "
@@ -169,7 +177,10 @@ async def search_papers(
     query = (q or "").strip()
 
     def compute() -> tuple[bytes, dict[str, str]]:
-        found = search_hits.search(db, settings, query, limit=limit, user_id=who.user_id)
+        try:
+            found = search_hits.search(db, settings, query, limit=limit, user_id=who.user_id)
+        except search_hits.SearchUnavailable as error:
+            raise ApiProblem(503, str(error), "q") from None
         return dumps([shaper.search_entry(hit.card, hit.title_segments, hit.summary_segments,
                                           hit.card["upvoted"]) for hit in found]), {}
 

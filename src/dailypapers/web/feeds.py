@@ -36,7 +36,7 @@ from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.store import users as user_store
 from dailypapers.web import search_hits
-from dailypapers.web.api_errors import bad_request, not_found, responses
+from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
 from dailypapers.web.response_cache import ResponseCache, key_of
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -261,7 +261,7 @@ async def user_feed(request: Request, username: Annotated[str, Path(max_length=6
     return await _answer(request, fmt, build)
 
 
-@router.get("/search.{fmt}", responses=FEED_RESPONSES, response_class=Response,
+@router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)}, response_class=Response,
             summary="Any search")
 async def search_feed(request: Request, fmt: Format,
                       q: Annotated[str, Query(min_length=1, max_length=250)]) -> Response:
@@ -271,7 +271,10 @@ async def search_feed(request: Request, fmt: Format,
     settings: Settings = request.app.state.settings
 
     def build() -> tuple[Feed, list[dict]]:
-        hits = search_hits.search(db, settings, q, limit=_size(request))
+        try:
+            hits = search_hits.search(db, settings, q, limit=_size(request))
+        except search_hits.SearchUnavailable as error:
+            raise ApiProblem(503, str(error), "q") from None
         return Feed(f"search: {q.strip()}", "/search", "/feeds/search",
                     f"Papers matching {q.strip()!r}, best match first."), [h.card for h in hits]
 

@@ -18,6 +18,10 @@ from dailypapers.db.engine import Database
 from dailypapers.store import papers as paper_store
 
 
+class SearchUnavailable(RuntimeError):
+    """No search backend in this build: answered as 503, never as a crash."""
+
+
 @dataclass
 class Hit:
     card: dict[str, Any]
@@ -33,7 +37,10 @@ def search(db: Database, settings: Settings, query: str, *, limit: int,
         ids = [card["id"] for card in page]
         return [Hit(card) for card in catalog.cards(db, ids, user_id=user_id)]
 
-    from dailypapers.search import service  # the search issue's module
+    try:
+        from dailypapers.search import service  # the search issue's module
+    except ImportError:
+        raise SearchUnavailable("search is not installed in this build") from None
 
     results = service.search(db, settings, query, mode="hybrid", sort="relevance",
                              date_from=None, date_to=None, category=None, limit=limit, offset=0)
