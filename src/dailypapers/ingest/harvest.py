@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("upstream", "oai-pmh", "arxiv-api")
 LEASE = timedelta(minutes=10)
+LEASE_POLL = 30.0  # seconds between looks at a source another worker is harvesting
 ARXIV_API_LIMIT = 10_000  # results one arxiv-api window may page through
 
 Clock = Callable[[], datetime]
@@ -192,8 +193,13 @@ def seconds_until_due(db: Database, settings: Settings, clock: Clock = utc_now) 
         states = harvest_store.many(conn, list(settings.harvest_sources))
     waits = []
     for source in settings.harvest_sources:
-        next_run = (states.get(source) or {}).get("next_run_at")
-        waits.append(0.0 if next_run is None else max(0.0, (next_run - now).total_seconds()))
+        state = states.get(source) or {}
+        next_run, lease_until = state.get("next_run_at"), state.get("lease_until")
+        wait = 0.0 if next_run is None else max(0.0, (next_run - now).total_seconds())
+        if lease_until is not None and lease_until > now:
+            # Another worker is on it: look again later rather than spin on the lease.
+            wait = max(wait, min((lease_until - now).total_seconds(), LEASE_POLL))
+        waits.append(wait)
     return min(waits, default=settings.harvest_interval)
 
 
