@@ -254,7 +254,7 @@ def _print_harvest(results: list) -> None:  # noqa: ANN001 - harvest.SourceResul
         if result.skipped:
             state = f"skipped: {result.skipped}"
         elif result.error:
-            state = f"failed: {result.error}"
+            state = "failed (see below)"
         elif result.problems:
             state = f"ok, {len(result.problems)} day(s) unavailable"
         else:
@@ -263,6 +263,9 @@ def _print_harvest(results: list) -> None:  # noqa: ANN001 - harvest.SourceResul
                       str(summary.unchanged), str(summary.rejected), state)
     Console(width=max(Console().width, 160)).print(table)
     for result in results:
+        if result.error:
+            console.print(f"[red]failed[/] {result.source}: {result.error}", markup=True,
+                          highlight=False, soft_wrap=True)
         for problem in result.problems:
             console.print(f"[yellow]unavailable[/] {problem}", markup=True, highlight=False,
                           soft_wrap=True)

@@ -215,7 +215,7 @@ def _upstream(run: _Run, start: date, end: date) -> None:
                 yield from upstream_http.fetch_day(run.settings, run.http, day)
             except upstream_http.DayUnavailable as error:
                 run.result.problems.append(str(error))
-                log.warning("upstream day %s: %s", day, error)
+                log.info("upstream day %s unavailable: %s", day, error)
 
     run.store_records(items())
     if days and len(run.result.problems) == len(days):
