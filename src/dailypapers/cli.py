@@ -223,7 +223,7 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
         try:
             time.sleep(max(pause, 1.0))
         except KeyboardInterrupt:
-            break
+            return
     if results and all(r.error for r in results):
         sys.exit(1)
 

@@ -215,3 +215,41 @@ def test_a_second_harvest_starts_where_the_last_success_left_off(db, net_setting
     assert (second.start, second.end) == (date(2025, 6, 10), date(2025, 6, 12))
     assert [r.params["date"] for r in upstream_replay.requests] == [
         "2025-06-09", "2025-06-10", "2025-06-10", "2025-06-11", "2025-06-12"]
+
+
+def test_the_harvest_loop_keeps_going_every_interval(settings, upstream_server, upstream_replay,
+                                                     tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, **_cli_env(settings, upstream_url=upstream_server),
+           "DAILYPAPERS_HARVEST_INTERVAL": "0.5", "DAILYPAPERS_HARVEST_RETRY_INTERVAL": "0.5",
+           "PYTHONPATH": str(root / "src")}
+    log = tmp_path / "loop.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dailypapers", "harvest", "--source", "upstream", "--loop",
+             "--from", "2025-06-09", "--until", "2025-06-09"],
+            stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while log.read_text().count("next harvest in") < 2:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    output = log.read_text()
+    assert "Traceback" not in output
+    days = [r.params["date"] for r in upstream_replay.requests]
+    # First the window asked for, then (the loop) the days since that success.
+    assert days[0] == "2025-06-09" and len(days) >= 2
+    assert datetime.now(UTC).date().isoformat() in days[1:]

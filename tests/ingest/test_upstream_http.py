@@ -60,3 +60,20 @@ def test_a_range_where_no_day_can_be_fetched_fails_the_source(db, net_settings,
 def _saved_entries(shared_data, day: str) -> int:
     return len(json.loads(gzip.decompress(
         (shared_data / "hf-daily-papers" / f"{day}.json.gz").read_bytes())))
+
+
+def test_an_entry_whose_paper_is_not_an_object_is_rejected_and_the_rest_land(
+        db, net_settings, upstream_server, upstream_replay):
+    # Foundation bug: hf_daily.parse_response crashed on {"paper": "text"} while naming it.
+    good = json.loads(upstream_replay.handlers[UPSTREAM_PATH](
+        {"date": "2025-06-09", "limit": "100"}).body)
+    upstream_replay.add(UPSTREAM_PATH, {"date": "2025-06-09", "limit": "100"},
+                        Answer(200, json.dumps([{"paper": "oops"}, "text", *good]).encode()))
+    settings = net_settings(upstream_url=upstream_server)
+    [result] = harvest.harvest(db, settings, ["upstream"], start=date(2025, 6, 9),
+                               end=date(2025, 6, 9))
+    assert result.ok
+    assert (result.summary.new, result.summary.rejected) == (8, 2)
+    reasons = [str(r) for r in result.summary.rejections]
+    assert reasons[0].startswith(f"{upstream_server}/api/daily_papers?date=2025-06-09 entry 1: ")
+    assert "entry has no 'paper' object" in reasons[0]
