@@ -106,3 +106,23 @@ def test_the_app_runs_no_scheduler_when_no_source_is_configured(db, settings):
         assert app.state.scheduler is None
         page = client.get("/")
     assert "No paper source could be reached" not in page.text
+
+
+def test_stopping_cuts_a_long_retry_after_wait_short(db, net_settings, upstream_server,
+                                                     upstream_replay):
+    day = {"date": "2025-06-10", "limit": "100"}
+    upstream_replay.add(UPSTREAM_PATH, day, Answer(503, b"busy", {"Retry-After": "120"}))
+    settings = net_settings(upstream_url=upstream_server, harvest_sources=["upstream"],
+                            harvest_first_days=1, http_retries=1, http_max_retry_after=300)
+    scheduler = Scheduler(settings, db, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC)))
+    scheduler.start()
+    _wait_for(lambda: upstream_replay.requests)
+    began = time.monotonic()
+    scheduler.stop()
+    assert time.monotonic() - began < 5
+    assert not scheduler.running
+    with db.read() as conn:
+        state = harvest_store.get(conn, "upstream")
+    # Interrupted, not failed: no error is recorded, the lease is free, the source stays due.
+    assert state["last_error"] is None and state["lease_owner"] is None
+    assert state["next_run_at"] is None

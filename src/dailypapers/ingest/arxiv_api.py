@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -108,7 +108,7 @@ def search(settings: Settings, query: str, *, max_results: int, start: int = 0,
 def search_items(settings: Settings, query: str, *, max_results: int, start: int = 0,
                  page_size: int = PAGE_SIZE, sort_by: str = "relevance",
                  sort_order: str = "descending", using: Fetcher | None = None,
-                 on_total=None) -> Iterator[Item]:  # noqa: ANN001
+                 on_total: Callable[[int], None] | None = None) -> Iterator[Item]:
     """Like :func:`search`, with malformed entries as Rejections; ``on_total(n)`` after page 1."""
     end = start + max_results
     position = start

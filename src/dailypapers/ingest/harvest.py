@@ -125,31 +125,37 @@ def harvest_source(db: Database, settings: Settings, source: str, *, start: date
         result.skipped = f"another worker ({state.get('lease_owner')}) is harvesting it"
         return result
     result.start, result.end = window(settings, state, start, end, now.date())
-    http = (arxiv_api.fetcher if source == "arxiv-api" else oai_pmh.fetcher)(settings, stop=stop)
+    http = arxiv_api.fetcher(settings, stop=stop) if source == "arxiv-api" else \
+        Fetcher(settings, stop=stop)
     run = _Run(settings, db, source, owner, pipeline, http, clock,
                progress or (lambda *_: None), result)
-    cancelled = False
     try:
-        log.info("harvesting %s for %s..%s", source, result.start, result.end)
-        RUNNERS[source](run, result.start, result.end)
-    except SourceError as error:
-        result.error = str(error)
-    except Cancelled:
-        cancelled = True
-        result.error = "stopped before the end; the next run goes on"
-    finally:
-        http.close()
-        finished = clock()
-        with db.write() as conn:
-            if not cancelled:
-                wait = settings.harvest_interval if result.error is None else \
-                    settings.harvest_retry_interval
+        cancelled = False
+        try:
+            log.info("harvesting %s for %s..%s", source, result.start, result.end)
+            RUNNERS[source](run, result.start, result.end)
+        except SourceError as error:
+            result.error = str(error)
+        except Cancelled:
+            cancelled = True
+            result.error = "stopped before the end; the next run goes on"
+        except Exception as error:  # a bug or a database error: record it, keep others going
+            log.exception("harvest of %s broke", source)
+            result.error = f"unexpected {type(error).__name__}: {error}"
+        if not cancelled:
+            finished = clock()
+            wait = settings.harvest_interval if result.error is None else \
+                settings.harvest_retry_interval
+            with db.write() as conn:
                 harvest_store.finish(conn, source, now=finished, error=result.error,
                                      next_run_at=finished + timedelta(seconds=wait))
+            if result.error:
+                log.warning("harvest of %s failed: %s (next try in %.0f s)", source,
+                            result.error, wait)
+    finally:  # even on Ctrl-C: another worker may take the source at once
+        http.close()
+        with db.write() as conn:
             harvest_store.release(conn, source, owner)
-    if result.error and not cancelled:
-        log.warning("harvest of %s failed: %s (next try in %.0f s)", source, result.error,
-                    settings.harvest_retry_interval)
     return result
 
 

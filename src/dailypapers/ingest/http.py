@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -35,18 +37,26 @@ class Cancelled(Exception):  # noqa: N818 - it is an event, not an error
 
 
 class Throttle:
-    """At most one request per ``delay`` seconds from this process, whichever thread asks."""
+    """One request at a time from this process, ``delay`` seconds after the previous one ended.
+
+    Counting from the end of the previous answer (not its start) keeps the spacing the server
+    sees at least ``delay``, however long answers take.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._next = 0.0
 
-    def wait(self, delay: float, stop: threading.Event | None = None) -> None:
+    @contextmanager
+    def slot(self, delay: float, stop: threading.Event | None = None) -> Iterator[None]:
         with self._lock:
             pause = self._next - time.monotonic()
             if pause > 0:
                 _sleep(pause, stop)
-            self._next = time.monotonic() + delay
+            try:
+                yield
+            finally:
+                self._next = time.monotonic() + delay
 
 
 class Fetcher:
@@ -85,10 +95,9 @@ class Fetcher:
         while True:
             if self.stop is not None and self.stop.is_set():
                 raise Cancelled(full_url)
-            if self.throttle is not None:
-                self.throttle.wait(self.delay, self.stop)
             try:
-                response = self.client.get(url, params=params)
+                with self.throttle.slot(self.delay, self.stop) if self.throttle else nullcontext():
+                    response = self.client.get(url, params=params)
             except httpx.TransportError as error:
                 problem = _describe(error)
                 pause = settings.http_backoff * 2**attempt
