@@ -9,12 +9,17 @@
   replaying the real recorded exchanges (``tests/replay.py``); ``arxiv_api_replay`` /
   ``oai_pmh_replay`` / ``upstream_replay`` are those servers, for their request logs and for
   adding answers. Each test gets fresh servers; without ../shared they skip.
+- ``live_server``: the real app (``create_app(settings, db)``) served by uvicorn on a free
+  loopback port in a thread; yields its base URL (for the browser and HTTP-client tests).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,6 +118,32 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         harvest_sources=[],
         arxiv_api_delay=0.0,
     )
+
+
+@pytest.fixture
+def live_server(settings: Settings, db: Database) -> Iterator[str]:
+    import uvicorn
+
+    from dailypapers.web.app import create_app
+
+    app = create_app(settings, db)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
 
 
 # -- replayed outside services (tests/replay.py) --------------------------------------------------
