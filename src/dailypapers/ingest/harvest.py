@@ -314,10 +314,14 @@ class HarvestStatus:
         return max((s.last_success_at for s in self.sources if s.last_success_at), default=None)
 
 
-def status(conn, sources: list[str], now: datetime | None = None) -> HarvestStatus:  # noqa: ANN001
-    """How each configured source fared, for pages (the home page's notice)."""
+def status(conn, sources: list[str] | None = None,  # noqa: ANN001 - a Connection
+           now: datetime | None = None) -> HarvestStatus:
+    """How each source fared, for pages: ``sources`` (the configured ones), else every source
+    that has run."""
     now = now or utc_now()
-    states = harvest_store.many(conn, list(sources))
+    states = harvest_store.many(conn, list(SOURCES if sources is None else sources))
+    if sources is None:
+        sources = [s for s in SOURCES if s in states]
     result = []
     for source in sources:
         state = states.get(source) or {}
