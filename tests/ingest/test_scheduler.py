@@ -96,7 +96,7 @@ def test_the_home_page_says_when_no_source_can_be_reached_and_how_to_import(
     text = " ".join(page.text.split())
     assert "No paper source could be reached" in text
     assert "dailypapers import PATH" in text
-    assert "<code>upstream</code>: no day could be fetched" in text
+    assert f"<code>upstream</code>: {closed_port_url}/api/daily_papers?date=" in text
     assert "<code>oai-pmh</code>:" in text and "cannot connect" in text
 
 

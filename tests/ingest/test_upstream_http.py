@@ -49,12 +49,24 @@ def test_a_range_lands_every_day_it_can_and_names_the_days_it_cannot(
 
 
 def test_a_range_where_no_day_can_be_fetched_fails_the_source(db, net_settings,
-                                                              closed_port_url):
-    settings = net_settings(upstream_url=closed_port_url)
+                                                              upstream_server, upstream_replay):
+    for day in ("2025-06-09", "2025-06-10"):
+        upstream_replay.add(UPSTREAM_PATH, {"date": day, "limit": "100"}, Answer(502, b"down"))
+    settings = net_settings(upstream_url=upstream_server)
     [result] = harvest.harvest(db, settings, ["upstream"], start=date(2025, 6, 9),
                                end=date(2025, 6, 10))
     assert result.error.startswith("no day could be fetched: ")
-    assert "cannot connect" in result.error and "(and 1 more day)" in result.error
+    assert "HTTP 502" in result.error and "(and 1 more day)" in result.error
+
+
+def test_an_upstream_that_refuses_connections_fails_at_the_first_day(db, net_settings,
+                                                                     closed_port_url):
+    settings = net_settings(upstream_url=closed_port_url, http_retries=1)
+    [result] = harvest.harvest(db, settings, ["upstream"], start=date(2025, 6, 9),
+                               end=date(2025, 6, 15))
+    assert result.error.startswith(f"{closed_port_url}/api/daily_papers?date=2025-06-09")
+    assert "cannot connect" in result.error and "(2 attempts)" in result.error
+    assert result.problems == []  # the six other days were not tried in vain
 
 
 def _saved_entries(shared_data, day: str) -> int:

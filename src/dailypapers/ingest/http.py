@@ -32,6 +32,11 @@ class SourceError(Exception):
     """A source could not be reached or refused the request; the message says what and where."""
 
 
+class Unreachable(SourceError):
+    """No connection could be made at all (refused, no route, name unknown): the host is down
+    or we are offline, so asking it for anything else now is pointless."""
+
+
 class Cancelled(Exception):  # noqa: N818 - it is an event, not an error
     """The harvest was asked to stop (the scheduler is shutting down)."""
 
@@ -101,10 +106,12 @@ class Fetcher:
             except httpx.TransportError as error:
                 problem = _describe(error)
                 pause = settings.http_backoff * 2**attempt
+                unreachable = isinstance(error, httpx.ConnectError)
             else:
                 if response.status_code not in RETRIED_STATUSES:
                     return response
                 problem = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                unreachable = False
                 asked = retry_after(response)
                 if asked is not None and asked > settings.http_max_retry_after:
                     raise SourceError(
@@ -115,7 +122,8 @@ class Fetcher:
                 pause = asked if asked is not None else settings.http_backoff * 2**attempt
             if attempt >= settings.http_retries:
                 tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
-                raise SourceError(f"{full_url}: {problem} ({tries})")
+                raise (Unreachable if unreachable else SourceError)(
+                    f"{full_url}: {problem} ({tries})")
             attempt += 1
             log.info("%s: %s; retrying in %.1f s (%d/%d)", full_url, problem, pause, attempt,
                      settings.http_retries)

@@ -3,7 +3,8 @@
 Each day is fetched whole (pages of 100 through ``p``, until a short page) and parsed by
 :func:`dailypapers.ingest.hf_daily.parse_response`, the same parser saved files use. A day that
 cannot be had (HTTP error, timeout, invalid JSON) raises :class:`DayUnavailable` naming the URL;
-the harvester records it and goes on with the other days.
+the harvester records it and goes on with the other days. A host that cannot be connected to at
+all raises :class:`~dailypapers.ingest.http.Unreachable` instead: the source has failed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 
 from dailypapers.config import Settings
 from dailypapers.ingest import hf_daily
-from dailypapers.ingest.http import Fetcher, SourceError
+from dailypapers.ingest.http import Fetcher, SourceError, Unreachable
 from dailypapers.ingest.records import Item
 
 SOURCE = "upstream"
@@ -55,6 +56,8 @@ def _get_json(http: Fetcher, url: str, params: dict[str, str]) -> list:
     full_url = http.url_of(url, params)
     try:
         response = http.get(url, params)
+    except Unreachable:
+        raise  # the host is down: the other days would fail the same way
     except SourceError as error:
         raise DayUnavailable(str(error)) from None
     if response.status_code != 200:
