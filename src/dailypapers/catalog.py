@@ -1,8 +1,8 @@
 """Papers as readers look them up one by one or page through all of them, in or out of the feed.
 
 The feed views live in :mod:`dailypapers.listing`; this module answers "this paper" (by arXiv id,
-with its upvotes, comment count and first feed entry) and "every paper, newest arXiv date first"
-with an opaque cursor, for the API and anything else that needs the same.
+with its upvotes, comment count and first feed entry), "every paper, newest arXiv date first"
+with an opaque cursor, and "index this arXiv id" (fetch it from the arXiv API into the store).
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from dailypapers import arxiv_ids
+from dailypapers.config import Settings
 from dailypapers.db.engine import Database
+from dailypapers.ingest import arxiv_api
+from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import votes as vote_store
@@ -82,3 +85,24 @@ def decode_cursor(text: str) -> tuple[datetime | None, int]:
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise InvalidCursor("not a cursor from a previous page's Link header") from None
     return moment, paper_id
+
+
+class NotOnArxiv(LookupError):
+    """arXiv has no paper with this id."""
+
+
+def index(db: Database, settings: Settings, arxiv_id: str, *,
+          pipeline: Pipeline | None = None) -> dict[str, Any]:
+    """Fetch a paper's metadata from the arXiv API into the store (new or refreshed); returns
+    its card. Raises InvalidArxivId, NotOnArxiv, or ArxivApiError (arXiv refused or is down).
+    ``pipeline``: the app's, so listeners such as the search index see the paper."""
+    key = arxiv_ids.normalise(arxiv_id)
+    records = arxiv_api.fetch_by_ids(settings, [key])
+    records = [r for r in records if r.arxiv_id == key]
+    if not records:
+        raise NotOnArxiv(key)
+    (pipeline or Pipeline(db)).run(records)
+    found = card(db, key)
+    if found is None:  # the pipeline rejected arXiv's record (logged there)
+        raise NotOnArxiv(key)
+    return found

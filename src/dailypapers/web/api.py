@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
+from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.web import api_docs, api_errors, api_papers, api_writes, feeds
 from dailypapers.web.api_auth import Limits
 from dailypapers.web.api_shapes import Shaper
@@ -14,6 +15,8 @@ from dailypapers.web.response_cache import ClearAfterWrites, ResponseCache
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.api_shaper = Shaper(settings.base_url)
+    # The ingest pipeline writes from the API go through (the search issue adds its listener).
+    app.state.pipeline = Pipeline(app.state.db)
     app.state.api_limits = Limits(settings.api_rate_anonymous, settings.api_rate_token)
     app.state.api_cache = ResponseCache(settings.api_cache_seconds)
     app.add_middleware(ClearAfterWrites, cache=app.state.api_cache)

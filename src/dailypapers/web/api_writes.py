@@ -2,7 +2,8 @@
 
 Upstream's shapes: ``POST /api/papers/{id}/comment`` and ``.../comment/{commentId}/reply`` answer
 ``{"newMessage": {...}}``. dailypapers' own (upstream has no public endpoint for these):
-``POST`` / ``DELETE /api/papers/{id}/upvote``, and the caller's tokens under ``/api/tokens``.
+``POST /api/papers/index`` (fetch a paper from arXiv; upstream's shape, ``{}``), ``POST`` /
+``DELETE /api/papers/{id}/upvote``, and the caller's tokens under ``/api/tokens``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from dailypapers import arxiv_ids, catalog
 from dailypapers.db.engine import Database
+from dailypapers.ingest.arxiv_api import ArxivApiError
 from dailypapers.store import comments as comment_store
 from dailypapers.store import tokens as token_store
 from dailypapers.store import votes as vote_store
@@ -26,6 +29,7 @@ from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, respo
 from dailypapers.web.api_papers import paper_card_or_404
 from dailypapers.web.api_shapes import (
     CommentIn,
+    Empty,
     NewMessage,
     Shaper,
     dumps,
@@ -140,6 +144,37 @@ async def upvote(request: Request, id: PaperId,  # noqa: A002
 async def unvote(request: Request, id: PaperId,  # noqa: A002
                  who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, False)
+
+
+# -- indexing a paper from arXiv ------------------------------------------------------------------
+
+
+class IndexIn(BaseModel):
+    arxivId: str = Field(min_length=1, max_length=200, examples=["2401.01234"],  # noqa: N815
+                         description="arXiv id (or abs/pdf URL) of the paper to index.")
+
+
+def index_paper(request: Request, text: str) -> None:
+    try:
+        catalog.index(request.app.state.db, request.app.state.settings, text,
+                      pipeline=request.app.state.pipeline)
+    except arxiv_ids.InvalidArxivId as error:
+        raise bad_request("arxivId", str(error)) from None
+    except catalog.NotOnArxiv as error:
+        raise not_found("arxivId", f"arXiv has no paper {error}") from None
+    except ArxivApiError as error:
+        raise ApiProblem(502, f"arXiv could not be asked: {error}", "arxivId") from None
+
+
+@router.post("/papers/index", response_model=Empty,
+             responses=responses(400, 401, 404, 429, 502),
+             summary="Index a paper from arXiv",
+             description="Fetches the paper's metadata from the arXiv API into the store (or "
+             "refreshes it). Answers `{}`.")
+async def index(request: Request, payload: IndexIn,
+                who: Caller = Depends(signed_in_caller)) -> Response:
+    await run_in_threadpool(index_paper, request, payload.arxivId)
+    return Response(b"{}", media_type="application/json")
 
 
 # -- the caller's tokens ------------------------------------------------------------------------------
