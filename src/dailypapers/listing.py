@@ -104,18 +104,19 @@ def _with_votes(conn, cards: list[dict], user_id: int | None) -> list[dict]:  # 
 
 # Every view takes ``order``: "upvotes" (the pages' default), "submitted" (newest entry first, the
 # API's default) or "trending" (the period's entries by trending score as of the period's end or
-# now, whichever is earlier); and ``submitter_id`` to keep one user's submissions.
+# now, whichever is earlier); ``submitter_id`` to keep one user's submissions; and ``count``
+# (see _cards).
 
 
 def day(db: Database, when: date | None = None, *, user_id: int | None = None,
         limit: int | None = None, offset: int = 0, order: str = "upvotes",
-        submitter_id: int | None = None) -> Listing:
+        submitter_id: int | None = None, count: bool = True) -> Listing:
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
     with db.read() as conn:
         when = when or feed_store.newest_day(conn)
         if when is None:
             return Listing("day", "", None, None)
-        cards, total = _cards(conn, when, when, order, limit, offset, submitter_id)
+        cards, total = _cards(conn, when, when, order, limit, offset, submitter_id, count)
         before, after = feed_store.neighbour_days(conn, when)
         _with_votes(conn, cards, user_id)
     return Listing("day", when.isoformat(), when, when, cards, total,
@@ -123,42 +124,47 @@ def day(db: Database, when: date | None = None, *, user_id: int | None = None,
 
 
 def week(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-         offset: int = 0, order: str = "upvotes", submitter_id: int | None = None) -> Listing:
+         offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
+         count: bool = True) -> Listing:
     start, end = parse_week(label)
     return _range(db, "week", week_label(start), start, end, user_id, limit, offset, order,
                   week_label(start - timedelta(days=7)), week_label(end + timedelta(days=1)),
-                  submitter_id)
+                  submitter_id, count)
 
 
 def month(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-          offset: int = 0, order: str = "upvotes", submitter_id: int | None = None) -> Listing:
+          offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
+          count: bool = True) -> Listing:
     start, end = parse_month(label)
     return _range(db, "month", month_label(start), start, end, user_id, limit, offset, order,
                   month_label(start - timedelta(days=1)), month_label(end + timedelta(days=1)),
-                  submitter_id)
+                  submitter_id, count)
 
 
 def everything(db: Database, *, user_id: int | None = None, limit: int | None = None,
                offset: int = 0, order: str = "submitted",
-               submitter_id: int | None = None) -> Listing:
+               submitter_id: int | None = None, count: bool = True) -> Listing:
     """The whole feed (e.g. one user's submissions, or the API's unfiltered list)."""
     return _range(db, "all", "all", None, None, user_id, limit, offset, order, None, None,
-                  submitter_id)
+                  submitter_id, count)
 
 
 def _range(db: Database, kind: str, label: str, start: date | None, end: date | None,
            user_id: int | None,
            limit: int | None, offset: int, order: str, previous: str | None,
-           following: str | None, submitter_id: int | None = None) -> Listing:
+           following: str | None, submitter_id: int | None = None,
+           count: bool = True) -> Listing:
     with db.read() as conn:
-        cards, total = _cards(conn, start, end, order, limit, offset, submitter_id)
+        cards, total = _cards(conn, start, end, order, limit, offset, submitter_id, count)
         _with_votes(conn, cards, user_id)
     return Listing(kind, label, start, end, cards, total, previous, following)
 
 
 def _cards(conn, start: date | None, end: date | None, order: str, limit: int | None, offset: int,  # noqa: ANN001
-           submitter_id: int | None) -> tuple[list[dict], int]:
-    """One page of a period's cards in ``order``, and how many the period has in all."""
+           submitter_id: int | None, count: bool = True) -> tuple[list[dict], int]:
+    """One page of a period's cards in ``order``, and how many the period has in all (with
+    ``count=False``, only ``offset + len(cards)``: for callers that ask one card more than they
+    show to learn whether another page follows, and save the COUNT)."""
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
@@ -168,7 +174,7 @@ def _cards(conn, start: date | None, end: date | None, order: str, limit: int | 
         return _page(ranked, limit, offset), len(ranked)
     cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset,
                              submitter_id=submitter_id)
-    if limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
+    if not count or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
         total = feed_store.count_cards(conn, start, end, submitter_id=submitter_id)

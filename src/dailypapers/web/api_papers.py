@@ -112,9 +112,9 @@ async def daily_papers(
     shaper: Shaper = request.app.state.api_shaper
 
     def compute() -> tuple[bytes, dict[str, str]]:
-        view = _daily_view(db, period, submitter, sort, p, limit)
-        body = dumps([shaper.entry(card) for card in view.cards]) if view else b"[]"
-        more = view is not None and (p + 1) * limit < view.total and p < MAX_PAGE
+        cards = _daily_cards(db, period, submitter, sort, p, limit)
+        more = len(cards) > limit and p < MAX_PAGE
+        body = dumps([shaper.entry(card) for card in cards[:limit]])
         return body, (_next_link(request, p=p + 1) if more else {})
 
     return await _cached(request, compute)
@@ -129,28 +129,31 @@ def _check_period(name: str, value: str) -> None:
         raise bad_request(name, str(error)) from None
 
 
-def _daily_view(db: Database, period: tuple[str, str] | None, submitter: str | None,
-                sort: str, page: int, limit: int) -> listing.Listing | None:
-    """The listing an API call asks for, or None when the submitter does not exist."""
+def _daily_cards(db: Database, period: tuple[str, str] | None, submitter: str | None,
+                 sort: str, page: int, limit: int) -> list[dict[str, Any]]:
+    """The cards of the page an API call asks for, plus the first card of the next page if
+    there is one (so no COUNT is needed for the Link header); [] for an unknown submitter."""
     submitter_id = None
     if submitter is not None:
         with db.read() as conn:
             user = user_store.get_by_username(conn, submitter)
         if user is None:
-            return None
+            return []
         submitter_id = user["id"]
     order = "trending" if sort == "trending" else "submitted"
-    window = {"limit": limit, "offset": page * limit, "submitter_id": submitter_id}
+    window = {"limit": limit + 1, "offset": page * limit, "submitter_id": submitter_id}
     if period is None:
         if order == "trending":
-            return listing.trending(db, **window)
-        return listing.everything(db, order=order, **window)
+            return listing.trending(db, **window).cards
+        return listing.everything(db, order=order, count=False, **window).cards
     name, value = period
     if name == "date":
-        return listing.day(db, listing.parse_day(value), order=order, **window)
-    if name == "week":
-        return listing.week(db, value, order=order, **window)
-    return listing.month(db, value, order=order, **window)
+        view = listing.day(db, listing.parse_day(value), order=order, count=False, **window)
+    elif name == "week":
+        view = listing.week(db, value, order=order, count=False, **window)
+    else:
+        view = listing.month(db, value, order=order, count=False, **window)
+    return view.cards
 
 
 # -- /api/papers/search -----------------------------------------------------------------------------

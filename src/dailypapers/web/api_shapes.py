@@ -223,10 +223,12 @@ class Shaper:
     def paper(self, card: dict[str, Any]) -> dict[str, Any]:
         """The ``paper`` object (and, flattened, ``GET /api/papers/{id}``)."""
         arxiv_id = card["arxiv_id"]
+        # Author ids: the paper's key and the author's position (no upstream id is kept).
+        prefix = f"a{card['id']:015x}"
         out: dict[str, Any] = {
             "id": arxiv_id,
             "authors": [
-                {"_id": derived_id(arxiv_id, position, name), "name": name, "hidden": False}
+                {"_id": f"{prefix}{position:08x}", "name": name, "hidden": False}
                 for position, name in enumerate(card["authors"] or ())
             ],
         }
