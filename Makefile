@@ -41,6 +41,10 @@ screenshots: install-test system-deps
 	$(BIN)/python -m tests.screenshots
 
 bench: install-test system-deps
+	@command -v wrk >/dev/null || { \
+		echo "installing Debian's wrk for the API benchmark"; \
+		apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
