@@ -42,14 +42,21 @@ def search(db: Database, settings: Settings, query: str, *, limit: int,
     except ImportError:
         raise SearchUnavailable("search is not installed in this build") from None
 
-    results = service.search(db, settings, query, mode="hybrid", sort="relevance",
-                             date_from=None, date_to=None, category=None, limit=limit, offset=0)
+    items: list[Any] = []
+    while len(items) < limit:  # the service answers at most service.MAX_LIMIT at a time
+        page = service.search(db, settings, query, mode="hybrid", sort="relevance",
+                              date_from=None, date_to=None, category=None,
+                              limit=min(limit - len(items), service.MAX_LIMIT),
+                              offset=len(items))
+        items.extend(page.items)
+        if not page.items or not page.has_more:
+            break
     order: list[int] = []
     marks: dict[int, tuple[Any, Any]] = {}
     direct = _direct_hit(db, query)
     if direct is not None:
         order.append(direct)
-    for item in results.items:
+    for item in items:
         paper_id = item.paper_id
         if paper_id not in marks:
             marks[paper_id] = (item.title_highlights, item.abstract_highlights)
