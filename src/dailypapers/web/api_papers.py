@@ -67,7 +67,7 @@ def _next_link(request: Request, **params: Any) -> dict[str, str]:
     return {"Link": f'<{url}>; rel="next"'}
 
 
-# -- /api/daily_papers ------------------------------------------------------------------------------
+# -- /api/daily_papers -----------------------------------------------------------------------------
 
 
 @router.get(
@@ -156,7 +156,7 @@ def _daily_cards(db: Database, period: tuple[str, str] | None, submitter: str | 
     return view.cards
 
 
-# -- /api/papers/search -----------------------------------------------------------------------------
+# -- /api/papers/search ----------------------------------------------------------------------------
 
 
 @router.get(
@@ -190,7 +190,7 @@ async def search_papers(
     return await _cached(request, compute, shareable=who.user is None)
 
 
-# -- /api/papers ------------------------------------------------------------------------------------
+# -- /api/papers -----------------------------------------------------------------------------------
 
 
 @router.get(
@@ -224,7 +224,7 @@ async def all_papers(
     return await _cached(request, compute)
 
 
-# -- /api/papers/{id} -------------------------------------------------------------------------------
+# -- /api/papers/{id} ------------------------------------------------------------------------------
 
 
 def paper_card_or_404(db: Database, paper_id: str, user_id: int | None = None) -> dict[str, Any]:
@@ -260,6 +260,3 @@ async def paper(
         return dumps(shaper.paper(paper_card_or_404(db, id))), {}
 
     return await _cached(request, compute)
-
-
-__all__ = ["router", "paper_card_or_404", "ApiProblem"]

@@ -24,8 +24,6 @@ from typing import Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from dailypapers import arxiv_ids
-
 # -- models (OpenAPI and tests) --------------------------------------------------------------------
 
 
@@ -321,7 +319,3 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 def dumps(value: Any) -> bytes:
     return orjson.dumps(value)
-
-
-def is_valid_paper_id(text: str) -> bool:
-    return arxiv_ids.is_arxiv_id(text)

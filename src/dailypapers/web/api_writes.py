@@ -57,7 +57,7 @@ class TokenOut(BaseModel):
     revokedAt: datetime | None = None
 
 
-# -- comments ---------------------------------------------------------------------------------------
+# -- comments --------------------------------------------------------------------------------------
 
 _markdown = MarkdownIt("js-default", {"html": False})
 
@@ -115,7 +115,7 @@ async def reply(request: Request, id: PaperId,  # noqa: A002
     return Response(body, media_type="application/json")
 
 
-# -- votes ------------------------------------------------------------------------------------------
+# -- votes -----------------------------------------------------------------------------------------
 
 
 def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
@@ -177,7 +177,7 @@ async def index(request: Request, payload: IndexIn,
     return Response(b"{}", media_type="application/json")
 
 
-# -- the caller's tokens ------------------------------------------------------------------------------
+# -- the caller's tokens ---------------------------------------------------------------------------
 
 
 def token_json(row: dict) -> TokenOut:

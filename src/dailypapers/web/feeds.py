@@ -133,7 +133,7 @@ def _content_html(card: dict[str, Any], page: str, author_count: int) -> str:
     )
 
 
-# -- routes -----------------------------------------------------------------------------------------
+# -- routes ----------------------------------------------------------------------------------------
 
 
 async def _answer(request: Request, fmt: str,
@@ -261,8 +261,8 @@ async def user_feed(request: Request, username: Annotated[str, Path(max_length=6
     return await _answer(request, fmt, build)
 
 
-@router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)}, response_class=Response,
-            summary="Any search")
+@router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
+            response_class=Response, summary="Any search")
 async def search_feed(request: Request, fmt: Format,
                       q: Annotated[str, Query(min_length=1, max_length=250)]) -> Response:
     if not q.strip():
@@ -281,7 +281,7 @@ async def search_feed(request: Request, fmt: Format,
     return await _answer(request, fmt, build)
 
 
-# -- autodiscovery ----------------------------------------------------------------------------------
+# -- autodiscovery ---------------------------------------------------------------------------------
 
 _LIST_PAGES = re.compile(
     r"^/papers(?:/date/[^/]+|/week/[^/]+|/month/[^/]+|/trending)?/?$|^/users/[^/]+/?$"
