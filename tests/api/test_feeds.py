@@ -56,7 +56,8 @@ def test_a_users_feed_lists_their_submissions_newest_first(client, imported):
 
 
 @pytest.mark.parametrize(("path", "parameter"), [
-    ("/feeds/papers/date/2025-13-01.atom", "day"),
+    ("/feeds/papers/date/2025-13-01.atom", "date"),
+    ("/feeds/papers/year/2025.atom", "period"),
     ("/feeds/papers/week/2025-W99.rss", "week"),
     ("/feeds/papers/month/June.atom", "month"),
     ("/feeds/papers/trending.xml", "fmt"),

@@ -180,50 +180,30 @@ async def latest_day(request: Request, fmt: Format) -> Response:
     return await _answer(request, fmt, build)
 
 
-@router.get("/papers/date/{day}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="One feed day")
-async def day_feed(request: Request, day: Annotated[str, Path(max_length=40)],
-                   fmt: Format) -> Response:
-    _period(listing.parse_day, "day", day)
+# A period page's view and how its feed describes it: (parse, view, description).
+PERIODS: dict[str, tuple[Callable[[str], Any], Callable[..., listing.Listing], str]] = {
+    "date": (listing.parse_day, lambda db, value, limit: listing.day(
+        db, listing.parse_day(value), limit=limit),
+        "Papers that entered the daily feed on {label}, most upvoted first."),
+    "week": (listing.parse_week, listing.week, "The most upvoted papers of the week {label}."),
+    "month": (listing.parse_month, listing.month, "The most upvoted papers of {label}."),
+}
+
+
+@router.get("/papers/{period}/{value}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
+            summary="One day, ISO week or month of the feed")
+async def period_feed(request: Request, period: Literal["date", "week", "month"],
+                      value: Annotated[str, Path(max_length=40, examples=["2025-06-10"])],
+                      fmt: Format) -> Response:
+    parse, view_of, description = PERIODS[period]
+    _period(parse, period, value)
     db: Database = request.app.state.db
 
     def build() -> tuple[Feed, list[dict]]:
-        view = listing.day(db, listing.parse_day(day), limit=_size(request))
-        return Feed(f"papers of {day}", f"/papers/date/{day}", f"/feeds/papers/date/{day}",
-                    f"Papers that entered the daily feed on {day}, most upvoted first."
-                    ), view.cards
-
-    return await _answer(request, fmt, build)
-
-
-@router.get("/papers/week/{week}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="One ISO week of the feed")
-async def week_feed(request: Request, week: Annotated[str, Path(max_length=40)],
-                    fmt: Format) -> Response:
-    _period(listing.parse_week, "week", week)
-    db: Database = request.app.state.db
-
-    def build() -> tuple[Feed, list[dict]]:
-        view = listing.week(db, week, limit=_size(request))
-        return Feed(f"papers of {view.label}", f"/papers/week/{week}",
-                    f"/feeds/papers/week/{week}",
-                    f"The most upvoted papers of the week {view.label}."), view.cards
-
-    return await _answer(request, fmt, build)
-
-
-@router.get("/papers/month/{month}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="One month of the feed")
-async def month_feed(request: Request, month: Annotated[str, Path(max_length=40)],
-                     fmt: Format) -> Response:
-    _period(listing.parse_month, "month", month)
-    db: Database = request.app.state.db
-
-    def build() -> tuple[Feed, list[dict]]:
-        view = listing.month(db, month, limit=_size(request))
-        return Feed(f"papers of {view.label}", f"/papers/month/{month}",
-                    f"/feeds/papers/month/{month}",
-                    f"The most upvoted papers of {view.label}."), view.cards
+        view = view_of(db, value, limit=_size(request))
+        return Feed(f"papers of {view.label}", f"/papers/{period}/{value}",
+                    f"/feeds/papers/{period}/{value}",
+                    description.format(label=view.label)), view.cards
 
     return await _answer(request, fmt, build)
 
