@@ -36,3 +36,23 @@ def test_every_api_operation_declares_its_models_and_errors(client):
         assert field in entry, field
     user = schema["components"]["schemas"]["UserOverview"]["properties"]
     assert {"_id", "name", "user", "avatarUrl", "fullname", "type", "isPro"} <= set(user)
+
+
+def test_errors_outside_the_api_keep_the_handlers_registered_before(settings, imported):
+    from fastapi import FastAPI
+    from fastapi.responses import PlainTextResponse
+    from starlette.exceptions import HTTPException
+    from starlette.testclient import TestClient
+
+    from dailypapers.web import api_errors
+
+    app = FastAPI()
+
+    @app.exception_handler(HTTPException)
+    async def site_page(_request, exc):  # noqa: ANN001, ANN202 - as the site's error pages
+        return PlainTextResponse(f"site page {exc.status_code}", status_code=exc.status_code)
+
+    api_errors.install(app)
+    client = TestClient(app)
+    assert client.get("/nowhere").text == "site page 404"
+    assert client.get("/api/nowhere").json() == {"error": "Not Found", "parameter": None}

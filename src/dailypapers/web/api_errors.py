@@ -66,6 +66,12 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[str | None, str]:
 
 
 def install(app: FastAPI) -> None:
+    """Answer errors on API and feed paths with the JSON body; hand every other path to the
+    handler registered before (the site's error pages), so call this after the site's own."""
+    site_validation = app.exception_handlers.get(RequestValidationError,
+                                                 request_validation_exception_handler)
+    site_http = app.exception_handlers.get(HTTPException, http_exception_handler)
+
     @app.exception_handler(ApiProblem)
     async def _problem(_request: Request, problem: ApiProblem) -> Response:
         return error_response(problem.status, problem.error, problem.parameter, problem.headers)
@@ -73,7 +79,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if not request.url.path.startswith(API_PREFIXES):
-            return await request_validation_exception_handler(request, exc)
+            return await site_validation(request, exc)
         parameter, message = describe_validation(list(exc.errors()))
         return error_response(400, message, parameter)
 
@@ -81,7 +87,7 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         # The router's own 404 / 405 (no such path or method) in the API's error body.
         if not request.url.path.startswith(API_PREFIXES):
-            return await http_exception_handler(request, exc)
+            return await site_http(request, exc)
         return error_response(exc.status_code, str(exc.detail), None,
                               dict(exc.headers or {}))
 
