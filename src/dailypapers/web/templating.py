@@ -1,0 +1,119 @@
+"""The one Jinja2 environment every HTML page renders with, its filters and shared context.
+
+Templates get ``current_user`` (the signed-in user or None; never looked up here, only what the
+route already loaded) and ``csrf_token()`` (starts a session when called) from the context
+processor, so any page extending ``base.html`` works without passing them. Templates are compiled
+once per process (``auto_reload`` off): the site reads them from the installed package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from dailypapers.web import markup
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    # htmx and KaTeX are served from /static; KaTeX sets inline styles on the math it draws.
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: https:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+}
+
+
+def _site_context(request: Request) -> dict[str, Any]:
+    session = getattr(request.state, "session", None)
+    user = session._user if session is not None and session._user_loaded else None
+    return {
+        "current_user": user,
+        "csrf_token": (lambda: session.csrf_token) if session is not None else (lambda: ""),
+    }
+
+
+def authors_short(authors: list[str] | None, shown: int = 3) -> tuple[list[str], int]:
+    """The first ``shown`` authors and how many there are in all."""
+    authors = authors or []
+    return authors[:shown], len(authors)
+
+
+def nice_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def count_of(number: int | None, word: str, plural: str | None = None) -> str:
+    number = number or 0
+    return f"{number:,} {word if number == 1 else (plural or word + 's')}"
+
+
+def preview(text: str | None, limit: int = 220) -> str:
+    """The first ``limit`` characters of an abstract, cut at a word, with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def paper_path(arxiv_id: str) -> str:
+    return f"/papers/{arxiv_id}"
+
+
+def github_name(url: str | None) -> str:
+    """``owner/repo`` of a GitHub URL, for link text."""
+    if not url:
+        return ""
+    tail = url.split("github.com/", 1)[-1].strip("/")
+    return tail or url
+
+
+def asset_version() -> str:
+    """A short hash of the static files, appended to their URLs so browsers may keep them."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted((HERE / "static").rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:10]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(("html", "xml")),
+        auto_reload=False,
+        cache_size=400,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        authors_short=authors_short, nice_date=nice_date, preview=preview,
+        markdown=markup.render, paper_path=paper_path, github_name=github_name,
+    )
+    env.globals.update(count_of=count_of, asset_version=asset_version())
+    return env
+
+
+templates = Jinja2Templates(env=_environment(), context_processors=[_site_context])
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page (or an htmx fragment) with the site's security headers."""
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code,
+                                          headers={**SECURITY_HEADERS, **(headers or {})})
+    return response
