@@ -54,24 +54,29 @@ class PageCache:
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
+        self._sqlite_path: str | None = None
         self.enabled = max_age > 0
         self.hits = self.misses = 0
         if self.enabled and db.is_sqlite:
             path = db.engine.url.database
             if not path or path == ":memory:":
-                self.enabled = False  # private connections would see another database
+                self.enabled = False  # a private connection would see another database
             else:
-                self._sqlite = sqlite3.connect(path, check_same_thread=False,
-                                               isolation_level=None)
+                self._sqlite_path = path
 
     @property
     def generation_is_cheap(self) -> bool:
         """True when :meth:`generation` does no network round trip (fine on the event loop)."""
-        return self._sqlite is not None
+        return self._sqlite_path is not None
 
     def generation(self) -> object:
-        if self._sqlite is not None:
+        if self._sqlite_path is not None:
             with self._lock:
+                if self._sqlite is None:
+                    # data_version values are per connection: a new one starts a new series.
+                    self._entries.clear()
+                    self._sqlite = sqlite3.connect(self._sqlite_path, check_same_thread=False,
+                                                   isolation_level=None)
                 return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
         with self.db.engine.connect() as conn:
             return conn.execute(text("SELECT n FROM site_generation WHERE id = 1")).scalar()
@@ -100,9 +105,11 @@ class PageCache:
             self._entries.clear()
 
     def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
+        """Close the private connection (reopened if the cache is used again)."""
+        with self._lock:
+            if self._sqlite is not None:
+                self._sqlite.close()
+                self._sqlite = None
 
 
 # -- serving a page through the cache ---------------------------------------------------------------

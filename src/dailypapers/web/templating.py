@@ -9,6 +9,7 @@ once per process (``auto_reload`` off): the site reads them from the installed p
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,30 @@ def preview(text: str | None, limit: int = 220) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """An abstract's paragraphs, with arXiv's hard line breaks inside them joined up.
+
+    Blank lines separate paragraphs; a line starting like a list item ("1)", "(i)", "-")
+    starts a new one, so enumerations stay readable.
+    """
+    result: list[str] = []
+    current: list[str] = []
+    for line in (text or "").splitlines():
+        stripped = line.strip()
+        if not stripped or (current and _LIST_ITEM.match(stripped)):
+            if current:
+                result.append(" ".join(current))
+            current = [stripped] if stripped else []
+            continue
+        current.append(stripped)
+    if current:
+        result.append(" ".join(current))
+    return result
+
+
+_LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}[.)]|\([ivx]{1,4}\)|[-•*] )")
+
+
 def paper_path(arxiv_id: str) -> str:
     return f"/papers/{arxiv_id}"
 
@@ -101,7 +126,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        authors_short=authors_short, nice_date=nice_date, preview=preview,
+        authors_short=authors_short, nice_date=nice_date, preview=preview, paragraphs=paragraphs,
         markdown=markup.render, paper_path=paper_path, github_name=github_name,
     )
     env.globals.update(count_of=count_of, asset_version=asset_version())
