@@ -188,7 +188,15 @@ def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
 
 def rank_in_day(conn: Connection, paper_id: int, day: date) -> tuple[int, int] | None:
     """(position by upvotes, papers that day) of a paper in one feed day, or None."""
-    ordered = [row["id"] for row in cards(conn, day, day)]
+    # The order of cards(conn, day, day), selecting ids only (no JSON columns to decode).
+    query = (
+        select(papers.c.id)
+        .select_from(feed_entries)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .where(feed_entries.c.feed_day == day)
+        .order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
+    )
+    ordered = list(conn.execute(query).scalars())
     if paper_id not in ordered:
         return None
     return ordered.index(paper_id) + 1, len(ordered)

@@ -15,7 +15,7 @@ from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.web import account_pages, actions, errors, pages
 from dailypapers.web.middleware import ServerTiming
-from dailypapers.web.pagecache import PageCache
+from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
 from dailypapers.web.sessions import SessionCodec, SessionMiddleware
 from dailypapers.web.templating import templates
 
@@ -50,7 +50,8 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.state.page_cache = page_cache
     app.state.session_codec = SessionCodec(settings)
 
-    # Outermost last: the timing covers the session middleware too.
+    # Outermost last: the timing covers everything; the cache needs the session read first.
+    app.add_middleware(PageCacheMiddleware, cache=page_cache)
     app.add_middleware(SessionMiddleware, codec=app.state.session_codec)
     app.add_middleware(ServerTiming)
     app.mount("/static", Static(directory=HERE / "static"), name="static")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from dailypapers.web import markup
@@ -133,7 +136,40 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-templates = Jinja2Templates(env=_environment(), context_processors=[_site_context])
+class CardBodies:
+    """Rendered card texts, reused while what they show is unchanged (a bounded LRU).
+
+    The key holds every value the text depends on that can change: the paper's modification
+    time (the ingest pipeline moves it on any content change), its comment count, and the feed
+    entry's day and submitter. Votes are not part of it: the vote button is drawn apart.
+    """
+
+    def __init__(self, env: jinja2.Environment, max_entries: int = 4096):
+        self.env = env
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, card: dict[str, Any], show_day: bool) -> Markup:
+        key = (card["id"], card.get("modified_at"), card.get("num_comments"),
+               card.get("feed_day"), card.get("submitter_username"), bool(show_day))
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+                return body
+        body = Markup(self.env.get_template("_card_body.html").render(c=card,
+                                                                      show_day=show_day))
+        with self._lock:
+            self._entries[key] = body
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return body
+
+
+_env = _environment()
+_env.globals["card_body"] = CardBodies(_env)
+templates = Jinja2Templates(env=_env, context_processors=[_site_context])
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
