@@ -198,10 +198,10 @@ sessions = Table(
     Index(None, "expires_at"),
 )
 
-# One row counting writes that change what pages show (papers, feed, votes, comments, users), so
-# each web process can reuse a rendered page until the count moves. On PostgreSQL statement-level
-# triggers (migration 0002) bump it inside the writing transaction, so the new count becomes
-# visible exactly when the data does. SQLite needs no row: ``PRAGMA data_version`` on a connection
+# One row counting writes that change what pages show (papers, feed, votes, comments, users,
+# harvest state), so each web process can reuse a rendered page until the count moves. On
+# PostgreSQL statement-level triggers (migration 0002) bump it inside the writing transaction, so
+# the new count becomes visible exactly when the data does. SQLite needs no row: ``PRAGMA data_version`` on a connection
 # that never writes moves whenever any other connection or process commits.
 site_generation = Table(
     "site_generation",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from starlette.types import Scope
 
 from dailypapers import config
 from dailypapers.db import Database, connect
+from dailypapers.ingest.scheduler import Scheduler
 from dailypapers.web import account_pages, actions, errors, pages
 from dailypapers.web.middleware import ServerTiming
 from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
@@ -40,9 +42,16 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     page_cache = PageCache(db, settings.page_cache_seconds)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        page_cache.close()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The harvest scheduler lives as long as the app (tests' settings turn it off).
+        scheduler = Scheduler(settings, db).start() if settings.harvest_sources else None
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await asyncio.to_thread(scheduler.stop)
+            page_cache.close()
 
     app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

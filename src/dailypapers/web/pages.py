@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
 
 from dailypapers import arxiv_ids, listing, paper_view
+from dailypapers.ingest import harvest
 from dailypapers.web.errors import render_error
 from dailypapers.web.pagecache import cached_page
 from dailypapers.web.templating import nice_date, render
@@ -119,7 +120,12 @@ def _day_page(request: Request, user: dict | None, when: date | None,
               template: str = "listing.html") -> Response:
     view = listing.day(_db(request), when, user_id=_uid(user))
     day = view.start or when
+    harvest_status = None
+    if template == "home.html":  # the front page says how harvesting goes
+        with _db(request).read() as conn:
+            harvest_status = harvest.status(conn, request.app.state.settings.harvest_sources)
     context = {
+        "harvest": harvest_status,
         "section": "day", "view": view, "tabs": _tabs(day), "page": 1, "pages": 1, "offset": 0,
         "heading": "Daily papers",
         "subheading": f"{day:%A}, {nice_date(day)}" if day else "",

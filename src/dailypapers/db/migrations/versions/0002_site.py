@@ -17,8 +17,9 @@ depends_on = None
 
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
-# Writes to these tables change what a page shows; see schema.site_generation.
-WATCHED = ("papers", "feed_entries", "votes", "comments", "users")
+# Writes to these tables change what a page shows (harvest_state: the home page's notice);
+# see schema.site_generation.
+WATCHED = ("papers", "feed_entries", "votes", "comments", "users", "harvest_state")
 BUMP = "dailypapers_bump_site_generation"
 
 
