@@ -212,3 +212,18 @@ def test_it_shows_a_user_page_with_submissions(client):
 def test_it_keeps_the_paper_that_is_in_no_feed_readable(client):
     page = client.get(f"/papers/{UNLISTED_ID}")
     assert page.status_code == 200 and "Standing" not in page.text
+
+
+def test_it_answers_an_unexpected_error_with_a_plain_500_page(app, client, caplog):
+    def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/broken-for-test", broken)  # any route that fails unexpectedly
+    app.add_api_route("/api/broken-for-test", broken)
+    page = client.get("/broken-for-test")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.text and 'id="error-search"' in page.text
+    assert "secret internals" not in page.text and "Traceback" not in page.text
+    api = client.get("/api/broken-for-test")
+    assert api.status_code == 500 and api.json() == {"detail": "Internal Server Error"}
+    assert "secret internals" in caplog.text  # logged for the admin, not shown
