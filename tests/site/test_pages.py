@@ -227,3 +227,8 @@ def test_it_answers_an_unexpected_error_with_a_plain_500_page(app, client, caplo
     api = client.get("/api/broken-for-test")
     assert api.status_code == 500 and api.json() == {"detail": "Internal Server Error"}
     assert "secret internals" in caplog.text  # logged for the admin, not shown
+
+
+@pytest.mark.parametrize("path", ["/", "/papers/date/2025-06-10", "/papers/2506.08007"])
+def test_it_answers_head_requests_for_pages(client, path):
+    assert client.head(path).status_code == 200

@@ -29,7 +29,7 @@ def _form(request: Request, template: str, next_url: str, values: dict | None = 
     }, status_code=status_code)
 
 
-@router.get("/signin")
+@router.api_route("/signin", methods=["GET", "HEAD"])
 async def signin_form(request: Request, next: str = Query("/", max_length=2000)) -> Response:
     next_url = safe_next(next)
     if await viewer(request):
@@ -55,7 +55,7 @@ async def signin(request: Request, login: str = Form("", max_length=320),
     return RedirectResponse(next_url, status_code=303)
 
 
-@router.get("/signup")
+@router.api_route("/signup", methods=["GET", "HEAD"])
 async def signup_form(request: Request, next: str = Query("/", max_length=2000)) -> Response:
     next_url = safe_next(next)
     if await viewer(request):
@@ -85,7 +85,7 @@ async def signout(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-@router.get("/users/{username}")
+@router.api_route("/users/{username}", methods=["GET", "HEAD"])
 async def user_page(request: Request, username: str,
                     page: int = Query(1, ge=1, le=10_000)) -> Response:
     def build(user: dict | None) -> Response:

@@ -98,7 +98,7 @@ def _comment_refused(request: Request, user: dict, arxiv_id: str, body: str,
 # -- submit ---------------------------------------------------------------------------------------
 
 
-@router.get("/submit")
+@router.api_route("/submit", methods=["GET", "HEAD"])
 async def submit_form(request: Request, paper: str = Query("", max_length=300)) -> Response:
     user = await viewer(request)
     if user is None:

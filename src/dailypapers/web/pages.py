@@ -62,19 +62,19 @@ def _uid(user: dict[str, Any] | None) -> int | None:
 # -- the feed -------------------------------------------------------------------------------------
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def home(request: Request) -> Response:
     return await cached_page(request, lambda user: _day_page(request, user, None, "home.html"))
 
 
-@router.get("/papers")
+@router.api_route("/papers", methods=["GET", "HEAD"])
 async def latest(request: Request, date: str | None = Query(None, max_length=40)) -> Response:
     if date is not None:  # upstream's older /papers?date=YYYY-MM-DD links
         return RedirectResponse(f"/papers/date/{listing.parse_day(date).isoformat()}", 301)
     return await cached_page(request, lambda user: _day_page(request, user, None))
 
 
-@router.get("/papers/date/{day}")
+@router.api_route("/papers/date/{day}", methods=["GET", "HEAD"])
 async def day_page(request: Request, day: str) -> Response:
     when = listing.parse_day(day)
     if day != when.isoformat():  # a datetime or odd spelling: one URL per day
@@ -82,7 +82,7 @@ async def day_page(request: Request, day: str) -> Response:
     return await cached_page(request, lambda user: _day_page(request, user, when))
 
 
-@router.get("/papers/week/{week}")
+@router.api_route("/papers/week/{week}", methods=["GET", "HEAD"])
 async def week_page(request: Request, week: str,
                     page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
     start, _ = listing.parse_week(week)
@@ -91,7 +91,7 @@ async def week_page(request: Request, week: str,
     return await cached_page(request, lambda user: _range_page(request, user, "week", week, page))
 
 
-@router.get("/papers/month/{month}")
+@router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
 async def month_page(request: Request, month: str,
                      page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
     start, _ = listing.parse_month(month)
@@ -101,7 +101,7 @@ async def month_page(request: Request, month: str,
                              lambda user: _range_page(request, user, "month", month, page))
 
 
-@router.get("/papers/trending")
+@router.api_route("/papers/trending", methods=["GET", "HEAD"])
 async def trending_page(request: Request) -> Response:
     return await cached_page(request, lambda user: _trending_page(request, user))
 
@@ -193,7 +193,7 @@ def _month_text(label: str) -> str:
 # -- a paper --------------------------------------------------------------------------------------
 
 
-@router.get("/papers/{arxiv_id:arxiv_id}")
+@router.api_route("/papers/{arxiv_id:arxiv_id}", methods=["GET", "HEAD"])
 async def paper_page(request: Request, arxiv_id: str) -> Response:
     try:
         key = arxiv_ids.normalise(arxiv_id)
