@@ -106,6 +106,21 @@ def test_it_shows_the_signed_in_readers_own_votes_on_the_feed(alice, bob, feed):
     assert 'aria-pressed="true"' in mine and 'aria-pressed="false"' in theirs
 
 
+def test_it_takes_votes_and_comments_on_old_style_ids(alice, feed):
+    from dailypapers.ingest.pipeline import Pipeline
+    from dailypapers.ingest.records import PaperRecord
+
+    Pipeline(feed).run([PaperRecord(arxiv_id="hep-th/9901001", title="Old Strings",
+                                    abstract="Branes.", authors=["Ed Old"], source="test")])
+    token = page_token(alice)
+    voted = alice.post("/papers/hep-th/9901001v2/vote", data={"csrf_token": token},
+                       follow_redirects=False)
+    assert voted.status_code == 303 and voted.headers["location"] == "/papers/hep-th/9901001"
+    alice.post("/papers/hep-th/9901001/comments", data={"csrf_token": token, "body": "Classic."})
+    page = alice.get("/papers/hep-th/9901001").text
+    assert 'aria-pressed="true"' in page and "Classic." in page
+
+
 def test_it_answers_a_vote_on_an_unknown_paper_with_a_404(alice):
     response = alice.post("/papers/2412.99999/vote", data={"csrf_token": page_token(alice)})
     assert response.status_code == 404

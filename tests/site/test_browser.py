@@ -36,6 +36,9 @@ def page(browser, live_server):
     tab = context.new_page()
     tab.dialogs = []  # any alert() would mean script injected through content ran
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    tab.console_errors = []  # e.g. a Content-Security-Policy violation, a failed asset
+    tab.on("console", lambda message: message.type == "error"
+           and tab.console_errors.append(message.text))
     yield tab
     context.close()
 
@@ -91,6 +94,7 @@ def test_a_reader_moves_between_days_weeks_months_and_trending_and_opens_a_paper
     expect_url(page, "/papers/2506.08007")
     assert page.locator("h1").inner_text() == "Reinforcement Pre-Training"
     assert "#1 of 28" in page.locator(".paper-facts").inner_text()
+    assert page.console_errors == []
 
 
 def test_latex_renders_and_html_stays_text_in_titles_and_abstracts(page, feed):
@@ -102,7 +106,7 @@ def test_latex_renders_and_html_stays_text_in_titles_and_abstracts(page, feed):
     assert page.locator("h1 img, .abstract-full b").count() == 0
     page.goto("/papers/date/2025-06-16")
     page.locator(".card-title .katex").first.wait_for()
-    assert page.dialogs == []
+    assert page.dialogs == [] and page.console_errors == []
 
 
 def test_a_new_user_signs_up_submits_upvotes_comments_replies_and_signs_out(page, feed):
@@ -161,7 +165,7 @@ def test_a_new_user_signs_up_submits_upvotes_comments_replies_and_signs_out(page
 
     page.get_by_role("button", name="Sign out").click()
     assert page.locator(".account").get_by_role("link", name="Sign in").is_visible()
-    assert page.dialogs == []
+    assert page.dialogs == [] and page.console_errors == []
 
 
 def test_error_paths_a_reader_may_meet(page, feed):

@@ -59,6 +59,12 @@ def _uid(user: dict[str, Any] | None) -> int | None:
     return user["id"] if user else None
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """For clients that ask for it without reading the page's ``<link rel="icon">``."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 # -- the feed -------------------------------------------------------------------------------------
 
 
