@@ -232,3 +232,17 @@ def test_voting_and_commenting_work_with_javascript_off(browser, live_server, fe
         assert "Works without JavaScript." in page.locator("#comment-list").inner_text()
     finally:
         context.close()
+
+
+def test_pages_fit_a_360_pixel_wide_phone(browser, live_server, feed):
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        for path in ("/papers/date/2025-06-10", "/papers/month/2025-06", "/papers/2506.08007",
+                     f"/papers/{HOSTILE_ID}", "/signup", "/papers/2412.99999"):
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} is {width} px wide"
+    finally:
+        context.close()

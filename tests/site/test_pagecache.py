@@ -84,3 +84,15 @@ def test_it_can_be_turned_off(settings, feed):
     with TestClient(app) as client:
         client.get(DAY)
         assert "x-page-cache" not in client.get(DAY).headers
+
+
+def test_it_drops_the_least_recently_used_pages_past_its_size(feed):
+    from dailypapers.web.pagecache import PageCache
+
+    cache = PageCache(feed, 60, max_bytes=250)
+    for name in ("a", "b", "c"):
+        cache.put(f"/{name}", 1, b"x" * 100, 200)
+    assert cache.get("/a", 1) is None  # evicted to stay under 250 bytes
+    assert cache.get("/b", 1) is not None and cache.get("/c", 1) is not None
+    assert cache.get("/b", 2) is None  # another generation: stale
+    cache.close()

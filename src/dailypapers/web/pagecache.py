@@ -56,10 +56,11 @@ _HIT_HEADERS = [
 
 
 class PageCache:
-    def __init__(self, db: Database, max_age: float, *, max_entries: int = 1024):
+    def __init__(self, db: Database, max_age: float, *, max_bytes: int = 64 * 1024 * 1024):
         self.db = db
         self.max_age = max_age
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes  # least recently used pages go first past this size
+        self._bytes = 0
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
@@ -84,6 +85,7 @@ class PageCache:
                 if self._sqlite is None:
                     # data_version values are per connection: a new one starts a new series.
                     self._entries.clear()
+                    self._bytes = 0
                     self._sqlite = sqlite3.connect(self._sqlite_path, check_same_thread=False,
                                                    isolation_level=None)
                 return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
@@ -105,14 +107,19 @@ class PageCache:
     def put(self, key: str, generation: object, body: bytes, status_code: int) -> None:
         with self._lock:
             headers = [*_HIT_HEADERS, (b"content-length", str(len(body)).encode())]
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
             self._entries[key] = Entry(body, status_code, generation, time.monotonic(), headers)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += len(body)
+            while self._bytes > self.max_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def close(self) -> None:
         """Close the private connection (reopened if the cache is used again)."""
