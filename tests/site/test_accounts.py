@@ -210,3 +210,16 @@ def test_it_checks_the_csrf_token_on_every_state_changing_route(alice, app):
     ok = alice.post("/papers/2506.08007/vote", headers={"X-CSRF-Token": token},
                     data={"vote": "up"}, follow_redirects=False)
     assert ok.status_code == 303
+
+
+def test_pages_of_other_areas_show_who_is_signed_in(app, alice):
+    from fastapi import Request
+
+    from dailypapers.web.app import templates
+
+    def other_area_page(request: Request):  # noqa: ANN202 - as another area's route would be
+        return templates.TemplateResponse(request, "base.html", {})
+
+    app.add_api_route("/other-area-page", other_area_page)
+    page = alice.get("/other-area-page").text
+    assert 'href="/users/alice">alice</a>' in page and 'name="csrf_token"' in page

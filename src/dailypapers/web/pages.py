@@ -223,7 +223,7 @@ def paper_response(request: Request, user: dict | None, key: str, *,
     context = {
         "view": view,
         "form_error": form_error,
-        "similar_papers": _similar(request, view.paper["id"]),
+        "similar": _similar(request, view.paper["id"]),
         "submitted": request.query_params.get("submitted") == "1",
     }
     return render(request, "paper.html", context, status_code=status_code)

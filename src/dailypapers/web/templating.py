@@ -1,8 +1,8 @@
 """The one Jinja2 environment every HTML page renders with, its filters and shared context.
 
-Templates get ``current_user`` (the signed-in user or None; never looked up here, only what the
-route already loaded) and ``csrf_token()`` (starts a session when called) from the context
-processor, so any page extending ``base.html`` works without passing them. Templates are compiled
+Templates get ``current_user`` (the signed-in user or None) and ``csrf_token()`` (starts a
+session when called) from the context processor, so any page extending ``base.html`` works
+without passing them. Templates are compiled
 once per process (``auto_reload`` off): the site reads them from the installed package.
 """
 
@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from dailypapers.web import markup
+from dailypapers.web import markup, sessions
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -40,7 +40,11 @@ SECURITY_HEADERS = {
 
 def _site_context(request: Request) -> dict[str, Any]:
     session = getattr(request.state, "session", None)
-    user = session._user if session is not None and session._user_loaded else None
+    user = None
+    if session is not None and session.signed_in:
+        # The site's routes load the user before rendering (off the event loop); a route that
+        # did not (another area's sync page) gets it looked up here, in its worker thread.
+        user = sessions.current_user(request.app.state.db, session)
     return {
         "current_user": user,
         "csrf_token": (lambda: session.csrf_token) if session is not None else (lambda: ""),
