@@ -100,7 +100,8 @@ def day(db: Database, when: date | None = None, *, user_id: int | None = None,
         if when is None:
             return Listing("day", "", None, None)
         cards = feed_store.cards(conn, when, when, order=order, limit=limit, offset=offset)
-        total = feed_store.count_cards(conn, when, when)
+        whole = limit is None and offset == 0  # the whole day: no need to count it again
+        total = len(cards) if whole else feed_store.count_cards(conn, when, when)
         before, after = feed_store.neighbour_days(conn, when)
         _with_votes(conn, cards, user_id)
     return Listing("day", when.isoformat(), when, when, cards, total,
