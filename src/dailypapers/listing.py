@@ -117,7 +117,7 @@ def day(db: Database, when: date | None = None, *, user_id: int | None = None,
         if when is None:
             return Listing("day", "", None, None)
         cards, total = _cards(conn, when, when, order, limit, offset, submitter_id, count)
-        before, after = feed_store.neighbour_days(conn, when)
+        before, after = feed_store.neighbour_days(conn, when) if count else (None, None)
         _with_votes(conn, cards, user_id)
     return Listing("day", when.isoformat(), when, when, cards, total,
                    before.isoformat() if before else None, after.isoformat() if after else None)
@@ -128,8 +128,7 @@ def week(db: Database, label: str, *, user_id: int | None = None, limit: int | N
          count: bool = True) -> Listing:
     start, end = parse_week(label)
     return _range(db, "week", week_label(start), start, end, user_id, limit, offset, order,
-                  week_label(start - timedelta(days=7)), week_label(end + timedelta(days=1)),
-                  submitter_id, count)
+                  week_label, submitter_id, count)
 
 
 def month(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
@@ -137,34 +136,40 @@ def month(db: Database, label: str, *, user_id: int | None = None, limit: int | 
           count: bool = True) -> Listing:
     start, end = parse_month(label)
     return _range(db, "month", month_label(start), start, end, user_id, limit, offset, order,
-                  month_label(start - timedelta(days=1)), month_label(end + timedelta(days=1)),
-                  submitter_id, count)
+                  month_label, submitter_id, count)
 
 
 def everything(db: Database, *, user_id: int | None = None, limit: int | None = None,
                offset: int = 0, order: str = "submitted",
                submitter_id: int | None = None, count: bool = True) -> Listing:
     """The whole feed (e.g. one user's submissions, or the API's unfiltered list)."""
-    return _range(db, "all", "all", None, None, user_id, limit, offset, order, None, None,
+    return _range(db, "all", "all", None, None, user_id, limit, offset, order, None,
                   submitter_id, count)
 
 
 def _range(db: Database, kind: str, label: str, start: date | None, end: date | None,
-           user_id: int | None,
-           limit: int | None, offset: int, order: str, previous: str | None,
-           following: str | None, submitter_id: int | None = None,
+           user_id: int | None, limit: int | None, offset: int, order: str,
+           label_of, submitter_id: int | None = None,  # noqa: ANN001
            count: bool = True) -> Listing:
+    """Entries of ``start..end``; previous/next name the nearest periods that have entries
+    (skipping empty ones, as days do), or None at either end of the feed."""
     with db.read() as conn:
         cards, total = _cards(conn, start, end, order, limit, offset, submitter_id, count)
+        before = after = None
+        if label_of is not None and count:
+            before = feed_store.neighbour_days(conn, start)[0]
+            after = feed_store.neighbour_days(conn, end)[1]
         _with_votes(conn, cards, user_id)
-    return Listing(kind, label, start, end, cards, total, previous, following)
+    return Listing(kind, label, start, end, cards, total,
+                   label_of(before) if before else None, label_of(after) if after else None)
 
 
-def _cards(conn, start: date | None, end: date | None, order: str, limit: int | None, offset: int,  # noqa: ANN001
-           submitter_id: int | None, count: bool = True) -> tuple[list[dict], int]:
+def _cards(conn, start: date | None, end: date | None, order: str,  # noqa: ANN001
+           limit: int | None, offset: int, submitter_id: int | None,
+           count: bool = True) -> tuple[list[dict], int]:
     """One page of a period's cards in ``order``, and how many the period has in all (with
-    ``count=False``, only ``offset + len(cards)``: for callers that ask one card more than they
-    show to learn whether another page follows, and save the COUNT)."""
+    ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
+    callers that ask one card more than they show to learn whether another page follows)."""
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
