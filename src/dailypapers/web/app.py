@@ -15,7 +15,7 @@ from starlette.types import Scope
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.ingest.scheduler import Scheduler
-from dailypapers.web import account_pages, actions, api, errors, feeds, pages
+from dailypapers.web import account_pages, actions, api, errors, feeds, pages, token_pages
 from dailypapers.web.api import API_DESCRIPTION
 from dailypapers.web.middleware import ServerTiming
 from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
@@ -72,5 +72,6 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     api.install(app, settings)
     app.include_router(actions.router)
     app.include_router(account_pages.router)
+    app.include_router(token_pages.router)
     app.include_router(pages.router)
     return app
