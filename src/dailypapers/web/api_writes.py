@@ -2,33 +2,32 @@
 
 Upstream's shapes: ``POST /api/papers/{id}/comment`` and ``.../comment/{commentId}/reply`` answer
 ``{"newMessage": {...}}``. dailypapers' own (upstream has no public endpoint for these):
-``POST /api/papers/index`` (fetch a paper from arXiv; upstream's shape, ``{}``), ``POST`` /
+``POST /api/papers/index`` (fetch a paper from arXiv; upstream's shape, ``{}``),
+``POST /api/daily_papers`` (submit to today's feed), ``POST`` /
 ``DELETE /api/papers/{id}/upvote``, and the caller's tokens under ``/api/tokens``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Literal
 
-import nh3
 from fastapi import APIRouter, Depends, Path, Request
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from dailypapers import arxiv_ids, catalog
+from dailypapers import arxiv_ids, catalog, discussion, submissions, voting
 from dailypapers.db.engine import Database
 from dailypapers.ingest.arxiv_api import ArxivApiError
-from dailypapers.store import comments as comment_store
 from dailypapers.store import tokens as token_store
-from dailypapers.store import votes as vote_store
+from dailypapers.web import markup
 from dailypapers.web.api_auth import Caller, signed_in_caller
 from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
-from dailypapers.web.api_papers import paper_card_or_404
+from dailypapers.web.rate_limit import retry_after_header
 from dailypapers.web.api_shapes import (
     CommentIn,
+    DailyEntry,
     Empty,
     NewMessage,
     Shaper,
@@ -59,34 +58,25 @@ class TokenOut(BaseModel):
 
 # -- comments --------------------------------------------------------------------------------------
 
-_markdown = MarkdownIt("js-default", {"html": False})
-
-
-def comment_html(body: str) -> str:
-    """Sanitised HTML of a Markdown comment (raw HTML off, then nh3 keeps safe tags only)."""
-    return nh3.clean(_markdown.render(body), url_schemes={"http", "https", "mailto"},
-                     link_rel="nofollow noopener ugc")
-
 
 def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
                   parent: str | None) -> bytes:
     db: Database = request.app.state.db
     shaper: Shaper = request.app.state.api_shaper
-    card = paper_card_or_404(db, paper_id)
     parent_key = None
     if parent is not None:
         parent_key = parse_comment_id(parent)
         if parent_key is None:
-            raise not_found("commentId", f"no comment {parent[:40]!r} on {card['arxiv_id']}")
-    with db.write() as conn:
-        try:
-            comment_id = comment_store.add(conn, card["id"], who.user_id, body, parent_key)
-        except comment_store.InvalidComment as error:
-            if parent_key is not None and "replied to" in str(error):
-                raise not_found("commentId", str(error)) from None
-            raise bad_request("comment", str(error)) from None
-        row = comment_store.get(conn, comment_id)
-    row["html"] = comment_html(row["body"])
+            raise not_found("commentId", f"no comment {parent[:40]!r} here")
+    try:
+        row = discussion.post(db, who.user_id, paper_id, body, parent_key)
+    except discussion.PaperNotFound as error:
+        raise not_found("id", f"no paper {error} here") from None
+    except discussion.InvalidComment as error:
+        if parent_key is not None and "replied to" in str(error):
+            raise not_found("commentId", str(error)) from None
+        raise bad_request("comment", str(error)) from None
+    row["html"] = str(markup.render(row["body"]))
     return dumps({"newMessage": shaper.comment(row, who.user)})
 
 
@@ -119,15 +109,12 @@ async def reply(request: Request, id: PaperId,  # noqa: A002
 
 
 def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
-    db: Database = request.app.state.db
-    card = paper_card_or_404(db, paper_id)
-    with db.write() as conn:
-        if up:
-            vote_store.add(conn, who.user_id, card["id"])
-        else:
-            vote_store.remove(conn, who.user_id, card["id"])
-        total = vote_store.total(conn, card["id"])
-    return VoteOut(id=card["arxiv_id"], upvotes=total, upvoted=up)
+    vote = voting.upvote if up else voting.unvote
+    try:
+        state = vote(request.app.state.db, who.user_id, paper_id)
+    except voting.PaperNotFound as error:
+        raise not_found("id", f"no paper {error} here") from None
+    return VoteOut(id=state.arxiv_id, upvotes=state.upvotes, upvoted=state.voted)
 
 
 @router.post("/papers/{id:path}/upvote", response_model=VoteOut,
@@ -144,6 +131,47 @@ async def upvote(request: Request, id: PaperId,  # noqa: A002
 async def unvote(request: Request, id: PaperId,  # noqa: A002
                  who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, False)
+
+
+# -- submitting to the daily feed ---------------------------------------------------------------
+
+
+class SubmitIn(BaseModel):
+    arxivId: str = Field(min_length=1, max_length=300, examples=["2401.01234"],  # noqa: N815
+                         description="arXiv id or abs/pdf URL of the paper to submit.")
+
+
+# A refused submission's reason -> (status, field named).
+SUBMISSION_STATUS = {"invalid": 400, "not_found": 404, "duplicate": 409, "limit": 429,
+                     "upstream": 502}
+
+
+def _submit(request: Request, who: Caller, text: str) -> bytes:
+    try:
+        done = submissions.submit(request.app.state.db, request.app.state.settings,
+                                  who.user_id, text, pipeline=request.app.state.pipeline)
+    except submissions.SubmissionError as error:
+        status = SUBMISSION_STATUS.get(error.code, 400)
+        headers = {}
+        if error.code == "limit":  # the count starts again at midnight UTC
+            now = datetime.now(UTC)
+            midnight = datetime.combine(now.date() + timedelta(days=1), time.min, UTC)
+            headers["Retry-After"] = retry_after_header((midnight - now).total_seconds())
+        raise ApiProblem(status, str(error), "arxivId", headers) from None
+    card = catalog.card(request.app.state.db, done.arxiv_id)
+    return dumps(request.app.state.api_shaper.entry(card))
+
+
+@router.post("/daily_papers", response_model=DailyEntry,
+             responses=responses(400, 401, 404, 409, 429, 502),
+             summary="Submit a paper to today's feed (dailypapers)",
+             description="The paper (fetched from arXiv if it is not stored yet) enters today's "
+             "feed (UTC), submitted by the token's user. Answers the new feed entry. A paper "
+             "already in the feed is a 409; over the daily submission limit, a 429.")
+async def submit(request: Request, payload: SubmitIn,
+                 who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_submit, request, who, payload.arxivId)
+    return Response(body, media_type="application/json")
 
 
 # -- indexing a paper from arXiv ------------------------------------------------------------------
