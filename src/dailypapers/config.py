@@ -141,11 +141,11 @@ class Settings(BaseSettings):
         "process, like the anonymous limit). 0 turns the limit off.",
     )
     api_cache_seconds: float = Field(
-        2.0,
-        description="How long an anonymous answer of `/api/daily_papers`, `/api/papers/search` "
-        "and the feeds is reused by the worker that computed it. A write through the same "
-        "worker clears it at once; other workers and importers show up within this delay. "
-        "0 turns the cache off.",
+        30.0,
+        description="Longest time an anonymous answer of the API's lists and of the feeds is "
+        "reused by the worker that computed it. Answers are computed again at once after any "
+        "write to the database (as the page cache does); this bounds what changes without one "
+        "(trending's time decay). 0 turns the cache off.",
     )
     feed_size: int = Field(
         50, description="Most entries in one RSS/Atom feed (trending, search, a user's feeds)."

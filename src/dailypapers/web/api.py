@@ -10,7 +10,7 @@ from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.web import api_docs, api_errors, api_papers, api_writes, feeds
 from dailypapers.web.api_auth import Limits
 from dailypapers.web.api_shapes import Shaper
-from dailypapers.web.response_cache import ClearAfterWrites, ResponseCache
+from dailypapers.web.response_cache import ResponseCache
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -18,8 +18,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # The ingest pipeline writes from the API go through (the search issue adds its listener).
     app.state.pipeline = Pipeline(app.state.db)
     app.state.api_limits = Limits(settings.api_rate_anonymous, settings.api_rate_token)
-    app.state.api_cache = ResponseCache(settings.api_cache_seconds)
-    app.add_middleware(ClearAfterWrites, cache=app.state.api_cache)
+    app.state.api_cache = ResponseCache(app.state.db, settings.api_cache_seconds,
+                                        getattr(app.state, "page_cache", None))
     api_errors.install(app)
     api_docs.install(app)
     app.include_router(api_papers.router)

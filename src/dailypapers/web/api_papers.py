@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from dailypapers import arxiv_ids, catalog, listing
@@ -29,7 +28,7 @@ from dailypapers.web.api_shapes import (
     Shaper,
     dumps,
 )
-from dailypapers.web.response_cache import ResponseCache, key_of
+from dailypapers.web.response_cache import cached
 
 router = APIRouter(prefix="/api", tags=["papers (upstream-compatible)"])
 
@@ -40,6 +39,7 @@ WEEK_PATTERN = r"^\d{4}-W\d{1,2}$"
 MONTH_PATTERN = r"^\d{4}-\d{1,2}$"
 MAX_PAGE = 100_000  # p * limit must stay a sane SQL OFFSET
 JSON = "application/json"
+CACHE_HEADER = "X-Api-Cache"  # hit / miss / off: whether the response cache answered
 
 
 def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -48,18 +48,9 @@ def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
 
 async def _cached(request: Request, compute: Callable[[], tuple[bytes, dict[str, str]]],
                   *, shareable: bool = True) -> Response:
-    """The answer from the response cache, or computed in the thread pool (and cached when the
-    same for every caller). ``compute`` returns (body, headers)."""
-    cache: ResponseCache = request.app.state.api_cache
-    key = key_of(request)
-    if shareable:
-        hit = cache.get(key)
-        if hit is not None:
-            return _json(hit[0], hit[1])
-    body, headers = await run_in_threadpool(compute)
-    if shareable:
-        cache.put(key, (body, headers))
-    return _json(body, headers)
+    """The JSON answer ``compute()`` gives as (body, headers), through the response cache."""
+    (body, headers), state = await cached(request, compute, shareable=shareable)
+    return _json(body, {**headers, CACHE_HEADER: state})
 
 
 def _next_link(request: Request, **params: Any) -> dict[str, str]:

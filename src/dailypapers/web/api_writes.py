@@ -24,7 +24,6 @@ from dailypapers.store import tokens as token_store
 from dailypapers.web import markup
 from dailypapers.web.api_auth import Caller, signed_in_caller
 from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
-from dailypapers.web.rate_limit import retry_after_header
 from dailypapers.web.api_shapes import (
     CommentIn,
     DailyEntry,
@@ -34,6 +33,7 @@ from dailypapers.web.api_shapes import (
     dumps,
     parse_comment_id,
 )
+from dailypapers.web.rate_limit import retry_after_header
 
 router = APIRouter(prefix="/api", tags=["writes"])
 

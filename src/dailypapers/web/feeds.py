@@ -28,7 +28,6 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Path, Query, Request
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from dailypapers import listing
@@ -37,7 +36,7 @@ from dailypapers.db.engine import Database
 from dailypapers.store import users as user_store
 from dailypapers.web import search_hits
 from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
-from dailypapers.web.response_cache import ResponseCache, key_of
+from dailypapers.web.response_cache import cached
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
@@ -137,22 +136,15 @@ def _content_html(card: dict[str, Any], page: str, author_count: int) -> str:
 
 
 async def _answer(request: Request, fmt: str,
-                  build: Callable[[], tuple[Feed, list[dict[str, Any]]]],
-                  *, shareable: bool = True) -> Response:
-    cache: ResponseCache = request.app.state.api_cache
-    key = key_of(request)
-    body = cache.get(key) if shareable else None
-    if body is None:
-        settings: Settings = request.app.state.settings
+                  build: Callable[[], tuple[Feed, list[dict[str, Any]]]]) -> Response:
+    settings: Settings = request.app.state.settings
 
-        def compute() -> bytes:
-            feed, cards = build()
-            return render(feed, cards, fmt, settings, request.url.query)
+    def compute() -> bytes:
+        feed, cards = build()
+        return render(feed, cards, fmt, settings, request.url.query)
 
-        body = await run_in_threadpool(compute)
-        if shareable:
-            cache.put(key, body)
-    return Response(body, media_type=MEDIA_TYPES[fmt])
+    body, state = await cached(request, compute)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"X-Api-Cache": state})
 
 
 def _size(request: Request) -> int:
