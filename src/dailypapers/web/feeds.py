@@ -76,7 +76,11 @@ def render(feed: Feed, cards: list[dict[str, Any]], fmt: str, settings: Settings
     generator.language("en")
     generator.generator("dailypapers")
     newest = None
+    seen: set[str] = set()
     for card in cards:
+        if card["arxiv_id"] in seen:  # a paper in the feed on two days of a window: once here
+            continue
+        seen.add(card["arxiv_id"])
         when = _entry_time(card)
         newest = when if newest is None else max(newest, when)
         _add_entry(generator, card, when, base)
@@ -264,16 +268,20 @@ def feed_links(request: Request) -> list[dict[str, str]]:
     """The feeds a page advertises with ``<link rel="alternate">``: its own for a list page
     (day, week, month, trending, search, a user's page), else the newest day's."""
     path = request.url.path.rstrip("/") or "/"
-    query = ""
     if path == "/search":
         q = request.query_params.get("q", "").strip()
-        if not q:
-            return _links("/feeds/papers", "", "daily papers")
-        query = "?" + urlencode({"q": q})
-        return _links("/feeds/search", query, f"search: {q}")
-    if _LIST_PAGES.match(path):
-        return _links(f"/feeds{path}", query, path.removeprefix("/").replace("/", " "))
-    return _links("/feeds/papers", "", "daily papers")
+        if q:
+            return _links("/feeds/search", "?" + urlencode({"q": q}), f"Search: {q[:80]}")
+    elif _LIST_PAGES.match(path):
+        parts = path.split("/")[1:]
+        if parts[0] == "users":
+            title = f"Submitted by {parts[1]}"
+        elif len(parts) == 3:
+            title = f"Papers of {'' if parts[1] == 'date' else parts[1] + ' '}{parts[2]}"
+        else:
+            title = "Trending papers" if parts[-1] == "trending" else "Daily papers"
+        return _links(f"/feeds{path}", "", title)
+    return _links("/feeds/papers", "", "Daily papers")
 
 
 def _links(feed_path: str, query: str, title: str) -> list[dict[str, str]]:
