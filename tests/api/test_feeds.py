@@ -113,3 +113,15 @@ def test_each_list_page_advertises_a_feed_with_its_papers_in_its_order(client, p
     in_feed = [entry.link.rsplit("/papers/", 1)[1] for entry in parsed.entries]
     shown = min(len(on_page), len(in_feed))
     assert in_feed[:shown] == on_page[:shown]
+
+
+def test_text_xml_cannot_carry_is_dropped_not_a_crash(client, imported, settings):
+    from dailypapers.web.feeds import Feed, render
+
+    card = listing.day(imported, date(2025, 6, 10), limit=1).cards[0]
+    card = {**card, "title": "Bell\x07 and \x00null\ud800", "authors": ["A\x0bB"]}
+    for fmt in ("atom", "rss"):
+        body = render(Feed("search: q\x1b[0m", "/search", "/feeds/search", "d\x00"), [card],
+                      fmt, settings, "q=%1B")
+        parsed = feedparser.parse(body)
+        assert parsed.bozo is False and parsed.entries[0].title == "Bell and null"

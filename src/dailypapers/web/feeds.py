@@ -49,6 +49,12 @@ FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
     **responses(400, 404),
 }
 MAX_AUTHORS = 25  # per entry; the page names them all
+# Characters XML 1.0 cannot carry at all (feedgen refuses them): dropped from any text we put in.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 class Feed:
@@ -69,8 +75,8 @@ def render(feed: Feed, cards: list[dict[str, Any]], fmt: str, settings: Settings
     generator = FeedGenerator()
     self_url = f"{base}{feed.feed_path}.{fmt}{suffix}"
     generator.id(self_url)
-    generator.title(f"dailypapers: {feed.title}")
-    generator.subtitle(feed.description)
+    generator.title(xml_text(f"dailypapers: {feed.title}"))
+    generator.subtitle(xml_text(feed.description))
     generator.link(href=self_url, rel="self", type=MEDIA_TYPES[fmt])
     generator.link(href=f"{base}{feed.page_path}{suffix}", rel="alternate", type="text/html")
     generator.language("en")
@@ -98,18 +104,18 @@ def _add_entry(generator: FeedGenerator, card: dict[str, Any], when: datetime,
     entry = generator.add_entry(order="append")
     entry.id(page)
     entry.guid(page, permalink=True)
-    entry.title(card["title"])
+    entry.title(xml_text(card["title"]))
     entry.link(href=page, rel="alternate")
     authors = card["authors"] or []
     for name in authors[:MAX_AUTHORS]:
-        entry.author({"name": name})
+        entry.author({"name": xml_text(name)})
     if card.get("published_at"):
         entry.published(card["published_at"])
     entry.updated(when)
     for category in card.get("categories") or ():
-        entry.category(term=category)
-    entry.summary(card["abstract"] or card["title"])
-    entry.content(_content_html(card, page, len(authors)), type="html")
+        entry.category(term=xml_text(category))
+    entry.summary(xml_text(card["abstract"] or card["title"]))
+    entry.content(xml_text(_content_html(card, page, len(authors))), type="html")
 
 
 def _content_html(card: dict[str, Any], page: str, author_count: int) -> str:
