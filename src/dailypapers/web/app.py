@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,18 +14,27 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.store import papers as paper_store
+from dailypapers.web import digest_pages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def create_app(settings: config.Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: config.Settings | None = None, db: Database | None = None, *,
+               background: bool | None = None) -> FastAPI:
+    """The site. ``background`` runs the digest scheduler thread while the app is up; by default
+    only when the app is built from the environment (``dailypapers serve``), never in tests that
+    pass their own settings unless they ask."""
+    if background is None:
+        background = settings is None
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
-    app = FastAPI(title="dailypapers", version="0.1.0")
+    app = FastAPI(title="dailypapers", version="0.1.0",
+                  lifespan=_lifespan(background and settings.digest_scheduler))
     app.state.settings = settings
     app.state.db = db
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(digest_pages.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
@@ -35,3 +46,21 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
         )
 
     return app
+
+
+def _lifespan(run_digest_scheduler: bool):  # noqa: ANN202
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = None
+        if run_digest_scheduler:
+            from dailypapers.digest.scheduler import DigestScheduler
+
+            scheduler = DigestScheduler(app.state.db, app.state.settings).start()
+        app.state.digest_scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    return lifespan

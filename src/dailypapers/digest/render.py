@@ -1,0 +1,108 @@
+"""Outbox rows -> MIME messages: HTML (inline CSS) and plain-text parts from Jinja templates.
+
+Rendering is deterministic: the same row and settings give the same bytes (the MIME boundary is
+derived from the Message-ID, the Date is the composition time, tokens carry no timestamp), so a
+retried mail is the very message the first attempt would have sent.
+
+Every digest carries ``List-Unsubscribe`` (an https link with a signed token, built from
+``DAILYPAPERS_BASE_URL``) and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058):
+mail clients show an unsubscribe button that POSTs there, no sign-in needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from dailypapers.config import Settings
+from dailypapers.digest import tokens
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("dailypapers.digest", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["authors"] = _authors
+    return env
+
+
+def links(settings: Settings, subscription_id: int, email: str) -> dict[str, str]:
+    base = settings.base_url.rstrip("/")
+    token = tokens.unsubscribe_token(settings, subscription_id, email)
+    return {
+        "base_url": base,
+        "unsubscribe_url": f"{base}/unsubscribe/{token}",
+        "preferences_url": f"{base}/digest/preferences/{token}",
+    }
+
+
+def build_message(row: dict, settings: Settings) -> EmailMessage:
+    """The message for an outbox row (``kind`` digest or confirmation)."""
+    content = row["content"]
+    context = {**content, "recipient": row["recipient"], "subject": row["subject"],
+               **links(settings, row["subscription_id"], row["recipient"])}
+    if row["kind"] == "confirmation":
+        base = context["base_url"]
+        context["confirm_url"] = f"{base}/subscribe/confirm/{content['token']}"
+        context["max_age_days"] = max(1, round(settings.digest_confirm_max_age / 86400))
+    env = environment()
+    text = env.get_template(f"{row['kind']}.txt").render(context)
+    html = env.get_template(f"{row['kind']}.html").render(context)
+
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = settings.mail_from
+    message["To"] = row["recipient"]
+    message["Subject"] = row["subject"]
+    message["Date"] = format_datetime(row["composed_at"])
+    message["Message-ID"] = row["message_id"]
+    if row["kind"] == "digest":
+        message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message["List-Id"] = f"dailypapers digest <digest.{mail_domain(settings)}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message.set_boundary("=_" + hashlib.sha256(row["message_id"].encode()).hexdigest()[:32])
+    return message
+
+
+def message_bytes(row: dict, settings: Settings) -> bytes:
+    return build_message(row, settings).as_bytes(policy=policy.SMTP)
+
+
+def envelope_sender(settings: Settings) -> str:
+    return parseaddr(settings.mail_from)[1] or settings.mail_from
+
+
+def mail_domain(settings: Settings) -> str:
+    """The domain Message-IDs and List-Id use: the sender's, else the site's host."""
+    address = envelope_sender(settings)
+    if "@" in address:
+        return address.rsplit("@", 1)[1]
+    return urlsplit(settings.base_url).hostname or "localhost"
+
+
+def _authors(paper: dict) -> str:
+    names = ", ".join(paper["authors"])
+    more = paper["author_count"] - len(paper["authors"])
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def new_message_id(settings: Settings, kind: str, period: str, subscription_id: int) -> str:
+    """A Message-ID for a new outbox row: stored with it, so every attempt sends the same one."""
+    import secrets
+
+    safe_period = "".join(c if c.isalnum() else "." for c in period)
+    return (f"<{kind}.{safe_period}.{subscription_id}.{secrets.token_hex(8)}"
+            f"@{mail_domain(settings)}>")
