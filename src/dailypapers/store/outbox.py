@@ -241,6 +241,11 @@ def counts(conn: Connection) -> dict[str, int]:
     return {status: n for status, n in conn.execute(query)}
 
 
+def ids_with_status(conn: Connection, status: str) -> set[int]:
+    query = select(outbox.c.id).where(outbox.c.status == status)
+    return set(conn.execute(query).scalars())
+
+
 def problems(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
     """Failed and unconfirmed mails, newest first: what the admin must look at."""
     query = (
