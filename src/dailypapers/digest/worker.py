@@ -103,6 +103,10 @@ class Sender:
         self.stop = stop or threading.Event()
         self.sender_address = render.envelope_sender(settings)
         self.summary = SendSummary()
+        # 250 replies not recorded yet: written in the same transaction as the next commit point
+        # or claim (any connection's), which halves the commits per mail. Until then the row stays
+        # "committed" (a crash makes it "unconfirmed", never resent): batching costs no safety.
+        self.accepted: list[tuple[int, str, datetime]] = []
 
     def run(self) -> SendSummary:
         asyncio.run(self._run())
@@ -141,6 +145,7 @@ class Sender:
                     await self._send(smtp, row)
                 self._release(rows)
         finally:
+            self._flush_accepted()
             await smtp.quit()
 
     async def _send(self, smtp: deliver.Smtp, row: dict) -> None:
@@ -178,7 +183,7 @@ class Sender:
             self._retry(row, error)
             await smtp.reset()
             return
-        self._record(outbox_store.mark_sent, row, reply)
+        self.accepted.append((row["id"], reply, self.clock()))
         self.summary.sent += 1
 
     def _commit_point_then_hand_over(self, smtp: deliver.Smtp, row: dict) -> bool:
@@ -189,27 +194,31 @@ class Sender:
         """
         now = self.clock()
         lease_until = now + timedelta(seconds=self.settings.digest_lease)
+        accepted, self.accepted = self.accepted, []
         with self.db.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             transaction = conn.begin()
             try:
+                self._mark_accepted(conn, accepted)
                 decided = outbox_store.commit_point(conn, row["id"], self.worker_id, now,
                                                     lease_until)
+                if not decided:
+                    # Lost the lease, or the address unsubscribed: nothing is sent.
+                    smtp.abort()
+                    if outbox_store.cancel(conn, row["id"], self.worker_id, now):
+                        self.summary.cancelled += 1
+                    transaction.commit()
+                    return False
             except BaseException:
                 transaction.rollback()
+                self.accepted = accepted + self.accepted
                 smtp.abort()
                 raise
-            if not decided:
-                transaction.rollback()
-                smtp.abort()  # lost the lease, or the address unsubscribed: nothing is sent
-                with self.db.write() as again:
-                    if outbox_store.cancel(again, row["id"], self.worker_id, self.clock()):
-                        self.summary.cancelled += 1
-                return False
             try:
                 transaction.commit()
             except BaseException as error:
                 # The commit's outcome is unknown: never hand over; put the row back if we can.
+                self.accepted = accepted + self.accepted  # marking sent again is harmless
                 smtp.abort()
                 log.error("commit point of mail %s failed: %s", row["message_id"], error)
                 self._retry(row, deliver.Temporary(f"database error at the commit point: {error}"))
@@ -227,8 +236,20 @@ class Sender:
     def _claim(self, limit: int) -> list[dict]:
         now = self.clock()
         lease_until = now + timedelta(seconds=self.settings.digest_lease)
+        accepted, self.accepted = self.accepted, []
         with self.db.write() as conn:
+            self._mark_accepted(conn, accepted)
             return outbox_store.claim(conn, self.worker_id, now, lease_until, limit)
+
+    def _flush_accepted(self) -> None:
+        accepted, self.accepted = self.accepted, []
+        if accepted:
+            with self.db.write() as conn:
+                self._mark_accepted(conn, accepted)
+
+    def _mark_accepted(self, conn, accepted: list[tuple[int, str, datetime]]) -> None:  # noqa: ANN001
+        for outbox_id, reply, at in accepted:
+            outbox_store.mark_sent(conn, outbox_id, self.worker_id, reply, at)
 
     def _release(self, rows: list[dict]) -> None:
         if rows:
