@@ -28,7 +28,7 @@ from dailypapers.store import subscriptions as subscription_store
 from tests.digest.conftest import add_paper
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-SUBSCRIBERS = 240
+SUBSCRIBERS = 150
 KILLS = 24
 LEASE = 1.0
 
@@ -88,16 +88,18 @@ def _kill_at_random(process, sink, rng) -> str:  # noqa: ANN001
 
 def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, as_of):
     workers = 2 if db.is_postgresql else 1
-    monday = (as_of - timedelta(days=1)).date()
-    with db.write() as conn:
-        for n in range(12):
-            add_paper(conn, f"2603.{n:05d}", f"Paper {n}", upvotes=n, feed_day=monday,
-                      submitted_at=as_of - timedelta(hours=20))
+    with db.write() as conn:  # papers for every day the test may compose a digest for
+        for day in range(-1, 21):
+            for n in range(4):
+                add_paper(conn, f"26{day + 10:02d}.{n:05d}", f"Paper {n} of day {day}",
+                          upvotes=n, feed_day=(as_of + timedelta(days=day)).date(),
+                          submitted_at=as_of + timedelta(days=day, hours=-6))
         for n in range(SUBSCRIBERS):
             subscription_store.create(conn, f"reader{n}@example.org", as_of - timedelta(days=2),
                                       confirmed_at=as_of - timedelta(days=2))
     env = _env(settings, sink)
-    rng = random.Random(int(os.environ.get("DAILYPAPERS_CRASH_SEED", time.time_ns())))
+    seed = int(os.environ.get("DAILYPAPERS_CRASH_SEED", time.time_ns() % 10**9))
+    rng = random.Random(seed)
     where: collections.Counter[str] = collections.Counter()
     in_doubt_after_kill: set[int] = set()  # rows a kill left between commit point and reply
     kills = 0
@@ -111,12 +113,12 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
             kills += outcome != "finished first"
         with db.read() as conn:
             in_doubt_after_kill |= outbox_store.ids_with_status(conn, "committed")
-        if all(p.returncode == 0 for p in processes) and not _pending(db):
-            break  # everything went out before we could kill enough: add more subscribers
+        if not _pending(db, as_of):
+            as_of = _next_weekday(as_of)  # all of this period went out: kill tomorrow's senders
 
     # Restart until nothing is left to send (rows a dead worker held come back after the lease).
     for _ in range(20):
-        if not _pending(db):
+        if not _pending(db, as_of):
             break
         time.sleep(LEASE + 0.1)
         finishing = [_start(env, as_of, f"final{i}") for i in range(workers)]
@@ -126,10 +128,12 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
 
     with db.read() as conn:
         counts = outbox_store.counts(conn)
-        rows = [outbox_store.for_subscription(conn, s)[0] for s in range(1, SUBSCRIBERS + 1)]
+        rows = [row for s in range(1, SUBSCRIBERS + 1)
+                for row in outbox_store.for_subscription(conn, s)]
     arrived = collections.Counter(r.message_id for r in sink.received)
     expected = {row["message_id"] for row in rows}
-    summary = (f"kills={kills} ({dict(where)}), rounds={round_number}, workers={workers}, "
+    summary = (f"seed={seed} kills={kills} ({dict(where)}), rounds={round_number}, "
+               f"periods={len({r['period'] for r in rows})}, workers={workers}, "
                f"in doubt right after a kill={len(in_doubt_after_kill)}, outbox={counts}, "
                f"arrivals={sum(arrived.values())}")
     print(summary)
@@ -140,9 +144,18 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
     assert all(r.rcpt_tos == [r.message["To"]] for r in sink.received)
 
 
-def _pending(db) -> int:  # noqa: ANN001
+def _pending(db, as_of) -> int:  # noqa: ANN001
+    """Digests of ``as_of``'s period not composed yet, plus mails not settled yet."""
+    key = f"daily:{as_of.date().isoformat()}"
     with db.read() as conn:
         counts = outbox_store.counts(conn)
-        composed = sum(counts.values())
+        composed = len(outbox_store.subscriptions_with_period(conn, key))
     return (SUBSCRIBERS - composed) + sum(counts.get(s, 0) for s in ("queued", "sending",
                                                                        "committed"))
+
+
+def _next_weekday(moment):  # noqa: ANN001, ANN202
+    moment += timedelta(days=1)
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment

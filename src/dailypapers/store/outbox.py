@@ -241,6 +241,11 @@ def counts(conn: Connection) -> dict[str, int]:
     return {status: n for status, n in conn.execute(query)}
 
 
+def subscriptions_with_period(conn: Connection, period: str) -> set[int]:
+    query = select(outbox.c.subscription_id).where(outbox.c.period == period)
+    return set(conn.execute(query).scalars())
+
+
 def ids_with_status(conn: Connection, status: str) -> set[int]:
     query = select(outbox.c.id).where(outbox.c.status == status)
     return set(conn.execute(query).scalars())
