@@ -54,6 +54,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import socket
 import threading
 from collections.abc import Callable
@@ -66,6 +67,24 @@ from dailypapers.digest import deliver, render
 from dailypapers.store import outbox as outbox_store
 
 log = logging.getLogger(__name__)
+
+
+def _drain_results(pgconn) -> str | None:  # noqa: ANN001
+    """Read the results of the query sent with ``send_query``; the error text if it failed."""
+    from psycopg import pq
+
+    error = None
+    while True:
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [], 1.0)
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            break
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            error = (result.error_message or b"").decode(errors="replace").strip() or str(
+                result.status)
+    return error
 
 
 def utcnow() -> datetime:
@@ -214,8 +233,11 @@ class Sender:
                 self.accepted = accepted + self.accepted
                 smtp.abort()
                 raise
+            if self.db.is_postgresql:
+                return self._commit_and_hand_over_postgresql(conn, transaction, smtp, row,
+                                                              accepted)
             try:
-                transaction.commit()
+                transaction.commit()  # SQLite: durable once its WAL write returns, in-process
             except BaseException as error:
                 # The commit's outcome is unknown: never hand over; put the row back if we can.
                 self.accepted = accepted + self.accepted  # marking sent again is harmless
@@ -229,6 +251,59 @@ class Sender:
                 smtp.abort()
                 self._retry(row, error)  # the server never saw the end of data
                 return False
+        return True
+
+    def _commit_and_hand_over_postgresql(self, conn, transaction, smtp: deliver.Smtp,  # noqa: ANN001
+                                         row: dict, accepted: list) -> bool:
+        """PostgreSQL's COMMIT is decided once the server has the message, so send it and the end
+        of data back to back, without waiting for the COMMIT's reply in between.
+
+        Over TCP the COMMIT goes out corked (TCP_CORK): it sits in our kernel and wakes nobody;
+        the end of data follows in the next system call; then the cork is lifted. A worker that
+        dies after the first send still gets its COMMIT delivered (closing a socket flushes what
+        it holds, then FIN), so the window in which a kill splits the two is one system-call
+        return with no wake-up in it: not the database's fsync nor its reply.
+        """
+        pgconn = conn.connection.dbapi_connection.pgconn
+        probe = socket.socket(fileno=os.dup(pgconn.socket))  # the same socket, our own fd
+        corked = probe.family in (socket.AF_INET, socket.AF_INET6)
+        handed_over = False
+        try:
+            if corked:
+                probe.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            try:
+                pgconn.send_query(b"COMMIT")
+                while pgconn.flush():  # psycopg runs libpq non-blocking: make sure it all went
+                    select.select([], [pgconn.socket], [], 1.0)
+            except BaseException:
+                smtp.abort()
+                raise
+            try:
+                smtp.finish()  # <- the end of data: handed over
+                handed_over = True
+            except deliver.SmtpError as error:
+                smtp.abort()
+                log.warning("end of data of %s not sent: %s", row["message_id"], error)
+        finally:
+            if corked:
+                probe.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+            probe.close()
+        status = _drain_results(pgconn)
+        if status is not None:
+            self.accepted = accepted + self.accepted
+            error = f"database error at the commit point: {status}"
+            log.error("mail %s: %s", row["message_id"], error)
+        transaction.commit()  # bookkeeping only: the connection is idle already
+        if status is not None:
+            if handed_over:
+                # We know the server has it: record that, never send it again.
+                self._record(outbox_store.mark_handed_over, row, error)
+                return True
+            self._retry(row, deliver.Temporary(error))
+            return False
+        if not handed_over:
+            self._retry(row, deliver.Temporary("connection lost before the end of data"))
+            return False
         return True
 
     # -- recording outcomes -------------------------------------------------------------------

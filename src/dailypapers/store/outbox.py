@@ -137,6 +137,19 @@ def mark_sent(conn: Connection, outbox_id: int, worker: str, reply: str, now: da
     return conn.execute(statement).rowcount == 1
 
 
+def mark_handed_over(conn: Connection, outbox_id: int, worker: str, note: str,
+                     now: datetime) -> bool:
+    """The end of data went out but the commit point's COMMIT failed: the worker knows the server
+    has it, so it is recorded as committed (never resent; its reply decides the rest)."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status.in_(("sending", "committed")))
+        .values(status="committed", last_error=note[:1000], updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
 def mark_retry(conn: Connection, outbox_id: int, worker: str, error: str, next_attempt_at: datetime,
                now: datetime, max_attempts: int) -> str:
     """A temporary failure: try again at ``next_attempt_at``, or give up after ``max_attempts``.
