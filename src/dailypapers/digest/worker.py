@@ -12,6 +12,7 @@ make, and only while the address still wants mail. The order of operations is::
     3. commit pt   sending -> committed (if I still own it)                         (commit)
     4. hand over   write ".\\r\\n" (five bytes, synchronous, straight after 3's commit returns)
     5. record      committed -> sent on 250 | queued on 4xx | failed on 5xx           (commit)
+                   (a 250 is written with the next claim or commit point: one commit fewer)
 
 A server delivers a message only once it has read the end-of-data line of step 4; a connection
 that closes before it (the worker died, or gave up) aborts the transaction (RFC 5321, 3.8).
@@ -29,18 +30,30 @@ that closes before it (the worker died, or gave up) aborts the transaction (RFC 
   runs out, the row becomes ``unconfirmed``: not resent, shown to the admin with its
   Message-ID (``dailypapers digest status``). A reply lost on a live worker is recorded the same
   way.
-* **The residual window, precisely.** The only instants at which a kill loses a mail are those
-  between step 3's commit becoming durable and step 4's ``send()`` system call: the return path
-  of the database driver's commit plus a few Python calls (measured in the tens of microseconds;
-  no I/O wait, no ``await``). A kill there leaves an ``unconfirmed`` row that the server never
-  got: it is visible to the admin, not silent, and one ``dailypapers digest resend ID`` sends it
-  (a mail client that did get the first copy merges the resend by its Message-ID). The same
-  holds if the database itself fails during step 3's commit (its outcome unknown to us), or if
-  the server fails after reading the end of data without answering (the RFC 1047 case). The crash
-  test (tests/digest/test_crash.py) kills workers at random instants and checks that every mail
-  arrives exactly once; we chose "never twice" over "at least once" because with this ordering
-  the window that could duplicate is empty by construction and the one that could lose is
-  orders of magnitude shorter than a database commit.
+* **The residual window, precisely.** Exactly-once is impossible in general here: the server
+  neither deduplicates nor can be asked what it received, so a worker that dies between its two
+  external effects (the database's commit, the server's end of data) leaves a fact nobody can
+  recover. We order them so that this can only *lose*, never duplicate, and make the window as
+  short as a process allows: the instants between two consecutive system calls, with no I/O
+  wait and no wake-up of another process between them, so the scheduler has no reason to
+  switch away there.
+  - SQLite: from the WAL write that makes the commit durable (in-process) to the ``send()`` of
+    the end of data: the rest of SQLite's commit, the driver's return, a few Python calls.
+  - PostgreSQL: a COMMIT is decided once the server holds it (it commits even if we die right
+    after), so waiting for its reply would put an fsync and two process wake-ups inside the
+    window -- under CPU contention that is milliseconds, and the crash test hit it in a
+    quarter of its kills. Instead the COMMIT is written with TCP_CORK (held in our kernel, waking
+    nobody; a dying process's socket still flushes it, then FIN), the end of data is sent in the
+    next system call, and then the cork is lifted.
+  A kill inside the window leaves an ``unconfirmed`` row that the server never got: visible to
+  the admin with its Message-ID, resent by ``dailypapers digest resend ID`` (a client that did
+  get a first copy merges the resend by Message-ID). The same state results if the database
+  fails at the commit point with its outcome unknown to us, or if the server fails after reading
+  the end of data without answering (RFC 1047). Duplicates need the database to lose a commit it
+  acknowledged, or PostgreSQL to refuse the COMMIT it was handed *and* stay unreachable while the
+  live worker tries to record what it knows.
+  The crash test (tests/digest/test_crash.py) SIGKILLs workers at random instants and requires
+  every mail to arrive exactly once; it prints how many rows a kill left in doubt.
 
 Everything else a worker does is idempotent: composing relies on the outbox's unique
 (subscription, period); claims are conditional updates (PostgreSQL: ``FOR UPDATE SKIP LOCKED``;
