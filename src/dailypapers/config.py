@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     arxiv_api_delay: float = Field(
         3.0, description="Seconds between two requests to the arXiv API (arXiv asks for 3)."
     )
+    arxiv_api_query: str = Field(
+        "cat:cs.*",
+        description="arXiv API search query the `arxiv-api` harvest source runs for each date "
+        "range (arXiv query syntax; the submission-date range is added to it).",
+    )
     oai_pmh_url: str = Field(
         "https://oaipmh.arxiv.org/oai", description="arXiv OAI-PMH endpoint for harvesting."
     )
@@ -73,6 +78,11 @@ class Settings(BaseSettings):
     http_retries: int = Field(
         4, description="How many times a failed outgoing request (5xx, 503 Retry-After, network) "
         "is retried before the source is given up for this run."
+    )
+    http_backoff: float = Field(
+        2.0,
+        description="Seconds before retrying a failed outgoing request; each further retry waits "
+        "twice as long.",
     )
     http_max_retry_after: float = Field(
         300.0,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from dailypapers import ranking
 from dailypapers.digest import schedule
 from dailypapers.digest.compose import (
@@ -125,12 +123,3 @@ def test_an_empty_digest_is_not_composed_and_a_weekly_subject_names_the_week():
     weekly = _period(datetime(2026, 3, 9, 8, tzinfo=UTC), frequency="weekly", weekly_day=0)
     content = compose(weekly, Prefs(sections=("top",)), Candidates(period_papers=[_paper(1, 1)]))
     assert content["subject"] == "1 top paper — dailypapers, week of Mon 2 Mar"
-
-
-@pytest.mark.parametrize("votes,hours,expected", [(0, 5, 0.0), (8, 0, 8 / 2 ** 1.5),
-                                                  (8, 2, 1.0), (-3, 1, 0.0)])
-def test_the_trending_formula(votes, hours, expected):
-    now = datetime(2026, 3, 3, tzinfo=UTC)
-    assert ranking.trending_score(votes, now - timedelta(hours=hours), now) == pytest.approx(
-        expected)
-    assert ranking.trending_score(5, now + timedelta(hours=3), now) == pytest.approx(5 / 2 ** 1.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from dailypapers import config
 from dailypapers.db import Database, connect
+from dailypapers.ingest import harvest
+from dailypapers.ingest.scheduler import Scheduler
 from dailypapers.store import papers as paper_store
 from dailypapers.web import digest_pages
 
@@ -29,8 +32,28 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
         background = settings is None
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
-    app = FastAPI(title="dailypapers", version="0.1.0",
-                  lifespan=_lifespan(background and settings.digest_scheduler))
+    run_digests = background and settings.digest_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The harvest scheduler lives as long as the app (tests' settings turn it off).
+        scheduler = Scheduler(settings, db).start() if settings.harvest_sources else None
+        app.state.scheduler = scheduler
+        digests = None
+        if run_digests:
+            from dailypapers.digest.scheduler import DigestScheduler
+
+            digests = DigestScheduler(db, settings).start()
+        app.state.digest_scheduler = digests
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await asyncio.to_thread(scheduler.stop)
+            if digests is not None:
+                await asyncio.to_thread(digests.stop)
+
+    app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -41,26 +64,9 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
         with db.read() as conn:
             latest = paper_store.latest(conn, limit=50)
             total = paper_store.count(conn)
+            harvest_status = harvest.status(conn, settings.harvest_sources)
         return templates.TemplateResponse(
-            request, "home.html", {"papers": latest, "total": total}
+            request, "home.html", {"papers": latest, "total": total, "harvest": harvest_status}
         )
 
     return app
-
-
-def _lifespan(run_digest_scheduler: bool):  # noqa: ANN202
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        scheduler = None
-        if run_digest_scheduler:
-            from dailypapers.digest.scheduler import DigestScheduler
-
-            scheduler = DigestScheduler(app.state.db, app.state.settings).start()
-        app.state.digest_scheduler = scheduler
-        try:
-            yield
-        finally:
-            if scheduler is not None:
-                scheduler.stop()
-
-    return lifespan
