@@ -71,6 +71,7 @@ def compose_due(db: Database, settings: Settings, as_of: datetime, *, persist: b
             summary.empty += sum(r["status"] == "empty" for r in rows)
             continue
         with db.write() as conn:
+            mailed, advanced = [], []
             for row, (subscription, _, content, searches) in zip(rows, chunk, strict=True):
                 outbox_id = outbox_store.insert(conn, row)
                 if outbox_id is None:
@@ -80,9 +81,11 @@ def compose_due(db: Database, settings: Settings, as_of: datetime, *, persist: b
                     summary.empty += 1
                 else:
                     summary.composed += 1
-                    mailed_store.record(conn, subscription["id"], outbox_id,
-                                        composer.paper_ids(content), as_of)
-                search_store.advance(conn, searches, as_of)
+                    mailed += mailed_store.rows_for(subscription["id"], outbox_id,
+                                                    composer.paper_ids(content), as_of)
+                advanced += searches
+            mailed_store.record(conn, mailed)
+            search_store.advance(conn, advanced, as_of)
     return summary
 
 

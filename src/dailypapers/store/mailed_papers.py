@@ -11,10 +11,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dailypapers.db.schema import mailed_papers
 
 
-def record(conn: Connection, subscription_id: int, outbox_id: int, paper_ids: Iterable[int],
-           now: datetime) -> None:
-    rows = [{"subscription_id": subscription_id, "paper_id": p, "outbox_id": outbox_id,
+def rows_for(subscription_id: int, outbox_id: int, paper_ids: Iterable[int],
+             now: datetime) -> list[dict]:
+    return [{"subscription_id": subscription_id, "paper_id": p, "outbox_id": outbox_id,
              "mailed_at": now} for p in dict.fromkeys(paper_ids)]
+
+
+def record(conn: Connection, rows: list[dict]) -> None:
+    """Insert rows made by :func:`rows_for` (several digests' at once)."""
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -35,13 +35,21 @@ _may_send = or_(outbox.c.kind == "confirmation", _subscription_active)
 
 def insert(conn: Connection, row: dict[str, Any]) -> int | None:
     """Add a composed mail; None when this subscription already has one for this period."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(outbox).values(**row)
-        .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
-        .returning(outbox.c.id)
-    )
-    return conn.execute(statement).scalar_one_or_none()
+    return conn.execute(_insert_statement(conn.dialect.name), row).scalar_one_or_none()
+
+
+def _insert_statement(dialect_name: str):  # noqa: ANN202 - built once per dialect, then cached
+    if dialect_name not in _INSERTS:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        _INSERTS[dialect_name] = (
+            dialect.insert(outbox)
+            .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
+            .returning(outbox.c.id)
+        )
+    return _INSERTS[dialect_name]
+
+
+_INSERTS: dict[str, Any] = {}
 
 
 def existing(conn: Connection, periods: Iterable[str]) -> set[tuple[int, str]]:
