@@ -94,3 +94,15 @@ def recent_paper_ids(conn: Connection, since: datetime, until: datetime, limit: 
         .order_by(papers.c.published_at.desc(), papers.c.id.desc()).limit(limit)
     )
     return list(conn.execute(query).scalars())
+
+
+def stored_at(conn: Connection, paper_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each paper was first stored here (what saved-search watermarks compare with)."""
+    wanted = sorted(set(paper_ids))
+    found: dict[int, datetime] = {}
+    for start in range(0, len(wanted), 900):
+        query = select(papers.c.id, papers.c.created_at).where(
+            papers.c.id.in_(wanted[start : start + 900])
+        )
+        found.update({r.id: r.created_at for r in conn.execute(query)})
+    return found
