@@ -122,3 +122,57 @@ def test_the_scheduler_survives_a_dead_server_and_a_broken_round(db, sink, mail_
     broken.stop()
     assert not scheduler.thread.is_alive() and not broken.thread.is_alive()
     assert _rows(db)[0]["status"] == "queued"  # still there, waiting for the server
+
+
+def test_a_row_whose_worker_died_after_its_commit_point_is_never_resent(db, sink, mail_settings,
+                                                                        as_of):
+    _one_digest_due(db, mail_settings, as_of)
+    now = datetime.now(UTC)
+    with db.write() as conn:  # what a worker killed right after step 3 leaves behind
+        [row] = outbox_store.claim(conn, "dead-worker", now, now - timedelta(seconds=1), 10)
+        assert outbox_store.commit_point(conn, row["id"], "dead-worker", now,
+                                         now - timedelta(seconds=1))
+    summary = jobs.send_due(db, mail_settings)
+    assert (summary.sent, summary.unconfirmed) == (0, 1)
+    assert sink.received == []
+    [row] = _rows(db)
+    assert row["status"] == "unconfirmed" and "not resent" in row["last_error"]
+    with db.write() as conn:
+        assert outbox_store.requeue(conn, row["id"], datetime.now(UTC))
+    assert jobs.send_due(db, mail_settings).sent == 1
+    assert [r.message_id for r in sink.received] == [row["message_id"]]
+
+
+def test_an_unsubscribe_stops_a_digest_a_worker_already_claimed(db, sink, mail_settings, as_of):
+    _one_digest_due(db, mail_settings, as_of)
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        [row] = outbox_store.claim(conn, "w1", now, now + timedelta(minutes=5), 10)
+        subscription_store.unsubscribe(conn, row["subscription_id"], now)
+    with db.write() as conn:  # the worker reaches its commit point after the unsubscribe
+        assert not outbox_store.commit_point(conn, row["id"], "w1", now, now)
+        assert outbox_store.cancel(conn, row["id"], "w1", now)
+    assert _rows(db)[0]["status"] == "cancelled"
+
+
+def test_two_workers_at_once_send_every_digest_once(db, sink, mail_settings, as_of):
+    import threading
+
+    monday = (as_of - timedelta(days=1)).date()
+    with db.write() as conn:
+        add_paper(conn, "2603.00001", "A paper", upvotes=5, feed_day=monday,
+                  submitted_at=as_of - timedelta(hours=20))
+        for n in range(60):
+            subscription_store.create(conn, f"reader{n}@example.org", as_of - timedelta(days=3),
+                                      confirmed_at=as_of - timedelta(days=3))
+    small = mail_settings.model_copy(update={"digest_batch": 4, "digest_connections": 2})
+    threads = [threading.Thread(target=jobs.run_once, args=(db, small),
+                                kwargs={"as_of": as_of, "worker_id": f"w{i}"}) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ids = [r.message_id for r in sink.received]
+    assert len(ids) == 60 and len(set(ids)) == 60
+    with db.read() as conn:
+        assert outbox_store.counts(conn) == {"sent": 60}
