@@ -40,9 +40,17 @@ def test_it_lists_weeks_and_months(june_2025):
     assert (week.start, week.end) == (date(2025, 6, 9), date(2025, 6, 15))
     assert week.total == sum(listing.day(june_2025, date(2025, 6, d)).total
                              for d in range(9, 14))
+    assert (week.previous, week.next) == ("2025-W23", "2025-W25")
     month = listing.month(june_2025, "2025-06", limit=10)
     assert len(month.cards) == 10 and month.total > 300
-    assert (month.previous, month.next) == ("2025-05", "2025-07")
+    assert (month.previous, month.next) == (None, None)  # only June is stored
+
+
+def test_it_skips_empty_weeks_and_months_when_moving_between_them(june_2025):
+    before = listing.month(june_2025, "2025-03")
+    assert before.total == 0 and (before.previous, before.next) == (None, "2025-06")
+    after = listing.week(june_2025, "2025-W40")
+    assert after.total == 0 and (after.previous, after.next) == ("2025-W27", None)
 
 
 def test_it_adds_local_votes_to_the_upstream_count(june_2025):

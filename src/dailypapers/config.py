@@ -110,6 +110,19 @@ class Settings(BaseSettings):
     )
 
     # -- site (issue 3) ----------------------------------------------------------------------------
+    submissions_per_day: int = Field(
+        10, description="Papers one user may submit to the daily feed per UTC day.", ge=0
+    )
+    session_days: int = Field(
+        30, description="Days a sign-in lasts (the session cookie's lifetime).", ge=1
+    )
+    page_cache_seconds: float = Field(
+        30.0,
+        description="Longest time a rendered page is reused for signed-out readers. Pages are "
+        "re-rendered at once after any write to the database; this bounds what changes without "
+        "one (trending's time decay, search indexes). 0 turns the page cache off.",
+        ge=0,
+    )
 
     # -- search (issue 4) --------------------------------------------------------------------------
 

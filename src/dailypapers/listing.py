@@ -100,7 +100,8 @@ def day(db: Database, when: date | None = None, *, user_id: int | None = None,
         if when is None:
             return Listing("day", "", None, None)
         cards = feed_store.cards(conn, when, when, order=order, limit=limit, offset=offset)
-        total = feed_store.count_cards(conn, when, when)
+        whole = limit is None and offset == 0  # the whole day: no need to count it again
+        total = len(cards) if whole else feed_store.count_cards(conn, when, when)
         before, after = feed_store.neighbour_days(conn, when)
         _with_votes(conn, cards, user_id)
     return Listing("day", when.isoformat(), when, when, cards, total,
@@ -111,23 +112,28 @@ def week(db: Database, label: str, *, user_id: int | None = None, limit: int | N
          offset: int = 0, order: str = "upvotes") -> Listing:
     start, end = parse_week(label)
     return _range(db, "week", week_label(start), start, end, user_id, limit, offset, order,
-                  week_label(start - timedelta(days=7)), week_label(end + timedelta(days=1)))
+                  week_label)
 
 
 def month(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
           offset: int = 0, order: str = "upvotes") -> Listing:
     start, end = parse_month(label)
     return _range(db, "month", month_label(start), start, end, user_id, limit, offset, order,
-                  month_label(start - timedelta(days=1)), month_label(end + timedelta(days=1)))
+                  month_label)
 
 
 def _range(db: Database, kind: str, label: str, start: date, end: date, user_id: int | None,
-           limit: int | None, offset: int, order: str, previous: str, following: str) -> Listing:
+           limit: int | None, offset: int, order: str, label_of) -> Listing:  # noqa: ANN001
+    """Entries of ``start..end``; previous/next name the nearest periods that have entries
+    (skipping empty ones, as days do), or None at either end of the feed."""
     with db.read() as conn:
         cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset)
         total = feed_store.count_cards(conn, start, end)
+        before = feed_store.neighbour_days(conn, start)[0]
+        after = feed_store.neighbour_days(conn, end)[1]
         _with_votes(conn, cards, user_id)
-    return Listing(kind, label, start, end, cards, total, previous, following)
+    return Listing(kind, label, start, end, cards, total,
+                   label_of(before) if before else None, label_of(after) if after else None)
 
 
 def trending(db: Database, now: datetime | None = None, *, user_id: int | None = None,

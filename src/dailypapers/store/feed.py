@@ -165,13 +165,18 @@ def newest_day(conn: Connection, *, on_or_before: date | None = None) -> date | 
 
 def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
     """The nearest feed days before and after ``day`` that have entries (skipping empty days)."""
-    before = conn.execute(
-        select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day)
-    ).scalar_one()
-    after = conn.execute(
-        select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day)
-    ).scalar_one()
-    return before, after
+    # One round trip for both (each side is an index lookup on feed_day).
+    before = (select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day)
+              .scalar_subquery())
+    after = (select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day)
+             .scalar_subquery())
+    row = conn.execute(select(before.label("before"), after.label("after"))).one()
+    return _as_date(row.before), _as_date(row.after)
+
+
+def _as_date(value):  # noqa: ANN001, ANN202
+    """A scalar subquery's result loses its column type on SQLite (ISO text comes back)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
@@ -188,7 +193,15 @@ def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
 
 def rank_in_day(conn: Connection, paper_id: int, day: date) -> tuple[int, int] | None:
     """(position by upvotes, papers that day) of a paper in one feed day, or None."""
-    ordered = [row["id"] for row in cards(conn, day, day)]
+    # The order of cards(conn, day, day), selecting ids only (no JSON columns to decode).
+    query = (
+        select(papers.c.id)
+        .select_from(feed_entries)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .where(feed_entries.c.feed_day == day)
+        .order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
+    )
+    ordered = list(conn.execute(query).scalars())
     if paper_id not in ordered:
         return None
     return ordered.index(paper_id) + 1, len(ordered)

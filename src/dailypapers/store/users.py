@@ -73,3 +73,37 @@ def _is_someone_else(row: dict[str, Any], ref: Any) -> bool:
 def key_of(ref: Any) -> str:
     """The key :func:`ensure_upstream` uses for ``ref`` in its result."""
     return ref.upstream_id or ref.username.lower()
+
+
+# -- local accounts (site) --------------------------------------------------------------------------
+
+
+def create(conn: Connection, username: str, email: str, password_hash: str) -> int:
+    """Insert a local account; the unique indexes refuse a taken name or email (IntegrityError)."""
+    inserted = conn.execute(
+        users.insert().values(username=username, email=email, password_hash=password_hash)
+    )
+    return inserted.inserted_primary_key[0]
+
+
+def username_taken(conn: Connection, username: str) -> bool:
+    query = select(users.c.id).where(func.lower(users.c.username) == username.lower())
+    return conn.execute(query).first() is not None
+
+
+def email_taken(conn: Connection, email: str) -> bool:
+    query = select(users.c.id).where(func.lower(users.c.email) == email.lower())
+    return conn.execute(query).first() is not None
+
+
+def get_for_login(conn: Connection, login: str) -> dict[str, Any] | None:
+    """The local account whose username or email is ``login`` (any case), or None."""
+    column = users.c.email if "@" in login else users.c.username
+    query = select(users).where(func.lower(column) == login.lower(),
+                                users.c.password_hash.is_not(None))
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))

@@ -1,4 +1,4 @@
-"""The application factory: settings and database on ``app.state``, routers mounted."""
+"""The application factory: settings and database on ``app.state``, middleware, routers, errors."""
 
 from __future__ import annotations
 
@@ -7,20 +7,33 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+from starlette.types import Scope
 
 from dailypapers import config
 from dailypapers.db import Database, connect
-from dailypapers.ingest import harvest
 from dailypapers.ingest.scheduler import Scheduler
-from dailypapers.store import papers as paper_store
-from dailypapers.web import digest_pages
+from dailypapers.web import account_pages, actions, digest_pages, errors, pages
+from dailypapers.web.middleware import ServerTiming
+from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
+from dailypapers.web.sessions import SessionCodec, SessionMiddleware
+from dailypapers.web.templating import templates
+
+__all__ = ["create_app", "templates"]
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+
+
+class Static(StaticFiles):
+    """Vendored assets and our CSS/JS; pages link them with ``?v=<hash>``, so they can be kept."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["cache-control"] = "public, max-age=604800"
+        return response
 
 
 def create_app(settings: config.Settings | None = None, db: Database | None = None, *,
@@ -33,6 +46,7 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
     run_digests = background and settings.digest_scheduler
+    page_cache = PageCache(db, settings.page_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,21 +66,22 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
                 await asyncio.to_thread(scheduler.stop)
             if digests is not None:
                 await asyncio.to_thread(digests.stop)
+            page_cache.close()
 
     app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.page_cache = page_cache
+    app.state.session_codec = SessionCodec(settings)
+
+    # Outermost last: the timing covers everything; the cache needs the session read first.
+    app.add_middleware(PageCacheMiddleware, cache=page_cache)
+    app.add_middleware(SessionMiddleware, codec=app.state.session_codec)
+    app.add_middleware(ServerTiming)
+    app.mount("/static", Static(directory=HERE / "static"), name="static")
+    errors.install(app)
+    app.include_router(actions.router)
+    app.include_router(account_pages.router)
     app.include_router(digest_pages.router)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        with db.read() as conn:
-            latest = paper_store.latest(conn, limit=50)
-            total = paper_store.count(conn)
-            harvest_status = harvest.status(conn, settings.harvest_sources)
-        return templates.TemplateResponse(
-            request, "home.html", {"papers": latest, "total": total, "harvest": harvest_status}
-        )
-
+    app.include_router(pages.router)
     return app
