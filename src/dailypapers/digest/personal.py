@@ -89,3 +89,32 @@ class Recommender:
             if len(picked) >= limit:
                 break
         return picked
+
+
+def for_user(db: Any, settings: Settings, user_id: int, *, limit: int = 20,
+             now: datetime | None = None) -> tuple[list[tuple[dict, float]], str | None]:
+    """The "for you" page: the same model as the digest's section, over the papers of the week
+    before the newest one stored (so an imported archive still has a pool). Returns (cards with
+    their scores, a notice for the reader or None)."""
+    from datetime import UTC
+
+    from dailypapers.store import marks as mark_store
+    from dailypapers.store import paper_scores
+
+    now = now or datetime.now(UTC)
+    with db.read() as conn:
+        newest = paper_scores.newest_published(conn)
+        as_of = min(now, newest + timedelta(seconds=1)) if newest else now
+        marks = mark_store.for_user(conn, user_id)
+        voted = paper_scores.voted_by(conn, [user_id])[user_id]
+        recommender = Recommender(conn, settings, as_of, db)
+        if not recommender.available:
+            return [], "Recommendations need the search index (paper embeddings)."
+        saved = {p for p, k in marks.items() if k == "saved"}
+        not_interested = {p for p, k in marks.items() if k == "not_interested"}
+        if not (voted | saved):
+            return [], ("Upvote or save a few papers: they are what this list learns from.")
+        ranked = recommender.rank(positives=voted | saved, negatives=not_interested,
+                                  exclude=voted | saved | not_interested, limit=limit)
+        cards = paper_scores.cards_by_ids(conn, [paper.id for paper, _ in ranked])
+    return [(cards[p.id], score) for p, score in ranked if p.id in cards], None

@@ -15,7 +15,7 @@ from starlette.types import Scope
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.ingest.scheduler import Scheduler
-from dailypapers.web import account_pages, actions, digest_pages, errors, pages
+from dailypapers.web import account_pages, actions, digest_pages, errors, for_you_pages, pages
 from dailypapers.web.middleware import ServerTiming
 from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
 from dailypapers.web.sessions import SessionCodec, SessionMiddleware
@@ -83,5 +83,6 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.include_router(actions.router)
     app.include_router(account_pages.router)
     app.include_router(digest_pages.router)
+    app.include_router(for_you_pages.router)
     app.include_router(pages.router)
     return app
