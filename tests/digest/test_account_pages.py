@@ -108,3 +108,26 @@ def test_subscribing_from_the_account_still_needs_the_confirmation(db, mail_sett
     assert row["email"] == "alice@example.org" and row["confirmed_at"] is None
     assert (row["frequency"], row["timezone"], row["content"]) == (
         "weekly", "Europe/Paris", ["top", "for_you"])
+
+
+def test_the_admin_sees_failed_mail_and_resends_it(db, mail_settings, sink, as_of):
+    with db.write() as conn:
+        add_paper(conn, "2603.00001", "A paper", upvotes=3,
+                  feed_day=(as_of - timedelta(days=1)).date(),
+                  submitted_at=as_of - timedelta(hours=20))
+        subscription_store.create(conn, "dave@example.org", as_of - timedelta(days=2),
+                                  confirmed_at=as_of - timedelta(days=2))
+    sink.fail("rcpt", "550 5.1.1 No such user here")
+    jobs.run_once(db, mail_settings, as_of=as_of)
+    app = create_app(mail_settings, db)
+    with _signed_in(app, "alice") as alice:
+        assert alice.get("/admin/digests").status_code == 403
+        with db.write() as conn:
+            conn.execute(user_store.users.update().values(is_admin=True))
+        page = alice.get("/admin/digests")
+        assert page.status_code == 200 and "550 5.1.1 No such user here" in page.text
+        outbox_id = re.search(r'name="outbox_id" value="(\d+)"', page.text).group(1)
+        alice.post("/admin/digests/resend", data={"outbox_id": outbox_id,
+                                                  "csrf_token": _token(page.text)})
+    jobs.send_due(db, mail_settings)
+    assert [r.rcpt_tos for r in sink.received] == [["dave@example.org"]]

@@ -1,5 +1,5 @@
 """A signed-in reader's personal pages: "for you", save / not interested marks, saved-search
-alerts, and digest settings in the account.
+alerts, digest settings in the account; and the admin's view of mail that failed.
 
 Every POST is an action guarded by ``auth.acting_user`` (signed in, then the CSRF token), as the
 site's other actions; the work is done by plain functions in digest/ and store/.
@@ -17,6 +17,7 @@ from dailypapers import voting
 from dailypapers.digest import personal, schedule, subscriptions
 from dailypapers.digest.compose import SECTION_TITLES, SECTIONS
 from dailypapers.store import marks as mark_store
+from dailypapers.store import outbox as outbox_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import saved_searches as search_store
 from dailypapers.store import subscriptions as subscription_store
@@ -152,3 +153,35 @@ def _settings_context(db, user: dict) -> dict:  # noqa: ANN001
         "weekdays": list(enumerate(schedule.WEEKDAYS)),
         "timezones": sorted(schedule._ZONES), "section": "settings",
     }
+
+
+# -- the admin's view of the outbox ------------------------------------------------------------
+
+
+@router.get("/admin/digests")
+async def admin_digests(request: Request, user: dict | None = Depends(viewer)) -> Response:
+    if user is None:
+        raise SignInRequired("/admin/digests")
+    if not user.get("is_admin"):
+        return await error_page(request, 403, "Only the site's admins can see the outbox.")
+    counts, problems = await run_in_threadpool(_outbox_overview, request.app.state.db)
+    return render(request, "digest/admin.html", {"counts": counts, "problems": problems})
+
+
+@router.post("/admin/digests/resend")
+async def admin_resend(request: Request, user: dict = Depends(acting_user),
+                       outbox_id: int = Form(...)) -> Response:
+    if not user.get("is_admin"):
+        return await error_page(request, 403, "Only the site's admins can resend mail.")
+    await run_in_threadpool(_requeue, request.app.state.db, outbox_id)
+    return RedirectResponse("/admin/digests", status_code=303)
+
+
+def _outbox_overview(db) -> tuple[dict, list]:  # noqa: ANN001
+    with db.read() as conn:
+        return outbox_store.counts(conn), outbox_store.problems(conn)
+
+
+def _requeue(db, outbox_id: int) -> None:  # noqa: ANN001
+    with db.write() as conn:
+        outbox_store.requeue(conn, outbox_id, datetime.now(UTC))
