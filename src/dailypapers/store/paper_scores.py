@@ -7,10 +7,10 @@ moment, so a digest composed for a past moment with ``--as-of`` counts what was 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from dailypapers.db.schema import feed_entries, papers, votes
 
@@ -87,11 +87,16 @@ def voted_by(conn: Connection, user_ids: Iterable[int]) -> dict[int, set[int]]:
 
 def recent_paper_ids(conn: Connection, since: datetime, until: datetime, limit: int
                      ) -> list[int]:
-    """Ids of papers first published in ``(since, until]``, newest first (the "for you" pool)."""
+    """Ids of papers first published in ``(since, until]`` (or, for arXiv listing dumps that carry
+    no date, listed on a day in it), newest first: the "for you" pool."""
     query = (
         select(papers.c.id)
-        .where(papers.c.published_at > since, papers.c.published_at <= until)
-        .order_by(papers.c.published_at.desc(), papers.c.id.desc()).limit(limit)
+        .where(or_(
+            and_(papers.c.published_at > since, papers.c.published_at <= until),
+            and_(papers.c.published_at.is_(None), papers.c.listed_on > since.date(),
+                 papers.c.listed_on <= until.date()),
+        ))
+        .order_by(papers.c.id.desc()).limit(limit)
     )
     return list(conn.execute(query).scalars())
 
@@ -123,4 +128,12 @@ def cards_by_ids(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[s
 
 
 def newest_published(conn: Connection) -> datetime | None:
-    return conn.execute(select(func.max(papers.c.published_at))).scalar_one_or_none()
+    """The newest first-publication time, or the end of the newest listing day, stored."""
+    published = conn.execute(select(func.max(papers.c.published_at))).scalar_one_or_none()
+    listed = conn.execute(select(func.max(papers.c.listed_on))).scalar_one_or_none()
+    if isinstance(listed, str):
+        listed = date.fromisoformat(listed)
+    if listed is not None:
+        end_of_listing = datetime.combine(listed, datetime.max.time(), tzinfo=UTC)
+        published = max(published, end_of_listing) if published else end_of_listing
+    return published
