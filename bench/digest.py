@@ -177,7 +177,7 @@ def main(argv: list[str]) -> None:
         table.add_row(r["backend"], f"{r['composed']:,}", f"{r['compose_s']:.1f}",
                       f"{r['send_s']:.1f}", f"{r['total_s']:.1f}", f"{r['per_s']:.0f}",
                       f"{r['received']:,}", f"{r['peak_rss_mb']:.0f}")
-    Console().print(table)
+    Console(width=130).print(table)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "digest.json").write_text(json.dumps(results, indent=2, default=str))
