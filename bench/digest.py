@@ -60,8 +60,16 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def build_store(db, subscribers: int, papers_count: int, as_of: datetime, seed: int = 7) -> None:  # noqa: ANN001
-    from dailypapers.db.schema import feed_entries, paper_marks, papers, subscriptions, users, votes
+def build_store(db, subscribers: int, papers_count: int, as_of: datetime,  # noqa: ANN001
+                seed: int = 7) -> None:
+    from dailypapers.db.schema import (
+        feed_entries,
+        paper_marks,
+        papers,
+        subscriptions,
+        users,
+        votes,
+    )
 
     rng = random.Random(seed)
     with db.write() as conn:
@@ -169,7 +177,7 @@ def main(argv: list[str]) -> None:
     results = [run(args.subscribers, args.papers, args.connections, None)]
     if args.postgresql:
         results.append(run(args.subscribers, args.papers, args.connections, args.postgresql))
-    table = Table(title=f"digests: compose + hand to a local SMTP sink (goal: 10,000 in <= 60 s)")
+    table = Table(title="digests: compose + hand to a local SMTP sink (goal: 10,000 in <= 60 s)")
     for column in ("backend", "digests", "compose s", "send s", "total s", "digests/s",
                    "received by sink", "peak RSS MB"):
         table.add_column(column, justify="right")

@@ -13,7 +13,6 @@ from dailypapers.store import saved_searches as search_store
 from dailypapers.store import subscriptions as subscription_store
 from dailypapers.store import users as user_store
 from dailypapers.web.app import create_app
-
 from tests.digest.conftest import add_paper
 
 

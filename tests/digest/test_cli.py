@@ -16,7 +16,6 @@ from dailypapers.cli import main
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
 from dailypapers.web.app import create_app
-
 from tests.digest.conftest import add_paper
 
 

@@ -24,7 +24,6 @@ import pytest
 
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
-
 from tests.digest.conftest import add_paper
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -142,6 +141,7 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
     lost = [(r["id"], r["status"], r["attempts"], r["last_error"], r["smtp_reply"])
             for r in rows if r["message_id"] not in arrived]
     assert lost == [], "lost: " + summary
+    assert set(arrived) <= expected, "mail that is in no outbox row: " + summary
     assert {r["status"] for r in rows} <= {"sent", "unconfirmed"}, summary
     assert all(r.rcpt_tos == [r.message["To"]] for r in sink.received)
 

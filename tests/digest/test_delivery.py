@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from dailypapers.digest import jobs, subscriptions
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
-
 from tests.digest.conftest import BASE_URL, add_paper, add_user, add_vote
 
 

@@ -12,7 +12,6 @@ from dailypapers.digest import jobs
 from dailypapers.digest.scheduler import DigestScheduler
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
-
 from tests.digest.conftest import add_paper, free_port
 
 

@@ -14,7 +14,6 @@ from dailypapers.store import marks as mark_store
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
 from dailypapers.store import subscriptions as subscription_store
-
 from tests.digest.conftest import add_paper, add_user, add_vote
 
 indexing = pytest.importorskip("dailypapers.search.indexing",
@@ -103,7 +102,6 @@ def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_o
 def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, mail_settings, as_of):
     from dailypapers.store import users as user_store
     from dailypapers.web.app import create_app
-
     from tests.digest.test_account_pages import _signed_in, _token
 
     ids = _papers_with_embeddings(db, datetime.now(UTC))

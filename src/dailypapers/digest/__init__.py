@@ -4,11 +4,12 @@ as HTML and plain text, and delivering it from the outbox over SMTP exactly as d
 
 - ``schedule``: when a subscription's digest is due and which period it covers (pure)
 - ``compose``: the content of one digest from ranked candidates (pure)
-- ``candidates``: gathers those candidates from the store
+- ``candidates``: gathers those candidates from the store; ``personal`` (the "for you" ranking
+  over stored embeddings) and ``searches`` (saved-search alerts) feed it
 - ``render``: Jinja templates -> a MIME message (HTML with inline CSS + plain text)
 - ``tokens``: signed confirmation / unsubscribe tokens
 - ``subscriptions``: subscribe, confirm, unsubscribe, preferences
 - ``deliver``: the SMTP client (aiosmtplib) with a held end-of-data
-- ``worker``: compose what is due into the outbox, then send it (the delivery guarantee)
+- ``worker``: sends the outbox (the delivery guarantee); ``jobs``: compose what is due, then send
 - ``scheduler``: the background thread ``dailypapers serve`` runs
 """

@@ -44,7 +44,13 @@ def is_timezone(name: str) -> bool:
     return name in _ZONES
 
 
+def timezones() -> list[str]:
+    """Every IANA time zone name this machine knows, sorted (for the preferences forms)."""
+    return _SORTED_ZONES
+
+
 _ZONES = frozenset(available_timezones()) | {"UTC"}
+_SORTED_ZONES = sorted(_ZONES)
 
 
 def latest_due(frequency: str, timezone: str, send_hour: int, weekly_day: int,

@@ -284,7 +284,7 @@ def problems(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def pending(conn: Connection, now: datetime) -> int:
+def pending(conn: Connection) -> int:
     """Rows that a worker could still send (now or later)."""
     query = select(func.count()).select_from(outbox).where(
         outbox.c.status.in_(("queued", "sending", "committed"))

@@ -136,5 +136,5 @@ def _preferences_context(row: dict, token: str) -> dict:
         "subscription": row, "token": token, "error": None, "saved": False,
         "sections": [(key, SECTION_TITLES[key]) for key in SECTIONS],
         "weekdays": list(enumerate(schedule.WEEKDAYS)),
-        "timezones": sorted(schedule._ZONES),
+        "timezones": schedule.timezones(),
     }

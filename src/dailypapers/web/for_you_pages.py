@@ -151,7 +151,7 @@ def _settings_context(db, user: dict) -> dict:  # noqa: ANN001
         "subscription": row, "alerts": alerts, "error": None, "saved": False,
         "sections": [(key, SECTION_TITLES[key]) for key in SECTIONS],
         "weekdays": list(enumerate(schedule.WEEKDAYS)),
-        "timezones": sorted(schedule._ZONES), "section": "settings",
+        "timezones": schedule.timezones(), "section": "settings",
     }
 
 
