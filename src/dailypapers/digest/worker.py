@@ -246,11 +246,13 @@ class Sender:
                 self.accepted = accepted + self.accepted
                 smtp.abort()
                 raise
-            if self.db.is_postgresql:
+            if self.db.is_postgresql and hasattr(conn.connection.dbapi_connection, "pgconn"):
                 return self._commit_and_hand_over_postgresql(conn, transaction, smtp, row,
                                                               accepted)
             try:
-                transaction.commit()  # SQLite: durable once its WAL write returns, in-process
+                # SQLite: durable once its WAL write returns, in-process. (Another PostgreSQL
+                # driver than psycopg 3 lands here too, with the COMMIT's round trip in the window.)
+                transaction.commit()
             except BaseException as error:
                 # The commit's outcome is unknown: never hand over; put the row back if we can.
                 self.accepted = accepted + self.accepted  # marking sent again is harmless
