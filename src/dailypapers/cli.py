@@ -130,7 +130,8 @@ def import_command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
 @click.option("--host", default=None, help="Overrides DAILYPAPERS_HOST.")
 @click.option("--port", default=None, type=int, help="Overrides DAILYPAPERS_PORT.")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
-@click.option("--no-scheduler", is_flag=True, help="Do not harvest sources in the background.")
+@click.option("--no-scheduler", is_flag=True,
+              help="Do not harvest sources nor send digests in the background.")
 @pass_context
 def serve(ctx: Context, host: str | None, port: int | None, workers: int,
           no_scheduler: bool) -> None:
@@ -147,6 +148,7 @@ def serve(ctx: Context, host: str | None, port: int | None, workers: int,
     console.print(f"serving on http://{host}:{port}/")
     if no_scheduler:
         os.environ["DAILYPAPERS_HARVEST_SOURCES"] = ""
+        os.environ["DAILYPAPERS_DIGEST_SCHEDULER"] = "false"
     uvicorn.run(
         "dailypapers.web.app:create_app",
         factory=True,
@@ -274,6 +276,107 @@ def _print_harvest(results: list) -> None:  # noqa: ANN001 - harvest.SourceResul
 # -- index, eval-search (issue 4) ------------------------------------------------------------------
 
 # -- digest (issue 5) ------------------------------------------------------------------------------
+
+
+@main.group()
+def digest() -> None:
+    """Email digests: compose what is due and send it; show and resend problem mails."""
+
+
+def _parse_as_of(value: str | None):  # noqa: ANN202
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not an ISO date-time (2026-03-03T07:30)") from error
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@digest.command("run")
+@click.option("--loop", is_flag=True, help="Keep going: a round every DAILYPAPERS_DIGEST_INTERVAL.")
+@click.option("--dry-run", "dry_run", type=click.Path(path_type=Path), default=None,
+              help="Write the digests due now to this folder as .eml files; send and store "
+              "nothing.")
+@click.option("--as-of", "as_of", default=None,
+              help="Compose what was due at this moment (ISO date-time; UTC unless it has an "
+              "offset), for backfills and tests.")
+@click.option("--worker-id", default=None, help="Name this worker in leases (default host:pid).")
+@pass_context
+def digest_run(ctx: Context, loop: bool, dry_run: Path | None, as_of: str | None,
+               worker_id: str | None) -> None:
+    """Compose every digest that is due into the outbox, then send the outbox over SMTP."""
+    import signal
+    import threading
+    from datetime import UTC, datetime
+
+    from dailypapers.digest import jobs
+
+    moment = _parse_as_of(as_of)
+    db = ctx.upgraded_db()
+    if dry_run is not None:
+        written = jobs.write_dry_run(db, ctx.settings, moment or datetime.now(UTC), dry_run)
+        console.print(f"wrote {len(written)} message(s) to {dry_run}")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while True:
+        composed, sent = jobs.run_once(db, ctx.settings, as_of=moment, worker_id=worker_id,
+                                       stop=stop)
+        click.echo(f"composed {composed.composed} (empty {composed.empty}, already there "
+                   f"{composed.already}); sent {sent.sent}, to retry {sent.retried}, failed "
+                   f"{sent.failed}, unconfirmed {sent.unconfirmed}, cancelled {sent.cancelled}",
+                   err=True)
+        if not loop or stop.wait(ctx.settings.digest_interval):
+            break
+        moment = None  # --as-of applies to the first round only
+
+
+@digest.command("status")
+@pass_context
+def digest_status(ctx: Context) -> None:
+    """Mails by state, and the failed / unconfirmed ones the admin should look at."""
+    from dailypapers.store import outbox as outbox_store
+
+    db = ctx.upgraded_db()
+    with db.read() as conn:
+        counts = outbox_store.counts(conn)
+        problems = outbox_store.problems(conn)
+    table = Table(title="outbox")
+    table.add_column("status")
+    table.add_column("mails", justify="right")
+    for status in ("queued", "sending", "committed", "sent", "unconfirmed", "failed",
+                   "cancelled", "empty"):
+        table.add_row(status, str(counts.get(status, 0)))
+    Console().print(table)
+    if problems:
+        listing = Table(title="needs attention (resend with `dailypapers digest resend ID`)")
+        for column in ("id", "status", "kind", "period", "recipient", "Message-ID", "error"):
+            listing.add_column(column, overflow="fold")
+        for row in problems:
+            listing.add_row(str(row["id"]), row["status"], row["kind"], row["period"],
+                            row["recipient"], row["message_id"], row["last_error"] or "")
+        Console().print(listing)
+
+
+@digest.command("resend")
+@click.argument("outbox_ids", nargs=-1, type=int, required=True)
+@pass_context
+def digest_resend(ctx: Context, outbox_ids: tuple[int, ...]) -> None:
+    """Queue failed or unconfirmed mails again (same Message-ID: clients merge duplicates)."""
+    from datetime import UTC, datetime
+
+    from dailypapers.store import outbox as outbox_store
+
+    db = ctx.upgraded_db()
+    with db.write() as conn:
+        done = [i for i in outbox_ids if outbox_store.requeue(conn, i, datetime.now(UTC))]
+    console.print(f"queued again: {done or 'none'}")
+    if len(done) != len(outbox_ids):
+        sys.exit(1)
+
 
 # -- helpers ----------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -127,6 +127,84 @@ class Settings(BaseSettings):
     # -- search (issue 4) --------------------------------------------------------------------------
 
     # -- digests and mail (issue 5) ----------------------------------------------------------------
+    smtp_host: str = Field(
+        "localhost", description="SMTP server that digests and confirmation mails are handed to."
+    )
+    smtp_port: int = Field(
+        25, description="Port of the SMTP server (25 relay, 587 submission with STARTTLS, 465 TLS)."
+    )
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        "none",
+        description="How to secure the SMTP connection: `none`, `starttls` (upgrade a plain "
+        "connection, usually port 587) or `tls` (TLS from the first byte, usually port 465).",
+    )
+    smtp_user: str = Field("", description="SMTP user name; empty means no authentication.")
+    smtp_password: str = Field("", description="SMTP password (used with `DAILYPAPERS_SMTP_USER`).")
+    smtp_timeout: float = Field(
+        30.0, description="Seconds to wait for the SMTP server to connect or answer one command."
+    )
+    smtp_validate_certs: bool = Field(
+        True, description="Check the SMTP server's TLS certificate (turn off only for testing)."
+    )
+    mail_from: str = Field(
+        "dailypapers <dailypapers@localhost>",
+        description="Sender of every mail (the `From:` header and the SMTP envelope sender).",
+    )
+    digest_scheduler: bool = Field(
+        True,
+        description="Whether `dailypapers serve` composes and sends due digests in a background "
+        "thread (turn off when separate `dailypapers digest run --loop` workers do it).",
+    )
+    digest_interval: float = Field(
+        60.0, description="Seconds between two rounds of the digest scheduler or `--loop` worker."
+    )
+    digest_lease: float = Field(
+        300.0,
+        description="Seconds a worker owns a claimed outbox row; a row whose worker died is taken "
+        "over after this (it must exceed the time one SMTP transaction can take).",
+    )
+    digest_connections: int = Field(
+        4, description="SMTP connections one worker keeps open and sends over in parallel."
+    )
+    digest_batch: int = Field(
+        50, description="Outbox rows a worker claims at once."
+    )
+    digest_max_attempts: int = Field(
+        12,
+        description="Temporary SMTP failures (4xx, connection refused, timeouts) after which a "
+        "mail is given up and shown as failed.",
+    )
+    digest_retry_base: float = Field(
+        60.0,
+        description="Seconds before the first retry of a temporarily failed mail; doubles each "
+        "attempt up to `DAILYPAPERS_DIGEST_RETRY_MAX`.",
+    )
+    digest_retry_max: float = Field(
+        21600.0, description="Longest wait in seconds between two attempts at one mail."
+    )
+    digest_confirm_max_age: float = Field(
+        604800.0, description="Seconds a subscription's confirmation link stays valid."
+    )
+    digest_grace: float = Field(
+        72000.0,
+        description="Seconds after its due time a digest may still be composed (a worker that was "
+        "down longer skips the stale digest instead of mailing it late).",
+    )
+    digest_send_hour: int = Field(
+        7, description="Default local hour (0-23) at which new subscriptions get their digest."
+    )
+    digest_top_count: int = Field(
+        5, description="Papers in a digest's \"top by upvotes\" section."
+    )
+    digest_trending_count: int = Field(
+        5, description="Papers in a digest's \"trending\" section."
+    )
+    digest_for_you_count: int = Field(
+        5, description="Papers in a digest's \"for you\" section."
+    )
+    digest_search_count: int = Field(
+        5, description="New matches per saved search in a digest."
+    )
 
     # -- API and feeds (issue 6) -------------------------------------------------------------------
     api_rate_anonymous: int = Field(

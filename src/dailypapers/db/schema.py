@@ -214,6 +214,97 @@ site_generation = Table(
 
 # -- digests (issue 5): subscriptions, saved searches, marks, outbox go here -----------------------
 
+# A mail address that asked for digests (double opt-in: nothing but the confirmation mail goes out
+# until confirmed_at is set). user_id links it to an account when one subscribed from settings.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("email", String(320), nullable=False),  # normalised by email-validator
+    Column("user_id", Key, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("confirmed_at", UTCDateTime),
+    Column("unsubscribed_at", UTCDateTime),
+    Column("frequency", String(16), nullable=False, server_default="daily"),  # daily | weekly
+    Column("timezone", String(64), nullable=False, server_default="UTC"),  # IANA name
+    Column("send_hour", Integer, nullable=False, server_default="7"),  # local hour, 0-23
+    Column("weekly_day", Integer, nullable=False, server_default="0"),  # 0 = Monday
+    # Sections wanted, e.g. ["top", "trending", "for_you", "searches"].
+    Column("content", Json, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Index(None, "user_id"),
+)
+Index("uq_subscriptions_email_lower", func.lower(subscriptions.c.email), unique=True)
+
+# A search kept as an alert: new matches (papers stored after the watermark) go in the next digest.
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE")),
+    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("query", Text, nullable=False),
+    Column("filters", Json, nullable=False),
+    Column("watermark_at", UTCDateTime, nullable=False),  # last matched up to here
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Index(None, "subscription_id"),
+    Index(None, "user_id"),
+)
+
+# A reader's "saved" or "not interested" mark on a paper: one per user and paper.
+paper_marks = Table(
+    "paper_marks",
+    metadata,
+    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), nullable=False),  # saved | not_interested
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+)
+
+# One mail to one recipient for one period (digest) or one confirmation request; the unique
+# (subscription, period) makes composing idempotent. The delivery state machine and its crash
+# guarantee are documented in digest/worker.py.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("period", String(64), nullable=False),  # "daily:2026-03-03", "confirm:2026-03-03T09"
+    Column("kind", String(16), nullable=False),  # digest | confirmation
+    Column("recipient", String(320), nullable=False),
+    Column("message_id", String(255), nullable=False, unique=True),
+    # What render.py needs to build the message byte for byte again: the composed digest.
+    Column("content", Json, nullable=False),
+    Column("subject", Text, nullable=False),
+    # queued | sending | committed | sent | unconfirmed | failed | cancelled | empty
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_owner", String(100)),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", Text),
+    Column("smtp_reply", Text),
+    Column("composed_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    UniqueConstraint("subscription_id", "period"),
+    Index(None, "status", "next_attempt_at"),
+)
+
+# Papers already mailed to a subscription, so "for you" never repeats one.
+mailed_papers = Table(
+    "mailed_papers",
+    metadata,
+    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("outbox_id", Key, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("mailed_at", UTCDateTime, nullable=False),
+    Index(None, "outbox_id"),
+)
+
+
 # -- API (issue 6): API tokens and feed tokens go here ---------------------------------------------
 
 # Secrets a user holds: API tokens (``Authorization: Bearer``) and private feed tokens (in a feed

@@ -15,7 +15,17 @@ from starlette.types import Scope
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.ingest.scheduler import Scheduler
-from dailypapers.web import account_pages, actions, api, errors, feeds, pages, token_pages
+from dailypapers.web import (
+    account_pages,
+    actions,
+    api,
+    digest_pages,
+    errors,
+    feeds,
+    for_you_pages,
+    pages,
+    token_pages,
+)
 from dailypapers.web.api import API_DESCRIPTION
 from dailypapers.web.middleware import ServerTiming
 from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
@@ -39,9 +49,16 @@ class Static(StaticFiles):
         return response
 
 
-def create_app(settings: config.Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: config.Settings | None = None, db: Database | None = None, *,
+               background: bool | None = None) -> FastAPI:
+    """The site. ``background`` runs the digest scheduler thread while the app is up; by default
+    only when the app is built from the environment (``dailypapers serve``), never in tests that
+    pass their own settings unless they ask."""
+    if background is None:
+        background = settings is None
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
+    run_digests = background and settings.digest_scheduler
     page_cache = PageCache(db, settings.page_cache_seconds)
 
     @asynccontextmanager
@@ -49,11 +66,19 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
         # The harvest scheduler lives as long as the app (tests' settings turn it off).
         scheduler = Scheduler(settings, db).start() if settings.harvest_sources else None
         app.state.scheduler = scheduler
+        digests = None
+        if run_digests:
+            from dailypapers.digest.scheduler import DigestScheduler
+
+            digests = DigestScheduler(db, settings).start()
+        app.state.digest_scheduler = digests
         try:
             yield
         finally:
             if scheduler is not None:
                 await asyncio.to_thread(scheduler.stop)
+            if digests is not None:
+                await asyncio.to_thread(digests.stop)
             page_cache.close()
 
     app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan, docs_url=None,
@@ -73,5 +98,7 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.include_router(actions.router)
     app.include_router(account_pages.router)
     app.include_router(token_pages.router)
+    app.include_router(digest_pages.router)
+    app.include_router(for_you_pages.router)
     app.include_router(pages.router)
     return app

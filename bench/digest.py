@@ -1,0 +1,191 @@
+"""Digest benchmark: compose and hand to a local SMTP sink 10,000 personalised digests.
+
+``python -m bench digest [-- --subscribers N --papers N --connections N --postgresql URL]``
+
+Builds a throwaway store (SQLite by default) with papers in the last week's feed and N readers,
+each with their own votes and "not interested" marks (so every digest differs), composes every
+due digest into the outbox, then sends the outbox through the real worker to an aiosmtpd sink in
+another process that parses nothing and counts what it accepts. Goal: 10,000 in <= 60 s on 2
+cores (compose + send).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import resource
+import socket
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+WORDS = ("diffusion transformer language model vision agent reasoning benchmark sparse attention "
+         "retrieval alignment reward policy video multimodal robust efficient scaling token "
+         "graph neural evaluation dataset synthetic instruction tuning preference").split()
+
+
+def _sink(port: int, ready, counter) -> None:  # noqa: ANN001 - runs in a child process
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Counter:
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        asyncio.run(asyncio.sleep(10**6))
+    finally:
+        controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def build_store(db, subscribers: int, papers_count: int, as_of: datetime,  # noqa: ANN001
+                seed: int = 7) -> None:
+    from dailypapers.db.schema import (
+        feed_entries,
+        paper_marks,
+        papers,
+        subscriptions,
+        users,
+        votes,
+    )
+
+    rng = random.Random(seed)
+    with db.write() as conn:
+        paper_rows = []
+        for n in range(papers_count):
+            entered = as_of - timedelta(hours=rng.uniform(2, 24 * 7))
+            paper_rows.append({
+                "id": n + 1, "arxiv_id": f"2608.{n:05d}", "version": 1,
+                "title": _text(rng, 9).capitalize(), "abstract": _text(rng, 180),
+                "authors": [f"Author {rng.randrange(5000)}" for _ in range(rng.randint(1, 12))],
+                "categories": ["cs.CL"], "primary_category": "cs.CL", "published_at": entered,
+                "upstream_upvotes": int(rng.paretovariate(1.2) * 3), "content_hash": "x" * 32,
+                "source": "bench",
+            })
+        conn.execute(papers.insert(), paper_rows)
+        conn.execute(feed_entries.insert(), [
+            {"paper_id": p["id"], "feed_day": p["published_at"].date(),
+             "submitted_at": p["published_at"], "upstream_upvotes": p["upstream_upvotes"],
+             "source": "upstream"} for p in paper_rows
+        ])
+        conn.execute(users.insert(), [
+            {"id": n + 1, "username": f"reader{n}", "email": f"reader{n}@example.org",
+             "password_hash": "x"} for n in range(subscribers)
+        ])
+        confirmed = as_of - timedelta(days=3)
+        conn.execute(subscriptions.insert(), [
+            {"id": n + 1, "email": f"reader{n}@example.org", "user_id": n + 1,
+             "confirmed_at": confirmed, "frequency": "daily", "timezone": "UTC", "send_hour": 7,
+             "weekly_day": 0, "content": ["top", "trending", "for_you", "searches"],
+             "created_at": confirmed, "updated_at": confirmed} for n in range(subscribers)
+        ])
+        vote_rows, mark_rows = {}, {}
+        for n in range(subscribers):
+            for paper in rng.sample(range(1, papers_count + 1), 3):
+                vote_rows[(n + 1, paper)] = {"user_id": n + 1, "paper_id": paper,
+                                             "created_at": confirmed}
+            for paper in rng.sample(range(1, papers_count + 1), 2):
+                mark_rows[(n + 1, paper)] = {"user_id": n + 1, "paper_id": paper,
+                                             "kind": "not_interested", "created_at": confirmed}
+        conn.execute(votes.insert(), list(vote_rows.values()))
+        conn.execute(paper_marks.insert(), list(mark_rows.values()))
+
+
+def run(subscribers: int, papers_count: int, connections: int, postgresql: str | None) -> dict:
+    from dailypapers.config import Settings
+    from dailypapers.db import connect, migrate
+    from dailypapers.digest import jobs
+    from dailypapers.digest.worker import Sender
+    from dailypapers.store import outbox as outbox_store
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-digest-"))
+    url = postgresql or f"sqlite:///{folder / 'bench.sqlite3'}"
+    db = connect(url)
+    if postgresql:
+        from dailypapers.db.schema import metadata
+
+        metadata.drop_all(db.engine)
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    migrate.upgrade(db)
+    port = _free_port()
+    ready = multiprocessing.Event()
+    counter = multiprocessing.Value("i", 0)
+    sink = multiprocessing.Process(target=_sink, args=(port, ready, counter), daemon=True)
+    sink.start()
+    ready.wait(30)
+    settings = Settings(
+        data_dir=folder, database_url=url, secret_key="bench", base_url="https://papers.example.org",
+        mail_from="digest@papers.example.org", smtp_host="127.0.0.1", smtp_port=port,
+        digest_connections=connections, digest_batch=connections * 25, harvest_sources=[],
+    )
+    as_of = datetime(2026, 8, 25, 8, 0, tzinfo=UTC)  # a Tuesday
+    started = time.perf_counter()
+    build_store(db, subscribers, papers_count, as_of)
+    built = time.perf_counter()
+    composed = jobs.compose_due(db, settings, as_of)
+    compose_done = time.perf_counter()
+    summary = Sender(db, settings, worker_id="bench").run()
+    sent_done = time.perf_counter()
+    deadline = time.monotonic() + 10
+    while counter.value < summary.sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with db.read() as conn:
+        counts = outbox_store.counts(conn)
+    sink.terminate()
+    db.dispose()
+    return {
+        "backend": "postgresql" if postgresql else "sqlite",
+        "subscribers": subscribers, "papers": papers_count, "connections": connections,
+        "build_s": built - started, "composed": composed.composed,
+        "compose_s": compose_done - built, "sent": summary.sent, "received": counter.value,
+        "send_s": sent_done - compose_done, "total_s": sent_done - built,
+        "per_s": summary.sent / max(sent_done - built, 1e-9), "outbox": counts,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench digest")
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--papers", type=int, default=1_500)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--postgresql", default=None, help="also run on this (emptied!) database")
+    args = parser.parse_args(argv)
+    results = [run(args.subscribers, args.papers, args.connections, None)]
+    if args.postgresql:
+        results.append(run(args.subscribers, args.papers, args.connections, args.postgresql))
+    table = Table(title="digests: compose + hand to a local SMTP sink (goal: 10,000 in <= 60 s)")
+    for column in ("backend", "digests", "compose s", "send s", "total s", "digests/s",
+                   "received by sink", "peak RSS MB"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(r["backend"], f"{r['composed']:,}", f"{r['compose_s']:.1f}",
+                      f"{r['send_s']:.1f}", f"{r['total_s']:.1f}", f"{r['per_s']:.0f}",
+                      f"{r['received']:,}", f"{r['peak_rss_mb']:.0f}")
+    Console(width=130).print(table)
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "digest.json").write_text(json.dumps(results, indent=2, default=str))

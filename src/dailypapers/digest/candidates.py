@@ -1,0 +1,124 @@
+"""Gathers what :func:`dailypapers.digest.compose.compose` ranks, from the store.
+
+One :class:`CandidateSource` serves a whole composing round: the feed windows (shared by every
+reader with the same period), the readers' marks, votes and mailed papers are read once, in bulk.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from dailypapers.config import Settings
+from dailypapers.digest import personal, searches
+from dailypapers.digest.compose import (
+    Candidates,
+    Paper,
+    Prefs,
+    SearchMatches,
+    rank_top,
+    rank_trending,
+)
+from dailypapers.digest.schedule import Period
+from dailypapers.store import mailed_papers as mailed_store
+from dailypapers.store import marks as mark_store
+from dailypapers.store import paper_scores
+from dailypapers.store import saved_searches as search_store
+
+log = logging.getLogger(__name__)
+
+
+def to_paper(row: dict[str, Any]) -> Paper:
+    return Paper(id=row["id"], arxiv_id=row["arxiv_id"], title=row["title"],
+                 authors=tuple(row.get("authors") or ()), abstract=row.get("abstract") or "",
+                 upvotes=int(row.get("upvotes") or 0), entered_at=row.get("entered_at"),
+                 github_repo=row.get("github_repo"))
+
+
+def prefs_for(subscription: dict[str, Any], settings: Settings) -> Prefs:
+    return Prefs(
+        sections=tuple(subscription.get("content") or ()),
+        top_count=settings.digest_top_count, trending_count=settings.digest_trending_count,
+        for_you_count=settings.digest_for_you_count, search_count=settings.digest_search_count,
+    )
+
+
+class CandidateSource:
+    def __init__(self, conn: Connection, db: Any, settings: Settings, as_of: datetime,
+                 subscriptions: list[dict[str, Any]]):
+        self.conn = conn
+        self.db = db
+        self.settings = settings
+        self.as_of = as_of
+        ids = [s["id"] for s in subscriptions]
+        user_ids = [s["user_id"] for s in subscriptions if s.get("user_id") is not None]
+        self.mailed = mailed_store.for_subscriptions(conn, ids)
+        self.marks = mark_store.for_users(conn, user_ids)
+        self.voted = paper_scores.voted_by(conn, user_ids)
+        self.searches: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        for search in search_store.for_owners(conn, ids, user_ids):
+            if search["subscription_id"] is not None:
+                self.searches.setdefault(("s", search["subscription_id"]), []).append(search)
+            if search["user_id"] is not None:
+                self.searches.setdefault(("u", search["user_id"]), []).append(search)
+        self._windows: dict[tuple[date, date], list[Paper]] = {}
+        self._ranked: dict[tuple, list[Paper]] = {}
+        self.recommender = personal.Recommender(conn, settings, as_of, db)
+        self.search_runner = searches.SearchRunner(db, settings, as_of)
+
+    def window(self, start: date, end: date) -> list[Paper]:
+        key = (start, end)
+        if key not in self._windows:
+            rows = paper_scores.feed_papers(self.conn, start, end, self.as_of)
+            self._windows[key] = [to_paper(r) for r in rows]
+        return self._windows[key]
+
+    def top(self, period: Period) -> list[Paper]:
+        key = ("top", period.start_day, period.end_day)
+        if key not in self._ranked:
+            self._ranked[key] = rank_top(self.window(period.start_day, period.end_day))
+        return self._ranked[key]
+
+    def trending(self, period: Period) -> list[Paper]:
+        key = ("trending", period.trending_start, period.end_day, period.due_at)
+        if key not in self._ranked:
+            pool = self.window(period.trending_start, period.end_day)
+            self._ranked[key] = rank_trending(pool, period.due_at)
+        return self._ranked[key]
+
+    def saved_searches_of(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
+        found = {s["id"]: s for s in self.searches.get(("s", subscription["id"]), [])}
+        if subscription.get("user_id") is not None:
+            found.update({s["id"]: s for s in self.searches.get(("u", subscription["user_id"]), [])})
+        return [found[k] for k in sorted(found)]
+
+    def for_subscription(self, subscription: dict[str, Any], period: Period) -> Candidates:
+        sections = set(subscription.get("content") or ())
+        user_id = subscription.get("user_id")
+        marks = self.marks.get(user_id, {}) if user_id is not None else {}
+        voted = self.voted.get(user_id, set()) if user_id is not None else set()
+        mailed = self.mailed.get(subscription["id"], set())
+        not_interested = frozenset(p for p, k in marks.items() if k == "not_interested")
+        saved = frozenset(p for p, k in marks.items() if k == "saved")
+        for_you: list[tuple[Paper, float]] = []
+        if "for_you" in sections and user_id is not None:
+            exclude = mailed | voted | saved | not_interested
+            for_you = self.recommender.rank(
+                positives=voted | saved, negatives=not_interested, exclude=exclude,
+                limit=self.settings.digest_for_you_count,
+            )
+        matches: list[SearchMatches] = []
+        if "searches" in sections:
+            for search in self.saved_searches_of(subscription):
+                found = self.search_runner.new_matches(search, self.settings.digest_search_count)
+                if found:
+                    matches.append(SearchMatches(query=search["query"], papers=found))
+        return Candidates(
+            period_papers=self.top(period) if "top" in sections else (),
+            trending_pool=self.trending(period) if "trending" in sections else (),
+            for_you=for_you, searches=matches, already_mailed=frozenset(mailed),
+            known=frozenset(voted | saved), not_interested=not_interested,
+        )

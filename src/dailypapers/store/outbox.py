@@ -1,0 +1,297 @@
+"""The mail outbox: composed mails waiting to be sent, and every state change of their delivery.
+
+Each function is one conditional statement, so concurrent workers never need more than the
+database's own row locking; digest/worker.py explains the state machine and what it guarantees:
+
+    queued --claim--> sending --commit point--> committed --server said 250--> sent
+       ^                 |                          |--4xx--> queued (retry later)
+       |                 |                          |--5xx--> failed
+       |                 |                          `--worker died / reply lost--> unconfirmed
+       `--4xx, refused---'--5xx--> failed      (any queued digest of an unsubscribed address
+                                                --> cancelled; a digest with nothing in it --> empty)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dailypapers.db.schema import mailed_papers, outbox, subscriptions
+
+FINAL = ("sent", "unconfirmed", "failed", "cancelled", "empty")
+PROBLEMS = ("failed", "unconfirmed")
+
+_subscription_active = exists().where(
+    subscriptions.c.id == outbox.c.subscription_id,
+    subscriptions.c.confirmed_at.is_not(None),
+    subscriptions.c.unsubscribed_at.is_(None),
+)
+_may_send = or_(outbox.c.kind == "confirmation", _subscription_active)
+
+
+def insert(conn: Connection, row: dict[str, Any]) -> int | None:
+    """Add a composed mail; None when this subscription already has one for this period."""
+    return conn.execute(_insert_statement(conn.dialect.name), row).scalar_one_or_none()
+
+
+def _insert_statement(dialect_name: str):  # noqa: ANN202 - built once per dialect, then cached
+    if dialect_name not in _INSERTS:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        _INSERTS[dialect_name] = (
+            dialect.insert(outbox)
+            .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
+            .returning(outbox.c.id)
+        )
+    return _INSERTS[dialect_name]
+
+
+_INSERTS: dict[str, Any] = {}
+
+
+def existing(conn: Connection, periods: Iterable[str]) -> set[tuple[int, str]]:
+    """(subscription id, period) pairs already in the outbox for these periods."""
+    wanted = sorted(set(periods))
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(wanted), 500):
+        query = select(outbox.c.subscription_id, outbox.c.period).where(
+            outbox.c.period.in_(wanted[start : start + 500])
+        )
+        found.update((r.subscription_id, r.period) for r in conn.execute(query))
+    return found
+
+
+def get(conn: Connection, outbox_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(outbox).where(outbox.c.id == outbox_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def for_subscription(conn: Connection, subscription_id: int) -> list[dict[str, Any]]:
+    query = select(outbox).where(outbox.c.subscription_id == subscription_id).order_by(outbox.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def claim(conn: Connection, worker: str, now: datetime, lease_until: datetime,
+          limit: int) -> list[dict[str, Any]]:
+    """Take up to ``limit`` sendable rows for ``worker``: queued and due, or ``sending`` rows whose
+    worker's lease ran out before its commit point (nothing of theirs reached the server).
+
+    PostgreSQL: the row locks of ``FOR UPDATE SKIP LOCKED`` let workers claim side by side.
+    SQLite: the write transaction (BEGIN IMMEDIATE) already runs alone; the same statement works.
+    """
+    claimable = and_(
+        or_(
+            and_(outbox.c.status == "queued", outbox.c.next_attempt_at <= now),
+            and_(outbox.c.status == "sending", outbox.c.lease_until < now),
+        ),
+        _may_send,
+    )
+    picked = (
+        select(outbox.c.id).where(claimable)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(outbox)
+        .where(outbox.c.id.in_(picked.scalar_subquery()), claimable)
+        .values(status="sending", lease_owner=worker, lease_until=lease_until,
+                attempts=outbox.c.attempts + 1, updated_at=now)
+        .returning(*outbox.c)
+    )
+    rows = [dict(r) for r in conn.execute(statement).mappings()]
+    return sorted(rows, key=lambda r: (r["next_attempt_at"], r["id"]))
+
+
+def cancel_inactive(conn: Connection, now: datetime) -> int:
+    """Cancel digests waiting for addresses that unsubscribed (or were never confirmed)."""
+    statement = (
+        update(outbox)
+        .where(
+            outbox.c.kind == "digest",
+            or_(outbox.c.status == "queued",
+                and_(outbox.c.status == "sending", outbox.c.lease_until < now)),
+            ~_subscription_active,
+        )
+        .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
+    )
+    return conn.execute(statement).rowcount
+
+
+def commit_point(conn: Connection, outbox_id: int, worker: str, now: datetime,
+                 lease_until: datetime) -> bool:
+    """Decide, once and for all, that this row is handed to the server: only the worker that
+    still owns it, and only while its address still wants mail. Renews the lease so the reply
+    has time to arrive. False means: abort the SMTP transaction, do not send."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.status == "sending",
+               outbox.c.lease_owner == worker, _may_send)
+        .values(status="committed", lease_until=lease_until, updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def mark_sent(conn: Connection, outbox_id: int, worker: str, reply: str, now: datetime) -> bool:
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.status == "committed",
+               outbox.c.lease_owner == worker)
+        .values(status="sent", sent_at=now, smtp_reply=reply[:1000], lease_owner=None,
+                lease_until=None, updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def mark_handed_over(conn: Connection, outbox_id: int, worker: str, note: str,
+                     now: datetime) -> bool:
+    """The end of data went out but the commit point's COMMIT failed: the worker knows the server
+    has it, so it is recorded as committed (never resent; its reply decides the rest)."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status.in_(("sending", "committed")))
+        .values(status="committed", last_error=note[:1000], updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def mark_retry(conn: Connection, outbox_id: int, worker: str, error: str, next_attempt_at: datetime,
+               now: datetime, max_attempts: int) -> str:
+    """A temporary failure: try again at ``next_attempt_at``, or give up after ``max_attempts``.
+    Returns the new status."""
+    gave_up = outbox.c.attempts >= max_attempts
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status.in_(("sending", "committed")))
+        .values(
+            status=case((gave_up, "failed"), else_="queued"),
+            last_error=case((gave_up, f"gave up after {max_attempts} attempts: " + error[:900]),
+                            else_=error[:1000]),
+            next_attempt_at=next_attempt_at, lease_owner=None, lease_until=None, updated_at=now,
+        )
+        .returning(outbox.c.status)
+    )
+    status = conn.execute(statement).scalar_one_or_none()
+    if status == "failed":
+        _forget_mailed(conn, outbox_id)
+    return status or "lost-lease"
+
+
+def mark_failed(conn: Connection, outbox_id: int, worker: str, error: str, now: datetime) -> bool:
+    """A permanent failure (5xx): recorded for the admin, never retried on its own."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status.in_(("sending", "committed")))
+        .values(status="failed", last_error=error[:1000], lease_owner=None, lease_until=None,
+                updated_at=now)
+    )
+    done = conn.execute(statement).rowcount == 1
+    if done:
+        _forget_mailed(conn, outbox_id)
+    return done
+
+
+def mark_unconfirmed(conn: Connection, outbox_id: int, worker: str, error: str,
+                     now: datetime) -> bool:
+    """The end of data went out but no reply came back: maybe delivered, so never resent."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status == "committed")
+        .values(status="unconfirmed", last_error=error[:1000], lease_owner=None,
+                lease_until=None, updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def cancel(conn: Connection, outbox_id: int, worker: str, now: datetime) -> bool:
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
+               outbox.c.status == "sending", ~_may_send)
+        .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def release(conn: Connection, outbox_ids: Sequence[int], worker: str, now: datetime) -> int:
+    """Give back claimed rows this worker did not get to (no attempt is counted)."""
+    if not outbox_ids:
+        return 0
+    statement = (
+        update(outbox)
+        .where(outbox.c.id.in_(list(outbox_ids)), outbox.c.lease_owner == worker,
+               outbox.c.status == "sending")
+        .values(status="queued", lease_owner=None, lease_until=None,
+                attempts=outbox.c.attempts - 1, updated_at=now)
+    )
+    return conn.execute(statement).rowcount
+
+
+def settle_in_doubt(conn: Connection, now: datetime) -> int:
+    """Rows whose worker died after the commit point (lease over): it may have handed the end of
+    data to the server, so they are never resent; they are shown to the admin as unconfirmed."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.status == "committed", outbox.c.lease_until < now)
+        .values(status="unconfirmed", lease_owner=None, lease_until=None, updated_at=now,
+                last_error="the worker stopped after its commit point, before the server's "
+                "reply was recorded: the server has probably accepted it, so it is not resent")
+    )
+    return conn.execute(statement).rowcount
+
+
+def requeue(conn: Connection, outbox_id: int, now: datetime) -> bool:
+    """The admin's explicit resend of a failed or unconfirmed mail (same Message-ID)."""
+    statement = (
+        update(outbox)
+        .where(outbox.c.id == outbox_id, outbox.c.status.in_(PROBLEMS))
+        .values(status="queued", attempts=0, next_attempt_at=now, last_error=None,
+                updated_at=now)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    query = select(outbox.c.status, func.count()).group_by(outbox.c.status)
+    return {status: n for status, n in conn.execute(query)}
+
+
+def subscriptions_with_period(conn: Connection, period: str) -> set[int]:
+    query = select(outbox.c.subscription_id).where(outbox.c.period == period)
+    return set(conn.execute(query).scalars())
+
+
+def ids_with_status(conn: Connection, status: str) -> set[int]:
+    query = select(outbox.c.id).where(outbox.c.status == status)
+    return set(conn.execute(query).scalars())
+
+
+def problems(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
+    """Failed and unconfirmed mails, newest first: what the admin must look at."""
+    query = (
+        select(outbox.c.id, outbox.c.kind, outbox.c.period, outbox.c.recipient,
+               outbox.c.message_id, outbox.c.status, outbox.c.attempts, outbox.c.last_error,
+               outbox.c.updated_at)
+        .where(outbox.c.status.in_(PROBLEMS))
+        .order_by(outbox.c.updated_at.desc(), outbox.c.id.desc()).limit(limit)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def pending(conn: Connection) -> int:
+    """Rows that a worker could still send (now or later)."""
+    query = select(func.count()).select_from(outbox).where(
+        outbox.c.status.in_(("queued", "sending", "committed"))
+    )
+    return conn.execute(query).scalar_one()
+
+
+def _forget_mailed(conn: Connection, outbox_id: int) -> None:
+    # A digest that never went out did not show its papers: "for you" may offer them again.
+    conn.execute(delete(mailed_papers).where(mailed_papers.c.outbox_id == outbox_id))

@@ -1,0 +1,125 @@
+"""Composing is pure: fixed periods, fixed clocks, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from dailypapers import ranking
+from dailypapers.digest import schedule
+from dailypapers.digest.compose import (
+    Candidates,
+    Paper,
+    Prefs,
+    SearchMatches,
+    compose,
+    paper_ids,
+    rank_top,
+    rank_trending,
+)
+
+TUESDAY_8AM = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def _paper(n: int, upvotes: int, hours_old: float = 24.0, now=TUESDAY_8AM) -> Paper:  # noqa: ANN001
+    return Paper(id=n, arxiv_id=f"2603.{n:05d}", title=f"Paper {n}", authors=("A", "B", "C", "D"),
+                 abstract="word " * 100, upvotes=upvotes,
+                 entered_at=now - timedelta(hours=hours_old))
+
+
+def _period(as_of=TUESDAY_8AM, frequency="daily", tz="UTC", hour=7, weekly_day=0):  # noqa: ANN001
+    return schedule.latest_due(frequency, tz, hour, weekly_day, as_of)
+
+
+def test_a_daily_period_covers_the_previous_weekday_and_monday_covers_the_weekend():
+    tuesday = _period()
+    assert (tuesday.key, tuesday.start_day, tuesday.end_day) == (
+        "daily:2026-03-03", date(2026, 3, 2), date(2026, 3, 3))
+    assert tuesday.due_at == datetime(2026, 3, 3, 7, tzinfo=UTC)
+    monday = _period(datetime(2026, 3, 2, 7, 30, tzinfo=UTC))
+    assert (monday.start_day, monday.end_day) == (date(2026, 2, 27), date(2026, 3, 2))
+    before_hour = _period(datetime(2026, 3, 3, 6, 59, tzinfo=UTC))
+    assert before_hour.key == "daily:2026-03-02"
+    sunday = _period(datetime(2026, 3, 8, 12, tzinfo=UTC))
+    assert sunday.key == "daily:2026-03-06"  # Friday's, long past: due_for skips it (grace)
+    subscription = {"frequency": "daily", "timezone": "UTC", "send_hour": 7, "weekly_day": 0,
+                    "confirmed_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    assert schedule.due_for(subscription, datetime(2026, 3, 8, 12, tzinfo=UTC),
+                            timedelta(hours=20)) is None
+
+
+def test_periods_follow_the_readers_time_zone_and_daylight_saving():
+    # 07:00 in New York is 12:00 UTC in winter and 11:00 UTC once DST starts (8 March 2026).
+    winter = _period(datetime(2026, 3, 6, 12, 30, tzinfo=UTC), tz="America/New_York")
+    summer = _period(datetime(2026, 3, 10, 11, 30, tzinfo=UTC), tz="America/New_York")
+    assert winter.due_at == datetime(2026, 3, 6, 12, tzinfo=UTC)
+    assert summer.due_at == datetime(2026, 3, 10, 11, tzinfo=UTC)
+    tokyo = _period(datetime(2026, 3, 2, 23, 0, tzinfo=UTC), tz="Asia/Tokyo")  # Tue 08:00 local
+    assert tokyo.key == "daily:2026-03-03"
+
+
+def test_a_weekly_period_is_due_on_its_day_and_covers_seven_days():
+    period = _period(datetime(2026, 3, 5, 9, tzinfo=UTC), frequency="weekly", weekly_day=3)
+    assert period.key == "weekly:2026-W10"
+    assert (period.start_day, period.end_day) == (date(2026, 2, 26), date(2026, 3, 5))
+
+
+def test_a_subscription_confirmed_after_the_due_time_waits_for_the_next_one():
+    subscription = {"frequency": "daily", "timezone": "UTC", "send_hour": 7, "weekly_day": 0,
+                    "confirmed_at": datetime(2026, 3, 3, 7, 30, tzinfo=UTC)}
+    assert schedule.due_for(subscription, TUESDAY_8AM, timedelta(hours=20)) is None
+    later = schedule.due_for(subscription, TUESDAY_8AM + timedelta(days=1), timedelta(hours=20))
+    assert later.key == "daily:2026-03-04"
+
+
+def test_top_papers_are_ordered_by_upvotes_and_the_subject_says_what_is_inside():
+    papers = [_paper(1, 5), _paper(2, 50), _paper(3, 12), _paper(4, 12, hours_old=30)]
+    content = compose(_period(), Prefs(sections=("top",), top_count=3),
+                      Candidates(period_papers=rank_top(papers)))
+    top = content["sections"][0]
+    assert [p["id"] for p in top["papers"]] == [2, 4, 3]  # ties: the earlier entry first
+    assert content["subject"] == "3 top papers — dailypapers, Tue 3 Mar"
+    assert top["papers"][0]["authors"] == ["A", "B", "C"] and top["papers"][0]["author_count"] == 4
+    assert len(top["papers"][0]["abstract"]) <= 281 and top["papers"][0]["abstract"].endswith("…")
+
+
+def test_trending_decays_with_age_and_skips_what_was_shown_or_mailed():
+    fresh = _paper(1, 10, hours_old=2)
+    old_but_loud = _paper(2, 100, hours_old=100)
+    loud_recent = _paper(3, 60, hours_old=20)
+    mailed = _paper(4, 500, hours_old=3)
+    assert ranking.trending_score(10, fresh.entered_at, TUESDAY_8AM) > ranking.trending_score(
+        100, old_but_loud.entered_at, TUESDAY_8AM)
+    content = compose(
+        _period(), Prefs(sections=("top", "trending"), top_count=1, trending_count=5),
+        Candidates(period_papers=[loud_recent],
+                   trending_pool=rank_trending([fresh, old_but_loud, loud_recent, mailed],
+                                               TUESDAY_8AM),
+                   already_mailed=frozenset({4})),
+    )
+    top, trending = content["sections"]
+    assert [p["id"] for p in top["papers"]] == [3]
+    assert [p["id"] for p in trending["papers"]] == [1, 2]
+    assert content["subject"] == "1 top paper, 2 trending papers — dailypapers, Tue 3 Mar"
+
+
+def test_for_you_and_searches_leave_out_known_mailed_and_not_interested_papers():
+    ranked = [(_paper(n, 0), 1.0 - n / 10) for n in range(1, 8)]
+    content = compose(
+        _period(), Prefs(sections=("for_you", "searches"), for_you_count=3),
+        Candidates(for_you=ranked, already_mailed=frozenset({1}), known=frozenset({2}),
+                   not_interested=frozenset({3, 9}),
+                   searches=[SearchMatches("diffusion", [_paper(4, 0), _paper(9, 0),
+                                                         _paper(8, 0)])]),
+    )
+    for_you, searches = content["sections"]
+    assert [p["id"] for p in for_you["papers"]] == [4, 5, 6]
+    assert [p["id"] for p in searches["groups"][0]["papers"]] == [8]
+    assert paper_ids(content) == [4, 5, 6, 8]
+    assert content["subject"] == "3 for you, 1 search match — dailypapers, Tue 3 Mar"
+
+
+def test_an_empty_digest_is_not_composed_and_a_weekly_subject_names_the_week():
+    assert compose(_period(), Prefs(), Candidates()) is None
+    weekly = _period(datetime(2026, 3, 9, 8, tzinfo=UTC), frequency="weekly", weekly_day=0)
+    content = compose(weekly, Prefs(sections=("top",)), Candidates(period_papers=[_paper(1, 1)]))
+    assert content["subject"] == "1 top paper — dailypapers, week of Mon 2 Mar"
