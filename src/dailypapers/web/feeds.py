@@ -9,7 +9,7 @@ A page's feed is at ``/feeds`` + the page's path + ``.atom`` or ``.rss``::
     /papers/trending         -> /feeds/papers/trending.atom
     /search?q=...            -> /feeds/search.atom?q=...
     /users/alice             -> /feeds/users/alice.atom      what alice submitted
-    (private)                   /feeds/for-you/<feed token>.atom
+    (private, settings page)    /feeds/for-you/<feed token>.atom  the reader's "for you" list
 
 Entries come from the same view functions as the pages (:mod:`dailypapers.listing`), in the same
 order, capped at ``feed_size``. Each entry's id is the paper page's URL, so a reader that sees a
@@ -30,9 +30,11 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 from starlette.responses import Response
 
-from dailypapers import listing
+from dailypapers import catalog, listing
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
+from dailypapers.digest import personal
+from dailypapers.store import tokens as token_store
 from dailypapers.store import users as user_store
 from dailypapers.web import search_hits
 from dailypapers.web.api_errors import ApiProblem, bad_request, not_found, responses
@@ -261,6 +263,39 @@ async def search_feed(request: Request, fmt: Format,
                     f"Papers matching {q.strip()!r}, best match first."), [h.card for h in hits]
 
     return await _answer(request, fmt, build)
+
+
+def _for_you(db: Database, settings: Settings, token: str) -> tuple[Feed, list[dict]]:
+    with db.read() as conn:
+        owner = token_store.resolve(conn, token, "feed")
+    if owner is None:
+        raise not_found("token", "no such feed (the address may have been revoked)")
+    if token_store.needs_mark(owner["last_used_at"]):
+        with db.write() as conn:
+            token_store.mark_used(conn, owner["token_id"])
+    ranked, notice = personal.for_user(db, settings, owner["id"], limit=settings.feed_size)
+    cards = catalog.cards(db, [card["id"] for card, _score in ranked])
+    feed = Feed(f"for {owner['username']}", "/for-you", f"/feeds/for-you/{token}",
+                notice or f"Papers picked for {owner['username']} from what they upvoted "
+                "and saved, best first.")
+    return feed, cards
+
+
+@router.get("/for-you/{token}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
+            summary="A reader's private \"for you\" feed",
+            description="The address (with its secret token) is made on the settings page and "
+            "stops working when revoked there.")
+async def for_you_feed(request: Request, token: Annotated[str, Path(max_length=100)],
+                       fmt: Format) -> Response:
+    state = request.app.state
+
+    def compute() -> bytes:
+        feed, cards = _for_you(state.db, state.settings, token)
+        return render(feed, cards, fmt, state.settings)
+
+    body, state_ = await cached(request, compute, shareable=False)
+    return Response(body, media_type=MEDIA_TYPES[fmt],
+                    headers={"X-Api-Cache": state_, "Cache-Control": "private, no-store"})
 
 
 # -- autodiscovery ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""The settings page where a signed-in user makes and revokes API tokens (``/settings/tokens``).
+"""The settings page where a signed-in user makes and revokes API tokens and private feed
+addresses (``/settings/tokens``).
 
-A new token is shown once, on the page that answers its creation (never stored, never shown
-again: only its SHA-256 is kept, see :mod:`dailypapers.store.tokens`), with ``Cache-Control:
-no-store``. Revoking someone else's token is refused with 403. Both forms carry the site's CSRF
+A new token (or feed address, whose secret is in the URL) is shown once, on the page that
+answers its creation (never stored, never shown again: only its SHA-256 is kept, see
+:mod:`dailypapers.store.tokens`), with ``Cache-Control: no-store``. Revoking someone else's token is refused with 403. Both forms carry the site's CSRF
 token (``auth.acting_user``); the JSON equivalents for scripts are under ``/api/tokens``.
 """
 
@@ -26,14 +27,18 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _page(request: Request, user: dict[str, Any], *, new_secret: str | None = None,
-          errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+          new_kind: str = "api", errors: dict[str, str] | None = None,
+          values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     db = request.app.state.db
     with db.read() as conn:
         tokens = token_store.list_for(conn, user["id"], "api")
+        feeds = token_store.list_for(conn, user["id"], "feed")
+    base = request.app.state.settings.base_url.rstrip("/")
+    new_feed = f"{base}/feeds/for-you/{new_secret}.atom" if new_kind == "feed" else None
     return render(request, "tokens.html", {
-        "tokens": tokens, "new_secret": new_secret, "errors": errors or {},
-        "values": values or {}, "section": "settings",
+        "tokens": tokens, "feeds": feeds, "new_secret": new_secret if new_kind == "api" else None,
+        "new_feed": new_feed, "errors": errors or {}, "values": values or {},
+        "section": "settings",
     }, status_code=status_code, headers=NO_STORE)
 
 
@@ -47,15 +52,18 @@ async def tokens_page(request: Request) -> Response:
 
 @router.post("/settings/tokens")
 async def create_token(request: Request, name: str = Form("", max_length=500),
+                       kind: str = Form("api", max_length=10),
                        user: dict = Depends(acting_user)) -> Response:
+    kind = kind if kind in token_store.PREFIXES else "api"
+
     def create() -> Response:
         try:
             with request.app.state.db.write() as conn:
-                secret, _row = token_store.create(conn, user["id"], "api", name)
+                secret, _row = token_store.create(conn, user["id"], kind, name)
         except token_store.TokenError as error:
             return _page(request, user, errors={"name": str(error)}, values={"name": name},
                          status_code=400)
-        return _page(request, user, new_secret=secret)
+        return _page(request, user, new_secret=secret, new_kind=kind)
 
     return await run_in_threadpool(create)
 
