@@ -207,6 +207,27 @@ class Settings(BaseSettings):
     )
 
     # -- API and feeds (issue 6) -------------------------------------------------------------------
+    api_rate_anonymous: int = Field(
+        300,
+        description="API requests per minute one client IP may make without a token (bursts up "
+        "to that many at once); over it, `429` with `Retry-After`. 0 turns the limit off. "
+        "Counted in each worker process: with N workers a client may get up to N times this.",
+    )
+    api_rate_token: int = Field(
+        1200,
+        description="API requests per minute one API token may make (counted per worker "
+        "process, like the anonymous limit). 0 turns the limit off.",
+    )
+    api_cache_seconds: float = Field(
+        30.0,
+        description="Longest time an anonymous answer of the API's lists and of the feeds is "
+        "reused by the worker that computed it. Answers are computed again at once after any "
+        "write to the database (as the page cache does); this bounds what changes without one "
+        "(trending's time decay). 0 turns the cache off.",
+    )
+    feed_size: int = Field(
+        50, description="Most entries in one RSS/Atom feed (trending, search, a user's feeds)."
+    )
 
     # -- logging -----------------------------------------------------------------------------------
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")

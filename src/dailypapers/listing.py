@@ -36,6 +36,9 @@ class Listing:
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Periods outside these years are refused: nothing is published there, and the day after the
+# last of year 9999 does not exist (previous/next links and trending's reference time need it).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def parse_day(text: str) -> date:
@@ -46,18 +49,25 @@ def parse_day(text: str) -> date:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is not None:
                 moment = moment.astimezone(UTC)
-            return moment.date()
-        return date.fromisoformat(value)
+            parsed = moment.date()
+        else:
+            parsed = date.fromisoformat(value)
     except ValueError:
         raise InvalidPeriod(
             f"{text[:40]!r} is not a date: use YYYY-MM-DD, e.g. 2025-06-10"
         ) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise InvalidPeriod(
+            f"{text[:40]!r} is out of range: use YYYY-MM-DD with a year from {FIRST_YEAR} to "
+            f"{LAST_YEAR}"
+        )
+    return parsed
 
 
 def parse_week(text: str) -> tuple[date, date]:
     """``YYYY-Www`` (ISO week) as (Monday, Sunday)."""
     match = _WEEK.match(text.strip())
-    if match:
+    if match and FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         try:
             monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
             return monday, monday + timedelta(days=6)
@@ -69,7 +79,7 @@ def parse_week(text: str) -> tuple[date, date]:
 def parse_month(text: str) -> tuple[date, date]:
     """``YYYY-MM`` as (first day, last day)."""
     match = _MONTH.match(text.strip())
-    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
+    if match and 1 <= int(match[2]) <= 12 and FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         first = date(int(match[1]), int(match[2]), 1)
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return first, following - timedelta(days=1)
@@ -92,60 +102,105 @@ def _with_votes(conn, cards: list[dict], user_id: int | None) -> list[dict]:  # 
     return cards
 
 
+# Every view takes ``order``: "upvotes" (the pages' default), "submitted" (newest entry first, the
+# API's default) or "trending" (the period's entries by trending score as of the period's end or
+# now, whichever is earlier); ``submitter_id`` to keep one user's submissions; and ``count``
+# (see _cards).
+
+
 def day(db: Database, when: date | None = None, *, user_id: int | None = None,
-        limit: int | None = None, offset: int = 0, order: str = "upvotes") -> Listing:
+        limit: int | None = None, offset: int = 0, order: str = "upvotes",
+        submitter_id: int | None = None, count: bool = True) -> Listing:
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
     with db.read() as conn:
         when = when or feed_store.newest_day(conn)
         if when is None:
             return Listing("day", "", None, None)
-        cards = feed_store.cards(conn, when, when, order=order, limit=limit, offset=offset)
-        whole = limit is None and offset == 0  # the whole day: no need to count it again
-        total = len(cards) if whole else feed_store.count_cards(conn, when, when)
-        before, after = feed_store.neighbour_days(conn, when)
+        cards, total = _cards(conn, when, when, order, limit, offset, submitter_id, count)
+        before, after = feed_store.neighbour_days(conn, when) if count else (None, None)
         _with_votes(conn, cards, user_id)
     return Listing("day", when.isoformat(), when, when, cards, total,
                    before.isoformat() if before else None, after.isoformat() if after else None)
 
 
 def week(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-         offset: int = 0, order: str = "upvotes") -> Listing:
+         offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
+         count: bool = True) -> Listing:
     start, end = parse_week(label)
     return _range(db, "week", week_label(start), start, end, user_id, limit, offset, order,
-                  week_label)
+                  week_label, submitter_id, count)
 
 
 def month(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-          offset: int = 0, order: str = "upvotes") -> Listing:
+          offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
+          count: bool = True) -> Listing:
     start, end = parse_month(label)
     return _range(db, "month", month_label(start), start, end, user_id, limit, offset, order,
-                  month_label)
+                  month_label, submitter_id, count)
 
 
-def _range(db: Database, kind: str, label: str, start: date, end: date, user_id: int | None,
-           limit: int | None, offset: int, order: str, label_of) -> Listing:  # noqa: ANN001
+def everything(db: Database, *, user_id: int | None = None, limit: int | None = None,
+               offset: int = 0, order: str = "submitted",
+               submitter_id: int | None = None, count: bool = True) -> Listing:
+    """The whole feed (e.g. one user's submissions, or the API's unfiltered list)."""
+    return _range(db, "all", "all", None, None, user_id, limit, offset, order, None,
+                  submitter_id, count)
+
+
+def _range(db: Database, kind: str, label: str, start: date | None, end: date | None,
+           user_id: int | None, limit: int | None, offset: int, order: str,
+           label_of, submitter_id: int | None = None,  # noqa: ANN001
+           count: bool = True) -> Listing:
     """Entries of ``start..end``; previous/next name the nearest periods that have entries
     (skipping empty ones, as days do), or None at either end of the feed."""
     with db.read() as conn:
-        cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset)
-        total = feed_store.count_cards(conn, start, end)
-        before = feed_store.neighbour_days(conn, start)[0]
-        after = feed_store.neighbour_days(conn, end)[1]
+        cards, total = _cards(conn, start, end, order, limit, offset, submitter_id, count)
+        before = after = None
+        if label_of is not None and count:
+            before = feed_store.neighbour_days(conn, start)[0]
+            after = feed_store.neighbour_days(conn, end)[1]
         _with_votes(conn, cards, user_id)
     return Listing(kind, label, start, end, cards, total,
                    label_of(before) if before else None, label_of(after) if after else None)
 
 
+def _cards(conn, start: date | None, end: date | None, order: str,  # noqa: ANN001
+           limit: int | None, offset: int, submitter_id: int | None,
+           count: bool = True) -> tuple[list[dict], int]:
+    """One page of a period's cards in ``order``, and how many the period has in all (with
+    ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
+    callers that ask one card more than they show to learn whether another page follows)."""
+    if order == "trending":
+        last = min(end or date.max, datetime.now(UTC).date())
+        end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+        reference = min(datetime.now(UTC), end_of_period)
+        ranked = ranking.rank_trending(
+            feed_store.cards(conn, start, end, submitter_id=submitter_id), reference)
+        return _page(ranked, limit, offset), len(ranked)
+    cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset,
+                             submitter_id=submitter_id)
+    if not count or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
+        total = offset + len(cards)  # the page reaches the end: no need to count
+    else:
+        total = feed_store.count_cards(conn, start, end, submitter_id=submitter_id)
+    return cards, total
+
+
+def _page(items: list, limit: int | None, offset: int) -> list:
+    return items[offset: offset + limit] if limit is not None else items[offset:]
+
+
 def trending(db: Database, now: datetime | None = None, *, user_id: int | None = None,
-             limit: int | None = 50, offset: int = 0) -> Listing:
+             limit: int | None = 50, offset: int = 0,
+             submitter_id: int | None = None) -> Listing:
     """Entries of the trending window ranked by :func:`ranking.trending_score`."""
     now = now or datetime.now(UTC)
     with db.read() as conn:
         newest = feed_store.newest_day(conn, on_or_before=now.date())
         reference = ranking.reference_time(now, newest)
         start, end = ranking.trending_window(reference)
-        candidates = feed_store.cards(conn, start, end)
+        candidates = feed_store.cards(conn, start, end, submitter_id=submitter_id)
         ranked = ranking.rank_trending(candidates, reference)
-        page = ranked[offset: offset + limit] if limit is not None else ranked[offset:]
+        page = _page(ranked, limit, offset)
         _with_votes(conn, page, user_id)
     return Listing("trending", "trending", start, end, page, len(ranked))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -66,13 +67,15 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
+            json_deserializer=orjson.loads,
             pool_size=pool_size,
             max_overflow=2 * pool_size,
         )
         _tune_sqlite(engine)
     else:
         engine = create_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True
+            url, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True,
+            json_deserializer=orjson.loads,
         )
     return Database(engine)
 

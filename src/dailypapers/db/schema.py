@@ -306,3 +306,25 @@ mailed_papers = Table(
 
 
 # -- API (issue 6): API tokens and feed tokens go here ---------------------------------------------
+
+# Secrets a user holds: API tokens (``Authorization: Bearer``) and private feed tokens (in a feed
+# URL). Only the SHA-256 of a token is stored; the token itself is shown once, at creation.
+# ``prefix`` (its first characters) lets the settings page tell tokens apart.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),  # "api" or "feed"
+    Column("name", String(100), nullable=False, server_default=""),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Index(None, "user_id"),
+)
+
+# The API lists the whole feed newest first (``/api/daily_papers`` without a period): this index
+# lets it read the newest entries instead of sorting the feed on every call.
+Index("ix_feed_entries_submitted_at", feed_entries.c.submitted_at)

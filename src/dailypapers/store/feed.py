@@ -110,22 +110,31 @@ CARD_COLUMNS = (
 )
 
 
-def _cards_query(start: date, end: date, submitter_id: int | None):
-    query = (
-        select(*CARD_COLUMNS)
-        .join(papers, papers.c.id == feed_entries.c.paper_id)
-        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
-        .where(feed_entries.c.feed_day >= start, feed_entries.c.feed_day <= end)
-    )
+def _period(query, start: date | None, end: date | None, submitter_id: int | None):  # noqa: ANN001
+    # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk the
+    # submitted_at index instead of a range of feed_day.
+    if start is not None and start > date.min:
+        query = query.where(feed_entries.c.feed_day >= start)
+    if end is not None and end < date.max:
+        query = query.where(feed_entries.c.feed_day <= end)
     if submitter_id is not None:
         query = query.where(feed_entries.c.submitter_id == submitter_id)
     return query
 
 
+def _cards_query(start: date | None, end: date | None, submitter_id: int | None):
+    query = (
+        select(*CARD_COLUMNS)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
+    )
+    return _period(query, start, end, submitter_id)
+
+
 def cards(
     conn: Connection,
-    start: date,
-    end: date,
+    start: date | None,
+    end: date | None,
     *,
     submitter_id: int | None = None,
     order: str = "upvotes",
@@ -147,12 +156,9 @@ def cards(
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def count_cards(conn: Connection, start: date, end: date, *,
+def count_cards(conn: Connection, start: date | None, end: date | None, *,
                 submitter_id: int | None = None) -> int:
-    query = select(func.count()).select_from(feed_entries).where(
-        feed_entries.c.feed_day >= start, feed_entries.c.feed_day <= end)
-    if submitter_id is not None:
-        query = query.where(feed_entries.c.submitter_id == submitter_id)
+    query = _period(select(func.count()).select_from(feed_entries), start, end, submitter_id)
     return conn.execute(query).scalar_one()
 
 
@@ -205,3 +211,22 @@ def rank_in_day(conn: Connection, paper_id: int, day: date) -> tuple[int, int] |
     if paper_id not in ordered:
         return None
     return ordered.index(paper_id) + 1, len(ordered)
+
+
+def cards_of_papers(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Cards of these papers keyed by paper id, in the feed or not (feed columns are then None).
+    A paper that entered the feed on several days gets the card of its first day."""
+    wanted = list(set(paper_ids))
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 900):
+        query = (
+            select(*CARD_COLUMNS)
+            .select_from(papers)
+            .outerjoin(feed_entries, feed_entries.c.paper_id == papers.c.id)
+            .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
+            .where(papers.c.id.in_(wanted[start : start + 900]))
+            .order_by(feed_entries.c.feed_day.desc())
+        )
+        for row in conn.execute(query).mappings():
+            found[row["id"]] = dict(row)  # rows come latest day first: the first day wins
+    return found

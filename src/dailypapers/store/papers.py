@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from datetime import datetime
 
-from dailypapers.db.schema import papers
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    and_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+
+from dailypapers.db.schema import UTCDateTime, papers
 
 # Columns an ingest record can set (everything but keys, counters and bookkeeping).
 CONTENT_COLUMNS = (
@@ -73,4 +86,34 @@ def latest(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
         .order_by(papers.c.published_at.desc().nulls_last(), papers.c.id.desc())
         .limit(limit)
     )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _arxiv_date(conn: Connection):  # noqa: ANN202
+    """A paper's arXiv date: its first-version time, else its listing day at 00:00 UTC (arXiv
+    listing dumps carry no time). Typed as UTCDateTime, so cursors compare on both backends."""
+    if conn.dialect.name == "sqlite":
+        # Same text layout SQLAlchemy stores SQLite datetimes in, so the two sort together.
+        listed = func.strftime("%Y-%m-%d %H:%M:%f", papers.c.listed_on).concat("000")
+    else:
+        listed = func.timezone("UTC", cast(papers.c.listed_on, DateTime()))
+    return type_coerce(func.coalesce(papers.c.published_at, listed), UTCDateTime())
+
+
+def newest_page(conn: Connection, limit: int,
+                after: tuple[datetime | None, int] | None = None) -> list[dict[str, Any]]:
+    """One page of every paper, newest arXiv date first (undated papers last), continuing after
+    the (arxiv_date, id) of the previous page's last paper. Rows carry ``arxiv_date``."""
+    when = _arxiv_date(conn)
+    undated = when.is_(None)
+    query = select(papers.c.id, when.label("arxiv_date"))
+    if after is not None:
+        after_when, after_id = after
+        if after_when is None:
+            query = query.where(undated, papers.c.id < after_id)
+        else:
+            query = query.where(
+                or_(when < after_when, and_(when == after_when, papers.c.id < after_id), undated)
+            )
+    query = query.order_by(undated, when.desc(), papers.c.id.desc()).limit(limit)
     return [dict(row) for row in conn.execute(query).mappings()]

@@ -15,13 +15,26 @@ from starlette.types import Scope
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.ingest.scheduler import Scheduler
-from dailypapers.web import account_pages, actions, digest_pages, errors, for_you_pages, pages
+from dailypapers.web import (
+    account_pages,
+    actions,
+    api,
+    digest_pages,
+    errors,
+    feeds,
+    for_you_pages,
+    pages,
+    token_pages,
+)
+from dailypapers.web.api import API_DESCRIPTION
 from dailypapers.web.middleware import ServerTiming
 from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
 from dailypapers.web.sessions import SessionCodec, SessionMiddleware
 from dailypapers.web.templating import templates
 
 __all__ = ["create_app", "templates"]
+
+feeds.register_templates(templates.env)
 
 HERE = Path(__file__).parent
 
@@ -68,7 +81,8 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
                 await asyncio.to_thread(digests.stop)
             page_cache.close()
 
-    app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None, description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.db = db
     app.state.page_cache = page_cache
@@ -80,8 +94,10 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.add_middleware(ServerTiming)
     app.mount("/static", Static(directory=HERE / "static"), name="static")
     errors.install(app)
+    api.install(app, settings)
     app.include_router(actions.router)
     app.include_router(account_pages.router)
+    app.include_router(token_pages.router)
     app.include_router(digest_pages.router)
     app.include_router(for_you_pages.router)
     app.include_router(pages.router)

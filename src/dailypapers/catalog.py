@@ -1,0 +1,108 @@
+"""Papers as readers look them up one by one or page through all of them, in or out of the feed.
+
+The feed views live in :mod:`dailypapers.listing`; this module answers "this paper" (by arXiv id,
+with its upvotes, comment count and first feed entry), "every paper, newest arXiv date first"
+with an opaque cursor, and "index this arXiv id" (fetch it from the arXiv API into the store).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from dailypapers import arxiv_ids
+from dailypapers.config import Settings
+from dailypapers.db.engine import Database
+from dailypapers.ingest import arxiv_api
+from dailypapers.ingest.pipeline import Pipeline
+from dailypapers.store import feed as feed_store
+from dailypapers.store import papers as paper_store
+from dailypapers.store import votes as vote_store
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def card(db: Database, arxiv_id: str, *, user_id: int | None = None) -> dict[str, Any] | None:
+    """The card of one paper (``arxiv_id`` may carry a version or be a URL), or None."""
+    key = arxiv_ids.normalise(arxiv_id)
+    with db.read() as conn:
+        paper = paper_store.get(conn, key)
+        if paper is None:
+            return None
+        found = feed_store.cards_of_papers(conn, [paper["id"]])[paper["id"]]
+        found["upvoted"] = paper["id"] in vote_store.voted(conn, user_id, [paper["id"]])
+    return found
+
+
+def cards(db: Database, paper_ids: list[int], *, user_id: int | None = None) -> list[dict]:
+    """Cards of these papers in the given order (unknown ids are skipped)."""
+    with db.read() as conn:
+        found = feed_store.cards_of_papers(conn, paper_ids)
+        mine = vote_store.voted(conn, user_id, paper_ids)
+    ordered = []
+    for paper_id in paper_ids:
+        if paper_id in found:
+            entry = found[paper_id]
+            entry["upvoted"] = paper_id in mine
+            ordered.append(entry)
+    return ordered
+
+
+def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[dict], str | None]:
+    """One page of every paper, newest arXiv date first, and the cursor of the next page (None
+    at the end). Raises :class:`InvalidCursor` for a cursor this function did not make."""
+    after = decode_cursor(cursor) if cursor else None
+    with db.read() as conn:
+        page = paper_store.newest_page(conn, limit + 1, after)
+        more = len(page) > limit
+        page = page[:limit]
+        found = feed_store.cards_of_papers(conn, [row["id"] for row in page])
+    following = encode_cursor(page[-1]["arxiv_date"], page[-1]["id"]) if more else None
+    return [found[row["id"]] for row in page], following
+
+
+def encode_cursor(when: datetime | None, paper_id: int) -> str:
+    payload = json.dumps([when.isoformat() if when else None, paper_id]).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> tuple[datetime | None, int]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        when, paper_id = json.loads(raw)
+        if not isinstance(paper_id, int) or isinstance(paper_id, bool) or not (
+            0 < paper_id < 2**63
+        ):
+            raise ValueError
+        moment = datetime.fromisoformat(when) if when is not None else None
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise InvalidCursor("not a cursor from a previous page's Link header") from None
+    return moment, paper_id
+
+
+class NotOnArxiv(LookupError):
+    """arXiv has no paper with this id."""
+
+
+def index(db: Database, settings: Settings, arxiv_id: str, *,
+          pipeline: Pipeline | None = None) -> dict[str, Any]:
+    """Fetch a paper's metadata from the arXiv API into the store (new or refreshed); returns
+    its card. Raises InvalidArxivId, NotOnArxiv, or ArxivApiError (arXiv refused or is down).
+    ``pipeline``: the app's, so listeners such as the search index see the paper."""
+    key = arxiv_ids.normalise(arxiv_id)
+    records = arxiv_api.fetch_by_ids(settings, [key])
+    records = [r for r in records if r.arxiv_id == key]
+    if not records:
+        raise NotOnArxiv(key)
+    (pipeline or Pipeline(db)).run(records)
+    found = card(db, key)
+    if found is None:  # the pipeline rejected arXiv's record (logged there)
+        raise NotOnArxiv(key)
+    return found
