@@ -71,6 +71,7 @@ import select
 import socket
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -141,7 +142,15 @@ class Sender:
         self.accepted: list[tuple[int, str, datetime]] = []
 
     def run(self) -> SendSummary:
-        asyncio.run(self._run())
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self._run())
+        else:
+            # Called from inside a running loop (an async caller, or Playwright's sync API in
+            # the same thread): loops cannot nest, so this run gets a thread and loop of its own.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(asyncio.run, self._run()).result()
         return self.summary
 
     async def _run(self) -> None:
