@@ -132,8 +132,13 @@ class Settings(BaseSettings):
     )
     search_refresh_interval: float = Field(
         10.0,
-        description="Seconds between two catch-ups of a worker's vector index with the stored "
-        "embeddings, and between two background embedding runs in `serve` (0 turns both off).",
+        description="Seconds between two catch-ups of a worker's vector index with the embeddings "
+        "stored by others (checked on search; 0: on every search).",
+    )
+    search_embed_interval: float = Field(
+        30.0,
+        description="Seconds between two runs of `serve`'s background step that embeds papers "
+        "lacking a current embedding (0 turns it off).",
     )
 
     # -- digests and mail (issue 5) ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from dailypapers import config
 from dailypapers.db import Database, connect
 from dailypapers.store import papers as paper_store
+from dailypapers.web import search_routes
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -24,6 +25,7 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.state.settings = settings
     app.state.db = db
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(search_routes.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:

@@ -1,0 +1,121 @@
+"""Keyword search: a parsed query turned into an FTS5 expression or a tsquery, run in the store.
+
+Expressions are built from the parsed words only (``\\w+`` runs, each quoted), so nothing a
+person types can change their syntax. Plain terms are all required (AND); when that finds fewer
+than a page of papers and the query has several plain terms, a relaxed pass requires any of them
+(OR) instead, ranked by BM25, so descriptive queries still find papers sharing their rare words.
+Phrases, field terms and exclusions stay strict in both passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from dailypapers.search.query import Query, Term
+from dailypapers.store import search as search_store
+
+FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
+PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
+
+
+@dataclass
+class KeywordResult:
+    hits: list[tuple[int, float]]  # (paper id, score), best first
+    total: int
+    relaxed: bool = False
+
+
+def _fts_term(term: Term) -> str:
+    body = '"' + " ".join(term.words) + '"' + (" *" if term.prefix else "")
+    if term.field:
+        return f"{FTS_COLUMNS[term.field]} : {body}"
+    return body
+
+
+def _pg_term(term: Term) -> str:
+    weight = PG_WEIGHTS.get(term.field or "", "")
+    parts = []
+    for position, word in enumerate(term.words):
+        last = position == len(term.words) - 1
+        suffix = ("*" if term.prefix and last else "") + weight
+        escaped = word.replace("'", "''").replace("\\", "")
+        parts.append(f"'{escaped}'" + (f":{suffix}" if suffix else ""))
+    return "(" + " <-> ".join(parts) + ")"
+
+
+def match_expression(conn: Connection, query: Query, *, relaxed: bool = False) -> str | None:
+    """The backend expression for ``query`` (None when it has no positive term)."""
+    if not query.include:
+        return None
+    sqlite = conn.dialect.name == "sqlite"
+    render = _fts_term if sqlite else _pg_term
+    plain = [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
+    strict = [t for t in query.include if t not in plain]
+    parts = [render(t) for t in strict]
+    if relaxed and len(plain) > 1:
+        joiner = " OR " if sqlite else " | "
+        parts.append("(" + joiner.join(render(t) for t in plain) + ")")
+    else:
+        parts.extend(render(t) for t in plain)
+    expression = (" AND " if sqlite else " & ").join(parts)
+    if query.exclude:
+        if sqlite:
+            negative = " OR ".join(_fts_term(t) for t in query.exclude)
+            expression = f"({expression}) NOT ({negative})"
+        else:
+            expression = f"({expression}) & !(" + " | ".join(_pg_term(t) for t in query.exclude) \
+                + ")"
+    return expression
+
+
+def exclusion_expression(conn: Connection, query: Query) -> str | None:
+    """Expression matching any excluded term (for queries made of filters and exclusions)."""
+    if not query.exclude:
+        return None
+    if conn.dialect.name == "sqlite":
+        return " OR ".join(_fts_term(t) for t in query.exclude)
+    return " | ".join(_pg_term(t) for t in query.exclude)
+
+
+def can_relax(query: Query) -> bool:
+    plain = [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
+    return len(plain) > 1
+
+
+def search(conn: Connection, query: Query, filters: search_store.Filters, *,
+           sort: str = "relevance", limit: int = 20, offset: int = 0,
+           relax_below: int | None = None) -> KeywordResult:
+    """Papers matching ``query`` under ``filters``, ordered by ``sort`` (ids and scores).
+
+    With relevance order, fewer than ``relax_below`` (default: ``limit``) papers having every
+    plain term triggers the relaxed pass (any term).
+    """
+    relax_below = limit if relax_below is None else relax_below
+    if not query.include:
+        exclude = exclusion_expression(conn, query)
+        if not filters:
+            return KeywordResult([], 0)
+        ids = search_store.filtered(conn, filters, exclude_match=exclude, sort=sort,
+                                    limit=limit, offset=offset)
+        total = search_store.count_filtered(conn, filters) if ids else offset
+        return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
+    expression = match_expression(conn, query)
+    hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
+                                  offset=offset)
+    if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query):
+        relaxed = match_expression(conn, query, relaxed=True)
+        more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit)
+        if len(more) > len(hits):
+            # Papers with every word stay on top; the relaxed pass fills the page after them.
+            seen = {paper_id for paper_id, _ in hits}
+            top = max((s for _, s in more), default=0.0)
+            hits = (hits + [(i, s - top - 1.0) for i, s in more if i not in seen])[:limit]
+            return KeywordResult(hits, search_store.count_full_text(conn, relaxed, filters),
+                                 relaxed=True)
+    if len(hits) < limit:
+        total = offset + len(hits)
+    else:
+        total = search_store.count_full_text(conn, expression, filters)
+    return KeywordResult(hits, max(total, offset + len(hits)))
