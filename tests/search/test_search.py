@@ -38,7 +38,7 @@ def test_it_finds_a_paper_from_a_description_without_its_words(corpus_db, search
     semantic = service.search(corpus_db, search_settings, description, mode="semantic")
     hybrid = service.search(corpus_db, search_settings, description, mode="hybrid")
     assert strict.items == []
-    assert RPT in ids(semantic)[:3] and RPT in ids(hybrid)[:3]
+    assert RPT in ids(semantic)[:3] and RPT in ids(hybrid)[:5]
 
 
 def test_it_requires_every_plain_term_before_relaxing(corpus_db, search_settings):

@@ -29,6 +29,8 @@ MODES = ("hybrid", "keyword", "semantic")
 SORTS = ("relevance", "newest", "upvotes")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
+# Keyword hits that lack some of the query's words (the relaxed pass) are weaker evidence.
+RELAXED_WEIGHT = 0.5
 
 
 @dataclass
@@ -148,10 +150,13 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: A
     strict = any(t.field or t.quoted for t in parsed.include)
     keyword_hits: list[tuple[int, float]] = []
     keyword_total = 0
+    keyword_weight = 1.0
     if mode == "hybrid" or strict:
         found = keyword.search(conn, parsed, filters, limit=candidates,
                                relax_below=settings.search_candidates)
         keyword_hits, keyword_total = found.hits, found.total
+        if found.relaxed:
+            keyword_weight = RELAXED_WEIGHT
     if strict:
         semantic_hits = _cosines(index, vector, [i for i, _ in keyword_hits])
     else:
@@ -164,7 +169,7 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: A
         ranked = sorted(semantic_hits, key=lambda hit: -hit[1])
     else:
         ranked = hybrid.rrf([[i for i, _ in keyword_hits], [i for i, _ in semantic_hits]],
-                            k=settings.search_rrf_k)
+                            k=settings.search_rrf_k, weights=[keyword_weight, 1.0])
     total = max(len(ranked), keyword_total if mode == "hybrid" else 0)
     if sort == "relevance":
         return ranked[offset : offset + limit], total
