@@ -9,6 +9,7 @@ Phrases, field terms and exclusions stay strict in both passes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -18,6 +19,11 @@ from dailypapers.store import search as search_store
 
 FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
 PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
+RELAXED_BUDGET = 5_000  # papers the relaxed (any term) pass may have to rank
+RELAXED_TERMS = 8
+DF_TTL = 3600.0
+DF_CACHE_SIZE = 100_000
+_df_cache: dict[tuple[str, str], tuple[int, float]] = {}
 
 
 @dataclass
@@ -45,14 +51,60 @@ def _pg_term(term: Term) -> str:
     return "(" + " <-> ".join(parts) + ")"
 
 
-def match_expression(conn: Connection, query: Query, *, relaxed: bool = False) -> str | None:
-    """The backend expression for ``query`` (None when it has no positive term)."""
+def _plain(query: Query) -> list[Term]:
+    return [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
+
+
+def informative_terms(conn: Connection, query: Query) -> tuple[list[Term], int]:
+    """The plain terms worth an OR pass: the rarest first, while the papers they can match stay
+    within ``RELAXED_BUDGET`` (ranking every paper containing "model" is slow and adds nothing:
+    rare terms carry BM25's weight)."""
+    plain = _plain(query)
+    frequencies = _frequencies(conn, [t.words[0] for t in plain])
+    ranked = sorted((t for t in plain if frequencies.get(t.words[0], 0) > 0),
+                    key=lambda t: frequencies[t.words[0]])
+    kept, budget = [], 0
+    for term in ranked:
+        budget += frequencies[term.words[0]]
+        if kept and (budget > RELAXED_BUDGET or len(kept) >= RELAXED_TERMS):
+            break
+        kept.append(term)
+    return kept, sum(frequencies[t.words[0]] for t in kept)
+
+
+def _frequencies(conn: Connection, words: list[str]) -> dict[str, int]:
+    """Document frequencies, cached per process for an hour: counting a common word's papers
+    costs milliseconds, it recurs in most queries, and an hour-old count ranks terms as well."""
+    now = time.monotonic()
+    url = str(conn.engine.url)
+    found, missing = {}, []
+    for word in words:
+        cached = _df_cache.get((url, word))
+        if cached and now - cached[1] < DF_TTL:
+            found[word] = cached[0]
+        else:
+            missing.append(word)
+    if missing:
+        fresh = search_store.document_frequencies(conn, missing)
+        if len(_df_cache) > DF_CACHE_SIZE:
+            _df_cache.clear()
+        for word, count in fresh.items():
+            _df_cache[(url, word)] = (count, now)
+        found.update(fresh)
+    return found
+
+
+def match_expression(conn: Connection, query: Query, *, relaxed: bool = False,
+                     plain: list[Term] | None = None) -> str | None:
+    """The backend expression for ``query`` (None when it has no positive term); ``relaxed``
+    requires any of the ``plain`` terms (default: all of the query's) instead of all."""
     if not query.include:
         return None
     sqlite = conn.dialect.name == "sqlite"
     render = _fts_term if sqlite else _pg_term
-    plain = [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
-    strict = [t for t in query.include if t not in plain]
+    everything = _plain(query)
+    plain = everything if plain is None else plain
+    strict = [t for t in query.include if t not in everything]
     parts = [render(t) for t in strict]
     if relaxed and len(plain) > 1:
         joiner = " OR " if sqlite else " | "
@@ -80,8 +132,7 @@ def exclusion_expression(conn: Connection, query: Query) -> str | None:
 
 
 def can_relax(query: Query) -> bool:
-    plain = [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
-    return len(plain) > 1
+    return len(_plain(query)) > 1
 
 
 def search(conn: Connection, query: Query, filters: search_store.Filters, *,
@@ -104,15 +155,21 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
     expression = match_expression(conn, query)
     hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
                                   offset=offset)
-    if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query):
-        relaxed = match_expression(conn, query, relaxed=True)
+    terms, reach = (
+        informative_terms(conn, query)
+        if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query)
+        else ([], 0)
+    )
+    if terms:
+        relaxed = match_expression(conn, query, relaxed=True, plain=terms)
         more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit)
         if len(more) > len(hits):
             # Papers with every word stay on top; the relaxed pass fills the page after them.
             seen = {paper_id for paper_id, _ in hits}
             top = max((s for _, s in more), default=0.0)
             hits = (hits + [(i, s - top - 1.0) for i, s in more if i not in seen])[:limit]
-            return KeywordResult(hits, search_store.count_full_text(conn, relaxed, filters),
+            # Counting the relaxed matches costs as much as ranking them: estimate instead.
+            return KeywordResult(hits, max(len(hits), reach if not filters else len(more)),
                                  relaxed=True)
     if len(hits) < limit:
         total = offset + len(hits)

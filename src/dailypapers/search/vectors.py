@@ -31,7 +31,7 @@ from dailypapers.store import embeddings as embedding_store
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-EXACT_LIMIT = 20_000  # candidate sets up to this size are ranked exactly (a few ms)
+EXACT_LIMIT = 4_096  # candidate sets up to this size are ranked exactly (a few ms)
 MAX_OVERSAMPLE = 5_000
 EPOCH = date(1970, 1, 1)
 # Catch-up re-reads this much before the watermark: transactions commit out of timestamp order

@@ -103,6 +103,10 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
     if _is_sqlite(conn):
         w = BM25_WEIGHTS
         score = f"-bm25(papers_fts, {w[0]}, {w[1]}, {w[2]})"
+        if not where and sort == "relevance":  # nothing needs the paper row: skip the join
+            sql = (f"SELECT rowid AS id, {score} AS score FROM papers_fts WHERE papers_fts "
+                   "MATCH :match ORDER BY score DESC, rowid DESC LIMIT :limit OFFSET :offset")
+            return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
         source = "papers_fts JOIN papers p ON p.id = papers_fts.rowid"
         where.insert(0, "papers_fts MATCH :match")
     else:
@@ -123,7 +127,7 @@ def count_full_text(conn: Connection, match: str, filters: Filters, *,
     params: dict[str, Any] = {"match": match, "cap": cap}
     where = _filter_sql(conn, filters, params)
     if _is_sqlite(conn):
-        source = "papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        source = "papers_fts" + (" JOIN papers p ON p.id = papers_fts.rowid" if where else "")
         where.insert(0, "papers_fts MATCH :match")
     else:
         source = "papers p, to_tsquery('english', :match) q"
@@ -179,18 +183,42 @@ def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters 
     return [row.id for row in conn.execute(text(sql), params)]
 
 
-def document_frequencies(conn: Connection, words: Iterable[str]) -> dict[str, int]:
-    """Papers containing each (already stemmed, on SQLite) index term; 0 when absent."""
+def document_frequencies(conn: Connection, words: Sequence[str], *,
+                         cap: int = 100_000) -> dict[str, int]:
+    """Papers containing each word (as the index stems it), counted up to ``cap``."""
     wanted = list(dict.fromkeys(words))
-    if not wanted or not _is_sqlite(conn):
+    if not wanted:
         return {}
-    names = ", ".join(f":w{i}" for i in range(len(wanted)))
-    rows = conn.execute(
-        text(f"SELECT term, doc FROM papers_fts_vocab WHERE term IN ({names})"),
-        {f"w{i}": w for i, w in enumerate(wanted)},
-    )
-    found = {row.term: row.doc for row in rows}
-    return {w: found.get(w, 0) for w in wanted}
+    if _is_sqlite(conn):
+        # FTS5's tokenizer stems with the original Porter algorithm; PyStemmer's "porter" is
+        # the same algorithm, so the vocabulary table is looked up with the index's own terms.
+        stems = {w: _porter().stemWord(w) for w in wanted}
+        names = ", ".join(f":w{i}" for i in range(len(wanted)))
+        rows = conn.execute(
+            text(f"SELECT term, doc FROM papers_fts_vocab WHERE term IN ({names})"),
+            {f"w{i}": stems[w] for i, w in enumerate(wanted)},
+        )
+        found = {row.term: row.doc for row in rows}
+        return {w: min(found.get(stems[w], 0), cap) for w in wanted}
+    counts = {}
+    for word in wanted:
+        counts[word] = conn.execute(
+            text("SELECT count(*) FROM (SELECT 1 FROM papers WHERE search_document @@ "
+                 "to_tsquery('english', :q) LIMIT :cap) AS matches"),
+            {"q": "'" + word.replace("'", "''") + "'", "cap": cap},
+        ).scalar_one()
+    return counts
+
+
+def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-safe)
+    import threading
+
+    import Stemmer
+
+    local = _porter.__dict__.setdefault("local", threading.local())
+    if not hasattr(local, "stemmer"):
+        local.stemmer = Stemmer.Stemmer("porter")
+    return local.stemmer
 
 
 def cards(conn: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
