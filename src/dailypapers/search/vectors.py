@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import threading
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ from dailypapers.store import embeddings as embedding_store
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 EXACT_LIMIT = 4_096  # candidate sets up to this size are ranked exactly (a few ms)
 MAX_OVERSAMPLE = 5_000
 EPOCH = date(1970, 1, 1)
@@ -66,6 +67,9 @@ class VectorIndex:
         self.graph = self._new_graph()
         self.days = np.full(0, -1, dtype=np.int32)
         self.present = np.zeros(0, dtype=bool)
+        # crc32 of each paper's stored vector: catching up skips rows the index already holds
+        # (after a snapshot load, the overlap window would otherwise re-add thousands).
+        self.fingerprints = np.zeros(0, dtype=np.uint32)
         self.category_bits = np.zeros((0, 1), dtype=np.uint64)
         self.categories: dict[str, int] = {}
         self.watermark: datetime | None = None
@@ -88,6 +92,8 @@ class VectorIndex:
         new_size = max(max_id + 1, int(size * 1.5) + 1024)
         self.days = np.concatenate([self.days, np.full(new_size - size, -1, dtype=np.int32)])
         self.present = np.concatenate([self.present, np.zeros(new_size - size, dtype=bool)])
+        self.fingerprints = np.concatenate(
+            [self.fingerprints, np.zeros(new_size - size, dtype=np.uint32)])
         self.category_bits = np.concatenate([
             self.category_bits,
             np.zeros((new_size - size, self.category_bits.shape[1]), dtype=np.uint64),
@@ -105,21 +111,28 @@ class VectorIndex:
         return bit
 
     def add_rows(self, rows: list[dict[str, Any]]) -> int:
-        """Add or replace papers from store rows (see ``store.embeddings.stream``)."""
+        """Add or replace papers from store rows (see ``store.embeddings.stream``); returns how
+        many vectors went into the graph (unchanged vectors only refresh their attributes)."""
         rows = [r for r in rows if self._applied.get(r["paper_id"]) != r["embedded_at"]]
         if not rows:
             return 0
-        ids = np.array([r["paper_id"] for r in rows], dtype=np.uint64)
-        vectors = embedding_store.from_bytes([r["vector"] for r in rows], self.dimensions)
         with self.lock:
-            self._grow(int(ids.max()))
-            known = ids[self.present[ids.astype(np.int64)]]
-            if len(known):
-                self.graph.remove(known)
-            self.graph.add(ids, vectors, threads=self.threads)
+            self._grow(max(r["paper_id"] for r in rows))
+            fresh = [r for r in rows if not (
+                self.present[r["paper_id"]]
+                and self.fingerprints[r["paper_id"]] == zlib.crc32(r["vector"]))]
+            if fresh:
+                ids = np.array([r["paper_id"] for r in fresh], dtype=np.uint64)
+                vectors = embedding_store.from_bytes([r["vector"] for r in fresh],
+                                                     self.dimensions)
+                known = ids[self.present[ids.astype(np.int64)]]
+                if len(known):
+                    self.graph.remove(known)
+                self.graph.add(ids, vectors, threads=self.threads)
             for row in rows:
                 paper_id = row["paper_id"]
                 self.present[paper_id] = True
+                self.fingerprints[paper_id] = zlib.crc32(row["vector"])
                 self.days[paper_id] = day_number(row["published_at"] or row["listed_on"])
                 self.category_bits[paper_id] = 0
                 for name in row["categories"] or []:
@@ -128,7 +141,7 @@ class VectorIndex:
                 self._applied[paper_id] = row["embedded_at"]
                 if self.watermark is None or row["embedded_at"] > self.watermark:
                     self.watermark = row["embedded_at"]
-        return len(rows)
+        return len(fresh)
 
     def catch_up(self, db) -> int:  # noqa: ANN001 - Database
         """Add what was embedded since the watermark (by any worker); returns rows applied."""
@@ -232,7 +245,7 @@ class VectorIndex:
             self.graph.save(str(graph_tmp))
             with attrs_tmp.open("wb") as handle:
                 np.savez(handle, days=self.days, present=self.present,
-                         category_bits=self.category_bits)
+                         fingerprints=self.fingerprints, category_bits=self.category_bits)
             meta = {
                 "format": FORMAT, "model": self.model, "dimensions": self.dimensions,
                 "count": len(self.graph), "categories": self.categories,
@@ -265,6 +278,7 @@ class VectorIndex:
             with np.load(folder / "attributes.npz") as arrays:
                 index.days = arrays["days"]
                 index.present = arrays["present"]
+                index.fingerprints = arrays["fingerprints"]
                 index.category_bits = arrays["category_bits"]
             if int(index.present.sum()) != meta["count"]:
                 raise IndexUnreadable(f"attributes in {folder} do not match the vectors")
