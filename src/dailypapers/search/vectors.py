@@ -207,9 +207,16 @@ class VectorIndex:
                 return []
             if len(candidates) <= EXACT_LIMIT:
                 return self._exact(vector, candidates, k)
+            # Search the graph deep enough that the mask should leave k; a filter that
+            # correlates badly with the query needs more, so widen up to MAX_OVERSAMPLE before
+            # falling back to ranking every candidate.
             want = min(size, MAX_OVERSAMPLE, int(k * math.ceil(size / len(candidates)) * 2))
-            hits = [h for h in self._graph_search(vector, want) if allowed[h.paper_id]]
-            if len(hits) >= k or want >= size:
+            while True:
+                hits = [h for h in self._graph_search(vector, want) if allowed[h.paper_id]]
+                if len(hits) >= k or want >= min(size, MAX_OVERSAMPLE):
+                    break
+                want = min(size, MAX_OVERSAMPLE, want * 4)
+            if len(hits) >= k or want >= size or len(candidates) > 4 * EXACT_LIMIT:
                 return hits[:k]
             return self._exact(vector, candidates, k)
 
