@@ -37,6 +37,7 @@ class SemanticIndex:
         self.problem: str | None = None
         self._last_refresh = 0.0
         self._lock = threading.Lock()
+        self._catching_up = threading.Lock()
 
     def get(self, db: Database) -> tuple[VectorIndex | None, str | None]:
         """(index ready to search, or None; notice for the reader, or None)."""
@@ -51,12 +52,16 @@ class SemanticIndex:
         if index is None:
             return None, MISSING
         now = time.monotonic()
-        if now - self._last_refresh >= self.refresh_interval:
-            self._last_refresh = now
+        # One thread catches up at a time; the others search what is there meanwhile.
+        if now - self._last_refresh >= self.refresh_interval and self._catching_up.acquire(
+                blocking=False):
             try:
+                self._last_refresh = now
                 index.catch_up(db)
             except Exception:  # noqa: BLE001 - a failed catch-up keeps serving what it has
                 log.exception("could not catch up the vector index with the store")
+            finally:
+                self._catching_up.release()
         if len(index) == 0:
             return index, MISSING
         return index, None
