@@ -242,6 +242,13 @@ def load(model_dir: Path, path: str = "onnx-int8", threads: int = 0) -> Embedder
         return _cache[key]
 
 
+def is_ready(settings) -> bool:  # noqa: ANN001
+    """True when loading the embedder is cheap (the ONNX model was already built)."""
+    if settings.search_embedder == "torch":
+        return True
+    return (settings.resolved_search_model_dir / ONNX_FILE).exists()
+
+
 def for_settings(settings) -> Embedder:  # noqa: ANN001 - config.Settings (avoid a cycle)
     return load(settings.resolved_search_model_dir, settings.search_embedder,
                 settings.search_threads)

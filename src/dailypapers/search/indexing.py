@@ -78,10 +78,13 @@ def embed_pending(db: Database, settings, *, paper_ids: Iterable[int] | None = N
 
 
 def listener(settings) -> Callable[[Database, list[int]], None]:  # noqa: ANN001
-    """A pipeline listener embedding the papers of each committed batch (small batches only)."""
+    """A pipeline listener embedding the papers of each committed batch (small batches only,
+    and only once the model is built)."""
 
     def on_batch(db: Database, changed: list[int]) -> None:
-        if len(changed) > INLINE_LIMIT:
+        # Building the model (first use) takes a while and much memory: an import never does
+        # it; `dailypapers index` or the background step will.
+        if len(changed) > INLINE_LIMIT or not embedder_module.is_ready(settings):
             log.debug("%d changed papers left for the background embedder", len(changed))
             return
         try:
