@@ -234,17 +234,28 @@ def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float
     return out
 
 
-def measure(db, settings, queries, label: str, results: dict) -> None:  # noqa: ANN001
+def measure(db, settings, queries, label: str, results: dict, *,  # noqa: ANN001
+            reuse: bool = False) -> None:
     """Build the index from the store (timed), then serve from its snapshot in a fresh process
-    (latency and memory as a web worker would have them)."""
+    (latency and memory as a web worker would have them). ``reuse`` keeps an existing snapshot
+    and the build time measured before."""
     from dailypapers.search import embedder
-    from dailypapers.search.vectors import VectorIndex
+    from dailypapers.search.vectors import IndexUnreadable, VectorIndex
 
-    started = time.perf_counter()
-    index = VectorIndex.from_store(db, embedder.MODEL_NAME, embedder.DIMENSIONS,
-                                   threads=settings.search_threads)
-    build = time.perf_counter() - started
-    index.save(settings.resolved_search_index_dir)
+    index = None
+    build = results.get(label, {}).get("index_build_s")
+    if reuse:
+        try:
+            index = VectorIndex.load(settings.resolved_search_index_dir, embedder.MODEL_NAME,
+                                     embedder.DIMENSIONS)
+        except IndexUnreadable:
+            index = None
+    if index is None:
+        started = time.perf_counter()
+        index = VectorIndex.from_store(db, embedder.MODEL_NAME, embedder.DIMENSIONS,
+                                       threads=settings.search_threads)
+        build = time.perf_counter() - started
+        index.save(settings.resolved_search_index_dir)
     size, usearch_mb = len(index), index.graph.memory_usage / 2**20
     del index
     child = subprocess.run(
@@ -419,6 +430,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-small", action="store_true")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="serve from existing snapshots instead of rebuilding them")
     parser.add_argument("--no-embed", action="store_true",
                         help="measure with the embeddings already stored")
     args = parser.parse_args(argv)
@@ -435,7 +448,7 @@ def main(argv: list[str]) -> None:
         emb = throughput(settings)
         emb["query"] = time_query_embedding(settings, queries)
         results["embedding"] = emb
-        measure(db, settings, queries, "real", results)
+        measure(db, settings, queries, "real", results, reuse=args.reuse_index)
         if not args.skip_quality:
             results["quality"] = quality(db, settings)
         out.write_text(json.dumps(results, indent=1, default=str))
@@ -447,7 +460,7 @@ def main(argv: list[str]) -> None:
         big_settings = settings_for(args.big_db, args.data.with_name(args.data.name + "-big"),
                                     settings.resolved_search_model_dir)
         big_db = connect(big_settings.resolved_database_url)
-        measure(big_db, big_settings, queries, "replicated", results)
+        measure(big_db, big_settings, queries, "replicated", results, reuse=args.reuse_index)
         out.write_text(json.dumps(results, indent=1, default=str))
     print_tables(results)
 

@@ -223,3 +223,19 @@ def test_it_uses_upvotes_and_votes_from_the_store_on_cards(corpus_db, search_set
     hit = results.direct_hit
     assert hit.upvotes == 97 and hit.num_comments == 0
     assert hit.published_at == datetime(2025, 6, 9, 17, 59, 53, tzinfo=UTC)
+
+
+def test_very_common_words_rank_only_the_newest_matches(corpus_db, search_settings,
+                                                        monkeypatch):
+    from dailypapers.search import keyword
+
+    everything = service.search(corpus_db, search_settings, "model", mode="keyword", limit=100)
+    monkeypatch.setattr(keyword, "RANK_BUDGET", 10)
+    keyword._df_cache.clear()
+    windowed = service.search(corpus_db, search_settings, "model", mode="keyword", limit=100)
+    assert 0 < len(windowed.items) < len(everything.items)
+    floor = min(i.paper_id for i in windowed.items)
+    assert floor > min(i.paper_id for i in everything.items)
+    assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
+        i.paper_id for i in windowed.items}
+    keyword._df_cache.clear()

@@ -21,6 +21,7 @@ FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
 PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
 RELAXED_BUDGET = 5_000  # papers the relaxed (any term) pass may have to rank
 RELAXED_TERMS = 8
+RANK_BUDGET = 20_000  # matches BM25 ranks at most (the most recently stored ones)
 DF_TTL = 3600.0
 DF_CACHE_SIZE = 100_000
 _df_cache: dict[tuple[str, str], tuple[int, float]] = {}
@@ -94,6 +95,26 @@ def _frequencies(conn: Connection, words: list[str]) -> dict[str, int]:
     return found
 
 
+def ranking_window(conn: Connection, query: Query) -> int:
+    """The lowest paper id to rank when every word is so common that BM25 would have to score
+    more than ``RANK_BUDGET`` papers (0: rank them all).
+
+    Ranking is linear in the matches (FTS5 and ts_rank alike), so "large language models" over
+    a million papers would take a second. Such queries rank the ~RANK_BUDGET most recently
+    stored matches instead (recent papers are what a daily-papers reader wants first); the
+    semantic side still searches every paper.
+    """
+    words = [w for t in query.include if not t.prefix for w in t.words]
+    if not words:
+        return 0
+    frequencies = _frequencies(conn, words)
+    estimate = min(frequencies.get(w, 0) for w in words)  # AND: at most the rarest word's
+    if estimate <= RANK_BUDGET:
+        return 0
+    newest = search_store.max_paper_id(conn)
+    return int(newest * (1 - RANK_BUDGET / estimate))
+
+
 def match_expression(conn: Connection, query: Query, *, relaxed: bool = False,
                      plain: list[Term] | None = None) -> str | None:
     """The backend expression for ``query`` (None when it has no positive term); ``relaxed``
@@ -153,8 +174,9 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
         total = search_store.count_filtered(conn, filters) if ids else offset
         return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
     expression = match_expression(conn, query)
+    floor = ranking_window(conn, query) if sort == "relevance" else 0
     hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
-                                  offset=offset)
+                                  offset=offset, min_id=floor)
     terms, reach = (
         informative_terms(conn, query)
         if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query)

@@ -93,19 +93,27 @@ def _order_sql(conn: Connection, sort: str) -> str:
 
 
 def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "relevance",
-              limit: int = 20, offset: int = 0) -> list[tuple[int, float]]:
+              limit: int = 20, offset: int = 0, min_id: int = 0) -> list[tuple[int, float]]:
     """(paper id, score) of papers matching ``match`` (FTS5 expression or tsquery text).
 
-    Scores grow with relevance on both backends (SQLite's bm25 is negated).
+    Scores grow with relevance on both backends (SQLite's bm25 is negated). ``min_id`` limits
+    the papers considered to those stored since that id (a ranking window for huge matches).
     """
     params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
     where = _filter_sql(conn, filters, params)
+    if min_id > 0:
+        params["min_id"] = min_id
     if _is_sqlite(conn):
+        if min_id > 0:
+            where.insert(0, "papers_fts.rowid >= :min_id")
         w = BM25_WEIGHTS
         score = f"-bm25(papers_fts, {w[0]}, {w[1]}, {w[2]})"
-        if not where and sort == "relevance":  # nothing needs the paper row: skip the join
+        if where == (["papers_fts.rowid >= :min_id"] if min_id > 0 else []) and \
+                sort == "relevance":  # nothing needs the paper row: skip the join
+            window = " AND rowid >= :min_id" if min_id > 0 else ""
             sql = (f"SELECT rowid AS id, {score} AS score FROM papers_fts WHERE papers_fts "
-                   "MATCH :match ORDER BY score DESC, rowid DESC LIMIT :limit OFFSET :offset")
+                   f"MATCH :match{window} ORDER BY score DESC, rowid DESC "
+                   "LIMIT :limit OFFSET :offset")
             return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
         source = "papers_fts JOIN papers p ON p.id = papers_fts.rowid"
         where.insert(0, "papers_fts MATCH :match")
@@ -113,6 +121,8 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
         score = "ts_rank(p.search_document, q, 1)"
         source = "papers p, to_tsquery('english', :match) q"
         where.insert(0, "p.search_document @@ q")
+        if min_id > 0:
+            where.append("p.id >= :min_id")
     order = "score DESC, p.id DESC" if sort == "relevance" else _order_sql(conn, sort)
     sql = (
         f"SELECT p.id AS id, {score} AS score FROM {source} WHERE {' AND '.join(where)} "
@@ -245,6 +255,10 @@ def cards(conn: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         for row in conn.execute(query).mappings():
             found[row["id"]] = dict(row)
     return found
+
+
+def max_paper_id(conn: Connection) -> int:
+    return conn.execute(select(func.max(papers.c.id))).scalar() or 0
 
 
 def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
