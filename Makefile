@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test system-deps screenshots bench clean
+.PHONY: run test install install-test system-deps bench-deps screenshots bench clean
 
 run: install
 	$(BIN)/dailypapers serve
@@ -40,7 +40,14 @@ system-deps:
 screenshots: install-test system-deps
 	$(BIN)/python -m tests.screenshots
 
-bench: install-test system-deps
+# wrk drives the site's requests/s benchmark (bench/pages.py); installed like chromium above.
+bench-deps:
+	@command -v wrk >/dev/null || { \
+		echo "installing wrk for the load benchmarks"; \
+		apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+
+bench: install-test system-deps bench-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

@@ -4,12 +4,22 @@
   PostgreSQL (parametrised; ``DAILYPAPERS_TEST_BACKENDS=sqlite`` narrows it for a quick loop).
 - ``settings``: Settings pointing at that database and a temporary data folder.
 - ``shared_data``: the ``../shared/data`` folder, or a skip saying it is absent.
+- ``arxiv_api_server`` / ``oai_pmh_server`` / ``upstream_server``: URLs to put in
+  ``settings.arxiv_api_url`` / ``oai_pmh_url`` / ``upstream_url``, served by a local server
+  replaying the real recorded exchanges (``tests/replay.py``); ``arxiv_api_replay`` /
+  ``oai_pmh_replay`` / ``upstream_replay`` are those servers, for their request logs and for
+  adding answers. Each test gets fresh servers; without ../shared they skip.
+- ``live_server``: the real app (``create_app(settings, db)``) served by uvicorn on a free
+  loopback port in a thread; yields its base URL (for the browser and HTTP-client tests).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +31,7 @@ from dailypapers.db import Database, connect
 from dailypapers.db import migrate
 from dailypapers.db.schema import metadata
 
-from tests import pg
+from tests import pg, replay
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DAILYPAPERS_SHARED_DIR", ROOT.parent / "shared"))
@@ -108,3 +118,71 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         harvest_sources=[],
         arxiv_api_delay=0.0,
     )
+
+
+@pytest.fixture
+def live_server(settings: Settings, db: Database) -> Iterator[str]:
+    import uvicorn
+
+    from dailypapers.web.app import create_app
+
+    app = create_app(settings, db)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+# -- replayed outside services (tests/replay.py) --------------------------------------------------
+
+
+@pytest.fixture
+def arxiv_api_replay(shared_data: Path) -> Iterator[replay.ReplayServer]:
+    server = replay.arxiv_api(shared_data / "fixtures")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def arxiv_api_server(arxiv_api_replay: replay.ReplayServer) -> str:
+    """The arXiv query API endpoint (for ``settings.arxiv_api_url``) replaying real answers."""
+    return arxiv_api_replay.base_url + replay.ARXIV_API_PATH
+
+
+@pytest.fixture
+def oai_pmh_replay(shared_data: Path) -> Iterator[replay.ReplayServer]:
+    server = replay.oai_pmh(shared_data / "fixtures")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oai_pmh_server(oai_pmh_replay: replay.ReplayServer) -> str:
+    """The arXiv OAI-PMH endpoint (for ``settings.oai_pmh_url``) replaying real answers."""
+    return oai_pmh_replay.base_url + replay.OAI_PMH_PATH
+
+
+@pytest.fixture
+def upstream_replay(shared_data: Path) -> Iterator[replay.ReplayServer]:
+    server = replay.upstream(shared_data / "hf-daily-papers")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def upstream_server(upstream_replay: replay.ReplayServer) -> str:
+    """The upstream site's base URL (for ``settings.upstream_url``) serving the saved days."""
+    return upstream_replay.base_url

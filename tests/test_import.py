@@ -208,3 +208,18 @@ def test_it_imports_from_the_command_line_with_a_summary(settings, shared_data, 
     second = CliRunner().invoke(main, ["import", str(day)])
     row = [line for line in second.output.splitlines() if "28" in line]
     assert row and row[0].split("│")[1].strip() == "0"
+
+
+def test_it_never_attributes_upstream_submissions_to_a_local_account(db, shared_data):
+    with db.write() as conn:
+        conn.execute(users.insert().values(username="unilm", email="u@example.org",
+                                           password_hash="argon2-hash"))
+    importer.import_paths(db, [shared_data / "hf-daily-papers" / "2025-06-10.json.gz"])
+    with db.read() as conn:
+        submitter = conn.execute(
+            select(users.c.username, users.c.upstream_id)
+            .join(feed_entries, feed_entries.c.submitter_id == users.c.id)
+            .join(papers, papers.c.id == feed_entries.c.paper_id)
+            .where(papers.c.arxiv_id == "2506.08007")
+        ).one()
+    assert submitter == ("unilm@upstream", "5df85abada6d0311fd3d5408")

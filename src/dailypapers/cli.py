@@ -166,6 +166,117 @@ def serve(ctx: Context, host: str | None, port: int | None, workers: int,
 
 # -- harvest (issue 2: network sources) ------------------------------------------------------------
 
+
+@main.command("harvest")
+@click.option("--source", "sources", multiple=True,
+              type=click.Choice(["upstream", "oai-pmh", "arxiv-api"]),
+              help="Source to harvest (repeatable). Default: DAILYPAPERS_HARVEST_SOURCES.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day (YYYY-MM-DD). Default: the day of the source's last successful "
+              "harvest, or DAILYPAPERS_HARVEST_FIRST_DAYS days ago.")
+@click.option("--until", "end", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day (YYYY-MM-DD). Default: today.")
+@click.option("--loop", is_flag=True,
+              help="Keep going: harvest each source again every DAILYPAPERS_HARVEST_INTERVAL "
+              "seconds (failed ones after DAILYPAPERS_HARVEST_RETRY_INTERVAL).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bool,  # noqa: ANN001
+                    quiet: bool) -> None:
+    """Harvest the network sources (upstream feed, arXiv OAI-PMH, arXiv API) for a range of days."""
+    import time
+
+    from dailypapers.ingest import harvest
+
+    settings = ctx.settings
+    chosen = list(sources) or list(settings.harvest_sources)
+    if not chosen:
+        raise click.UsageError("no source: pass --source or set DAILYPAPERS_HARVEST_SOURCES")
+    start_day = start.date() if start else None
+    end_day = end.date() if end else None
+    if start_day and end_day and start_day > end_day:
+        raise click.UsageError(f"--from {start_day} is after --until {end_day}")
+    db = ctx.upgraded_db()
+    first = True
+    while True:
+        rejections: list[str] = []
+        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)))
+        with _harvest_progress(quiet) as progress:
+            tasks: dict[str, object] = {}
+
+            def advance(source: str, count: int, total: int | None) -> None:
+                if source not in tasks:
+                    tasks[source] = progress.add_task(source, total=None)
+                if total is not None:
+                    progress.update(tasks[source], total=total)
+                progress.advance(tasks[source], count)
+
+            if first:
+                results = harvest.harvest(db, settings, chosen, start=start_day, end=end_day,
+                                          pipeline=pipeline, progress=advance)
+            else:
+                results = harvest.run_due(db, settings.model_copy(
+                    update={"harvest_sources": chosen}), pipeline=pipeline)
+        _print_rejections(rejections)
+        if results or first:
+            _print_harvest(results)
+        first = False
+        if not loop:
+            break
+        pause = harvest.seconds_until_due(
+            db, settings.model_copy(update={"harvest_sources": chosen}))
+        console.print(f"next harvest in {pause:.0f} s (Ctrl-C to stop)")
+        try:
+            time.sleep(max(pause, 1.0))
+        except KeyboardInterrupt:
+            return
+    if results and all(r.error for r in results):
+        sys.exit(1)
+
+
+def _harvest_progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("papers"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+    )
+
+
+def _print_harvest(results: list) -> None:  # noqa: ANN001 - harvest.SourceResult
+    from dailypapers.ingest.pipeline import ImportSummary
+
+    table = Table(title="harvest by source")
+    for column in ("source", "days", "new", "updated", "unchanged", "rejected", "status"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    total = ImportSummary()
+    for result in results:
+        summary = result.summary
+        total.add(summary)
+        days = f"{result.start}..{result.end}" if result.start else "-"
+        if result.skipped:
+            state = f"skipped: {result.skipped}"
+        elif result.error:
+            state = "failed (see below)"
+        elif result.problems:
+            state = f"ok, {len(result.problems)} day(s) unavailable"
+        else:
+            state = "ok"
+        table.add_row(result.source, days, str(summary.new), str(summary.updated),
+                      str(summary.unchanged), str(summary.rejected), state)
+    Console(width=max(Console().width, 160)).print(table)
+    for result in results:
+        if result.error:
+            console.print(f"[red]failed[/] {result.source}: {result.error}", markup=True,
+                          highlight=False, soft_wrap=True)
+        for problem in result.problems:
+            console.print(f"[yellow]unavailable[/] {problem}", markup=True, highlight=False,
+                          soft_wrap=True)
+    print_summary(total, title="harvest summary")
+
 # -- index, eval-search (issue 4) ------------------------------------------------------------------
 
 
@@ -257,8 +368,8 @@ def _print_rejections(rejections: list[str], limit: int = 20) -> None:
         console.print(f"... and {len(rejections) - limit} more rejected records")
 
 
-def print_summary(summary: ImportSummary) -> None:
-    table = Table(title="import summary")
+def print_summary(summary: ImportSummary, title: str = "import summary") -> None:
+    table = Table(title=title)
     for column in ("new", "updated", "unchanged", "rejected", "feed entries new",
                    "feed entries updated"):
         table.add_column(column, justify="right")

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     arxiv_api_delay: float = Field(
         3.0, description="Seconds between two requests to the arXiv API (arXiv asks for 3)."
     )
+    arxiv_api_query: str = Field(
+        "cat:cs.*",
+        description="arXiv API search query the `arxiv-api` harvest source runs for each date "
+        "range (arXiv query syntax; the submission-date range is added to it).",
+    )
     oai_pmh_url: str = Field(
         "https://oaipmh.arxiv.org/oai", description="arXiv OAI-PMH endpoint for harvesting."
     )
@@ -73,6 +78,11 @@ class Settings(BaseSettings):
     http_retries: int = Field(
         4, description="How many times a failed outgoing request (5xx, 503 Retry-After, network) "
         "is retried before the source is given up for this run."
+    )
+    http_backoff: float = Field(
+        2.0,
+        description="Seconds before retrying a failed outgoing request; each further retry waits "
+        "twice as long.",
     )
     http_max_retry_after: float = Field(
         300.0,
@@ -100,6 +110,19 @@ class Settings(BaseSettings):
     )
 
     # -- site (issue 3) ----------------------------------------------------------------------------
+    submissions_per_day: int = Field(
+        10, description="Papers one user may submit to the daily feed per UTC day.", ge=0
+    )
+    session_days: int = Field(
+        30, description="Days a sign-in lasts (the session cookie's lifetime).", ge=1
+    )
+    page_cache_seconds: float = Field(
+        30.0,
+        description="Longest time a rendered page is reused for signed-out readers. Pages are "
+        "re-rendered at once after any write to the database; this bounds what changes without "
+        "one (trending's time decay, search indexes). 0 turns the page cache off.",
+        ge=0,
+    )
 
     # -- search (issue 4) --------------------------------------------------------------------------
     search_index_dir: Path | None = Field(

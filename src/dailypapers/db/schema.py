@@ -183,6 +183,33 @@ harvest_state = Table(
 
 
 # -- site (issue 3): account and submission tables go here ----------------------------------------
+# Submissions need no table of their own: a local submission is a feed entry with source "local"
+# and its submitter.
+
+# Signed-in sessions. The cookie carries a random token; only its SHA-256 is stored, so a copy of
+# the database does not let anyone sign in. Signing out deletes the row (the cookie dies with it).
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 hex of the cookie's token
+    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
+)
+
+# One row counting writes that change what pages show (papers, feed, votes, comments, users,
+# harvest state), so each web process can reuse a rendered page until the count moves. On
+# PostgreSQL statement-level triggers (migration 0002) bump it inside the writing transaction, so
+# the new count becomes visible exactly when the data does. SQLite needs no row: ``PRAGMA data_version`` on a connection
+# that never writes moves whenever any other connection or process commits.
+site_generation = Table(
+    "site_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("n", BigInteger, nullable=False, server_default="0"),
+)
 
 # -- search (issue 4): stored embeddings and index bookkeeping go here -----------------------------
 # The full-text index lives outside this metadata because SQLAlchemy cannot describe it: on SQLite

@@ -60,7 +60,8 @@ def parse_response(payload: list[Any], feed_day: date | None, origin: str) -> It
         try:
             yield parse_entry(entry, feed_day, where)
         except (InvalidRecord, ValueError, TypeError, AttributeError) as error:
-            label = entry.get("paper", {}).get("id") if isinstance(entry, dict) else None
+            paper = entry.get("paper") if isinstance(entry, dict) else None
+            label = paper.get("id") if isinstance(paper, dict) else None
             suffix = f" (paper {label})" if isinstance(label, str) else ""
             yield Rejection(where + suffix, str(error))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, tuple_, update
 
-from dailypapers.db.schema import feed_entries, papers
+from dailypapers.db.schema import comments, feed_entries, papers, users, votes
 
 
 def entries_for(conn: Connection, paper_ids: Iterable[int]) -> dict[tuple[int, Any], dict]:
@@ -76,3 +77,131 @@ def has_entry(conn: Connection, paper_id: int, feed_day) -> bool:  # noqa: ANN00
         tuple_(feed_entries.c.paper_id, feed_entries.c.feed_day) == (paper_id, feed_day)
     )
     return conn.execute(query).first() is not None
+
+
+# -- reading the feed: the cards of a day / week / month / trending window -------------------------
+
+LOCAL_VOTES = (
+    select(func.count()).select_from(votes).where(votes.c.paper_id == papers.c.id)
+    .correlate(papers).scalar_subquery()
+)
+LOCAL_COMMENTS = (
+    select(func.count()).select_from(comments)
+    .where(comments.c.paper_id == papers.c.id, comments.c.hidden.is_(False))
+    .correlate(papers).scalar_subquery()
+)
+UPVOTES = (papers.c.upstream_upvotes + LOCAL_VOTES).label("upvotes")
+submitter = users.alias("submitter")
+
+CARD_COLUMNS = (
+    feed_entries.c.id.label("entry_id"),
+    feed_entries.c.feed_day,
+    feed_entries.c.submitted_at,
+    feed_entries.c.upstream_comments,
+    feed_entries.c.source.label("entry_source"),
+    submitter.c.id.label("submitter_id"),
+    submitter.c.username.label("submitter_username"),
+    submitter.c.fullname.label("submitter_fullname"),
+    submitter.c.avatar_url.label("submitter_avatar_url"),
+    submitter.c.upstream_id.label("submitter_upstream_id"),
+    papers,
+    UPVOTES,
+    LOCAL_COMMENTS.label("num_comments"),
+)
+
+
+def _cards_query(start: date, end: date, submitter_id: int | None):
+    query = (
+        select(*CARD_COLUMNS)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
+        .where(feed_entries.c.feed_day >= start, feed_entries.c.feed_day <= end)
+    )
+    if submitter_id is not None:
+        query = query.where(feed_entries.c.submitter_id == submitter_id)
+    return query
+
+
+def cards(
+    conn: Connection,
+    start: date,
+    end: date,
+    *,
+    submitter_id: int | None = None,
+    order: str = "upvotes",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Feed entries with ``start <= feed_day <= end`` joined with their paper, upvote count
+    (upstream + local) and comment count. ``order``: ``upvotes`` (most first) or ``submitted``
+    (newest first); both break ties by arXiv id so pages are stable."""
+    query = _cards_query(start, end, submitter_id)
+    if order == "upvotes":
+        query = query.order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
+    elif order == "submitted":
+        query = query.order_by(feed_entries.c.submitted_at.desc(), papers.c.arxiv_id)
+    else:
+        raise ValueError(f"unknown order {order!r}")
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def count_cards(conn: Connection, start: date, end: date, *,
+                submitter_id: int | None = None) -> int:
+    query = select(func.count()).select_from(feed_entries).where(
+        feed_entries.c.feed_day >= start, feed_entries.c.feed_day <= end)
+    if submitter_id is not None:
+        query = query.where(feed_entries.c.submitter_id == submitter_id)
+    return conn.execute(query).scalar_one()
+
+
+def newest_day(conn: Connection, *, on_or_before: date | None = None) -> date | None:
+    query = select(func.max(feed_entries.c.feed_day))
+    if on_or_before is not None:
+        query = query.where(feed_entries.c.feed_day <= on_or_before)
+    return conn.execute(query).scalar_one()
+
+
+def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
+    """The nearest feed days before and after ``day`` that have entries (skipping empty days)."""
+    # One round trip for both (each side is an index lookup on feed_day).
+    before = (select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day)
+              .scalar_subquery())
+    after = (select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day)
+             .scalar_subquery())
+    row = conn.execute(select(before.label("before"), after.label("after"))).one()
+    return _as_date(row.before), _as_date(row.after)
+
+
+def _as_date(value):  # noqa: ANN001, ANN202
+    """A scalar subquery's result loses its column type on SQLite (ISO text comes back)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
+    """A paper's feed entries (usually one), oldest first, with the submitter's name."""
+    query = (
+        select(feed_entries, submitter.c.username.label("submitter_username"),
+               submitter.c.fullname.label("submitter_fullname"))
+        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
+        .where(feed_entries.c.paper_id == paper_id)
+        .order_by(feed_entries.c.feed_day)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def rank_in_day(conn: Connection, paper_id: int, day: date) -> tuple[int, int] | None:
+    """(position by upvotes, papers that day) of a paper in one feed day, or None."""
+    # The order of cards(conn, day, day), selecting ids only (no JSON columns to decode).
+    query = (
+        select(papers.c.id)
+        .select_from(feed_entries)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .where(feed_entries.c.feed_day == day)
+        .order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
+    )
+    ordered = list(conn.execute(query).scalars())
+    if paper_id not in ordered:
+        return None
+    return ordered.index(paper_id) + 1, len(ordered)

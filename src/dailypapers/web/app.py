@@ -1,39 +1,72 @@
-"""The application factory: settings and database on ``app.state``, routers mounted."""
+"""The application factory: settings and database on ``app.state``, middleware, routers, errors."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+from starlette.types import Scope
 
 from dailypapers import config
 from dailypapers.db import Database, connect
-from dailypapers.store import papers as paper_store
-from dailypapers.web import search_routes
+from dailypapers.ingest.scheduler import Scheduler
+from dailypapers.web import account_pages, actions, errors, pages, search_routes
+from dailypapers.web.middleware import ServerTiming
+from dailypapers.web.pagecache import PageCache, PageCacheMiddleware
+from dailypapers.web.sessions import SessionCodec, SessionMiddleware
+from dailypapers.web.templating import templates
+
+__all__ = ["create_app", "templates"]
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+
+
+class Static(StaticFiles):
+    """Vendored assets and our CSS/JS; pages link them with ``?v=<hash>``, so they can be kept."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["cache-control"] = "public, max-age=604800"
+        return response
 
 
 def create_app(settings: config.Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
-    app = FastAPI(title="dailypapers", version="0.1.0")
+    page_cache = PageCache(db, settings.page_cache_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The harvest scheduler lives as long as the app (tests' settings turn it off).
+        scheduler = Scheduler(settings, db).start() if settings.harvest_sources else None
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await asyncio.to_thread(scheduler.stop)
+            page_cache.close()
+
+    app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.page_cache = page_cache
+    app.state.session_codec = SessionCodec(settings)
+
+    # Outermost last: the timing covers everything; the cache needs the session read first.
+    app.add_middleware(PageCacheMiddleware, cache=page_cache)
+    app.add_middleware(SessionMiddleware, codec=app.state.session_codec)
+    app.add_middleware(ServerTiming)
+    app.mount("/static", Static(directory=HERE / "static"), name="static")
+    errors.install(app)
+    app.include_router(actions.router)
+    app.include_router(account_pages.router)
+    app.include_router(pages.router)
     app.include_router(search_routes.router)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        with db.read() as conn:
-            latest = paper_store.latest(conn, limit=50)
-            total = paper_store.count(conn)
-        return templates.TemplateResponse(
-            request, "home.html", {"papers": latest, "total": total}
-        )
-
     return app

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from dailypapers.search import indexing, service
+from dailypapers.web.templating import templates
 
 
 @asynccontextmanager
@@ -35,8 +36,6 @@ def _day(value: str | None) -> date | None:
 def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str = "relevance",
                 category: str = "", date_from: str = "", date_to: str = "",
                 page: str = "1") -> HTMLResponse:
-    from dailypapers.web.app import templates
-
     settings, db = request.app.state.settings, request.app.state.db
     number = int(page) if page.isdigit() and 0 < int(page) <= 500 else 1
     per_page = 20
