@@ -21,7 +21,7 @@ FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
 PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
 RELAXED_BUDGET = 5_000  # papers the relaxed (any term) pass may have to rank
 RELAXED_TERMS = 8
-RANK_BUDGET = 20_000  # matches BM25 ranks at most (the most recently stored ones)
+RANK_BUDGET = 10_000  # matches BM25 ranks at most (the most recently stored ones)
 DF_TTL = 3600.0
 DF_CACHE_SIZE = 100_000
 _df_cache: dict[tuple[str, str], tuple[int, float]] = {}
@@ -196,5 +196,5 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
     if len(hits) < limit:
         total = offset + len(hits)
     else:
-        total = search_store.count_full_text(conn, expression, filters)
+        total = search_store.count_full_text(conn, expression, filters, min_id=floor)
     return KeywordResult(hits, max(total, offset + len(hits)))

@@ -189,7 +189,11 @@ class VectorIndex:
                             and name.lower().startswith(requested.lower() + ".")
                         ):
                             wanted[bit // 64] |= np.uint64(1 << (bit % 64))
-                allowed &= (self.category_bits & wanted).any(axis=1)
+                # Column by column: only the 64-bit words holding a wanted category are read.
+                hit = np.zeros(len(allowed), dtype=bool)
+                for word in np.flatnonzero(wanted):
+                    hit |= (self.category_bits[:, word] & wanted[word]) != 0
+                allowed &= hit
         return allowed
 
     # -- searching ---------------------------------------------------------------------------

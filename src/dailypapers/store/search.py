@@ -131,17 +131,21 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
     return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
 
 
-def count_full_text(conn: Connection, match: str, filters: Filters, *,
-                    cap: int = 10_000) -> int:
-    """How many papers match (counted up to ``cap``: beyond it the count is an estimate)."""
-    params: dict[str, Any] = {"match": match, "cap": cap}
+def count_full_text(conn: Connection, match: str, filters: Filters, *, cap: int = 1_000,
+                    min_id: int = 0) -> int:
+    """How many papers match, counted up to ``cap`` (the page says "1000+" beyond)."""
+    params: dict[str, Any] = {"match": match, "cap": cap, "min_id": min_id}
     where = _filter_sql(conn, filters, params)
     if _is_sqlite(conn):
         source = "papers_fts" + (" JOIN papers p ON p.id = papers_fts.rowid" if where else "")
         where.insert(0, "papers_fts MATCH :match")
+        if min_id > 0:
+            where.append("papers_fts.rowid >= :min_id")
     else:
         source = "papers p, to_tsquery('english', :match) q"
         where.insert(0, "p.search_document @@ q")
+        if min_id > 0:
+            where.append("p.id >= :min_id")
     sql = (
         f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
         "LIMIT :cap) AS matches"
@@ -167,7 +171,7 @@ def filtered(conn: Connection, filters: Filters, *, exclude_match: str | None = 
     return [row.id for row in conn.execute(text(sql), params)]
 
 
-def count_filtered(conn: Connection, filters: Filters, *, cap: int = 10_000) -> int:
+def count_filtered(conn: Connection, filters: Filters, *, cap: int = 1_000) -> int:
     params: dict[str, Any] = {"cap": cap}
     where = _filter_sql(conn, filters, params) or ["1 = 1"]
     sql = (f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {' AND '.join(where)} "
