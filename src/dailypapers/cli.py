@@ -188,6 +188,8 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
 
     from dailypapers.ingest import harvest
 
+    from dailypapers.search import indexing as search_indexing
+
     settings = ctx.settings
     chosen = list(sources) or list(settings.harvest_sources)
     if not chosen:
@@ -200,7 +202,8 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
     first = True
     while True:
         rejections: list[str] = []
-        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)))
+        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)),
+                            listeners=[search_indexing.listener(settings)])
         with _harvest_progress(quiet) as progress:
             tasks: dict[str, object] = {}
 
