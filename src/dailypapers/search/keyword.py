@@ -21,6 +21,7 @@ FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
 PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
 RELAXED_BUDGET = 5_000  # papers the relaxed (any term) pass may have to rank
 RELAXED_TERMS = 8
+LONG_QUERY = 6  # plain terms beyond which "every word" is not worth asking for
 RANK_BUDGET = 10_000  # matches BM25 ranks at most (the most recently stored ones)
 DF_TTL = 3600.0
 DF_CACHE_SIZE = 100_000
@@ -53,7 +54,9 @@ def _pg_term(term: Term) -> str:
 
 
 def _plain(query: Query) -> list[Term]:
-    return [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
+    """Terms the relaxed pass may drop: not quoted, no field, no prefix (hyphenated words such
+    as "vision-language" count, kept together as a phrase)."""
+    return [t for t in query.include if not t.quoted and not t.field and not t.prefix]
 
 
 def informative_terms(conn: Connection, query: Query) -> tuple[list[Term], int]:
@@ -61,16 +64,17 @@ def informative_terms(conn: Connection, query: Query) -> tuple[list[Term], int]:
     within ``RELAXED_BUDGET`` (ranking every paper containing "model" is slow and adds nothing:
     rare terms carry BM25's weight)."""
     plain = _plain(query)
-    frequencies = _frequencies(conn, [t.words[0] for t in plain])
-    ranked = sorted((t for t in plain if frequencies.get(t.words[0], 0) > 0),
-                    key=lambda t: frequencies[t.words[0]])
+    words = _frequencies(conn, [w for t in plain for w in t.words])
+    # A phrase matches at most as often as its rarest word.
+    frequency = {t: min(words.get(w, 0) for w in t.words) for t in plain}
+    ranked = sorted((t for t in plain if frequency[t] > 0), key=lambda t: frequency[t])
     kept, budget = [], 0
     for term in ranked:
-        budget += frequencies[term.words[0]]
+        budget += frequency[term]
         if kept and (budget > RELAXED_BUDGET or len(kept) >= RELAXED_TERMS):
             break
         kept.append(term)
-    return kept, sum(frequencies[t.words[0]] for t in kept)
+    return kept, sum(frequency[t] for t in kept)
 
 
 def _frequencies(conn: Connection, words: list[str]) -> dict[str, int]:
@@ -175,8 +179,14 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
         return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
     expression = match_expression(conn, query)
     floor = ranking_window(conn, query) if sort == "relevance" else 0
-    hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
-                                  offset=offset, min_id=floor)
+    if sort == "relevance" and offset == 0 and len(_plain(query)) > LONG_QUERY:
+        # A description of a dozen words almost never has all of them in one paper, and
+        # intersecting that many word lists is the slowest query there is: go to the relaxed
+        # pass (the rarest words) at once.
+        hits = []
+    else:
+        hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
+                                      offset=offset, min_id=floor)
     terms, reach = (
         informative_terms(conn, query)
         if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query)
