@@ -104,13 +104,15 @@ def db_current(ctx: Context) -> None:
 def import_command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
     """Import files or folders: upstream daily JSON (.json[.gz]) or arXiv listings (.jsonl[.gz])."""
     from dailypapers.ingest import importer
+    from dailypapers.search import indexing as search_indexing
 
     db = ctx.upgraded_db()
     rejections: list[str] = []
     total = importer.count_hint(paths)
     with _progress(quiet) as progress:
         task = progress.add_task("importing", total=total or None)
-        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)))
+        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)),
+                            listeners=[search_indexing.listener(ctx.settings)])
         summary = importer.import_paths(
             db,
             paths,
@@ -119,6 +121,10 @@ def import_command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
         )
     _print_rejections(rejections)
     print_summary(summary)
+    waiting = search_indexing.pending_count(db)
+    if waiting:
+        console.print(f"{waiting} papers await their embeddings: `dailypapers index` computes "
+                      "them now (`serve` does it in the background)")
     if summary.rejected and summary.total == summary.rejected:
         sys.exit(1)
 
@@ -184,6 +190,8 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
 
     from dailypapers.ingest import harvest
 
+    from dailypapers.search import indexing as search_indexing
+
     settings = ctx.settings
     chosen = list(sources) or list(settings.harvest_sources)
     if not chosen:
@@ -196,7 +204,8 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
     first = True
     while True:
         rejections: list[str] = []
-        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)))
+        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)),
+                            listeners=[search_indexing.listener(settings)])
         with _harvest_progress(quiet) as progress:
             tasks: dict[str, object] = {}
 
@@ -274,6 +283,71 @@ def _print_harvest(results: list) -> None:  # noqa: ANN001 - harvest.SourceResul
     print_summary(total, title="harvest summary")
 
 # -- index, eval-search (issue 4) ------------------------------------------------------------------
+
+
+@main.command("index")
+@click.option("--full", is_flag=True,
+              help="Rebuild the vector index from every stored embedding instead of catching up "
+              "the snapshot.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def index_command(ctx: Context, full: bool, quiet: bool) -> None:
+    """Embed papers lacking a current embedding, then write the vector index snapshot.
+
+    Resumable: an interrupted run keeps every finished batch; running it again continues with
+    the papers still lacking a current embedding.
+    """
+    from dailypapers.search import embedder, indexing
+
+    db = ctx.upgraded_db()
+    settings = ctx.settings
+    pending = indexing.pending_count(db)
+    console.print(f"{pending} papers to embed ({settings.search_embedder})")
+    with _progress(quiet, count=True) as progress:
+        embedder.for_settings(settings)  # builds the ONNX model on first use
+        task = progress.add_task("embedding", total=pending or None)
+        computed = indexing.embed_pending(
+            db, settings, progress=lambda n: progress.advance(task, n)
+        )
+        task = progress.add_task("vector index", total=None)
+        index = indexing.write_snapshot(
+            db, settings, full=full, progress=lambda n: progress.advance(task, n)
+        )
+    console.print(
+        f"embedded {computed} papers; vector index of {len(index)} papers saved in "
+        f"{settings.resolved_search_index_dir}"
+    )
+
+
+@main.command("eval-search")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", default="test", show_default=True, help="qrels/<split>.tsv to read.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def eval_search_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
+    """Evaluate search on a BEIR collection: nDCG@10 and Recall@100 per mode.
+
+    The corpus is imported into a throwaway store (a temporary SQLite file), never the site's.
+    """
+    from dailypapers.search import evaluation
+
+    try:
+        collection = evaluation.load_beir(folder, split)
+    except evaluation.InvalidCollection as error:
+        raise click.ClickException(str(error)) from None
+    with _progress(quiet, count=True) as progress:
+        task = progress.add_task("embedding corpus", total=len(collection.corpus))
+        report = evaluation.evaluate(
+            collection, ctx.settings, progress=lambda n: progress.advance(task, n)
+        )
+    table = Table(title=f"search quality on {folder.name} ({len(report.queries)} queries, "
+                        f"{len(collection.corpus)} documents)")
+    for column in ("mode", "nDCG@10", "Recall@100", "ms/query"):
+        table.add_column(column, justify="right" if column != "mode" else "left")
+    for row in report.rows:
+        table.add_row(row.mode, f"{row.ndcg_at_10:.4f}", f"{row.recall_at_100:.4f}",
+                      f"{row.ms_per_query:.1f}")
+    Console().print(table)
 
 # -- digest (issue 5) ------------------------------------------------------------------------------
 
@@ -381,11 +455,11 @@ def digest_resend(ctx: Context, outbox_ids: tuple[int, ...]) -> None:
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def _progress(quiet: bool) -> Progress:
+def _progress(quiet: bool, *, count: bool = False) -> Progress:
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        MofNCompleteColumn() if count else DownloadColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,

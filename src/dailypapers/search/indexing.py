@@ -1,0 +1,180 @@
+"""Keeping embeddings current: embed papers that lack one, as papers arrive and on demand.
+
+Three callers share :func:`embed_pending`, which is resumable by construction (it only looks at
+papers whose stored embedding is missing, of another model, or older than the paper's content):
+
+- ``dailypapers index`` embeds everything pending with a progress bar, then writes the snapshot;
+- the ingest pipeline's listener embeds small batches right after they are committed (harvests,
+  submissions); large batches (bulk imports) are left for the background step or the command;
+- ``serve`` runs :func:`background_loop`, which takes a lease so one worker embeds at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from dailypapers.db.engine import Database
+from dailypapers.search import embedder as embedder_module
+from dailypapers.search import semantic
+from dailypapers.search.vectors import VectorIndex
+from dailypapers.store import embeddings as embedding_store
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256  # papers per write transaction
+INLINE_LIMIT = 200  # bigger pipeline batches wait for the background step or `dailypapers index`
+LEASE = "embedder"
+LEASE_TIME = timedelta(minutes=5)
+
+
+def embed_pending(db: Database, settings, *, paper_ids: Iterable[int] | None = None,  # noqa: ANN001
+                  progress: Callable[[int], None] | None = None,
+                  keep_going: Callable[[], bool] = lambda: True) -> int:
+    """Embed papers lacking a current embedding (all, or among ``paper_ids``); returns how many
+    vectors were computed. Papers whose embedded text did not change are only marked current."""
+    model = embedder_module.for_settings(settings)
+    wanted = list(paper_ids) if paper_ids is not None else None
+    computed = 0
+    after = 0
+    while keep_going():
+        with db.read() as conn:
+            rows = embedding_store.pending(conn, model.model_name, after_id=after, limit=CHUNK,
+                                           paper_ids=wanted)
+        if not rows:
+            break
+        after = rows[-1]["id"]
+        fresh, unchanged = [], []
+        for row in rows:
+            text = embedder_module.paper_text(row["title"], row["abstract"])
+            digest = embedder_module.text_hash(text)
+            entry = {"paper_id": row["id"], "content_hash": row["content_hash"],
+                     "text_hash": digest, "model": model.model_name, "text": text}
+            if row["stored_model"] == model.model_name and row["stored_text_hash"] == digest:
+                unchanged.append(entry)
+            else:
+                fresh.append(entry)
+        vectors = model.embed_texts([e["text"] for e in fresh], settings.search_batch_size)
+        with db.write() as conn:
+            embedding_store.save(conn, [
+                {k: v for k, v in e.items() if k != "text"} | {
+                    "vector": embedding_store.to_bytes(vector)}
+                for e, vector in zip(fresh, vectors, strict=True)
+            ])
+            embedding_store.touch(conn, unchanged)
+        computed += len(fresh)
+        if progress:
+            progress(len(rows))
+    loaded = semantic.loaded(db, settings)
+    if loaded is not None and loaded.index is not None:
+        loaded.index.catch_up(db)
+    return computed
+
+
+def listener(settings) -> Callable[[Database, list[int]], None]:  # noqa: ANN001
+    """A pipeline listener embedding the papers of each committed batch (small batches only,
+    and only once the model is built)."""
+
+    def on_batch(db: Database, changed: list[int]) -> None:
+        # Building the model (first use) takes a while and much memory: an import never does
+        # it; `dailypapers index` or the background step will.
+        if len(changed) > INLINE_LIMIT or not embedder_module.is_ready(settings):
+            log.debug("%d changed papers left for the background embedder", len(changed))
+            return
+        try:
+            embed_pending(db, settings, paper_ids=changed)
+        except Exception:  # noqa: BLE001 - ingestion must not fail because of search
+            log.exception("embedding %d new papers failed; `dailypapers index` will retry",
+                          len(changed))
+
+    return on_batch
+
+
+def pending_count(db: Database) -> int:
+    with db.read() as conn:
+        return embedding_store.count_pending(conn, embedder_module.MODEL_NAME)
+
+
+def write_snapshot(db: Database, settings, *, full: bool = False,  # noqa: ANN001
+                   progress: Callable[[int], None] | None = None) -> VectorIndex:
+    """Bring the snapshot under ``search_index_dir`` up to date with the store and save it.
+
+    Without ``full`` an existing valid snapshot is loaded and caught up (fast); with it, or when
+    the snapshot is unreadable, the index is rebuilt from every stored embedding.
+    """
+    folder = settings.resolved_search_index_dir
+    model = embedder_module.MODEL_NAME
+    index = None
+    if not full:
+        try:
+            index = VectorIndex.load(folder, model, embedder_module.DIMENSIONS,
+                                     threads=settings.search_threads)
+            index.catch_up(db)
+        except Exception as error:  # noqa: BLE001 - rebuild below
+            log.info("rebuilding the vector index from the store (%s)", error)
+            index = None
+    if index is None:
+        index = VectorIndex.from_store(db, model, embedder_module.DIMENSIONS,
+                                       threads=settings.search_threads, progress=progress)
+    index.save(folder)
+    semantic.for_settings(db, settings).replace(index)
+    return index
+
+
+def background_loop(db: Database, settings, stop: threading.Event) -> None:  # noqa: ANN001
+    """``serve``'s background step: every ``search_embed_interval`` seconds, embed what is
+    pending under a lease (one worker at a time), and refresh the snapshot after big runs."""
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    since_snapshot = 0
+    while not stop.wait(settings.search_embed_interval):
+        try:
+            now = datetime.now(UTC)
+            with db.write() as conn:
+                if not embedding_store.try_lease(conn, LEASE, owner, now + LEASE_TIME, now):
+                    continue
+
+            def renew() -> bool:
+                if stop.is_set():
+                    return False
+                moment = datetime.now(UTC)
+                with db.write() as conn:
+                    return embedding_store.try_lease(conn, LEASE, owner, moment + LEASE_TIME,
+                                                     moment)
+
+            computed = embed_pending(db, settings, keep_going=renew)
+            since_snapshot += computed
+            if computed:
+                log.info("embedded %d papers", computed)
+            if since_snapshot >= 1000:
+                write_snapshot(db, settings)
+                since_snapshot = 0
+            with db.write() as conn:
+                embedding_store.release(conn, LEASE, owner, datetime.now(UTC))
+        except Exception:  # noqa: BLE001 - keep serving; try again next round
+            log.exception("background embedding failed; retrying in %ss",
+                          settings.search_embed_interval)
+
+
+def start_background(db: Database, settings) -> threading.Event | None:  # noqa: ANN001
+    """Start :func:`background_loop` in a daemon thread; set the returned event to stop it."""
+    if settings.search_embed_interval <= 0:
+        return None
+    stop = threading.Event()
+    threading.Thread(target=background_loop, args=(db, settings, stop), daemon=True,
+                     name="search-embedder").start()
+    return stop
+
+
+def embeddings_for(db: Database, paper_ids: Iterable[int]) -> tuple[list[int], np.ndarray]:
+    """(ids that have one, float32 matrix in that order) from the store."""
+    wanted = list(paper_ids)
+    with db.read() as conn:
+        found = embedding_store.vectors_for(conn, wanted, embedder_module.MODEL_NAME)
+    ids = [i for i in wanted if i in found]
+    return ids, embedding_store.from_bytes([found[i] for i in ids], embedder_module.DIMENSIONS)

@@ -1,0 +1,131 @@
+"""Each process's semantic index: load a snapshot or rebuild from the store, then keep current.
+
+Web workers are stateless: each one finds its vector index here. The first search loads the
+snapshot under ``search_index_dir``; when there is none (or it is damaged) the process logs how to
+rebuild it (``dailypapers index``) and rebuilds from the stored embeddings in a background thread,
+so searches meanwhile get keyword results with a notice. Afterwards the index catches up with the
+store at most every ``search_refresh_interval`` seconds (embeddings written by other workers, the
+background embedder or an import).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from dailypapers.db.engine import Database
+from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME
+from dailypapers.search.vectors import IndexUnreadable, VectorIndex
+from dailypapers.store import embeddings as embedding_store
+
+log = logging.getLogger(__name__)
+
+REBUILD_HINT = "run `dailypapers index` to rebuild it"
+MISSING = "Semantic index missing: showing keyword results."
+BUILDING = "Semantic index is being rebuilt: showing keyword results for now."
+
+
+class SemanticIndex:
+    def __init__(self, folder: Path, *, threads: int = 0, refresh_interval: float = 10.0):
+        self.folder = folder
+        self.threads = threads
+        self.refresh_interval = refresh_interval
+        self.index: VectorIndex | None = None
+        self.building: threading.Thread | None = None
+        self.problem: str | None = None
+        self._last_refresh = 0.0
+        self._lock = threading.Lock()
+        self._catching_up = threading.Lock()
+
+    def get(self, db: Database) -> tuple[VectorIndex | None, str | None]:
+        """(index ready to search, or None; notice for the reader, or None)."""
+        with self._lock:
+            if self.index is None and self.building is None:
+                self._open(db)
+            if self.building is not None:
+                if self.building.is_alive():
+                    return None, BUILDING
+                self.building = None
+            index = self.index
+        if index is None:
+            return None, MISSING
+        now = time.monotonic()
+        # One thread catches up at a time; the others search what is there meanwhile.
+        if now - self._last_refresh >= self.refresh_interval and self._catching_up.acquire(
+                blocking=False):
+            try:
+                self._last_refresh = now
+                index.catch_up(db)
+            except Exception:  # noqa: BLE001 - a failed catch-up keeps serving what it has
+                log.exception("could not catch up the vector index with the store")
+            finally:
+                self._catching_up.release()
+        if len(index) == 0:
+            return index, MISSING
+        return index, None
+
+    def _open(self, db: Database) -> None:
+        try:
+            self.index = VectorIndex.load(self.folder, MODEL_NAME, DIMENSIONS,
+                                          threads=self.threads)
+            return
+        except IndexUnreadable as error:
+            self.problem = str(error)
+        with db.read() as conn:
+            stored = embedding_store.count(conn, MODEL_NAME)
+        if stored == 0:
+            log.warning("%s and no paper has an embedding yet: semantic search is off; %s",
+                        self.problem, REBUILD_HINT)
+            self.index = VectorIndex(MODEL_NAME, DIMENSIONS, threads=self.threads)
+            return
+        log.warning("%s: rebuilding it from %d stored embeddings in the background; %s",
+                    self.problem, stored, REBUILD_HINT)
+        self.building = threading.Thread(target=self._rebuild, args=(db,), daemon=True,
+                                         name="vector-index-rebuild")
+        self.building.start()
+
+    def _rebuild(self, db: Database) -> None:
+        try:
+            index = VectorIndex.from_store(db, MODEL_NAME, DIMENSIONS, threads=self.threads)
+            try:
+                index.save(self.folder)
+            except OSError as error:
+                log.warning("could not save the vector index snapshot: %s", error)
+            self.index = index
+            log.info("vector index rebuilt from the store: %d papers", len(index))
+        except Exception:  # noqa: BLE001 - stays on keyword search, says so
+            log.exception("rebuilding the vector index failed; %s", REBUILD_HINT)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until a background rebuild ends (tests, commands)."""
+        building = self.building
+        if building is not None:
+            building.join(timeout)
+
+    def replace(self, index: VectorIndex) -> None:
+        with self._lock:
+            self.index = index
+            self._last_refresh = time.monotonic()
+
+
+_registry: dict[tuple[str, str], SemanticIndex] = {}
+_registry_lock = threading.Lock()
+
+
+def for_settings(db: Database, settings) -> SemanticIndex:  # noqa: ANN001 - config.Settings
+    """This process's semantic index for a database and index folder."""
+    key = (str(db.engine.url), str(settings.resolved_search_index_dir))
+    with _registry_lock:
+        if key not in _registry:
+            _registry[key] = SemanticIndex(
+                settings.resolved_search_index_dir, threads=settings.search_threads,
+                refresh_interval=settings.search_refresh_interval,
+            )
+        return _registry[key]
+
+
+def loaded(db: Database, settings) -> SemanticIndex | None:  # noqa: ANN001
+    key = (str(db.engine.url), str(settings.resolved_search_index_dir))
+    return _registry.get(key)

@@ -1,0 +1,304 @@
+"""The vector index: an HNSW graph (usearch) over the stored embeddings, plus filter attributes.
+
+The store is the source of truth; this index is derived from it. Each process keeps one
+:class:`VectorIndex` in memory, loaded from a snapshot under ``search_index_dir`` when one is there
+and valid, otherwise rebuilt from the stored embeddings, then kept current by catching up with
+embeddings written since its watermark (by this or any other worker).
+
+Vectors are held as float16 (768 bytes each, about 0.9 GB with the graph for a million papers).
+Filters (date range, categories) are applied as a candidate mask *before* ranking: a small
+candidate set is ranked exactly; a large one is searched in the graph with enough oversampling
+that the mask still leaves ``k`` results. Attribute arrays are indexed by paper id (ids are
+dense surrogate keys), so a mask over a million papers costs about a millisecond.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from usearch.index import Index
+
+from dailypapers.store import embeddings as embedding_store
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
+EXACT_LIMIT = 4_096  # candidate sets up to this size are ranked exactly (a few ms)
+MAX_OVERSAMPLE = 5_000
+EPOCH = date(1970, 1, 1)
+# Catch-up re-reads this much before the watermark: transactions commit out of timestamp order
+# and clocks of several machines differ a little. Re-reading is idempotent.
+OVERLAP = timedelta(minutes=5)
+
+
+def day_number(value: date | datetime | None) -> int:
+    """Days since 1970-01-01 (UTC), or -1 when unknown."""
+    if value is None:
+        return -1
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return (value - EPOCH).days
+
+
+@dataclass
+class Hit:
+    paper_id: int
+    score: float  # cosine similarity
+
+
+class IndexUnreadable(RuntimeError):
+    """A snapshot that is missing, partial, corrupt, or of another model."""
+
+
+class VectorIndex:
+    def __init__(self, model: str, dimensions: int, *, threads: int = 0):
+        self.model = model
+        self.dimensions = dimensions
+        self.threads = threads
+        self.graph = self._new_graph()
+        self.days = np.full(0, -1, dtype=np.int32)
+        self.present = np.zeros(0, dtype=bool)
+        # crc32 of each paper's stored vector: catching up skips rows the index already holds
+        # (after a snapshot load, the overlap window would otherwise re-add thousands).
+        self.fingerprints = np.zeros(0, dtype=np.uint32)
+        self.category_bits = np.zeros((0, 1), dtype=np.uint64)
+        self.categories: dict[str, int] = {}
+        self.watermark: datetime | None = None
+        self._applied: dict[int, datetime] = {}
+        self.lock = threading.RLock()
+
+    def _new_graph(self) -> Index:
+        return Index(ndim=self.dimensions, metric="cos", dtype="f16", connectivity=16,
+                     expansion_add=128, expansion_search=128)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _grow(self, max_id: int) -> None:
+        size = len(self.days)
+        if max_id < size:
+            return
+        new_size = max(max_id + 1, int(size * 1.5) + 1024)
+        self.days = np.concatenate([self.days, np.full(new_size - size, -1, dtype=np.int32)])
+        self.present = np.concatenate([self.present, np.zeros(new_size - size, dtype=bool)])
+        self.fingerprints = np.concatenate(
+            [self.fingerprints, np.zeros(new_size - size, dtype=np.uint32)])
+        self.category_bits = np.concatenate([
+            self.category_bits,
+            np.zeros((new_size - size, self.category_bits.shape[1]), dtype=np.uint64),
+        ])
+
+    def _category_bit(self, name: str) -> int:
+        bit = self.categories.get(name)
+        if bit is None:
+            bit = self.categories[name] = len(self.categories)
+            words = bit // 64 + 1
+            if words > self.category_bits.shape[1]:
+                extra = np.zeros((len(self.category_bits), words - self.category_bits.shape[1]),
+                                 dtype=np.uint64)
+                self.category_bits = np.concatenate([self.category_bits, extra], axis=1)
+        return bit
+
+    def add_rows(self, rows: list[dict[str, Any]]) -> int:
+        """Add or replace papers from store rows (see ``store.embeddings.stream``); returns how
+        many vectors went into the graph (unchanged vectors only refresh their attributes)."""
+        rows = [r for r in rows if self._applied.get(r["paper_id"]) != r["embedded_at"]]
+        if not rows:
+            return 0
+        with self.lock:
+            self._grow(max(r["paper_id"] for r in rows))
+            fresh = [r for r in rows if not (
+                self.present[r["paper_id"]]
+                and self.fingerprints[r["paper_id"]] == zlib.crc32(r["vector"]))]
+            if fresh:
+                ids = np.array([r["paper_id"] for r in fresh], dtype=np.uint64)
+                vectors = embedding_store.from_bytes([r["vector"] for r in fresh],
+                                                     self.dimensions)
+                known = ids[self.present[ids.astype(np.int64)]]
+                if len(known):
+                    self.graph.remove(known)
+                self.graph.add(ids, vectors, threads=self.threads)
+            for row in rows:
+                paper_id = row["paper_id"]
+                self.present[paper_id] = True
+                self.fingerprints[paper_id] = zlib.crc32(row["vector"])
+                self.days[paper_id] = day_number(row["published_at"] or row["listed_on"])
+                self.category_bits[paper_id] = 0
+                for name in row["categories"] or []:
+                    bit = self._category_bit(name)
+                    self.category_bits[paper_id, bit // 64] |= np.uint64(1 << (bit % 64))
+                self._applied[paper_id] = row["embedded_at"]
+                if self.watermark is None or row["embedded_at"] > self.watermark:
+                    self.watermark = row["embedded_at"]
+        return len(fresh)
+
+    def catch_up(self, db) -> int:  # noqa: ANN001 - Database
+        """Add what was embedded since the watermark (by any worker); returns rows applied."""
+        since = self.watermark - OVERLAP if self.watermark else None
+        applied = 0
+        with db.read() as conn:
+            for rows in embedding_store.stream(conn, self.model, since=since):
+                applied += self.add_rows(rows)
+        if self.watermark:
+            horizon = self.watermark - OVERLAP
+            self._applied = {k: v for k, v in self._applied.items() if v >= horizon}
+        return applied
+
+    @classmethod
+    def from_store(cls, db, model: str, dimensions: int, *, threads: int = 0,  # noqa: ANN001
+                   progress=None) -> VectorIndex:  # noqa: ANN001
+        index = cls(model, dimensions, threads=threads)
+        with db.read() as conn:
+            for rows in embedding_store.stream(conn, model, page=20_000):
+                index.add_rows(rows)
+                if progress:
+                    progress(len(rows))
+        index._applied = {}
+        return index
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def mask(self, *, date_from: date | None = None, date_to: date | None = None,
+             categories: list[str] | None = None) -> np.ndarray | None:
+        """Papers passing the filters (by paper id), or None when there is no filter."""
+        if not (date_from or date_to or categories):
+            return None
+        with self.lock:
+            allowed = self.present.copy()
+            if date_from:
+                allowed &= self.days >= day_number(date_from)
+            if date_to:
+                allowed &= (self.days <= day_number(date_to)) & (self.days >= 0)
+            if categories:
+                wanted = np.zeros(self.category_bits.shape[1], dtype=np.uint64)
+                for requested in categories:
+                    for name, bit in self.categories.items():
+                        if name.lower() == requested.lower() or (
+                            "." not in requested
+                            and name.lower().startswith(requested.lower() + ".")
+                        ):
+                            wanted[bit // 64] |= np.uint64(1 << (bit % 64))
+                # Column by column: only the 64-bit words holding a wanted category are read.
+                hit = np.zeros(len(allowed), dtype=bool)
+                for word in np.flatnonzero(wanted):
+                    hit |= (self.category_bits[:, word] & wanted[word]) != 0
+                allowed &= hit
+        return allowed
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` nearest papers to ``vector`` among ``allowed`` (all when None)."""
+        with self.lock:
+            size = len(self.graph)
+            if size == 0 or k <= 0:
+                return []
+            if allowed is None:
+                return self._graph_search(vector, min(k, size))
+            candidates = np.flatnonzero(allowed)
+            if len(candidates) == 0:
+                return []
+            if len(candidates) <= EXACT_LIMIT:
+                return self._exact(vector, candidates, k)
+            # Search the graph deep enough that the mask should leave k; a filter that
+            # correlates badly with the query needs more, so widen up to MAX_OVERSAMPLE before
+            # falling back to ranking every candidate.
+            want = min(size, MAX_OVERSAMPLE, int(k * math.ceil(size / len(candidates)) * 2))
+            while True:
+                hits = [h for h in self._graph_search(vector, want) if allowed[h.paper_id]]
+                if len(hits) >= k or want >= min(size, MAX_OVERSAMPLE):
+                    break
+                want = min(size, MAX_OVERSAMPLE, want * 4)
+            if len(hits) >= k or want >= size or len(candidates) > 4 * EXACT_LIMIT:
+                return hits[:k]
+            return self._exact(vector, candidates, k)
+
+    def _graph_search(self, vector: np.ndarray, k: int) -> list[Hit]:
+        matches = self.graph.search(vector, k, threads=1)
+        return [Hit(int(key), 1.0 - float(distance))
+                for key, distance in zip(matches.keys, matches.distances, strict=True)]
+
+    def _exact(self, vector: np.ndarray, candidates: np.ndarray, k: int) -> list[Hit]:
+        scores = np.empty(len(candidates), dtype=np.float32)
+        for start in range(0, len(candidates), EXACT_LIMIT):
+            chunk = candidates[start : start + EXACT_LIMIT]
+            matrix = np.vstack(self.graph.get(chunk.astype(np.uint64))).astype(np.float32)
+            scores[start : start + len(chunk)] = matrix @ vector
+        top = np.argsort(-scores)[:k] if len(scores) <= k else np.argpartition(-scores, k)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [Hit(int(candidates[i]), float(scores[i])) for i in top]
+
+    def vector_of(self, paper_id: int) -> np.ndarray | None:
+        with self.lock:
+            if paper_id >= len(self.present) or not self.present[paper_id]:
+                return None
+            return np.asarray(self.graph.get(np.uint64(paper_id)), dtype=np.float32)
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write a snapshot atomically (files renamed into place, meta last)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            graph_tmp = folder / ".vectors.usearch.tmp"
+            attrs_tmp = folder / ".attributes.npz.tmp"
+            self.graph.save(str(graph_tmp))
+            with attrs_tmp.open("wb") as handle:
+                np.savez(handle, days=self.days, present=self.present,
+                         fingerprints=self.fingerprints, category_bits=self.category_bits)
+            meta = {
+                "format": FORMAT, "model": self.model, "dimensions": self.dimensions,
+                "count": len(self.graph), "categories": self.categories,
+                "watermark": self.watermark.isoformat() if self.watermark else None,
+            }
+        (folder / "meta.json").unlink(missing_ok=True)
+        graph_tmp.replace(folder / "vectors.usearch")
+        attrs_tmp.replace(folder / "attributes.npz")
+        meta_tmp = folder / ".meta.json.tmp"
+        meta_tmp.write_text(json.dumps(meta))
+        meta_tmp.replace(folder / "meta.json")
+
+    @classmethod
+    def load(cls, folder: Path, model: str, dimensions: int, *, threads: int = 0) -> VectorIndex:
+        """Load a snapshot; raises :class:`IndexUnreadable` saying what is wrong."""
+        meta_path = folder / "meta.json"
+        if not meta_path.exists():
+            raise IndexUnreadable(f"no vector index snapshot in {folder}")
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("format") != FORMAT or meta.get("model") != model or \
+                    meta.get("dimensions") != dimensions:
+                raise IndexUnreadable(f"snapshot in {folder} is of another model or format")
+            index = cls(model, dimensions, threads=threads)
+            graph = Index.restore(str(folder / "vectors.usearch"))
+            if graph is None or graph.ndim != dimensions or len(graph) != meta["count"]:
+                raise IndexUnreadable(f"vector file in {folder} is corrupt or incomplete")
+            index.graph = graph
+            graph.expansion_search = 128
+            with np.load(folder / "attributes.npz") as arrays:
+                index.days = arrays["days"]
+                index.present = arrays["present"]
+                index.fingerprints = arrays["fingerprints"]
+                index.category_bits = arrays["category_bits"]
+            if int(index.present.sum()) != meta["count"]:
+                raise IndexUnreadable(f"attributes in {folder} do not match the vectors")
+            index.categories = {str(k): int(v) for k, v in meta["categories"].items()}
+            index.watermark = (
+                datetime.fromisoformat(meta["watermark"]) if meta["watermark"] else None
+            )
+            return index
+        except IndexUnreadable:
+            raise
+        except Exception as error:  # noqa: BLE001 - any damage means "rebuild"
+            raise IndexUnreadable(f"vector index in {folder} is unreadable: {error}") from error

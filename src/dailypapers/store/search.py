@@ -1,0 +1,288 @@
+"""Full-text queries (SQLite FTS5 / PostgreSQL tsvector), search filters and result rows.
+
+Callers hand over backend-neutral pieces (a match expression already built for the backend by
+``search.keyword``, filters as values); every user value travels as a bound parameter. Filters
+and sorts are part of the SQL, so a page is always full when enough papers match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text
+
+from dailypapers.db.schema import comments, papers, votes
+
+# Title, authors, abstract: a title hit counts most, then an author, then the abstract.
+BM25_WEIGHTS = (5.0, 3.0, 1.0)
+
+
+@dataclass
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    categories: Sequence[str] = ()
+    exclude_ids: Sequence[int] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.categories)
+
+
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def paper_day_sql(conn: Connection) -> str:
+    """The paper's date: first-version time, else its listing day (listing dumps have no time)."""
+    if _is_sqlite(conn):
+        return "coalesce(p.published_at, p.listed_on)"
+    return "coalesce(p.published_at, p.listed_on::timestamp AT TIME ZONE 'UTC')"
+
+
+def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> list[str]:
+    clauses = []
+    day = paper_day_sql(conn)
+    sqlite = _is_sqlite(conn)
+    if filters.date_from:
+        clauses.append(f"{day} >= :date_from")
+        params["date_from"] = (
+            filters.date_from.isoformat() if sqlite
+            else datetime.combine(filters.date_from, time(), UTC)
+        )
+    if filters.date_to:
+        after = filters.date_to + timedelta(days=1)
+        clauses.append(f"{day} < :date_to")
+        params["date_to"] = after.isoformat() if sqlite else datetime.combine(after, time(), UTC)
+    if filters.categories:
+        # A text match on the JSON list ('"cs.cv"' inside '["cs.CV", "cs.AI"]') is far cheaper
+        # than unpacking it row by row, and exact: the quotes delimit a whole category.
+        column = "p.categories" if sqlite else "lower(p.categories::text)"
+        tests = []
+        for position, category in enumerate(filters.categories):
+            escaped = category.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_")
+            params[f"cat{position}"] = f'%"{escaped}"%'
+            tests.append(f"{column} LIKE :cat{position} ESCAPE '\\'")
+            if "." not in category:  # an archive: also every one of its categories
+                params[f"catp{position}"] = f'%"{escaped}.%'
+                tests.append(f"{column} LIKE :catp{position} ESCAPE '\\'")
+        clauses.append("(" + " OR ".join(tests) + ")")
+    if filters.exclude_ids:
+        names = []
+        for position, paper_id in enumerate(filters.exclude_ids):
+            params[f"ex{position}"] = int(paper_id)
+            names.append(f":ex{position}")
+        clauses.append(f"p.id NOT IN ({', '.join(names)})")
+    return clauses
+
+
+def _order_sql(conn: Connection, sort: str) -> str:
+    day = paper_day_sql(conn)
+    nulls = "" if _is_sqlite(conn) else " NULLS LAST"
+    if sort == "newest":
+        return f"{day} DESC{nulls}, p.id DESC"
+    if sort == "upvotes":
+        return (
+            "(p.upstream_upvotes + (SELECT count(*) FROM votes v WHERE v.paper_id = p.id)) DESC, "
+            f"{day} DESC{nulls}, p.id DESC"
+        )
+    raise ValueError(f"unknown sort {sort!r}")
+
+
+def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "relevance",
+              limit: int = 20, offset: int = 0, min_id: int = 0) -> list[tuple[int, float]]:
+    """(paper id, score) of papers matching ``match`` (FTS5 expression or tsquery text).
+
+    Scores grow with relevance on both backends (SQLite's bm25 is negated). ``min_id`` limits
+    the papers considered to those stored since that id (a ranking window for huge matches).
+    """
+    params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+    where = _filter_sql(conn, filters, params)
+    if min_id > 0:
+        params["min_id"] = min_id
+    if _is_sqlite(conn):
+        if min_id > 0:
+            where.insert(0, "papers_fts.rowid >= :min_id")
+        w = BM25_WEIGHTS
+        score = f"-bm25(papers_fts, {w[0]}, {w[1]}, {w[2]})"
+        if where == (["papers_fts.rowid >= :min_id"] if min_id > 0 else []) and \
+                sort == "relevance":  # nothing needs the paper row: skip the join
+            window = " AND rowid >= :min_id" if min_id > 0 else ""
+            sql = (f"SELECT rowid AS id, {score} AS score FROM papers_fts WHERE papers_fts "
+                   f"MATCH :match{window} ORDER BY score DESC, rowid DESC "
+                   "LIMIT :limit OFFSET :offset")
+            return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
+        source = "papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+        where.insert(0, "papers_fts MATCH :match")
+    else:
+        score = "ts_rank(p.search_document, q, 1)"
+        source = "papers p, to_tsquery('english', :match) q"
+        where.insert(0, "p.search_document @@ q")
+        if min_id > 0:
+            where.append("p.id >= :min_id")
+    order = "score DESC, p.id DESC" if sort == "relevance" else _order_sql(conn, sort)
+    sql = (
+        f"SELECT p.id AS id, {score} AS score FROM {source} WHERE {' AND '.join(where)} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
+    return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
+
+
+def count_full_text(conn: Connection, match: str, filters: Filters, *, cap: int = 1_000,
+                    min_id: int = 0) -> int:
+    """How many papers match, counted up to ``cap`` (the page says "1000+" beyond)."""
+    params: dict[str, Any] = {"match": match, "cap": cap, "min_id": min_id}
+    where = _filter_sql(conn, filters, params)
+    if _is_sqlite(conn):
+        source = "papers_fts" + (" JOIN papers p ON p.id = papers_fts.rowid" if where else "")
+        where.insert(0, "papers_fts MATCH :match")
+        if min_id > 0:
+            where.append("papers_fts.rowid >= :min_id")
+    else:
+        source = "papers p, to_tsquery('english', :match) q"
+        where.insert(0, "p.search_document @@ q")
+        if min_id > 0:
+            where.append("p.id >= :min_id")
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
+        "LIMIT :cap) AS matches"
+    )
+    return conn.execute(text(sql), params).scalar_one()
+
+
+def filtered(conn: Connection, filters: Filters, *, exclude_match: str | None = None,
+             sort: str = "newest", limit: int = 20, offset: int = 0) -> list[int]:
+    """Papers passing the filters only (no words to match), newest or most upvoted first."""
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where = _filter_sql(conn, filters, params) or ["1 = 1"]
+    if exclude_match:
+        params["exclude"] = exclude_match
+        if _is_sqlite(conn):
+            where.append("p.id NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
+                         ":exclude)")
+        else:
+            where.append("NOT (p.search_document @@ to_tsquery('english', :exclude))")
+    order = _order_sql(conn, "newest" if sort == "relevance" else sort)
+    sql = (f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} "
+           "LIMIT :limit OFFSET :offset")
+    return [row.id for row in conn.execute(text(sql), params)]
+
+
+def count_filtered(conn: Connection, filters: Filters, *, cap: int = 1_000) -> int:
+    params: dict[str, Any] = {"cap": cap}
+    where = _filter_sql(conn, filters, params) or ["1 = 1"]
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {' AND '.join(where)} "
+           "LIMIT :cap) AS matches")
+    return conn.execute(text(sql), params).scalar_one()
+
+
+def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters | None = None,
+              *, limit: int = 20, offset: int = 0) -> list[int]:
+    """``ids`` (a candidate set) that pass ``filters``, ordered by ``sort`` in SQL."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return []
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where = _filter_sql(conn, filters or Filters(), params)
+    names = []
+    for position, paper_id in enumerate(wanted):
+        params[f"id{position}"] = paper_id
+        names.append(f":id{position}")
+    where.insert(0, f"p.id IN ({', '.join(names)})")
+    sql = (f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY "
+           f"{_order_sql(conn, sort)} LIMIT :limit OFFSET :offset")
+    return [row.id for row in conn.execute(text(sql), params)]
+
+
+def document_frequencies(conn: Connection, words: Sequence[str], *,
+                         cap: int = 100_000) -> dict[str, int]:
+    """Papers containing each word (as the index stems it), counted up to ``cap``."""
+    wanted = list(dict.fromkeys(words))
+    if not wanted:
+        return {}
+    if _is_sqlite(conn):
+        # FTS5's tokenizer stems with the original Porter algorithm; PyStemmer's "porter" is
+        # the same algorithm, so the vocabulary table is looked up with the index's own terms.
+        stems = {w: _porter().stemWord(w) for w in wanted}
+        names = ", ".join(f":w{i}" for i in range(len(wanted)))
+        rows = conn.execute(
+            text(f"SELECT term, doc FROM papers_fts_vocab WHERE term IN ({names})"),
+            {f"w{i}": stems[w] for i, w in enumerate(wanted)},
+        )
+        found = {row.term: row.doc for row in rows}
+        return {w: min(found.get(stems[w], 0), cap) for w in wanted}
+    counts = {}
+    for word in wanted:
+        counts[word] = conn.execute(
+            text("SELECT count(*) FROM (SELECT 1 FROM papers WHERE search_document @@ "
+                 "to_tsquery('english', :q) LIMIT :cap) AS matches"),
+            {"q": "'" + word.replace("'", "''") + "'", "cap": cap},
+        ).scalar_one()
+    return counts
+
+
+def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-safe)
+    import threading
+
+    import Stemmer
+
+    local = _porter.__dict__.setdefault("local", threading.local())
+    if not hasattr(local, "stemmer"):
+        local.stemmer = Stemmer.Stemmer("porter")
+    return local.stemmer
+
+
+def cards(conn: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Everything a result card shows, by paper id: the paper row, upvotes, comment count."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return {}
+    local_votes = (
+        select(func.count()).select_from(votes).where(votes.c.paper_id == papers.c.id)
+        .scalar_subquery()
+    )
+    visible_comments = (
+        select(func.count()).select_from(comments)
+        .where(comments.c.paper_id == papers.c.id, comments.c.hidden.is_(False))
+        .scalar_subquery()
+    )
+    found = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(
+            papers, (papers.c.upstream_upvotes + local_votes).label("upvotes"),
+            visible_comments.label("num_comments"),
+        ).where(papers.c.id.in_(chunk))
+        for row in conn.execute(query).mappings():
+            found[row["id"]] = dict(row)
+    return found
+
+
+def max_paper_id(conn: Connection) -> int:
+    return conn.execute(select(func.max(papers.c.id))).scalar() or 0
+
+
+def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
+    return conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).scalar()
+
+
+def matching(conn: Connection, ids: Sequence[int], match: str) -> set[int]:
+    """Those of ``ids`` that match ``match`` (used to apply exclusions to semantic hits)."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return set()
+    params: dict[str, Any] = {"match": match}
+    names = []
+    for position, paper_id in enumerate(wanted):
+        params[f"id{position}"] = paper_id
+        names.append(f":id{position}")
+    if _is_sqlite(conn):
+        sql = (f"SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH :match "
+               f"AND rowid IN ({', '.join(names)})")
+    else:
+        sql = (f"SELECT id FROM papers WHERE id IN ({', '.join(names)}) "
+               "AND search_document @@ to_tsquery('english', :match)")
+    return {row.id for row in conn.execute(text(sql), params)}

@@ -1,0 +1,42 @@
+"""The embedding paths: the int8 ONNX model stays close to the fp32 reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dailypapers.ingest import importer
+from dailypapers.search import embedder
+
+
+@pytest.fixture(scope="session")
+def abstracts(corpus_files) -> list[str]:
+    texts = []
+    for item in importer.records_from(corpus_files[0]):
+        paper = getattr(item, "paper", item)
+        texts.append(embedder.paper_text(paper.title, paper.abstract))
+    return texts[:12]
+
+
+def test_the_int8_model_agrees_with_fp32_torch(onnx, abstracts):
+    reference = embedder.TorchEmbedder(threads=1).embed_texts(abstracts)
+    quantised = onnx.embed_texts(abstracts)
+    cosines = (reference * quantised).sum(axis=1)
+    assert cosines.min() > 0.98 and cosines.mean() > 0.99
+
+
+def test_batches_sorted_by_length_keep_the_callers_order(onnx, abstracts):
+    texts = [abstracts[0][:40], *abstracts[:5], "", "graph neural networks"]
+    together = onnx.embed_texts(texts, batch_size=3)
+    alone = np.stack([onnx.embed_query(t) for t in texts])
+    # Dynamic int8 quantisation scales activations per batch, so batching moves vectors a
+    # little (as much as quantisation itself); the order must be exactly the caller's.
+    cosines = (together * alone).sum(axis=1)
+    assert cosines.min() > 0.95 and cosines.mean() > 0.98
+    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(texts)))
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-3)
+
+
+def test_the_model_is_built_once_and_cached(model_dir):
+    assert (model_dir / embedder.ONNX_FILE).exists()
+    assert embedder.load(model_dir) is embedder.load(model_dir)

@@ -1,0 +1,241 @@
+"""The search service on both backends over a small real corpus with real embeddings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import re
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from dailypapers.db.schema import papers, users, votes
+from dailypapers.search import service
+
+MODES = ("hybrid", "keyword", "semantic")
+RPT = "2506.08007"  # "Reinforcement Pre-Training", Qingxiu Dong, Li Dong et al.
+
+
+def ids(results) -> list[str]:  # noqa: ANN001
+    return [item.arxiv_id for item in results.items]
+
+
+def day_of(item) -> date:  # noqa: ANN001
+    return item.published_at.date() if item.published_at else item.listed_on
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_it_finds_a_paper_by_its_title_words_in_every_mode(corpus_db, search_settings, mode):
+    results = service.search(corpus_db, search_settings, "reinforcement pre-training", mode=mode)
+    assert ids(results)[0] == RPT
+    assert results.notice is None
+
+
+def test_it_finds_a_paper_from_a_description_without_its_words(corpus_db, search_settings):
+    description = "teaching an LLM to reason before guessing each following token via rewards"
+    strict = service.search(corpus_db, search_settings, f'"{description}"', mode="keyword")
+    semantic = service.search(corpus_db, search_settings, description, mode="semantic")
+    hybrid = service.search(corpus_db, search_settings, description, mode="hybrid")
+    assert strict.items == []
+    assert RPT in ids(semantic)[:3] and RPT in ids(hybrid)[:5]
+
+
+def test_it_requires_every_plain_term_before_relaxing(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, "reinforcement learning", mode="keyword")
+    with_both = [i for i in results.items
+                 if "reinforc" in (i.title + i.abstract).lower()
+                 and "learn" in (i.title + i.abstract).lower()]
+    assert results.items[: len(with_both)] == with_both and with_both
+
+
+def test_it_matches_a_quoted_phrase_exactly(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, '"next-token prediction"', mode="hybrid")
+    assert results.items
+    for item in results.items:
+        words = " ".join(re.findall(r"\w+", (item.title + " " + item.abstract).lower()))
+        assert "next token predict" in words
+
+
+def test_it_excludes_terms_in_every_mode(corpus_db, search_settings):
+    for mode in MODES:
+        results = service.search(corpus_db, search_settings, "language models -reasoning",
+                                 mode=mode)
+        assert results.items, mode
+        for item in results.items:
+            assert "reason" not in (item.title + item.abstract).lower(), (mode, item.arxiv_id)
+
+
+def test_it_restricts_terms_to_a_field(corpus_db, search_settings):
+    title = service.search(corpus_db, search_settings, "ti:reinforcement", mode="hybrid")
+    assert title.items and all("reinforc" in i.title.lower() for i in title.items)
+    author = service.search(corpus_db, search_settings, 'au:"Li Dong"', mode="hybrid")
+    assert ids(author) == [RPT]
+    abstract = service.search(corpus_db, search_settings, "abs:scaling ti:reinforcement")
+    assert all("scal" in i.abstract.lower() for i in abstract.items) and abstract.items
+
+
+def test_it_finds_authors_with_accents_either_way(corpus_db, search_settings):
+    with corpus_db.read() as conn:
+        authors = conn.execute(select(papers.c.authors)).scalars().all()
+    accented = next(name for names in authors for name in names if any(ord(c) > 127 for c in name)
+                    and name.isascii() is False and all(c.isalpha() or c in " .-" for c in name))
+    results = service.search(corpus_db, search_settings, f'au:"{accented}"', mode="keyword")
+    assert results.items and all(accented in i.authors for i in results.items)
+
+
+def test_it_filters_by_category_in_the_query(corpus_db, search_settings):
+    for mode in MODES:
+        results = service.search(corpus_db, search_settings, "language model cat:cs.CL",
+                                 mode=mode)
+        assert results.items, mode
+        assert all("cs.CL" in i.categories for i in results.items), mode
+    archive = service.search(corpus_db, search_settings, "cat:cs", mode="keyword", limit=100)
+    assert archive.items and all(
+        any(c.startswith("cs.") for c in i.categories) for i in archive.items)
+    by_argument = service.search(corpus_db, search_settings, "language model", category="cs.CV")
+    assert all("cs.CV" in i.categories for i in by_argument.items) and by_argument.items
+
+
+def test_it_filters_by_date_before_ranking_so_pages_stay_full(corpus_db, search_settings):
+    with corpus_db.read() as conn:
+        rows = conn.execute(select(papers.c.published_at, papers.c.listed_on)).all()
+    days = Counter(p.date() if p else listed for p, listed in rows)
+    day, on_day = next((d, n) for d, n in days.most_common() if 5 < n < len(rows) / 2)
+    for mode in ("semantic", "hybrid"):
+        results = service.search(corpus_db, search_settings, f"language models from:{day} "
+                                 f"to:{day}", mode=mode, limit=on_day)
+        assert all(day_of(i) == day for i in results.items), mode
+        assert len(results.items) == on_day, mode  # not a filtered top-k: every paper that day
+    explicit = service.search(corpus_db, search_settings, "language", mode="keyword",
+                              date_from=day, date_to=day)
+    assert explicit.items and all(day_of(i) == day for i in explicit.items)
+
+
+def test_it_sorts_by_newest_and_by_upvotes_in_the_query(corpus_db, search_settings):
+    for mode in MODES:
+        newest = service.search(corpus_db, search_settings, "language models", mode=mode,
+                                sort="newest")
+        days = [day_of(i) for i in newest.items]
+        assert days == sorted(days, reverse=True) and len(days) > 3, mode
+    with corpus_db.write() as conn:
+        conn.execute(users.insert().values(id=900, username="alice"))
+        low = conn.execute(select(papers.c.id).where(papers.c.upstream_upvotes == 0)).scalar()
+        conn.execute(votes.insert().values(user_id=900, paper_id=low))
+    for mode in MODES:
+        top = service.search(corpus_db, search_settings, "language models", mode=mode,
+                             sort="upvotes")
+        counts = [i.upvotes for i in top.items]
+        assert counts == sorted(counts, reverse=True) and counts[0] > 0, mode
+
+
+def test_it_puts_a_direct_hit_first_for_ids_and_urls(corpus_db, search_settings):
+    for text in (RPT, f"{RPT}v1", f"https://arxiv.org/abs/{RPT}",
+                 f"{search_settings.base_url}/papers/{RPT}"):
+        for mode in MODES:
+            results = service.search(corpus_db, search_settings, text, mode=mode)
+            assert results.direct_hit is not None and results.direct_hit.arxiv_id == RPT
+            assert results.items[0].direct_hit and ids(results)[0] == RPT
+            assert ids(results).count(RPT) == 1
+    hybrid = service.search(corpus_db, search_settings, RPT)
+    assert len(hybrid.items) > 1  # followed by the papers closest to it
+
+
+def test_it_says_when_an_id_is_not_stored(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, "2101.00001")
+    assert results.items == [] and results.direct_hit is None
+    assert "2101.00001" in results.notice
+
+
+def test_highlights_join_back_to_the_full_title_and_abstract(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, "reinforcement model*", mode="hybrid")
+    assert results.items
+    for item in results.items:
+        assert "".join(t for t, _ in item.title_highlights) == item.title
+        assert "".join(t for t, _ in item.abstract_highlights) == item.abstract
+    first = results.items[0]
+    assert ("Reinforcement", True) in first.title_highlights
+    marked = {t.lower() for t, hit in first.abstract_highlights if hit}
+    assert marked & {"models", "model", "modeling"}
+    assert all(t.lower().startswith(("reinforc", "model")) for t in marked)
+
+
+BAD_INPUTS = [
+    "x" * 2000, " ".join(["transformer"] * 400), '"unbalanced quote', 'a "b" "c', '"""',
+    "* ^ : ( )", "NEAR(a b)", "title:(a OR b) AND NOT c", "'; DROP TABLE papers; --",
+    "1' OR '1'='1", "🚀🔥🤖", "注意力机制", "трансформер", "cat: from: to: ti: au:", "-", "--a",
+    "\\", "%", "_", "$1", "\x00", "a" * 300, "-reasoning", "from:2025-01-01 -model",
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS)
+def test_it_answers_bad_input_without_raising(corpus_db, search_settings, text):
+    for mode in MODES:
+        for sort in ("relevance", "newest", "upvotes"):
+            results = service.search(corpus_db, search_settings, text, mode=mode, sort=sort)
+            assert isinstance(results.items, list)
+            assert results.total >= len(results.items)
+
+
+def test_an_empty_query_returns_nothing(corpus_db, search_settings):
+    for text in ("", "   ", "the of a"):
+        assert service.search(corpus_db, search_settings, text, mode="keyword").items == []
+
+
+def test_it_pages_through_results(corpus_db, search_settings):
+    first = service.search(corpus_db, search_settings, "model", mode="hybrid", limit=5)
+    second = service.search(corpus_db, search_settings, "model", mode="hybrid", limit=5,
+                            offset=5)
+    assert len(first.items) == len(second.items) == 5
+    assert not set(ids(first)) & set(ids(second))
+    assert first.total >= 10 and first.has_more
+
+
+def test_it_tolerates_unknown_modes_sorts_and_limits(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, "model", mode="magic", sort="random",
+                             limit=10_000, offset=-4)
+    assert results.mode == "hybrid" and results.sort == "relevance" and results.items
+
+
+def test_similar_papers_are_the_nearest_others(corpus_db, search_settings):
+    with corpus_db.read() as conn:
+        paper_id = conn.execute(select(papers.c.id).where(papers.c.arxiv_id == RPT)).scalar()
+    similar = service.similar_papers(corpus_db, search_settings, paper_id, k=8)
+    assert len(similar) == 8
+    assert paper_id not in [s.paper_id for s in similar]
+    scores = [s.score for s in similar]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0.5
+    assert similar[0].title and similar[0].arxiv_id
+
+
+def test_it_exposes_stored_embeddings_and_the_embedder(corpus_db, search_settings):
+    with corpus_db.read() as conn:
+        wanted = conn.execute(select(papers.c.id).order_by(papers.c.id).limit(3)).scalars().all()
+    found, matrix = service.embeddings_for(corpus_db, [*wanted, 999_999])
+    assert found == wanted and matrix.shape == (3, 384)
+    query = service.embed_texts(search_settings, ["reinforcement learning for pre-training"])
+    assert query.shape == (1, 384)
+    assert abs(float((matrix ** 2).sum(axis=1)[0]) - 1.0) < 1e-2
+
+
+def test_it_uses_upvotes_and_votes_from_the_store_on_cards(corpus_db, search_settings):
+    results = service.search(corpus_db, search_settings, RPT)
+    hit = results.direct_hit
+    assert hit.upvotes == 97 and hit.num_comments == 0
+    assert hit.published_at == datetime(2025, 6, 9, 17, 59, 53, tzinfo=UTC)
+
+
+def test_very_common_words_rank_only_the_newest_matches(corpus_db, search_settings,
+                                                        monkeypatch):
+    from dailypapers.search import keyword
+
+    everything = service.search(corpus_db, search_settings, "model", mode="keyword", limit=100)
+    monkeypatch.setattr(keyword, "RANK_BUDGET", 10)
+    keyword._df_cache.clear()
+    windowed = service.search(corpus_db, search_settings, "model", mode="keyword", limit=100)
+    assert 0 < len(windowed.items) < len(everything.items)
+    floor = min(i.paper_id for i in windowed.items)
+    assert floor > min(i.paper_id for i in everything.items)
+    assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
+        i.paper_id for i in windowed.items}
+    keyword._df_cache.clear()
