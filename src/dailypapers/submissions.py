@@ -18,10 +18,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dailypapers import arxiv_ids
+from dailypapers import arxiv_ids, catalog
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.db.schema import feed_entries, users
+from dailypapers.ingest import arxiv_api
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
@@ -123,27 +124,17 @@ def _check_not_in_feed(conn, paper_id: int, arxiv_id: str) -> None:  # noqa: ANN
 
 def _fetch_into_store(db: Database, settings: Settings, arxiv_id: str,
                       pipeline: Pipeline | None) -> None:
+    """Bring a paper the store lacks in from the arXiv API (the same path as the API's index)."""
     try:
-        from dailypapers.ingest import arxiv_api
-    except ImportError:  # the arXiv API client is not part of this build
-        raise SubmissionError(
-            "not_found", f"{arxiv_id} is not in this site's store yet, and it cannot ask arXiv "
-            "for it. Ask an admin to import it.", arxiv_id=arxiv_id) from None
-    try:
-        records = arxiv_api.fetch_by_ids(settings, [arxiv_id])
+        catalog.index(db, settings, arxiv_id, pipeline=pipeline)
     except arxiv_api.ArxivApiError as error:
         log.warning("submit %s: arXiv API failed: %s", arxiv_id, error)
         raise SubmissionError(
             "upstream", f"arXiv could not be asked about {arxiv_id} just now ({error}). "
             "Try again in a minute.", arxiv_id=arxiv_id) from None
-    records = [r for r in records if arxiv_ids.normalise(r.arxiv_id) == arxiv_id]
-    if not records:
-        raise SubmissionError("not_found", f"arXiv has no paper {arxiv_id}.", arxiv_id=arxiv_id)
-    summary = (pipeline or Pipeline(db)).run(records)
-    if summary.rejected and not (summary.new or summary.updated or summary.unchanged):
-        reason = summary.rejections[0].reason if summary.rejections else "invalid record"
-        raise SubmissionError("upstream", f"arXiv's record of {arxiv_id} could not be stored: "
-                              f"{reason}", arxiv_id=arxiv_id)
+    except catalog.NotOnArxiv:
+        raise SubmissionError("not_found", f"arXiv has no paper {arxiv_id}.",
+                              arxiv_id=arxiv_id) from None
 
 
 def _sentence(message: str) -> str:

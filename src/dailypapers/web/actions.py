@@ -111,7 +111,8 @@ async def submit(request: Request, user: dict = Depends(acting_user),
                  paper: str = Form("", max_length=300)) -> Response:
     try:
         done = await run_in_threadpool(submissions.submit, request.app.state.db,
-                                       request.app.state.settings, user["id"], paper)
+                                       request.app.state.settings, user["id"], paper,
+                                       pipeline=request.app.state.pipeline)
     except submissions.SubmissionError as error:
         status = {"limit": 429, "duplicate": 409, "upstream": 502}.get(error.code, 400)
         existing = error.arxiv_id if error.code == "duplicate" else None

@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
-from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.web import api_docs, api_errors, api_papers, api_writes, feeds
 from dailypapers.web.api_auth import Limits
 from dailypapers.web.api_shapes import Shaper
@@ -15,8 +14,6 @@ from dailypapers.web.response_cache import ResponseCache
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.api_shaper = Shaper(settings.base_url)
-    # The ingest pipeline writes from the API go through (the search issue adds its listener).
-    app.state.pipeline = Pipeline(app.state.db)
     app.state.api_limits = Limits(settings.api_rate_anonymous, settings.api_rate_token)
     app.state.api_cache = ResponseCache(app.state.db, settings.api_cache_seconds,
                                         getattr(app.state, "page_cache", None))

@@ -14,7 +14,9 @@ from starlette.types import Scope
 
 from dailypapers import config
 from dailypapers.db import Database, connect
+from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.scheduler import Scheduler
+from dailypapers.search import indexing as search_indexing
 from dailypapers.web import (
     account_pages,
     actions,
@@ -52,7 +54,8 @@ class Static(StaticFiles):
 
 def create_app(settings: config.Settings | None = None, db: Database | None = None, *,
                background: bool | None = None) -> FastAPI:
-    """The site. ``background`` runs the digest scheduler thread while the app is up; by default
+    """The site. ``background`` runs the digest scheduler and the search embedder threads while
+    the app is up; by default
     only when the app is built from the environment (``dailypapers serve``), never in tests that
     pass their own settings unless they ask."""
     if background is None:
@@ -65,9 +68,15 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The harvest scheduler lives as long as the app (tests' settings turn it off).
-        scheduler = Scheduler(settings, db).start() if settings.harvest_sources else None
+        scheduler = (
+            Scheduler(settings, db, pipeline=app.state.pipeline).start()
+            if settings.harvest_sources else None
+        )
         app.state.scheduler = scheduler
-        digests = None
+        digests = embedder = None
+        if background:
+            # Papers that arrived without an embedding (bulk imports, other workers) get one.
+            embedder = search_indexing.start_background(db, settings)
         if run_digests:
             from dailypapers.digest.scheduler import DigestScheduler
 
@@ -76,6 +85,8 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
         try:
             yield
         finally:
+            if embedder is not None:
+                embedder.set()
             if scheduler is not None:
                 await asyncio.to_thread(scheduler.stop)
             if digests is not None:
@@ -88,6 +99,9 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     app.state.db = db
     app.state.page_cache = page_cache
     app.state.session_codec = SessionCodec(settings)
+    # Every write path into the store (submit, API index, harvest) goes through this pipeline,
+    # so the search index sees new papers at once.
+    app.state.pipeline = Pipeline(db, listeners=[search_indexing.listener(settings)])
 
     # Outermost last: the timing covers everything; the cache needs the session read first.
     app.add_middleware(PageCacheMiddleware, cache=page_cache)

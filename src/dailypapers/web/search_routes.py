@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from dailypapers.search import indexing, service
+from dailypapers.search import service
 from dailypapers.web.templating import templates
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While the site runs, embed papers that arrive without an embedding (in the background)."""
-    stop = indexing.start_background(app.state.db, app.state.settings)
-    yield
-    if stop is not None:
-        stop.set()
-
-
-router = APIRouter(lifespan=lifespan)
+router = APIRouter()
 
 
 def _day(value: str | None) -> date | None:
