@@ -117,6 +117,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         base_url="http://testserver",
         harvest_sources=[],
         arxiv_api_delay=0.0,
+        page_cache_recheck_seconds=0.0,  # tests read their writes at once on PostgreSQL too
     )
 
 

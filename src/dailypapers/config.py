@@ -123,6 +123,14 @@ class Settings(BaseSettings):
         "one (trending's time decay, search indexes). 0 turns the page cache off.",
         ge=0,
     )
+    page_cache_recheck_seconds: float = Field(
+        0.25,
+        description="PostgreSQL only: how often each worker re-reads the database's change "
+        "counter that keys the page and API caches. A write shows to signed-out readers within "
+        "this time (signed-in readers, who never get cached pages, see it at once). 0 reads it "
+        "on every request (one round trip each).",
+        ge=0,
+    )
 
     # -- search (issue 4) --------------------------------------------------------------------------
     search_index_dir: Path | None = Field(

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers import voting
@@ -96,3 +97,19 @@ def test_it_drops_the_least_recently_used_pages_past_its_size(feed):
     assert cache.get("/b", 1) is not None and cache.get("/c", 1) is not None
     assert cache.get("/b", 2) is None  # another generation: stale
     cache.close()
+
+
+def test_it_rereads_the_postgresql_change_counter_only_every_recheck_seconds(db):
+    from dailypapers.web.pagecache import PageCache
+
+    if not db.is_postgresql:
+        pytest.skip("SQLite's data_version costs microseconds and is read on every request")
+    throttled = PageCache(db, 60, recheck=3600)
+    eager = PageCache(db, 60, recheck=0)
+    before = throttled.generation()
+    assert eager.generation() == before
+    make_user(db, "alice")  # bumps the counter
+    assert throttled.generation_is_cheap and throttled.generation() == before
+    assert eager.generation() != before
+    throttled.recheck = 0
+    assert throttled.generation() == eager.generation()

@@ -63,7 +63,8 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
     settings = settings or config.load()
     db = db or connect(settings.resolved_database_url)
     run_digests = background and settings.digest_scheduler
-    page_cache = PageCache(db, settings.page_cache_seconds)
+    page_cache = PageCache(db, settings.page_cache_seconds,
+                           recheck=settings.page_cache_recheck_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,10 @@ The generation is cheap on both backends:
   any other connection, in this process or another, commits (about 3 µs).
 - PostgreSQL: ``site_generation.n``, bumped by statement triggers inside every writing
   transaction on the tables pages show (migration 0002), so it becomes visible with the data.
+  Reading it is a network round trip, which would cap a worker at about a thousand cached pages
+  a second; so each worker re-reads it at most every ``recheck`` seconds
+  (``DAILYPAPERS_PAGE_CACHE_RECHECK_SECONDS``) and a signed-out reader may see a page up to that
+  much older than the newest write. The order "generation before data" still holds.
 
 Signed-in readers never use the cache (their pages show their own votes and forms).
 """
@@ -56,9 +60,12 @@ _HIT_HEADERS = [
 
 
 class PageCache:
-    def __init__(self, db: Database, max_age: float, *, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, db: Database, max_age: float, *, max_bytes: int = 64 * 1024 * 1024,
+                 recheck: float = 0.0):
         self.db = db
         self.max_age = max_age
+        self.recheck = recheck  # PostgreSQL: seconds a read generation is trusted
+        self._remote: tuple[object, float] | None = None  # (generation, when it was read)
         self.max_bytes = max_bytes  # least recently used pages go first past this size
         self._bytes = 0
         self._entries: OrderedDict[str, Entry] = OrderedDict()
@@ -77,7 +84,10 @@ class PageCache:
     @property
     def generation_is_cheap(self) -> bool:
         """True when :meth:`generation` does no network round trip (fine on the event loop)."""
-        return self._sqlite_path is not None
+        if self._sqlite_path is not None:
+            return True
+        remote = self._remote
+        return remote is not None and time.monotonic() - remote[1] < self.recheck
 
     def generation(self) -> object:
         if self._sqlite_path is not None:
@@ -89,8 +99,14 @@ class PageCache:
                     self._sqlite = sqlite3.connect(self._sqlite_path, check_same_thread=False,
                                                    isolation_level=None)
                 return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+        remote = self._remote
+        if remote is not None and time.monotonic() - remote[1] < self.recheck:
+            return remote[0]
+        read_at = time.monotonic()  # before the read: the value is at least this fresh
         with self.db.engine.connect() as conn:
-            return conn.execute(text("SELECT n FROM site_generation WHERE id = 1")).scalar()
+            value = conn.execute(text("SELECT n FROM site_generation WHERE id = 1")).scalar()
+        self._remote = (value, read_at)
+        return value
 
     def get(self, key: str, generation: object) -> Entry | None:
         with self._lock:
