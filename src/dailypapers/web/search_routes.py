@@ -24,8 +24,7 @@ PER_PAGE = 20
 MAX_PAGE = service.MAX_OFFSET // PER_PAGE
 MAX_NEXT = 1900  # a vote form's ``next`` longer than this (the action takes 2,000) is dropped
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
-MODE_LABELS = {"hybrid": "Words and meaning", "keyword": "Words only",
-               "semantic": "Meaning only"}  # hybrid, keyword, semantic
+MODE_LABELS = {"hybrid": "Words + meaning", "keyword": "Words only", "semantic": "Meaning only"}
 
 
 def _day(value: str | None) -> date | None:
