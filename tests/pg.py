@@ -67,7 +67,17 @@ def create_database() -> tuple[str, str]:
 
 
 def drop_database(name: str) -> None:
+    """Drop a run's database. An autovacuum worker (a superuser process our role may not
+    terminate) can be busy in it for a moment, so a refused drop is tried again briefly."""
     if not name:
         return
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
