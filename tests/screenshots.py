@@ -2,8 +2,10 @@
 
 Imports a slice of the real data (June 2025 of the upstream feed, plus three arXiv listing days for
 papers with LaTeX in their titles) into a throwaway SQLite store, adds a user with a submission,
-votes, a comment thread, then serves the real app on loopback and photographs it with Debian's
-Chromium. Usage: ``python -m tests.screenshots [--out DIR] [--shared DIR]``.
+votes, a comment thread, embeds the papers for semantic search (the model is cached in the
+temporary folder between runs; ``--no-semantic`` skips this and shows search's keyword-only
+notice), then serves the real app on loopback and photographs it with Debian's Chromium.
+Usage: ``python -m tests.screenshots [--out DIR] [--shared DIR] [--no-semantic]``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ def serve(app) -> Iterator[str]:  # noqa: ANN001
         sock.close()
 
 
-def build_store(data_dir: Path, shared: Path):  # noqa: ANN201
+MODEL_CACHE = Path(tempfile.gettempdir()) / "dailypapers-screens-model"
+SEARCH_QUERY = "/search?q=reinforcement+learning+reasoning"
+
+
+def build_store(data_dir: Path, shared: Path, semantic: bool = True):  # noqa: ANN201
     """A migrated SQLite store with the real slice and a little local activity."""
     from dailypapers import accounts, discussion, submissions, voting
     from dailypapers.config import Settings
@@ -61,7 +67,7 @@ def build_store(data_dir: Path, shared: Path):  # noqa: ANN201
     from dailypapers.ingest import importer
 
     settings = Settings(data_dir=data_dir, harvest_sources=[], secret_key="screenshots-only",
-                        page_cache_seconds=0)
+                        page_cache_seconds=0, search_model_dir=MODEL_CACHE)
     db = connect(settings.resolved_database_url)
     migrate.upgrade(db)
     daily = sorted((shared / "hf-daily-papers").glob("2025-06-*.json.gz"))
@@ -90,6 +96,11 @@ def build_store(data_dir: Path, shared: Path):  # noqa: ANN201
                     "[their repo](https://github.com/microsoft/unilm).", parent_id=first["id"])
     discussion.post(db, bob["id"], "2506.08007", "Curious how this compares to plain RLVR on "
                     "math benchmarks.")
+    if semantic:
+        from dailypapers.search import indexing
+
+        indexing.embed_pending(db, settings)
+        indexing.write_snapshot(db, settings)
     return settings, db, latex_id
 
 
@@ -106,11 +117,14 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
         ("paper-latex", f"/papers/{latex_id or '2506.08007'}"),  # alice's submission
         ("signin", "/signin"),
         ("signup-errors", None),
-        ("search", "/search?q=reinforcement+learning"),
+        ("search", SEARCH_QUERY),
+        ("search-tips", "/search"),
+        ("search-id", "/search?q=2506.08007"),  # a direct hit, then papers like it
+        ("search-filtered", "/search?q=language+model&category=cs.CL&sort=upvotes"),
         ("not-found", "/papers/2599.99999"),
     ]
-    signed_in = [("submit", "/submit"), ("user", "/users/alice"), ("paper-signed-in",
-                                                                  "/papers/2506.08007")]
+    signed_in = [("submit", "/submit"), ("user", "/users/alice"),
+                 ("paper-signed-in", "/papers/2506.08007"), ("search-signed-in", SEARCH_QUERY)]
     written: list[Path] = []
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -124,7 +138,7 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
                 page = context.new_page()
                 suffix = f"{label}{'-dark' if scheme == 'dark' else ''}"
                 for name, path in pages:
-                    if scheme == "dark" and name not in ("daily", "paper"):
+                    if scheme == "dark" and name not in ("daily", "paper", "search"):
                         continue
                     if name == "signup-errors":
                         page.goto(base + "/signup")
@@ -161,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--no-semantic", dest="semantic", action="store_false",
+                        help="skip embedding the papers (faster; search shows keyword results)")
     args = parser.parse_args(argv)
     if not (args.shared / "hf-daily-papers").is_dir():
         raise SystemExit(f"{args.shared} has no hf-daily-papers folder (pass --shared)")
@@ -168,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     from dailypapers.web.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="dailypapers-screens-") as tmp:
-        settings, db, latex_id = build_store(Path(tmp), args.shared)
+        settings, db, latex_id = build_store(Path(tmp), args.shared, args.semantic)
         with serve(create_app(settings, db)) as base:
             written = shoot(base, args.out, latex_id)
         db.dispose()

@@ -49,6 +49,14 @@ def _set(db: Database, user_id: int, arxiv_id: str, up: bool) -> VoteState:
     return VoteState(paper["id"], key, total, up, changed)
 
 
+def voted(db: Database, user_id: int | None, paper_ids: list[int]) -> set[int]:
+    """Which of ``paper_ids`` the user upvoted (empty for a reader who is not signed in)."""
+    if user_id is None or not paper_ids:
+        return set()
+    with db.read() as conn:
+        return vote_store.voted(conn, user_id, paper_ids)
+
+
 def resolve_id(arxiv_id: str) -> str:
     """The stored key (version-less id) of ``arxiv_id``; PaperNotFound when it is no id."""
     try:

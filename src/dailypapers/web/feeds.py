@@ -51,6 +51,7 @@ FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
     **responses(400, 404),
 }
 MAX_AUTHORS = 25  # per entry; the page names them all
+MAX_SEARCH_QUERY = 250  # characters of a search feed's ``q``
 # Characters XML 1.0 cannot carry at all (feedgen refuses them): dropped from any text we put in.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -248,7 +249,8 @@ async def user_feed(request: Request, username: Annotated[str, Path(max_length=6
 @router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
             response_class=Response, summary="Any search")
 async def search_feed(request: Request, fmt: Format,
-                      q: Annotated[str, Query(min_length=1, max_length=250)]) -> Response:
+                      q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH_QUERY)]
+                      ) -> Response:
     if not q.strip():
         raise bad_request("q", "q: say what to search for")
     db: Database = request.app.state.db
@@ -310,9 +312,9 @@ def feed_links(request: Request) -> list[dict[str, str]]:
     (day, week, month, trending, search, a user's page), else the newest day's."""
     path = request.url.path.rstrip("/") or "/"
     if path == "/search":
-        q = request.query_params.get("q", "").strip()
-        if q:
-            return _links("/feeds/search", "?" + urlencode({"q": q}), f"Search: {q[:80]}")
+        links = search_links(request.query_params.get("q", ""))
+        if links:
+            return links
     elif _LIST_PAGES.match(path):
         parts = path.split("/")[1:]
         if parts[0] == "users":
@@ -323,6 +325,15 @@ def feed_links(request: Request) -> list[dict[str, str]]:
             title = "Trending papers" if parts[-1] == "trending" else "Daily papers"
         return _links(f"/feeds{path}", "", title)
     return _links("/feeds/papers", "", "Daily papers")
+
+
+def search_links(q: str) -> list[dict[str, str]]:
+    """The Atom and RSS feeds of a search (none for an empty or over-long query). The feed
+    follows the query only: mode, category and dates of the page are not part of it."""
+    q = q.strip()
+    if not q or len(q) > MAX_SEARCH_QUERY:
+        return []
+    return _links("/feeds/search", "?" + urlencode({"q": q}), f"Search: {q[:80]}")
 
 
 def _links(feed_path: str, query: str, title: str) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from dailypapers.web import markup, sessions
+from dailypapers.web import highlighting, markup, sessions
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -101,6 +101,11 @@ def paragraphs(text: str | None) -> list[str]:
 _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}[.)]|\([ivx]{1,4}\)|[-•*] )")
 
 
+def marked_paragraphs(segments: list[tuple[str, bool]] | None) -> list[highlighting.Segments]:
+    """Highlight segments of an abstract, cut into the same paragraphs as :func:`paragraphs`."""
+    return highlighting.paragraphs(segments, paragraphs)
+
+
 def paper_path(arxiv_id: str) -> str:
     return f"/papers/{arxiv_id}"
 
@@ -135,6 +140,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         authors_short=authors_short, nice_date=nice_date, preview=preview, paragraphs=paragraphs,
         markdown=markup.render, paper_path=paper_path, github_name=github_name,
+        marked=highlighting.marked, excerpt=highlighting.excerpt,
+        marked_paragraphs=marked_paragraphs,
     )
     env.globals.update(count_of=count_of, asset_version=asset_version())
     return env
