@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -57,6 +58,39 @@ class Database:
         self.engine.dispose()
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL characters removed from every string in it (lists and dicts too)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(v) for v in value)
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(without_nul(value)).decode()
+
+
+def _strip_nul_parameters(engine: Engine) -> None:
+    """PostgreSQL refuses NUL characters in text and JSON. Any request parameter or record may
+    carry one (``?submitter=%00``, a pasted comment), so every bound string loses its NULs here,
+    once for all queries, on both backends alike, instead of each caller remembering to."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _clean(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if isinstance(parameters, dict):
+            parameters = {k: without_nul(v) if isinstance(v, str) else v
+                          for k, v in parameters.items()}
+        elif isinstance(parameters, list | tuple):
+            parameters = type(parameters)(
+                without_nul(p) if isinstance(p, str | dict | list | tuple) else p
+                for p in parameters
+            )
+        return statement, parameters
+
+
 def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
     """Create the engine for ``url`` (creating a SQLite file's folder) with backend tuning."""
     parsed = make_url(url)
@@ -67,6 +101,7 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
             pool_size=pool_size,
             max_overflow=2 * pool_size,
@@ -75,8 +110,9 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
     else:
         engine = create_engine(
             url, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True,
-            json_deserializer=orjson.loads,
+            json_serializer=_json_dumps, json_deserializer=orjson.loads,
         )
+    _strip_nul_parameters(engine)
     return Database(engine)
 
 

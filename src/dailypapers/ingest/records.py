@@ -98,7 +98,7 @@ def clean_line(value: Any, what: str, *, required: bool = True, limit: int = MAX
         return ""
     if not isinstance(value, str):
         raise InvalidRecord(f"{what} is not text: {value!r:.60}")
-    text = _SPACE.sub(" ", value).strip()
+    text = _SPACE.sub(" ", value.replace("\x00", "")).strip()
     if len(text) > limit:
         raise InvalidRecord(f"{what} is {len(text)} characters long (limit {limit})")
     return text
@@ -110,7 +110,7 @@ def clean_text(value: Any, what: str, *, limit: int = MAX_ABSTRACT) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidRecord(f"{what} is not text: {value!r:.60}")
-    text = value.strip()
+    text = value.replace("\x00", "").strip()
     if len(text) > limit:
         raise InvalidRecord(f"{what} is {len(text)} characters long (limit {limit})")
     return text
