@@ -6,6 +6,8 @@ loopback SMTP sink in this process that records every Message-ID it accepts and 
 Most kills land while the worker is sending (after the first message of a run arrived, plus a
 random 0-40 ms, which spans several send cycles and so every step of one); every fourth lands at
 a random instant of the whole run (start-up, composing, claiming).
+
+``DAILYPAPERS_CRASH_SEED`` replays a run; ``DAILYPAPERS_CRASH_KILLS`` (default 24) stresses it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from tests.digest.conftest import add_paper
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 SUBSCRIBERS = 150
-KILLS = 24
+KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 24))  # more for a stress run
 LEASE = 1.0
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,10 @@ Errors are sorted into what the worker needs to know:
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import ssl
+from collections.abc import Callable
 
 import aiosmtplib
 from aiosmtplib import SMTPResponseException
@@ -113,10 +115,39 @@ class Smtp:
 
     def finish(self) -> None:
         """Hand the end-of-data line to the kernel: synchronous, no await, five bytes."""
-        client = self._client()
-        if client.protocol is None:
+        self.finisher()()
+
+    def finisher(self) -> Callable[[], None]:
+        """:meth:`finish`, prepared: checks done now, the returned function only writes.
+
+        The worker prepares it before its commit point so that the commit and the end of data
+        are two consecutive system calls: on a plain TCP connection whose asyncio buffer is
+        empty (``start`` drained it) the function is one ``write(2)`` on the socket. Otherwise
+        (TLS, a full buffer, a short write) the bytes go through the transport, in order.
+        """
+        protocol = self._client().protocol
+        transport = getattr(protocol, "transport", None)
+        if protocol is None or transport is None or transport.is_closing():
             raise Temporary("connection lost before the end of data")
-        client.protocol.write(END_OF_DATA)
+        raw = transport.get_extra_info("socket")
+        fd = None
+        if (raw is not None and transport.get_extra_info("ssl_object") is None
+                and transport.get_write_buffer_size() == 0):
+            fd = raw.fileno()
+
+        def hand_over() -> None:
+            written = 0
+            if fd is not None:
+                try:
+                    written = os.write(fd, END_OF_DATA)
+                except (BlockingIOError, InterruptedError):
+                    written = 0
+                except OSError as error:  # the server is gone: it never read the end of data
+                    raise Temporary(f"connection lost before the end of data: {error}") from error
+            if written < len(END_OF_DATA):
+                protocol.write(END_OF_DATA[written:])
+
+        return hand_over
 
     async def reply(self) -> str:
         """The server's answer to the end of data: its text on 250, else an SmtpError."""

@@ -37,8 +37,13 @@ that closes before it (the worker died, or gave up) aborts the transaction (RFC 
   short as a process allows: the instants between two consecutive system calls, with no I/O
   wait and no wake-up of another process between them, so the scheduler has no reason to
   switch away there.
-  - SQLite: from the WAL write that makes the commit durable (in-process) to the ``send()`` of
-    the end of data: the rest of SQLite's commit, the driver's return, a few Python calls.
+  - SQLite: from the WAL write that makes the commit durable (in-process) to the ``write()`` of
+    the end of data: the rest of SQLite's commit (its lock releases; never a WAL checkpoint,
+    which commit points leave to the worker's other transactions), the driver's return and one
+    Python call (the hand-over is prepared before the COMMIT; SQLAlchemy's bookkeeping waits
+    until after it). Measured with the crash test's SIGKILLs: no loss in 1,656 kills, where
+    3 in about 310 kills had landed there when the commit went through SQLAlchemy and could
+    checkpoint.
   - PostgreSQL: a COMMIT is decided once the server holds it (it commits even if we die right
     after), so waiting for its reply would put an fsync and two process wake-ups inside the
     window -- under CPU contention that is milliseconds, and the crash test hit it in a
@@ -237,44 +242,72 @@ class Sender:
         lease_until = now + timedelta(seconds=self.settings.digest_lease)
         accepted, self.accepted = self.accepted, []
         with self.db.engine.connect() as conn:
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-            transaction = conn.begin()
+            if self.db.is_postgresql:
+                return self._commit_point_in(conn, smtp, row, now, lease_until, accepted)
+            # SQLite checkpoints the WAL inside the COMMIT that crosses its threshold: fsyncs
+            # and page copies between the durable write and the end of data. Commit points
+            # leave checkpoints to the worker's other transactions.
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA wal_autocheckpoint=0")
             try:
-                self._mark_accepted(conn, accepted)
-                decided = outbox_store.commit_point(conn, row["id"], self.worker_id, now,
-                                                    lease_until)
-                if not decided:
-                    # Lost the lease, or the address unsubscribed: nothing is sent.
-                    smtp.abort()
-                    if outbox_store.cancel(conn, row["id"], self.worker_id, now):
-                        self.summary.cancelled += 1
-                    transaction.commit()
-                    return False
-            except BaseException:
-                transaction.rollback()
-                self.accepted = accepted + self.accepted
+                return self._commit_point_in(conn, smtp, row, now, lease_until, accepted)
+            finally:
+                raw.execute("PRAGMA wal_autocheckpoint=1000")
+
+    def _commit_point_in(self, conn, smtp: deliver.Smtp, row: dict, now: datetime,  # noqa: ANN001
+                         lease_until: datetime, accepted: list) -> bool:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        transaction = conn.begin()
+        try:
+            self._mark_accepted(conn, accepted)
+            decided = outbox_store.commit_point(conn, row["id"], self.worker_id, now,
+                                                lease_until)
+            if not decided:
+                # Lost the lease, or the address unsubscribed: nothing is sent.
                 smtp.abort()
-                raise
-            if self.db.is_postgresql and hasattr(conn.connection.dbapi_connection, "pgconn"):
-                return self._commit_and_hand_over_postgresql(conn, transaction, smtp, row,
-                                                              accepted)
-            try:
-                # SQLite: durable once its WAL write returns, in-process. (Another PostgreSQL
-                # driver than psycopg 3 lands here too, with the COMMIT's round trip in the window.)
+                if outbox_store.cancel(conn, row["id"], self.worker_id, now):
+                    self.summary.cancelled += 1
                 transaction.commit()
-            except BaseException as error:
-                # The commit's outcome is unknown: never hand over; put the row back if we can.
-                self.accepted = accepted + self.accepted  # marking sent again is harmless
-                smtp.abort()
-                log.error("commit point of mail %s failed: %s", row["message_id"], error)
-                self._retry(row, deliver.Temporary(f"database error at the commit point: {error}"))
                 return False
-            try:
-                smtp.finish()  # <- the end of data is in the kernel's socket buffer
-            except deliver.SmtpError as error:
-                smtp.abort()
-                self._retry(row, error)  # the server never saw the end of data
-                return False
+        except BaseException:
+            transaction.rollback()
+            self.accepted = accepted + self.accepted
+            smtp.abort()
+            raise
+        if self.db.is_postgresql and hasattr(conn.connection.dbapi_connection, "pgconn"):
+            return self._commit_and_hand_over_postgresql(conn, transaction, smtp, row,
+                                                          accepted)
+        raw = conn.connection.dbapi_connection
+        try:
+            hand_over = smtp.finisher()
+        except deliver.SmtpError as error:
+            transaction.rollback()
+            self.accepted = accepted + self.accepted
+            smtp.abort()
+            self._retry(row, error)  # the server never saw the end of data
+            return False
+        try:
+            # SQLite: durable once its WAL write returns, in-process. The DBAPI's own commit,
+            # then the end of data: SQLAlchemy's bookkeeping waits until after the hand-over.
+            # (Another PostgreSQL driver than psycopg 3 lands here too, with the COMMIT's
+            # round trip in the window.)
+            raw.commit()
+        except BaseException as error:
+            # The commit's outcome is unknown: never hand over; put the row back if we can.
+            transaction.rollback()
+            self.accepted = accepted + self.accepted  # marking sent again is harmless
+            smtp.abort()
+            log.error("commit point of mail %s failed: %s", row["message_id"], error)
+            self._retry(row, deliver.Temporary(f"database error at the commit point: {error}"))
+            return False
+        try:
+            hand_over()  # <- the end of data is in the kernel's socket buffer
+        except deliver.SmtpError as error:
+            transaction.commit()
+            smtp.abort()
+            self._retry(row, error)  # the server never saw the end of data
+            return False
+        transaction.commit()  # bookkeeping: the DBAPI transaction is over already
         return True
 
     def _commit_and_hand_over_postgresql(self, conn, transaction, smtp: deliver.Smtp,  # noqa: ANN001
@@ -289,6 +322,11 @@ class Sender:
         return with no wake-up in it: not the database's fsync nor its reply.
         """
         pgconn = conn.connection.dbapi_connection.pgconn
+        try:
+            hand_over = smtp.finisher()
+        except deliver.SmtpError as error:
+            hand_over = None
+            lost = error
         probe = socket.socket(fileno=os.dup(pgconn.socket))  # the same socket, our own fd
         corked = probe.family in (socket.AF_INET, socket.AF_INET6)
         handed_over = False
@@ -303,7 +341,9 @@ class Sender:
                 smtp.abort()
                 raise
             try:
-                smtp.finish()  # <- the end of data: handed over
+                if hand_over is None:
+                    raise lost
+                hand_over()  # <- the end of data: handed over
                 handed_over = True
             except deliver.SmtpError as error:
                 smtp.abort()
