@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.site.conftest import HOSTILE_ID, UNLISTED_ID
 
@@ -232,3 +233,19 @@ def test_it_answers_an_unexpected_error_with_a_plain_500_page(app, client, caplo
 @pytest.mark.parametrize("path", ["/", "/papers/date/2025-06-10", "/papers/2506.08007"])
 def test_it_answers_head_requests_for_pages(client, path):
     assert client.head(path).status_code == 200
+
+
+def test_it_runs_handlers_in_as_many_threads_as_configured(settings, feed):
+    import anyio
+
+    from dailypapers.web.app import create_app
+
+    app = create_app(settings.model_copy(update={"web_threads": 3}), feed)
+
+    async def tokens() -> dict:
+        return {"tokens": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    app.add_api_route("/threads-for-test", tokens)
+    with TestClient(app) as client:
+        assert client.get("/threads-for-test").json() == {"tokens": 3}
+        assert client.get("/papers/date/2025-06-10").status_code == 200

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
@@ -74,6 +75,8 @@ def create_app(settings: config.Settings | None = None, db: Database | None = No
             if settings.harvest_sources else None
         )
         app.state.scheduler = scheduler
+        # Sync handlers run in anyio's worker threads; the limiter is per event loop.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         digests = embedder = None
         if background:
             # Papers that arrived without an embedding (bulk imports, other workers) get one.
