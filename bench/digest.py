@@ -124,11 +124,10 @@ def run(subscribers: int, papers_count: int, connections: int, postgresql: str |
     url = postgresql or f"sqlite:///{folder / 'bench.sqlite3'}"
     db = connect(url)
     if postgresql:
-        from dailypapers.db.schema import metadata
-
-        metadata.drop_all(db.engine)
+        # Empty it whole (tables, trigger functions, the migration stamp) so runs can repeat.
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
     migrate.upgrade(db)
     port = _free_port()
     ready = multiprocessing.Event()
