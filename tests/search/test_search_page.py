@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import feedparser
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.ingest import importer
 from dailypapers.search.highlight import Highlighter
+from dailypapers.store import papers as paper_store
 from dailypapers.store import saved_searches
 from dailypapers.store import users as user_store
 from dailypapers.web import highlighting
@@ -216,3 +218,45 @@ def test_marks_stay_out_of_latex_and_previews_start_near_the_first_match():
     text = "".join(piece for piece, _ in preview)
     assert text.startswith("…") and text.endswith("…") and ("needle", True) in preview
     assert len(text) <= highlighting.PREVIEW_LIMIT + 2
+
+
+def test_a_filtered_search_advertises_a_feed_with_its_filters_and_its_papers(client):
+    params = {"q": "language model", "mode": "keyword", "sort": "newest", "category": "cs.CL",
+              "date_from": "2025-06-01", "date_to": "soon"}  # an unreadable date is ignored
+    page = lxml.html.fromstring(client.get("/search", params=params).text)
+    atom = page.xpath("//head/link[@rel='alternate' and @type='application/atom+xml']/@href")
+    assert atom == ["/feeds/search.atom?q=language+model&mode=keyword&sort=newest"
+                    "&category=cs.CL&date_from=2025-06-01"]
+    on_page = [a.get("href").rsplit("/", 1)[1]
+               for a in page.xpath("//article//h2[@class='card-title']/a")]
+    feed = feedparser.parse(client.get(atom[0]).content)
+    assert feed.bozo is False and on_page
+    assert [e.link.rsplit("/papers/", 1)[1] for e in feed.entries][:len(on_page)] == on_page
+    assert feed.feed.title.endswith("search: language model in cs.CL from 2025-06-01 (keyword)")
+    unfiltered = feedparser.parse(client.get("/feeds/search.atom",
+                                             params={"q": "language model"}).content)
+    assert [e.link for e in unfiltered.entries] != [e.link for e in feed.entries]
+
+
+def test_a_category_alone_lists_its_papers_and_has_a_feed(client, corpus_db):
+    page = lxml.html.fromstring(client.get("/search", params={"category": "cs.CV"}).text)
+    on_page = [a.get("href").rsplit("/", 1)[1]
+               for a in page.xpath("//article//h2[@class='card-title']/a")]
+    atom = page.xpath("//head/link[@rel='alternate' and @type='application/atom+xml']/@href")
+    assert atom == ["/feeds/search.atom?category=cs.CV"]
+    feed = feedparser.parse(client.get(atom[0]).content)
+    assert feed.bozo is False and on_page
+    assert [e.link.rsplit("/papers/", 1)[1] for e in feed.entries][:len(on_page)] == on_page
+    with corpus_db.read() as conn:
+        categories = [paper_store.get(conn, arxiv_id)["categories"] for arxiv_id in on_page]
+    assert all("cs.CV" in listed for listed in categories), categories
+
+
+@pytest.mark.parametrize(("params", "parameter"), [
+    ({}, "q"), ({"q": "  "}, "q"), ({"q": "x", "mode": "fuzzy"}, "mode"),
+    ({"q": "x", "sort": "oldest"}, "sort"), ({"q": "x", "date_from": "2025-13-01"}, "date_from"),
+    ({"q": "x", "date_to": "tomorrow"}, "date_to"), ({"q": "x", "category": "cs;DROP"}, "category"),
+])
+def test_the_search_feed_refuses_a_bad_parameter_by_name(client, params, parameter):
+    answer = client.get("/feeds/search.atom", params=params)
+    assert answer.status_code == 400 and answer.json()["parameter"] == parameter

@@ -91,7 +91,10 @@ def search(db: Database, settings, query: str, *, mode: str = "hybrid",  # noqa:
             direct_id = search_store.paper_id_of(conn, parsed.arxiv_id)
         if direct_id is None:
             notices.append(f"arXiv {parsed.arxiv_id} is not on this site yet.")
-    if parsed.is_empty or (parsed.arxiv_id and direct_id is None and not parsed.include):
+    # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
+    chosen = bool(category or date_from or date_to)
+    if (parsed.is_empty and not chosen) or (
+            parsed.arxiv_id and direct_id is None and not parsed.include):
         results.notice = " ".join(notices) or None
         return results
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
@@ -248,23 +248,54 @@ async def user_feed(request: Request, username: Annotated[str, Path(max_length=6
 
 @router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
             response_class=Response, summary="Any search")
-async def search_feed(request: Request, fmt: Format,
-                      q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH_QUERY)]
-                      ) -> Response:
-    if not q.strip():
-        raise bad_request("q", "q: say what to search for")
+async def search_feed(
+    request: Request, fmt: Format,
+    q: Annotated[str, Query(max_length=MAX_SEARCH_QUERY,
+                            description="The query, as on the search page.")] = "",
+    mode: Annotated[Literal["hybrid", "keyword", "semantic"], Query()] = "hybrid",
+    sort: Annotated[Literal["relevance", "newest", "upvotes"], Query()] = "relevance",
+    category: Annotated[str, Query(max_length=40, pattern=r"^[A-Za-z0-9.\-]*$",
+                                   description="An arXiv category (cs.CL) or archive (cs).")] = "",
+    date_from: Annotated[date | None, Query(description="First arXiv date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[date | None, Query(description="Last arXiv date, YYYY-MM-DD.")] = None,
+) -> Response:
+    if not q.strip() and not category:
+        raise bad_request("q", "q: say what to search for (or choose a category)")
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
+    filters = search_hits.Filters(mode, sort, category or None, date_from, date_to)
+    what = _search_words(q, filters)
 
     def build() -> tuple[Feed, list[dict]]:
         try:
-            hits = search_hits.search(db, settings, q, limit=_size(request))
+            hits = search_hits.search(db, settings, q, limit=_size(request), filters=filters)
         except search_hits.SearchUnavailable as error:
             raise ApiProblem(503, str(error), "q") from None
-        return Feed(f"search: {q.strip()}", "/search", "/feeds/search",
-                    f"Papers matching {q.strip()!r}, best match first."), [h.card for h in hits]
+        order = "best match first" if sort == "relevance" else f"{SORT_WORDS[sort]} first"
+        feed = Feed(f"search: {what}", "/search", "/feeds/search",
+                    f"Papers matching {what}, {order}.")
+        return feed, [h.card for h in hits]
 
     return await _answer(request, fmt, build)
+
+
+SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
+_CATEGORY = re.compile(r"^[A-Za-z0-9.\-]{0,40}$")
+SEARCH_DEFAULTS = {"mode": "hybrid", "sort": "relevance"}
+SEARCH_PARAMETERS = ("q", "mode", "sort", "category", "date_from", "date_to")
+
+
+def _search_words(q: str, filters: search_hits.Filters) -> str:
+    parts = [q.strip()] if q.strip() else []
+    if filters.category:
+        parts.append(f"in {filters.category}")
+    if filters.date_from:
+        parts.append(f"from {filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"to {filters.date_to.isoformat()}")
+    if filters.mode != "hybrid":
+        parts.append(f"({filters.mode})")
+    return " ".join(parts)
 
 
 def _for_you(db: Database, settings: Settings, token: str) -> tuple[Feed, list[dict]]:
@@ -312,7 +343,8 @@ def feed_links(request: Request) -> list[dict[str, str]]:
     (day, week, month, trending, search, a user's page), else the newest day's."""
     path = request.url.path.rstrip("/") or "/"
     if path == "/search":
-        links = search_links(request.query_params.get("q", ""))
+        links = search_links({key: request.query_params.get(key, "")
+                              for key in SEARCH_PARAMETERS})
         if links:
             return links
     elif _LIST_PAGES.match(path):
@@ -327,13 +359,25 @@ def feed_links(request: Request) -> list[dict[str, str]]:
     return _links("/feeds/papers", "", "Daily papers")
 
 
-def search_links(q: str) -> list[dict[str, str]]:
-    """The Atom and RSS feeds of a search (none for an empty or over-long query). The feed
-    follows the query only: mode, category and dates of the page are not part of it."""
-    q = q.strip()
-    if not q or len(q) > MAX_SEARCH_QUERY:
+def search_links(params: dict[str, str]) -> list[dict[str, str]]:
+    """The Atom and RSS feeds of a search page: its query and filters (``SEARCH_PARAMETERS``,
+    defaults left out). None for a search without query or category, or an over-long query."""
+    q = (params.get("q") or "").strip()
+    category = (params.get("category") or "").strip()
+    if (not q and not category) or len(q) > MAX_SEARCH_QUERY:
         return []
-    return _links("/feeds/search", "?" + urlencode({"q": q}), f"Search: {q[:80]}")
+    if not _CATEGORY.match(category):
+        return []  # the feed would refuse it; the page says it found nothing
+    chosen = {key: (params.get(key) or "").strip() for key in SEARCH_PARAMETERS}
+    chosen["q"] = q
+    for key in ("date_from", "date_to"):  # the page ignores a date it cannot read: so does this
+        try:
+            date.fromisoformat(chosen[key])
+        except ValueError:
+            chosen[key] = ""
+    query = {key: value for key, value in chosen.items()
+             if value and value != SEARCH_DEFAULTS.get(key)}
+    return _links("/feeds/search", "?" + urlencode(query), f"Search: {(q or category)[:80]}")
 
 
 def _links(feed_path: str, query: str, title: str) -> list[dict[str, str]]:

@@ -10,6 +10,7 @@ the newest papers, which is what the official client's ``list_papers()`` without
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dailypapers import arxiv_ids, catalog
@@ -29,10 +30,22 @@ class Hit:
     summary_segments: list[tuple[str, bool]] | None = None
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the search page lets a reader choose beside the query (its URL's parameters)."""
+
+    mode: str = "hybrid"
+    sort: str = "relevance"
+    category: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
 def search(db: Database, settings: Settings, query: str, *, limit: int,
-           user_id: int | None = None) -> list[Hit]:
+           user_id: int | None = None, filters: Filters | None = None) -> list[Hit]:
     query = query.strip()
-    if not query:
+    filters = filters or Filters()
+    if not query and not filters.category:
         page, _ = catalog.newest(db, limit)
         ids = [card["id"] for card in page]
         return [Hit(card) for card in catalog.cards(db, ids, user_id=user_id)]
@@ -44,8 +57,9 @@ def search(db: Database, settings: Settings, query: str, *, limit: int,
 
     items: list[Any] = []
     while len(items) < limit:  # the service answers at most service.MAX_LIMIT at a time
-        page = service.search(db, settings, query, mode="hybrid", sort="relevance",
-                              date_from=None, date_to=None, category=None,
+        page = service.search(db, settings, query, mode=filters.mode, sort=filters.sort,
+                              date_from=filters.date_from, date_to=filters.date_to,
+                              category=filters.category,
                               limit=min(limit - len(items), service.MAX_LIMIT),
                               offset=len(items))
         items.extend(page.items)

@@ -66,6 +66,6 @@ def _page(request: Request, user: dict | None, params: dict[str, str], number: i
         "q": params["q"], "params": params, "results": results, "page": number,
         "has_next": bool(results and results.has_more and number < MAX_PAGE),
         "query_string": query, "next_url": here if len(here) <= MAX_NEXT else "/search",
-        "voted": voted, "filtered": filtered, "search_feeds": feeds.search_links(params["q"]),
+        "voted": voted, "filtered": filtered, "search_feeds": feeds.search_links(params),
         "modes": MODE_LABELS, "sorts": SORT_LABELS, "section": "search",
     })
