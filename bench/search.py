@@ -85,6 +85,45 @@ def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN
     return db, settings
 
 
+def postgresql_store(url: str, small_db, small_settings, data: Path):  # noqa: ANN001, ANN201
+    """The same corpus in PostgreSQL: imported from ../shared, embeddings copied from the SQLite
+    store (same model, same texts) so no re-embedding is needed."""
+    from sqlalchemy import insert, select
+
+    from dailypapers.config import Settings
+    from dailypapers.db import connect, migrate
+    from dailypapers.db.schema import paper_embeddings, papers
+    from dailypapers.ingest import importer
+
+    settings = Settings(data_dir=data, database_url=url, harvest_sources=[],
+                        search_refresh_interval=3600.0, search_embed_interval=0.0,
+                        search_model_dir=small_settings.resolved_search_model_dir)
+    db = connect(url)
+    migrate.upgrade(db)
+    with db.read() as conn:
+        count = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
+    if count == 0:
+        started = time.perf_counter()
+        importer.import_paths(db, [SHARED / "hf-daily-papers", SHARED / "arxiv-listings"])
+        console.print(f"imported the shared corpus into PostgreSQL in "
+                      f"{time.perf_counter() - started:.0f} s")
+    with db.read() as conn:
+        embedded = conn.exec_driver_sql("SELECT count(*) FROM paper_embeddings").scalar()
+        ids = dict(conn.execute(select(papers.c.arxiv_id, papers.c.id)).all())
+    if embedded == 0:
+        columns = [c for c in paper_embeddings.c if c.name != "paper_id"]
+        with small_db.read() as conn:
+            rows = conn.execute(select(papers.c.arxiv_id, *columns).join(
+                papers, papers.c.id == paper_embeddings.c.paper_id)).mappings().all()
+        batch = [{"paper_id": ids[r["arxiv_id"]], **{c.name: r[c.name] for c in columns}}
+                 for r in rows if r["arxiv_id"] in ids]
+        with db.write() as conn:
+            for start in range(0, len(batch), 5000):
+                conn.execute(insert(paper_embeddings), batch[start:start + 5000])
+        console.print(f"copied {len(batch)} embeddings into PostgreSQL")
+    return db, settings
+
+
 # -- queries ----------------------------------------------------------------------------------
 
 
@@ -434,6 +473,8 @@ def main(argv: list[str]) -> None:
                         help="serve from existing snapshots instead of rebuilding them")
     parser.add_argument("--no-embed", action="store_true",
                         help="measure with the embeddings already stored")
+    parser.add_argument("--postgresql", default=None, metavar="URL",
+                        help="also measure the real corpus on this PostgreSQL database")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -451,6 +492,11 @@ def main(argv: list[str]) -> None:
         measure(db, settings, queries, "real", results, reuse=args.reuse_index)
         if not args.skip_quality:
             results["quality"] = quality(db, settings)
+        out.write_text(json.dumps(results, indent=1, default=str))
+    if args.postgresql:
+        pg_db, pg_settings = postgresql_store(args.postgresql, db, settings,
+                                              args.data.with_name(args.data.name + "-pg"))
+        measure(pg_db, pg_settings, queries, "postgresql", results, reuse=args.reuse_index)
         out.write_text(json.dumps(results, indent=1, default=str))
     if args.scale:
         if not args.big_db.exists():
