@@ -186,11 +186,16 @@ def serve(ctx: Context, host: str | None, port: int | None, workers: int,
 def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bool,  # noqa: ANN001
                     quiet: bool) -> None:
     """Harvest the network sources (upstream feed, arXiv OAI-PMH, arXiv API) for a range of days."""
-    import time
+    import signal
+    import threading
 
     from dailypapers.ingest import harvest
-
     from dailypapers.search import indexing as search_indexing
+
+    # A service manager stops the loop with SIGTERM: finish the harvest under way, then leave.
+    stop = threading.Event()
+    if loop:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     settings = ctx.settings
     chosen = list(sources) or list(settings.harvest_sources)
@@ -226,13 +231,14 @@ def harvest_command(ctx: Context, sources: tuple[str, ...], start, end, loop: bo
         if results or first:
             _print_harvest(results)
         first = False
-        if not loop:
+        if not loop or stop.is_set():
             break
         pause = harvest.seconds_until_due(
             db, settings.model_copy(update={"harvest_sources": chosen}))
-        console.print(f"next harvest in {pause:.0f} s (Ctrl-C to stop)")
+        console.print(f"next harvest in {pause:.0f} s (Ctrl-C or SIGTERM to stop)")
         try:
-            time.sleep(max(pause, 1.0))
+            if stop.wait(max(pause, 1.0)):
+                return
         except KeyboardInterrupt:
             return
     if results and all(r.error for r in results):

@@ -242,7 +242,9 @@ def test_the_harvest_loop_keeps_going_every_interval(settings, upstream_server, 
                 assert process.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.1)
-            process.send_signal(signal.SIGINT)
+            # SIGTERM, as a service manager stops it (SIGINT may be ignored: a shell's
+            # background jobs inherit it ignored, and so would the loop).
+            process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
         finally:
             if process.poll() is None:
