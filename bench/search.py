@@ -61,13 +61,12 @@ def settings_for(db_path: Path, data: Path, models: Path | None = None):  # noqa
                     search_model_dir=models)
 
 
-def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN201
+def connect_with_corpus(url: str):  # noqa: ANN201
+    """The database at ``url``, migrated, with every paper in ../shared (imported once)."""
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer
-    from dailypapers.search import indexing
 
-    settings = settings_for(db_path, data)
-    db = connect(settings.resolved_database_url)
+    db = connect(url)
     migrate.upgrade(db)
     with db.read() as conn:
         count = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
@@ -75,6 +74,14 @@ def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN
         started = time.perf_counter()
         importer.import_paths(db, [SHARED / "hf-daily-papers", SHARED / "arxiv-listings"])
         console.print(f"imported the shared corpus in {time.perf_counter() - started:.0f} s")
+    return db
+
+
+def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN201
+    from dailypapers.search import indexing
+
+    settings = settings_for(db_path, data)
+    db = connect_with_corpus(settings.resolved_database_url)
     pending = indexing.pending_count(db)
     if pending and embed:
         console.print(f"embedding {pending} papers (resumable; cached in {db_path.name})")
@@ -91,22 +98,12 @@ def postgresql_store(url: str, small_db, small_settings, data: Path):  # noqa: A
     from sqlalchemy import insert, select
 
     from dailypapers.config import Settings
-    from dailypapers.db import connect, migrate
     from dailypapers.db.schema import paper_embeddings, papers
-    from dailypapers.ingest import importer
 
     settings = Settings(data_dir=data, database_url=url, harvest_sources=[],
                         search_refresh_interval=3600.0, search_embed_interval=0.0,
                         search_model_dir=small_settings.resolved_search_model_dir)
-    db = connect(url)
-    migrate.upgrade(db)
-    with db.read() as conn:
-        count = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
-    if count == 0:
-        started = time.perf_counter()
-        importer.import_paths(db, [SHARED / "hf-daily-papers", SHARED / "arxiv-listings"])
-        console.print(f"imported the shared corpus into PostgreSQL in "
-                      f"{time.perf_counter() - started:.0f} s")
+    db = connect_with_corpus(url)
     with db.read() as conn:
         embedded = conn.exec_driver_sql("SELECT count(*) FROM paper_embeddings").scalar()
         ids = dict(conn.execute(select(papers.c.arxiv_id, papers.c.id)).all())
