@@ -7,34 +7,17 @@ known-item sets: the hand-written queries, AI-summary paraphrases and exact titl
 
 from __future__ import annotations
 
-import random
 import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from bench.search import LABELLED, RESULTS, settings_for
+from bench.search import RESULTS, labelled_sets, settings_for
 from dailypapers.db import connect
 from dailypapers.search import embedder, evaluation, hybrid, keyword, semantic
 from dailypapers.search.query import parse
 from dailypapers.store import search as search_store
-
-
-def query_sets(db) -> dict[str, list[tuple[str, set[str]]]]:  # noqa: ANN001
-    sets: dict[str, list[tuple[str, set[str]]]] = {"hand-written": []}
-    for line in LABELLED.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            text, relevant = line.split("\t")
-            sets["hand-written"].append((text, set(relevant.split(","))))
-    with db.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT arxiv_id, ai_summary, title FROM papers WHERE ai_summary IS NOT NULL "
-            "ORDER BY id").all()
-    rng = random.Random(11)
-    sets["AI summaries"] = [(r.ai_summary, {r.arxiv_id}) for r in rng.sample(rows, 300)]
-    sets["titles"] = [(r.title, {r.arxiv_id}) for r in rng.sample(rows, 200)]
-    return sets
 
 
 def main(argv: list[str]) -> None:
@@ -49,7 +32,7 @@ def main(argv: list[str]) -> None:
         arxiv = dict(conn.exec_driver_sql("SELECT id, arxiv_id FROM papers").all())
     table = Table(title="fusion variants (nDCG@10 / Recall@100)")
     table.add_column("variant")
-    sets = query_sets(db)
+    sets = labelled_sets(db, summaries=300, titles=200)
     for name in sets:
         table.add_column(name, justify="right")
     variants = {

@@ -241,10 +241,10 @@ def throughput(settings, count: int = 256) -> dict[str, float]:  # noqa: ANN001
     return out
 
 
-def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float, float]]:  # noqa: ANN001
-    """(set, mode, nDCG@10, Recall@100) over the whole store."""
-    from dailypapers.search import evaluation, service
-
+def labelled_sets(db, *, summaries: int = 300, titles: int = 0  # noqa: ANN001
+                  ) -> dict[str, list[tuple[str, set[str]]]]:
+    """Query sets with their relevant arXiv ids: the hand-written set, ``summaries`` upstream
+    AI summaries and ``titles`` titles (each relevant to its own paper; a fixed sample)."""
     sets: dict[str, list[tuple[str, set[str]]]] = {"hand-written": []}
     for line in LABELLED.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -252,10 +252,21 @@ def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float
             sets["hand-written"].append((text, set(relevant.split(","))))
     with db.read() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT arxiv_id, ai_summary FROM papers WHERE ai_summary IS NOT NULL "
+            "SELECT arxiv_id, ai_summary, title FROM papers WHERE ai_summary IS NOT NULL "
             "ORDER BY id").all()
-    chosen = random.Random(11).sample(rows, min(summaries, len(rows)))
+    rng = random.Random(11)
+    chosen = rng.sample(rows, min(summaries, len(rows)))
     sets["AI summaries"] = [(r.ai_summary, {r.arxiv_id}) for r in chosen]
+    if titles:
+        sets["titles"] = [(r.title, {r.arxiv_id}) for r in rng.sample(rows, titles)]
+    return sets
+
+
+def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float, float]]:  # noqa: ANN001
+    """(set, mode, nDCG@10, Recall@100) over the whole store."""
+    from dailypapers.search import evaluation, service
+
+    sets = labelled_sets(db, summaries=summaries)
     out = []
     for name, items in sets.items():
         for mode in ("keyword", "semantic", "hybrid"):
