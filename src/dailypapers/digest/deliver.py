@@ -4,8 +4,9 @@ A mail is one SMTP transaction: MAIL FROM, RCPT TO, DATA, the message, then the 
 (``.``). The server delivers only after that line; a connection that closes before it aborts the
 transaction and the server delivers nothing (RFC 5321, section 3.8: a connection lost mid-
 transaction is treated like RSET). :meth:`Smtp.start` sends everything *but* that line, so the
-worker can record its decision in the database (its commit point) and only then call
-:meth:`Smtp.finish`, a synchronous write of five bytes: see :mod:`dailypapers.digest.worker`.
+worker can record its decision in the database (its commit point) and only then call the
+function :meth:`Smtp.finisher` prepared, a synchronous write of five bytes: see
+:mod:`dailypapers.digest.worker`.
 
 Errors are sorted into what the worker needs to know:
 - :class:`Temporary`: 4xx replies, refused or dropped connections, timeouts: try again later;
@@ -113,12 +114,9 @@ class Smtp:
         except Exception as error:  # noqa: BLE001
             raise classify(error) from error
 
-    def finish(self) -> None:
-        """Hand the end-of-data line to the kernel: synchronous, no await, five bytes."""
-        self.finisher()()
-
     def finisher(self) -> Callable[[], None]:
-        """:meth:`finish`, prepared: checks done now, the returned function only writes.
+        """A function that hands the end-of-data line to the kernel (synchronous, no await, five
+        bytes); the checks are done now, so the function only writes.
 
         The worker prepares it before its commit point so that the commit and the end of data
         are two consecutive system calls: on a plain TCP connection whose asyncio buffer is

@@ -203,13 +203,8 @@ class Sender:
             return
         try:
             await smtp.start(self.sender_address, row["recipient"], message)
-        except deliver.Permanent as error:
-            self._fail(row, error)
-            await smtp.reset()
-            return
         except deliver.SmtpError as error:
-            self._retry(row, error)
-            await smtp.reset()
+            await self._refused(smtp, row, error)
             return
         handed_over = self._commit_point_then_hand_over(smtp, row)
         if not handed_over:
@@ -221,16 +216,20 @@ class Sender:
             self.summary.unconfirmed += 1
             log.warning("mail %s is unconfirmed: %s", row["message_id"], error)
             return
-        except deliver.Permanent as error:
-            self._fail(row, error)
-            await smtp.reset()
-            return
         except deliver.SmtpError as error:
-            self._retry(row, error)
-            await smtp.reset()
+            await self._refused(smtp, row, error)
             return
         self.accepted.append((row["id"], reply, self.clock()))
         self.summary.sent += 1
+
+    async def _refused(self, smtp: deliver.Smtp, row: dict, error: deliver.SmtpError) -> None:
+        """The server refused or failed this mail: record it (5xx for good, else a retry) and
+        make the connection ready for the next one."""
+        if isinstance(error, deliver.Permanent):
+            self._fail(row, error)
+        else:
+            self._retry(row, error)
+        await smtp.reset()
 
     def _commit_point_then_hand_over(self, smtp: deliver.Smtp, row: dict) -> bool:
         """Steps 3 and 4 of the module docstring, with nothing in between but the commit's return.
@@ -248,11 +247,12 @@ class Sender:
             # and page copies between the durable write and the end of data. Commit points
             # leave checkpoints to the worker's other transactions.
             raw = conn.connection.dbapi_connection
+            pages = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
             raw.execute("PRAGMA wal_autocheckpoint=0")
             try:
                 return self._commit_point_in(conn, smtp, row, now, lease_until, accepted)
             finally:
-                raw.execute("PRAGMA wal_autocheckpoint=1000")
+                raw.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
     def _commit_point_in(self, conn, smtp: deliver.Smtp, row: dict, now: datetime,  # noqa: ANN001
                          lease_until: datetime, accepted: list) -> bool:
