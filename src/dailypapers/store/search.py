@@ -197,6 +197,9 @@ def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters 
     return [row.id for row in conn.execute(text(sql), params)]
 
 
+PG_EXACT_UNDER = 5_000  # below this many papers a word's matches are counted, not estimated
+
+
 def document_frequencies(conn: Connection, words: Sequence[str], *,
                          cap: int = 100_000) -> dict[str, int]:
     """Papers containing each word (as the index stems it), counted up to ``cap``."""
@@ -238,8 +241,6 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
         counts[word] = min(exact, cap)
     return counts
 
-
-PG_EXACT_UNDER = 5_000  # below this many papers a word's matches are counted, not estimated
 
 
 def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-safe)

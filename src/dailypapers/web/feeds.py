@@ -246,6 +246,14 @@ async def user_feed(request: Request, username: Annotated[str, Path(max_length=6
     return await _answer(request, fmt, build)
 
 
+# A search feed's parameters are the search page's: these name them, their defaults (left out of
+# feed addresses) and what a category may look like (an arXiv category or archive).
+SEARCH_PARAMETERS = ("q", "mode", "sort", "category", "date_from", "date_to")
+SEARCH_DEFAULTS = {"mode": "hybrid", "sort": "relevance"}
+SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
+CATEGORY_PATTERN = r"^[A-Za-z0-9.\-]{0,40}$"
+
+
 @router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
             response_class=Response, summary="Any search")
 async def search_feed(
@@ -254,7 +262,7 @@ async def search_feed(
                             description="The query, as on the search page.")] = "",
     mode: Annotated[Literal["hybrid", "keyword", "semantic"], Query()] = "hybrid",
     sort: Annotated[Literal["relevance", "newest", "upvotes"], Query()] = "relevance",
-    category: Annotated[str, Query(max_length=40, pattern=r"^[A-Za-z0-9.\-]*$",
+    category: Annotated[str, Query(max_length=40, pattern=CATEGORY_PATTERN,
                                    description="An arXiv category (cs.CL) or archive (cs).")] = "",
     date_from: Annotated[date | None, Query(description="First arXiv date, YYYY-MM-DD.")] = None,
     date_to: Annotated[date | None, Query(description="Last arXiv date, YYYY-MM-DD.")] = None,
@@ -277,12 +285,6 @@ async def search_feed(
         return feed, [h.card for h in hits]
 
     return await _answer(request, fmt, build)
-
-
-SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
-_CATEGORY = re.compile(r"^[A-Za-z0-9.\-]{0,40}$")
-SEARCH_DEFAULTS = {"mode": "hybrid", "sort": "relevance"}
-SEARCH_PARAMETERS = ("q", "mode", "sort", "category", "date_from", "date_to")
 
 
 def _search_words(q: str, filters: search_hits.Filters) -> str:
@@ -362,14 +364,12 @@ def feed_links(request: Request) -> list[dict[str, str]]:
 def search_links(params: dict[str, str]) -> list[dict[str, str]]:
     """The Atom and RSS feeds of a search page: its query and filters (``SEARCH_PARAMETERS``,
     defaults left out). None for a search without query or category, or an over-long query."""
-    q = (params.get("q") or "").strip()
-    category = (params.get("category") or "").strip()
+    chosen = {key: (params.get(key) or "").strip() for key in SEARCH_PARAMETERS}
+    q, category = chosen["q"], chosen["category"]
     if (not q and not category) or len(q) > MAX_SEARCH_QUERY:
         return []
-    if not _CATEGORY.match(category):
+    if not re.match(CATEGORY_PATTERN, category):
         return []  # the feed would refuse it; the page says it found nothing
-    chosen = {key: (params.get(key) or "").strip() for key in SEARCH_PARAMETERS}
-    chosen["q"] = q
     for key in ("date_from", "date_to"):  # the page ignores a date it cannot read: so does this
         try:
             date.fromisoformat(chosen[key])
