@@ -1,12 +1,15 @@
 """Schemathesis fuzzes every operation of /openapi.json: no 5xx, and every answer (status, content
 type, headers, body) within the schema; invalid input (negative mode) is refused with a 4xx.
-Bounded by the number of examples per operation and mode.
+Bounded by the number of examples per operation and mode; ``DAILYPAPERS_FUZZ_EXAMPLES`` (default
+30) raises it for a longer hunt.
 
 (schemathesis' pytest integration does not run on pytest 9, so each operation's hypothesis
 strategy is driven here directly: the same generation and the same checks.)
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -18,7 +21,7 @@ from schemathesis.checks import positive_data_acceptance
 from dailypapers.web.app import create_app
 from tests.api.conftest import bearer, make_token, make_user
 
-EXAMPLES = 30
+EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", 30))  # more for a longer hunt
 
 
 def _search_installed() -> bool:

@@ -252,6 +252,7 @@ SEARCH_PARAMETERS = ("q", "mode", "sort", "category", "date_from", "date_to")
 SEARCH_DEFAULTS = {"mode": "hybrid", "sort": "relevance"}
 SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
 CATEGORY_PATTERN = r"^[A-Za-z0-9.\-]{0,40}$"
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a plain ``date`` would also take 1.5 (a timestamp)
 
 
 @router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
@@ -264,14 +265,17 @@ async def search_feed(
     sort: Annotated[Literal["relevance", "newest", "upvotes"], Query()] = "relevance",
     category: Annotated[str, Query(max_length=40, pattern=CATEGORY_PATTERN,
                                    description="An arXiv category (cs.CL) or archive (cs).")] = "",
-    date_from: Annotated[date | None, Query(description="First arXiv date, YYYY-MM-DD.")] = None,
-    date_to: Annotated[date | None, Query(description="Last arXiv date, YYYY-MM-DD.")] = None,
+    date_from: Annotated[str | None, Query(max_length=10, pattern=DAY_PATTERN,
+                                           description="First arXiv date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, Query(max_length=10, pattern=DAY_PATTERN,
+                                         description="Last arXiv date, YYYY-MM-DD.")] = None,
 ) -> Response:
     if not q.strip() and not category:
         raise bad_request("q", "q: say what to search for (or choose a category)")
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
-    filters = search_hits.Filters(mode, sort, category or None, date_from, date_to)
+    filters = search_hits.Filters(mode, sort, category or None,
+                                  _day("date_from", date_from), _day("date_to", date_to))
     what = _search_words(q, filters)
 
     def build() -> tuple[Feed, list[dict]]:
@@ -285,6 +289,17 @@ async def search_feed(
         return feed, [h.card for h in hits]
 
     return await _answer(request, fmt, build)
+
+
+def _day(name: str, value: str | None) -> date | None:
+    """A search feed's date parameter, already shaped YYYY-MM-DD, as a date: 400 naming the
+    parameter when it is no day of the calendar (2025-02-30)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise bad_request(name, f"{name}: {value} is not a day of the calendar") from None
 
 
 def _search_words(q: str, filters: search_hits.Filters) -> str:
