@@ -239,3 +239,26 @@ def test_very_common_words_rank_only_the_newest_matches(corpus_db, search_settin
     assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
         i.paper_id for i in windowed.items}
     keyword._df_cache.clear()
+
+
+def test_a_stop_word_does_not_make_common_words_look_rare(corpus_db, search_settings,
+                                                          monkeypatch):
+    # PostgreSQL indexes no stop word: "with" was counted in no paper, so the phrase "models
+    # with" looked rare and every paper about models was ranked. It now counts as matching every
+    # paper, and the phrase ranks a window of recent papers like any common words.
+    from dailypapers.search import keyword
+
+    if corpus_db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's FTS5 indexes every word: it has no stop words")
+
+    everything = service.search(corpus_db, search_settings, '"models with"', mode="keyword",
+                                limit=100)
+    monkeypatch.setattr(keyword, "RANK_BUDGET", 10)
+    keyword._df_cache.clear()
+    windowed = service.search(corpus_db, search_settings, '"models with"', mode="keyword",
+                              limit=100)
+    keyword._df_cache.clear()
+    assert 0 < len(windowed.items) < len(everything.items)
+    floor = min(i.paper_id for i in windowed.items)
+    assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
+        i.paper_id for i in windowed.items}

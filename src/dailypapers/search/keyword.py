@@ -113,11 +113,15 @@ def ranking_window(conn: Connection, query: Query) -> int:
     if not words:
         return 0
     frequencies = _frequencies(conn, words)
-    estimate = min(frequencies.get(w, 0) for w in words)  # AND: at most the rarest word's
-    if estimate <= RANK_BUDGET:
+    return _window(conn, min(frequencies.get(w, 0) for w in words))  # AND: the rarest word's
+
+
+def _window(conn: Connection, matches: int) -> int:
+    """The lowest paper id to rank so that about ``RANK_BUDGET`` of ``matches`` are ranked."""
+    if matches <= RANK_BUDGET:
         return 0
     newest = search_store.max_paper_id(conn)
-    return int(newest * (1 - RANK_BUDGET / estimate))
+    return int(newest * (1 - RANK_BUDGET / matches))
 
 
 def match_expression(conn: Connection, query: Query, *, relaxed: bool = False,
@@ -195,7 +199,10 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
     )
     if terms:
         relaxed = match_expression(conn, query, relaxed=True, plain=terms)
-        more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit)
+        # The rarest word alone can be common ("generative" stems to "generat": 35k of 85k
+        # papers): the relaxed pass then ranks a window of recent papers as the strict one does.
+        more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit,
+                                      min_id=_window(conn, reach))
         if len(more) > len(hits):
             # Papers with every word stay on top; the relaxed pass fills the page after them.
             seen = {paper_id for paper_id, _ in hits}

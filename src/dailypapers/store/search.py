@@ -197,7 +197,9 @@ def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters 
     return [row.id for row in conn.execute(text(sql), params)]
 
 
-PG_EXACT_UNDER = 5_000  # below this many papers a word's matches are counted, not estimated
+# Below this many papers a word's matches are counted, not estimated: migration 0006 has ANALYZE
+# track the lexemes of ~0.1 % of papers and more, so the estimates above it are read from samples.
+PG_EXACT_UNDER = 500
 
 
 def document_frequencies(conn: Connection, words: Sequence[str], *,
@@ -223,8 +225,16 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
     # for a one-word query comes from them. Common words take that estimate; rarer ones (and
     # every word when statistics are missing or stale) are counted, cheaply while they stay
     # under PG_EXACT_UNDER, in full otherwise.
-    counts = {}
+    # Stop words ("with", "is") are in no tsvector, and a tsquery drops them: they restrict
+    # nothing, so they count as matching every paper (the cap). Counted as 0 they made "Scaling
+    # with" look rare, and its ranking ran over every paper about scaling.
+    stop_words = set(conn.execute(
+        text("SELECT w FROM unnest(CAST(:words AS text[])) AS w "
+             "WHERE to_tsvector('english', w) = ''::tsvector"), {"words": wanted}).scalars())
+    counts = {word: cap for word in stop_words}
     for word in wanted:
+        if word in stop_words:
+            continue
         params = {"q": "'" + word.replace("'", "''") + "'", "cap": cap}
         plan = conn.execute(
             text("EXPLAIN (FORMAT JSON) SELECT 1 FROM papers WHERE search_document @@ "
@@ -240,7 +250,6 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
             exact = conn.execute(text(count_sql), params).scalar_one()
         counts[word] = min(exact, cap)
     return counts
-
 
 
 def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-safe)
