@@ -262,3 +262,13 @@ def test_a_stop_word_does_not_make_common_words_look_rare(corpus_db, search_sett
     floor = min(i.paper_id for i in windowed.items)
     assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
         i.paper_id for i in windowed.items}
+
+
+def test_a_rare_word_of_a_description_outweighs_its_common_ones(corpus_db, search_settings):
+    # No paper has all three words, so the relaxed pass ranks papers having any of them. The
+    # one egocentric paper must beat the many about language models: BM25's IDF on SQLite, and
+    # on PostgreSQL (whose ts_rank has no IDF) each term's rank weighted by its rarity.
+    results = service.search(corpus_db, search_settings, "egocentric language models",
+                             mode="keyword")
+    assert ids(results)[0] == "2506.05904"
+    assert len(results.items) > 5

@@ -9,6 +9,7 @@ Phrases, field terms and exclusions stay strict in both passes.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -98,6 +99,20 @@ def _frequencies(conn: Connection, words: list[str]) -> dict[str, int]:
             _df_cache[(url, word)] = (count, now)
         found.update(fresh)
     return found
+
+
+def _term_weights(conn: Connection, terms: list[Term]) -> list[tuple[str, float]]:
+    """(tsquery, BM25's IDF) of each term, for PostgreSQL's relaxed pass; [] on SQLite (whose
+    bm25 weighs terms itself)."""
+    if conn.dialect.name == "sqlite" or len(terms) < 2:
+        return []
+    papers = max(search_store.max_paper_id(conn), 1)
+    frequencies = _frequencies(conn, [w for t in terms for w in t.words])
+    weights = []
+    for term in terms:
+        found = min(frequencies.get(w, 0) for w in term.words)
+        weights.append((_pg_term(term), math.log(1 + (papers - found + 0.5) / (found + 0.5))))
+    return weights
 
 
 def ranking_window(conn: Connection, query: Query) -> int:
@@ -202,7 +217,8 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
         # The rarest word alone can be common ("generative" stems to "generat": 35k of 85k
         # papers): the relaxed pass then ranks a window of recent papers as the strict one does.
         more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit,
-                                      min_id=_window(conn, reach))
+                                      min_id=_window(conn, reach),
+                                      term_weights=_term_weights(conn, terms))
         if len(more) > len(hits):
             # Papers with every word stay on top; the relaxed pass fills the page after them.
             seen = {paper_id for paper_id, _ in hits}

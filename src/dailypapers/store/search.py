@@ -93,11 +93,14 @@ def _order_sql(conn: Connection, sort: str) -> str:
 
 
 def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "relevance",
-              limit: int = 20, offset: int = 0, min_id: int = 0) -> list[tuple[int, float]]:
+              limit: int = 20, offset: int = 0, min_id: int = 0,
+              term_weights: Sequence[tuple[str, float]] = ()) -> list[tuple[int, float]]:
     """(paper id, score) of papers matching ``match`` (FTS5 expression or tsquery text).
 
     Scores grow with relevance on both backends (SQLite's bm25 is negated). ``min_id`` limits
     the papers considered to those stored since that id (a ranking window for huge matches).
+    ``term_weights`` ((tsquery, weight) per term; PostgreSQL only) scores a paper by the
+    weighted sum of each term's ``ts_rank`` instead of one ``ts_rank`` of ``match``.
     """
     params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
     where = _filter_sql(conn, filters, params)
@@ -119,6 +122,16 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
         where.insert(0, "papers_fts MATCH :match")
     else:
         score = "ts_rank(p.search_document, q, 1)"
+        if term_weights:
+            # ts_rank counts every word alike (no IDF): weighting each term's rank by its
+            # rarity lets a paper sharing the rare words of a description beat one sharing
+            # its common ones, as BM25 does on SQLite.
+            parts = []
+            for position, (term, weight) in enumerate(term_weights):
+                params[f"term{position}"] = term
+                parts.append(f"{float(weight):.6f} * ts_rank(p.search_document, "
+                             f"to_tsquery('english', :term{position}), 1)")
+            score = "(" + " + ".join(parts) + ")"
         source = "papers p, to_tsquery('english', :match) q"
         where.insert(0, "p.search_document @@ q")
         if min_id > 0:
