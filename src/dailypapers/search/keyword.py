@@ -110,7 +110,7 @@ def _term_weights(conn: Connection, terms: list[Term]) -> list[tuple[str, float]
     frequencies = _frequencies(conn, [w for t in terms for w in t.words])
     weights = []
     for term in terms:
-        found = min(frequencies.get(w, 0) for w in term.words)
+        found = min(min(frequencies.get(w, 0) for w in term.words), papers)  # estimates overshoot
         weights.append((_pg_term(term), math.log(1 + (papers - found + 0.5) / (found + 0.5))))
     return weights
 
