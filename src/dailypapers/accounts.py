@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
+from dailypapers import sign_in_limits
 from dailypapers.db.engine import Database
 from dailypapers.store import feed as feed_store
 from dailypapers.store import users as user_store
@@ -85,20 +86,36 @@ def sign_up(db: Database, username: str, email: str, password: str) -> dict[str,
             from None
 
 
-def authenticate(db: Database, login: str, password: str) -> dict[str, Any] | None:
-    """The account ``login`` (username or email) names, if ``password`` is its password."""
+def authenticate(db: Database, login: str, password: str, *, address: str = "unknown",
+                 limits: sign_in_limits.Limits | None = None,
+                 now: datetime | None = None) -> dict[str, Any] | None:
+    """The account ``login`` (username or email) names, if ``password`` is its password.
+
+    With ``limits``, repeated failures for the login or from ``address`` (the client's IP) raise
+    :class:`sign_in_limits.Throttled` before any password is checked.
+    """
     login = login.strip()
     if not login or len(password) > MAX_PASSWORD:
         return None
+    now = now or datetime.now(UTC)
     with db.read() as conn:
+        failed_before = (sign_in_limits.check(conn, limits, login, address, now)
+                         if limits else False)
         user = user_store.get_for_login(conn, login)
     stored = user["password_hash"] if user else _DUMMY_HASH
     try:
         hasher.verify(stored, password)
+        matched = user is not None
     except (VerificationError, InvalidHashError):
+        matched = False
+    if not matched:
+        if limits:
+            with db.write() as conn:
+                sign_in_limits.record_failure(conn, limits, login, address, now)
         return None
-    if user is None:
-        return None
+    if failed_before:
+        with db.write() as conn:
+            sign_in_limits.clear(conn, login)
     if hasher.check_needs_rehash(stored):  # parameters were raised since this hash was made
         with db.write() as conn:
             user_store.set_password_hash(conn, user["id"], hasher.hash(password))

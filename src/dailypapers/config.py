@@ -116,6 +116,21 @@ class Settings(BaseSettings):
     session_days: int = Field(
         30, description="Days a sign-in lasts (the session cookie's lifetime).", ge=1
     )
+    sign_in_max_failures: int = Field(
+        5, ge=0,
+        description="Wrong passwords for one username or email within "
+        "`DAILYPAPERS_SIGN_IN_WINDOW` after which signing in to it waits until the oldest of "
+        "them is that old (`429` with `Retry-After`). A correct password clears them. 0 turns "
+        "this off.",
+    )
+    sign_in_address_max_failures: int = Field(
+        30, ge=0,
+        description="The same, counted per client IP over every account it tries (guessing "
+        "many accounts' passwords). 0 turns this off.",
+    )
+    sign_in_window: int = Field(
+        900, ge=1, description="Seconds a failed sign-in counts against the two limits above."
+    )
     page_cache_seconds: float = Field(
         30.0,
         description="Longest time a rendered page is reused for signed-out readers. Pages are "

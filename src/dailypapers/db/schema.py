@@ -199,6 +199,21 @@ sessions = Table(
     Index(None, "expires_at"),
 )
 
+# Failed sign-ins, one row each, kept for DAILYPAPERS_SIGN_IN_WINDOW: counted per login (the
+# username or email typed, lowercased, whether or not it names an account) and per client address
+# to slow down password guessing. A correct password deletes its login's rows.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Key, primary_key=True),
+    Column("login", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Index(None, "login", "failed_at"),
+    Index(None, "address", "failed_at"),
+    Index(None, "failed_at"),
+)
+
 # One row counting writes that change what pages show (papers, feed, votes, comments, users,
 # harvest state), so each web process can reuse a rendered page until the count moves. On
 # PostgreSQL statement-level triggers (migration 0002) bump it inside the writing transaction, so

@@ -7,12 +7,15 @@ signing in or up the reader goes back to ``next`` (a path on this site, checked 
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers import accounts
+from dailypapers import accounts, sign_in_limits
 from dailypapers.web import csrf, sessions
+from dailypapers.web.api_auth import client_ip
 from dailypapers.web.auth import safe_next, viewer
 from dailypapers.web.errors import render_error
 from dailypapers.web.pagecache import cached_page
@@ -43,7 +46,15 @@ async def signin(request: Request, login: str = Form("", max_length=320),
                  next: str = Form("/", max_length=2000)) -> Response:
     next_url = safe_next(next)
     db = request.app.state.db
-    user = await run_in_threadpool(accounts.authenticate, db, login, password)
+    limits = sign_in_limits.Limits.from_settings(request.app.state.settings)
+    try:
+        user = await run_in_threadpool(partial(accounts.authenticate, db, login, password,
+                                               address=client_ip(request), limits=limits))
+    except sign_in_limits.Throttled as throttled:
+        response = _form(request, "signin.html", next_url, {"login": login},
+                         {"form": str(throttled)}, 429)
+        response.headers["Retry-After"] = str(throttled.retry_after)
+        return response
     if user is None:
         errors = {"form": "That username or email and password do not match an account."}
         if not login.strip():

@@ -1,0 +1,80 @@
+"""Sign-in throttling: after repeated wrong passwords for one login, or from one client address,
+signing in waits.
+
+Failures are rows in the database (``store.sign_in_failures``), so every worker process counts
+the same ones. A login is counted as typed (lowercased), whether or not it names an account, so
+being throttled says nothing about which accounts exist. While throttled no password is checked,
+so guessing stops costing the server argon2 time. A correct password clears its login's
+failures (not its address's: one person's success does not unlock an address guessing others).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from dailypapers.store import sign_in_failures as failure_store
+
+MAX_LOGIN = 320
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_login: int = 5  # 0: not counted
+    per_address: int = 30
+    window: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:  # noqa: ANN001
+        return cls(settings.sign_in_max_failures, settings.sign_in_address_max_failures,
+                   timedelta(seconds=settings.sign_in_window))
+
+
+class Throttled(Exception):
+    """Too many recent failures; ``retry_after`` is the whole seconds until one more try."""
+
+    def __init__(self, retry_after: int):
+        minutes = math.ceil(retry_after / 60)
+        super().__init__(
+            "Too many wrong passwords. Try again in "
+            + (f"{minutes} minutes." if minutes > 1 else "a minute."))
+        self.retry_after = retry_after
+
+
+def login_key(login: str) -> str:
+    return login.strip().lower()[:MAX_LOGIN]
+
+
+def check(conn: Connection, limits: Limits, login: str, address: str, now: datetime) -> bool:
+    """Raise :class:`Throttled` if ``login`` or ``address`` has failed too often lately; else
+    whether ``login`` has any recent failure (so a success knows to clear them)."""
+    since = now - limits.window
+    waits, has_failures = [], False
+    for maximum, key in ((limits.per_login, {"login": login_key(login)}),
+                         (limits.per_address, {"address": address})):
+        if maximum <= 0:
+            continue
+        times = failure_store.times_since(conn, since=since, **key)
+        has_failures = has_failures or ("login" in key and bool(times))
+        if len(times) >= maximum:
+            # Allowed again once enough of them age out that fewer than ``maximum`` remain.
+            freed_at = times[len(times) - maximum] + limits.window
+            waits.append(max(1, math.ceil((freed_at - now).total_seconds())))
+    if waits:
+        raise Throttled(max(waits))
+    return has_failures
+
+
+def record_failure(conn: Connection, limits: Limits, login: str, address: str,
+                   now: datetime) -> None:
+    if limits.per_login <= 0 and limits.per_address <= 0:
+        return
+    failure_store.record(conn, login_key(login), address[:64], now)
+    failure_store.delete_before(conn, now - limits.window)  # keeps the table small
+
+
+def clear(conn: Connection, login: str) -> None:
+    failure_store.clear_login(conn, login_key(login))
