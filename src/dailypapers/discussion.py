@@ -15,7 +15,16 @@ from dailypapers.store import papers as paper_store
 from dailypapers.store.comments import MAX_BODY, InvalidComment
 from dailypapers.voting import PaperNotFound, resolve_id
 
-__all__ = ["MAX_BODY", "InvalidComment", "PaperNotFound", "Node", "post", "thread"]
+__all__ = ["MAX_BODY", "CommentNotFound", "InvalidComment", "NotYours", "PaperNotFound", "Node",
+           "delete", "post", "thread"]
+
+
+class CommentNotFound(LookupError):
+    pass
+
+
+class NotYours(PermissionError):
+    """Only a comment's author (or an admin) may delete it."""
 
 
 @dataclass
@@ -39,6 +48,23 @@ def post(db: Database, user_id: int, arxiv_id: str, body: str,
             raise PaperNotFound(key)
         comment_id = comment_store.add(conn, paper["id"], user_id, body or "", parent_id)
         return comment_store.get(conn, comment_id)
+
+
+def delete(db: Database, user: dict[str, Any], comment_id: int) -> dict[str, Any]:
+    """Delete ``user``'s comment (an admin may delete any); returns it as it was, with the
+    paper's ``arxiv_id``. Its replies stay, shown on their own. Deleting twice is a no-op.
+
+    Raises CommentNotFound (no such comment) or NotYours.
+    """
+    with db.write() as conn:
+        found = comment_store.get(conn, comment_id)
+        if found is None:
+            raise CommentNotFound(comment_id)
+        if found["author_id"] != user["id"] and not user.get("is_admin"):
+            raise NotYours(comment_id)
+        comment_store.hide(conn, comment_id)
+        paper = paper_store.get_by_id(conn, found["paper_id"])
+    return {**found, "arxiv_id": paper["arxiv_id"]}
 
 
 def thread(comments: list[dict[str, Any]]) -> list[Node]:

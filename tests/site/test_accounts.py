@@ -162,7 +162,7 @@ def test_it_refuses_a_sign_in_without_the_csrf_token(client):
 
 # -- CSRF on every state-changing route ------------------------------------------------------------
 
-SAMPLE_PATH_VALUES = {"arxiv_id": "2506.08007"}
+SAMPLE_PATH_VALUES = {"arxiv_id": "2506.08007", "comment_id": "1"}
 
 
 def all_routes(routes):  # noqa: ANN001, ANN201

@@ -6,11 +6,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
 
 from dailypapers.store import comments as comment_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import votes as vote_store
-from tests.site.conftest import UNLISTED_ID, page_token
+from tests.site.conftest import UNLISTED_ID, page_token, token_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -277,3 +278,58 @@ def test_it_stops_a_user_at_the_daily_submission_limit(settings, feed):
         assert [r.status_code for r in statuses] == [303, 303, 429]
         assert "the daily limit" in statuses[2].text
         assert "0 left today" in client.get("/submit").text
+
+
+def _comment(client, body: str, parent_id: int | None = None) -> int:  # noqa: ANN001
+    data = {"csrf_token": page_token(client), "body": body}
+    if parent_id:
+        data["parent_id"] = str(parent_id)
+    posted = client.post("/papers/2506.08007/comments", data=data, follow_redirects=False)
+    return int(posted.headers["location"].rsplit("#comment-", 1)[1])
+
+
+def test_it_deletes_ones_own_comment_and_keeps_the_replies(alice, bob):
+    first = _comment(alice, "A hasty take.")
+    _comment(bob, "A reply worth keeping.", first)
+    page = alice.get("/papers/2506.08007").text
+    assert f'action="/comments/{first}/delete"' in page
+    deleted = alice.post(f"/comments/{first}/delete", data={"csrf_token": token_of(page)},
+                         follow_redirects=False)
+    assert deleted.status_code == 303
+    assert deleted.headers["location"] == "/papers/2506.08007#discussion"
+    page = alice.get("/papers/2506.08007").text
+    assert "A hasty take." not in page and "A reply worth keeping." in page
+    assert "1 comment" in page
+    again = alice.post(f"/comments/{first}/delete", data={"csrf_token": token_of(page)},
+                       follow_redirects=False)
+    assert again.status_code == 303  # deleting twice changes nothing
+
+
+def test_it_swaps_a_deleted_comment_for_a_note_with_htmx(alice):
+    first = _comment(alice, "Soon gone.")
+    response = alice.post(f"/comments/{first}/delete",
+                          headers={**HTMX, "X-CSRF-Token": page_token(alice)})
+    assert response.status_code == 200
+    assert "Comment deleted." in response.text
+    assert 'id="comment-count" hx-swap-oob="true">0 comments<' in response.text
+
+
+def test_it_refuses_to_delete_someone_elses_comment(alice, bob):
+    first = _comment(alice, "Mine, not yours.")
+    page = bob.get("/papers/2506.08007").text
+    assert f'action="/comments/{first}/delete"' not in page  # no button for others' comments
+    refused = bob.post(f"/comments/{first}/delete", data={"csrf_token": token_of(page)})
+    assert refused.status_code == 403 and "Only its author" in refused.text
+    assert "Mine, not yours." in alice.get("/papers/2506.08007").text
+
+
+def test_deleting_an_unknown_comment_is_404_and_strangers_are_asked_to_sign_in(alice, app):
+    page = alice.get("/papers/2506.08007").text
+    missing = alice.post("/comments/999999/delete", data={"csrf_token": token_of(page)})
+    assert missing.status_code == 404
+    assert alice.post("/comments/0/delete", data={"csrf_token": token_of(page)}
+                      ).status_code == 400
+    first = _comment(alice, "Still here.")
+    with TestClient(app) as stranger:
+        answer = stranger.post(f"/comments/{first}/delete", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/signin")

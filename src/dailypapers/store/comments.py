@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from dailypapers.db.schema import comments, users
 
@@ -63,3 +63,8 @@ def count(conn: Connection, paper_id: int) -> int:
     query = select(func.count()).select_from(comments).where(
         comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
     return conn.execute(query).scalar_one()
+
+
+def hide(conn: Connection, comment_id: int) -> None:
+    """Take a comment off its paper (kept in the database; its replies stay shown)."""
+    conn.execute(update(comments).where(comments.c.id == comment_id).values(hidden=True))

@@ -1,4 +1,4 @@
-"""What signed-in readers do: upvote, comment and reply, submit a paper.
+"""What signed-in readers do: upvote, comment and reply, delete their comment, submit a paper.
 
 Every action is a POST guarded by ``auth.acting_user`` (signed in, else off to sign in and back;
 then the CSRF token). With htmx (``HX-Request``) an action answers with the fragment to swap in:
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -74,6 +74,23 @@ async def comment(request: Request, arxiv_id: str, user: dict = Depends(acting_u
         })
     return RedirectResponse(f"/papers/{voting.resolve_id(arxiv_id)}#comment-{posted['id']}",
                             status_code=303)
+
+
+@router.post("/comments/{comment_id}/delete")
+async def delete_comment(request: Request, comment_id: int = Path(ge=1, le=2**62),
+                         user: dict = Depends(acting_user)) -> Response:
+    db = request.app.state.db
+    try:
+        deleted = await run_in_threadpool(discussion.delete, db, user, comment_id)
+    except discussion.CommentNotFound:
+        return await error_page(request, 404, "There is no such comment: it may have been "
+                                "deleted with its paper.")
+    except discussion.NotYours:
+        return await error_page(request, 403, "Only its author can delete a comment.")
+    if _is_htmx(request):
+        count = await run_in_threadpool(_comment_count, db, deleted["paper_id"])
+        return render(request, "_comment_deleted.html", {"comment_count": count})
+    return RedirectResponse(f"/papers/{deleted['arxiv_id']}#discussion", status_code=303)
 
 
 def _comment_count(db, paper_id: int) -> int:  # noqa: ANN001
