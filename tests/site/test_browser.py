@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from dailypapers import accounts
+from dailypapers import accounts, discussion
 from tests.site.conftest import HOSTILE_ID, PASSWORD, UNLISTED_ID
 
 pytestmark = pytest.mark.browser
@@ -230,6 +230,42 @@ def test_voting_and_commenting_work_with_javascript_off(browser, live_server, fe
         page.get_by_role("button", name="Comment", exact=True).click()
         page.wait_for_url(re.compile(r"/papers/2506.08007#comment-\d+$"))
         assert "Works without JavaScript." in page.locator("#comment-list").inner_text()
+        page.get_by_role("button", name="Delete this comment by carol").click()  # no confirm
+        expect_url(page, "/papers/2506.08007#discussion")
+        assert "Works without JavaScript." not in page.locator("#discussion").inner_text()
+    finally:
+        context.close()
+
+
+def test_a_reader_deletes_their_comment_once_they_confirm_and_its_replies_stay(
+        browser, live_server, feed):
+    carol = accounts.sign_up(feed, "carol", "carol@example.com", PASSWORD)
+    bob = accounts.sign_up(feed, "bob", "bob@example.com", PASSWORD)
+    first = discussion.post(feed, carol["id"], "2506.08007", "A hasty take.")
+    discussion.post(feed, bob["id"], "2506.08007", "A reply worth keeping.", first["id"])
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    asked = []  # the first confirmation is declined, the second accepted
+    page.on("dialog", lambda dialog: (asked.append(dialog.message),
+                                      dialog.dismiss() if len(asked) == 1 else dialog.accept()))
+    try:
+        page.goto("/signin?next=/papers/2506.08007")
+        page.fill("#login", "carol")
+        page.fill("#password", PASSWORD)
+        page.locator("form.stack").get_by_role("button", name="Sign in").click()
+        expect_url(page, "/papers/2506.08007")
+        delete = page.get_by_role("button", name="Delete this comment by carol")
+        assert page.get_by_role("button", name="Delete this comment by bob").count() == 0
+        delete.click()
+        assert asked == ["Delete this comment? Replies to it stay."]
+        assert "A hasty take." in page.locator("#discussion").inner_text()
+        delete.click()
+        page.locator(".comment-deleted").wait_for()
+        assert page.locator("#comment-count").inner_text() == "1 comment"
+        assert "A reply worth keeping." in page.locator("#discussion").inner_text()
+        page.reload()
+        discussion_text = page.locator("#discussion").inner_text()
+        assert "A hasty take." not in discussion_text and "A reply worth keeping." in discussion_text
     finally:
         context.close()
 
