@@ -213,16 +213,21 @@ def test_error_paths_a_reader_may_meet(page, feed):
     assert page.dialogs == []
 
 
+def sign_in_to_paper(page, username: str, path: str = "/papers/2506.08007") -> None:  # noqa: ANN001
+    """Sign in through the form a paper's actions lead to, and land back on the paper."""
+    page.goto(f"/signin?next={path}")
+    page.fill("#login", username)
+    page.fill("#password", PASSWORD)
+    page.locator("form.stack").get_by_role("button", name="Sign in").click()
+    expect_url(page, path)
+
+
 def test_voting_and_commenting_work_with_javascript_off(browser, live_server, feed):
     accounts.sign_up(feed, "carol", "carol@example.com", PASSWORD)
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto("/signin?next=/papers/2506.08007")
-        page.fill("#login", "carol")
-        page.fill("#password", PASSWORD)
-        page.locator("form.stack").get_by_role("button", name="Sign in").click()
-        expect_url(page, "/papers/2506.08007")
+        sign_in_to_paper(page, "carol")
         page.locator("button.vote").click()  # a plain form POST, then back here
         expect_url(page, "/papers/2506.08007")
         assert page.locator("button.vote .count").inner_text() == "98"
@@ -249,11 +254,7 @@ def test_a_reader_deletes_their_comment_once_they_confirm_and_its_replies_stay(
     page.on("dialog", lambda dialog: (asked.append(dialog.message),
                                       dialog.dismiss() if len(asked) == 1 else dialog.accept()))
     try:
-        page.goto("/signin?next=/papers/2506.08007")
-        page.fill("#login", "carol")
-        page.fill("#password", PASSWORD)
-        page.locator("form.stack").get_by_role("button", name="Sign in").click()
-        expect_url(page, "/papers/2506.08007")
+        sign_in_to_paper(page, "carol")
         delete = page.get_by_role("button", name="Delete this comment by carol")
         assert page.get_by_role("button", name="Delete this comment by bob").count() == 0
         delete.click()
