@@ -15,8 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers import accounts, sign_in_limits
 from dailypapers.web import csrf, sessions
-from dailypapers.web.api_auth import client_ip
-from dailypapers.web.auth import safe_next, viewer
+from dailypapers.web.auth import client_ip, safe_next, viewer
 from dailypapers.web.errors import render_error
 from dailypapers.web.pagecache import cached_page
 from dailypapers.web.templating import render

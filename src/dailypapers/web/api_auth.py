@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from dailypapers.db.engine import Database
 from dailypapers.store import tokens as token_store
 from dailypapers.web.api_errors import ApiProblem
+from dailypapers.web.auth import client_ip
 from dailypapers.web.rate_limit import RateLimiter, retry_after_header
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -58,11 +59,6 @@ def _resolve(db: Database, token: str) -> dict[str, Any] | None:
         with db.write() as conn:
             token_store.mark_used(conn, row["token_id"])
     return row
-
-
-def client_ip(request: Request) -> str:
-    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
-    return request.client.host if request.client else "unknown"
 
 
 async def caller(

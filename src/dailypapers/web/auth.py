@@ -1,4 +1,5 @@
-"""Who is asking: the signed-in user of a request, sign-in-required actions, safe ``next`` URLs."""
+"""Who is asking: the signed-in user of a request, its client address, sign-in-required actions,
+safe ``next`` URLs."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ class SignInRequired(Exception):
 def user_of(request: Request) -> dict[str, Any] | None:
     """The signed-in user, or None (blocking: call from a sync route or a thread)."""
     return sessions.current_user(request.app.state.db, sessions.of(request))
+
+
+def client_ip(request: Request) -> str:
+    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    return request.client.host if request.client else "unknown"
 
 
 async def viewer(request: Request) -> dict[str, Any] | None:
