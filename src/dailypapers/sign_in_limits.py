@@ -18,7 +18,8 @@ from sqlalchemy import Connection
 
 from dailypapers.store import sign_in_failures as failure_store
 
-MAX_LOGIN = 320
+MAX_LOGIN = 320  # the columns' lengths
+MAX_ADDRESS = 64
 
 
 @dataclass(frozen=True)
@@ -48,31 +49,39 @@ def login_key(login: str) -> str:
     return login.strip().lower()[:MAX_LOGIN]
 
 
+def address_key(address: str) -> str:
+    return address[:MAX_ADDRESS]
+
+
 def check(conn: Connection, limits: Limits, login: str, address: str, now: datetime) -> bool:
     """Raise :class:`Throttled` if ``login`` or ``address`` has failed too often lately; else
     whether ``login`` has any recent failure (so a success knows to clear them)."""
     since = now - limits.window
-    waits, has_failures = [], False
-    for maximum, key in ((limits.per_login, {"login": login_key(login)}),
-                         (limits.per_address, {"address": address})):
-        if maximum <= 0:
-            continue
-        times = failure_store.times_since(conn, since=since, **key)
-        has_failures = has_failures or ("login" in key and bool(times))
-        if len(times) >= maximum:
-            # Allowed again once enough of them age out that fewer than ``maximum`` remain.
-            freed_at = times[len(times) - maximum] + limits.window
-            waits.append(max(1, math.ceil((freed_at - now).total_seconds())))
+    by_login = (failure_store.login_times_since(conn, login_key(login), since)
+                if limits.per_login > 0 else [])
+    by_address = (failure_store.address_times_since(conn, address_key(address), since)
+                  if limits.per_address > 0 else [])
+    waits = [_wait(times, maximum, limits.window, now)
+             for times, maximum in ((by_login, limits.per_login),
+                                    (by_address, limits.per_address))
+             if 0 < maximum <= len(times)]
     if waits:
         raise Throttled(max(waits))
-    return has_failures
+    return bool(by_login)
+
+
+def _wait(times: list[datetime], maximum: int, window: timedelta, now: datetime) -> int:
+    """Whole seconds until enough of ``times`` (oldest first) age out that fewer than
+    ``maximum`` remain."""
+    freed_at = times[len(times) - maximum] + window
+    return max(1, math.ceil((freed_at - now).total_seconds()))
 
 
 def record_failure(conn: Connection, limits: Limits, login: str, address: str,
                    now: datetime) -> None:
     if limits.per_login <= 0 and limits.per_address <= 0:
         return
-    failure_store.record(conn, login_key(login), address[:64], now)
+    failure_store.record(conn, login_key(login), address_key(address), now)
     failure_store.delete_before(conn, now - limits.window)  # keeps the table small
 
 

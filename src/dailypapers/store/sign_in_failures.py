@@ -13,14 +13,20 @@ def record(conn: Connection, login: str, address: str, at: datetime) -> None:
     conn.execute(sign_in_failures.insert().values(login=login, address=address, failed_at=at))
 
 
-def times_since(conn: Connection, *, since: datetime, login: str | None = None,
-                address: str | None = None, limit: int = 1000) -> list[datetime]:
-    """When the failures of ``login`` (or of ``address``) after ``since`` happened, oldest
-    first (at most ``limit``)."""
-    column = sign_in_failures.c.login if login is not None else sign_in_failures.c.address
+def login_times_since(conn: Connection, login: str, since: datetime) -> list[datetime]:
+    """When ``login``'s failures after ``since`` happened, oldest first."""
+    return _times_since(conn, sign_in_failures.c.login, login, since)
+
+
+def address_times_since(conn: Connection, address: str, since: datetime) -> list[datetime]:
+    """When the failures from ``address`` after ``since`` happened, oldest first."""
+    return _times_since(conn, sign_in_failures.c.address, address, since)
+
+
+def _times_since(conn: Connection, column, value: str, since: datetime,  # noqa: ANN001
+                 limit: int = 1000) -> list[datetime]:
     query = (select(sign_in_failures.c.failed_at)
-             .where(column == (login if login is not None else address),
-                    sign_in_failures.c.failed_at > since)
+             .where(column == value, sign_in_failures.c.failed_at > since)
              .order_by(sign_in_failures.c.failed_at).limit(limit))
     return list(conn.execute(query).scalars())
 
