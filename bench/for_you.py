@@ -26,7 +26,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from dailypapers import ranking
+from dailypapers.digest import recommend
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "arxiv-listings"
 RESULTS = Path(__file__).parent / "results"
@@ -110,9 +110,9 @@ def evaluate(papers: list[dict], vectors: np.ndarray, readers: int, seed: int = 
                 ranked = np.array(rng.sample(range(len(pool_vectors)), len(pool_vectors)))
             else:
                 if method.startswith("centroid (positives"):
-                    s = ranking.personal_scores(ranking.personal_profile(pos, None), pool_vectors)
+                    s = recommend.personal_scores(recommend.personal_profile(pos, None), pool_vectors)
                 elif method.startswith("centroid with"):
-                    s = ranking.personal_scores(ranking.personal_profile(pos, neg), pool_vectors)
+                    s = recommend.personal_scores(recommend.personal_profile(pos, neg), pool_vectors)
                 else:
                     s = logistic(pos, neg, implicit, pool_vectors)
                 ranked = np.argsort(-s, kind="stable")

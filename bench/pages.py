@@ -47,7 +47,8 @@ console = Console()
 
 def build_store(data_dir: Path, database_url: str | None) -> tuple[str, str, str, list[str]]:
     """(database URL, secret key, newest day, arXiv ids of that day) with some local activity."""
-    from dailypapers import accounts, discussion, listing, voting
+    from dailypapers.accounts import registration as accounts
+    from dailypapers.papers import discussion, listing, voting
     from dailypapers.config import Settings
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer

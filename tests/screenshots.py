@@ -61,7 +61,8 @@ SEARCH_QUERY = "/search?q=reinforcement+learning+reasoning"
 
 def build_store(data_dir: Path, shared: Path, semantic: bool = True):  # noqa: ANN201
     """A migrated SQLite store with the real slice and a little local activity."""
-    from dailypapers import accounts, discussion, submissions, voting
+    from dailypapers.accounts import registration as accounts
+    from dailypapers.papers import discussion, submissions, voting
     from dailypapers.config import Settings
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer

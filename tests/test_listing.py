@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dailypapers import listing
+from dailypapers.papers import listing
 from dailypapers.db.schema import users
 from dailypapers.ingest import importer
 from dailypapers.store import votes as vote_store

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from starlette.requests import Request
 
-from dailypapers import listing
+from dailypapers.papers import listing
 from dailypapers.store import users as user_store
 from dailypapers.web.feeds import feed_links
 

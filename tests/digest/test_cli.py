@@ -11,7 +11,7 @@ import numpy as np
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from dailypapers import ranking
+from dailypapers.digest import recommend
 from dailypapers.cli import main
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
@@ -96,10 +96,10 @@ def test_the_personal_profile_prefers_what_was_liked_and_avoids_what_was_not():
     liked = np.array([[1.0, 0.1, 0.0], [0.9, 0.0, 0.1]])
     disliked = np.array([[0.0, 1.0, 0.0]])
     candidates = np.array([[1.0, 0.0, 0.0], [0.7, 0.7, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    profile = ranking.personal_profile(liked, disliked)
+    profile = recommend.personal_profile(liked, disliked)
     assert abs(float(np.linalg.norm(profile)) - 1.0) < 1e-6
-    scores = ranking.personal_scores(profile, candidates)
+    scores = recommend.personal_scores(profile, candidates)
     assert list(np.argsort(-scores)) == [0, 1, 3, 2]
-    without_negatives = ranking.personal_scores(ranking.personal_profile(liked, None), candidates)
+    without_negatives = recommend.personal_scores(recommend.personal_profile(liked, None), candidates)
     assert without_negatives[2] > scores[2]  # the "not interested" mark pushed it down
-    assert ranking.personal_profile(np.zeros((0, 3)), disliked) is None
+    assert recommend.personal_profile(np.zeros((0, 3)), disliked) is None

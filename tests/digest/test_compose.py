@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from dailypapers import ranking
+from dailypapers.papers.trending import trending_score
 from dailypapers.digest import schedule
 from dailypapers.digest.compose import (
     Candidates,
@@ -87,7 +87,7 @@ def test_trending_decays_with_age_and_skips_what_was_shown_or_mailed():
     old_but_loud = _paper(2, 100, hours_old=100)
     loud_recent = _paper(3, 60, hours_old=20)
     mailed = _paper(4, 500, hours_old=3)
-    assert ranking.trending_score(10, fresh.entered_at, TUESDAY_8AM) > ranking.trending_score(
+    assert trending_score(10, fresh.entered_at, TUESDAY_8AM) > trending_score(
         100, old_but_loud.entered_at, TUESDAY_8AM)
     content = compose(
         _period(), Prefs(sections=("top", "trending"), top_count=1, trending_count=5),

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dailypapers import accounts
+from dailypapers.accounts import registration as accounts
 from tests.site.conftest import PASSWORD
 from tests.site.test_browser import CHROMIUM_ARGS
 

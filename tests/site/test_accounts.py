@@ -6,7 +6,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from dailypapers import accounts
+from dailypapers.accounts import registration as accounts
 from dailypapers.web.auth import safe_next
 from tests.site.conftest import PASSWORD, sign_up, token_of
 

@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from dailypapers import accounts, discussion
+from dailypapers.accounts import registration as accounts
+from dailypapers.papers import discussion
 from tests.site.conftest import HOSTILE_ID, PASSWORD, UNLISTED_ID
 
 pytestmark = pytest.mark.browser

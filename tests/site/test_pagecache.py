@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers import voting
+from dailypapers.papers import voting
 from dailypapers.store import users as user_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def test_it_sees_a_write_committed_by_another_process(client, feed, db_url):
     carol = make_user(feed, "carol")
     client.get(DAY)  # cached again after carol's row
     script = (
-        "import sys\nfrom dailypapers.db import connect\nfrom dailypapers import voting\n"
+        "import sys\nfrom dailypapers.db import connect\nfrom dailypapers.papers import voting\n"
         "db = connect(sys.argv[1])\nvoting.upvote(db, int(sys.argv[2]), '2506.08007')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers import accounts, sign_in_limits
+from dailypapers.accounts import registration as accounts
+from dailypapers.accounts import throttle as sign_in_limits
 from dailypapers.web.app import create_app
 from tests.site.conftest import PASSWORD, sign_up, token_of
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers import submissions
+from dailypapers.papers import submissions
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store

@@ -6,9 +6,9 @@ into the same message every time it is rendered.
 
 Sections, in this order, each without the papers an earlier section showed:
 - ``top``: the period's papers by upvotes (upstream count + local votes);
-- ``trending``: the last week's papers by the trending score (ranking.trending_score at the due
+- ``trending``: the last week's papers by the trending score (trending.trending_score at the due
   time), leaving out papers this address was already mailed;
-- ``for_you``: the reader's personal ranking (ranking.py's recommendation section), leaving out
+- ``for_you``: the reader's personal ranking (digest/recommend.py), leaving out
   papers already mailed, upvoted, saved or marked "not interested";
 - ``searches``: new matches of each saved search.
 A paper the reader marked "not interested" appears in no section.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dailypapers import ranking
+from dailypapers.papers import trending
 from dailypapers.digest.schedule import Period
 
 SECTIONS = ("top", "trending", "for_you", "searches")
@@ -156,7 +156,7 @@ def rank_top(papers: Sequence[Paper]) -> list[Paper]:
 
 
 def rank_trending(papers: Sequence[Paper], now: datetime) -> list[Paper]:
-    """By ranking.trending_score at ``now`` (the digest's due time)."""
+    """By trending.trending_score at ``now`` (the digest's due time)."""
     return sorted(papers, key=lambda p: _by_trending(p, now))
 
 
@@ -166,7 +166,7 @@ def _by_upvotes(paper: Paper) -> tuple:
 
 
 def _by_trending(paper: Paper, now: datetime) -> tuple:
-    score = ranking.trending_score(paper.upvotes, paper.entered_at or now, now)
+    score = trending.trending_score(paper.upvotes, paper.entered_at or now, now)
     return (-score, -paper.upvotes, paper.arxiv_id)
 
 

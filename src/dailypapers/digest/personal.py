@@ -1,6 +1,6 @@
 """The reader's personal ranking ("for you"), fed from the stored paper embeddings.
 
-The scoring itself is pure and lives in ranking.py's recommendation section; this module only
+The scoring itself is pure and lives in :mod:`dailypapers.digest.recommend`; this module only
 fetches what it needs: the pool of recent papers (read once per composing round), their
 embeddings and those of each reader's upvoted / saved / "not interested" papers.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection
 
-from dailypapers import ranking
+from dailypapers.digest import recommend
 from dailypapers.config import Settings
 
 log = logging.getLogger(__name__)
@@ -72,13 +72,13 @@ class Recommender:
 
         _, pos = self.vectors(sorted(positives))
         _, neg = self.vectors(sorted(negatives))
-        profile = ranking.personal_profile(pos, neg)
+        profile = recommend.personal_profile(pos, neg)
         if profile is None:
             return []
         rows, matrix = self.pool()
         if not rows:
             return []
-        scores = ranking.personal_scores(profile, matrix)
+        scores = recommend.personal_scores(profile, matrix)
         order = np.argsort(-scores, kind="stable")
         picked: list[tuple[Any, float]] = []
         for index in order:

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers import accounts, sign_in_limits
+from dailypapers.accounts import registration as accounts
+from dailypapers.accounts import throttle as sign_in_limits
 from dailypapers.web import csrf, sessions
 from dailypapers.web.auth import client_ip, safe_next, viewer
 from dailypapers.web.errors import render_error

@@ -16,7 +16,9 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers import discussion, submissions, voting
+from dailypapers.papers import discussion
+from dailypapers.papers import submissions
+from dailypapers.papers import voting
 from dailypapers.store import comments as comment_store
 from dailypapers.web.auth import SignInRequired, acting_user, return_to, safe_next, viewer
 from dailypapers.web.errors import error_page

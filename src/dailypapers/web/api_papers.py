@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from dailypapers import arxiv_ids, catalog, listing
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog
+from dailypapers.papers import listing
 from dailypapers.db.engine import Database
 from dailypapers.store import users as user_store
 from dailypapers.web import search_hits

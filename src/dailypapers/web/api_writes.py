@@ -17,7 +17,11 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from dailypapers import arxiv_ids, catalog, discussion, submissions, voting
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog
+from dailypapers.papers import discussion
+from dailypapers.papers import submissions
+from dailypapers.papers import voting
 from dailypapers.db.engine import Database
 from dailypapers.ingest.arxiv_api import ArxivApiError
 from dailypapers.store import tokens as token_store

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dailypapers.listing import InvalidPeriod
+from dailypapers.papers.listing import InvalidPeriod
 from dailypapers.web.auth import SignInRequired, sign_in_url, viewer
 from dailypapers.web.csrf import CsrfFailed
 from dailypapers.web.templating import render

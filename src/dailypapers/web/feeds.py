@@ -30,7 +30,8 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 from starlette.responses import Response
 
-from dailypapers import catalog, listing
+from dailypapers.papers import catalog
+from dailypapers.papers import listing
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.digest import personal

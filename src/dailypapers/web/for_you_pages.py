@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers import voting
+from dailypapers.papers import voting
 from dailypapers.digest import personal, schedule, subscriptions
 from dailypapers.digest.compose import SECTION_TITLES, SECTIONS
 from dailypapers.store import marks as mark_store

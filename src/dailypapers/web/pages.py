@@ -18,7 +18,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from dailypapers import arxiv_ids, listing, paper_view
+from dailypapers import arxiv_ids
+from dailypapers.papers import listing
+from dailypapers.papers import detail as paper_view
 from dailypapers.ingest import harvest
 from dailypapers.web.errors import render_error
 from dailypapers.web.pagecache import cached_page

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dailypapers import arxiv_ids, catalog
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.store import papers as paper_store

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from dailypapers import voting
+from dailypapers.papers import voting
 from dailypapers.search import service
 from dailypapers.web import feeds
 from dailypapers.web.pagecache import cached_page

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dailypapers import discussion
+from dailypapers.papers import discussion
 from dailypapers.db.engine import Database
 from dailypapers.store import comments as comment_store
 from dailypapers.store import feed as feed_store

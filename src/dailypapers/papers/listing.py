@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from dailypapers import ranking
+from dailypapers.papers.trending import rank_trending, reference_time, trending_window
 from dailypapers.db.engine import Database
 from dailypapers.store import feed as feed_store
 from dailypapers.store import votes as vote_store
@@ -174,7 +174,7 @@ def _cards(conn, start: date | None, end: date | None, order: str,  # noqa: ANN0
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         reference = min(datetime.now(UTC), end_of_period)
-        ranked = ranking.rank_trending(
+        ranked = rank_trending(
             feed_store.cards(conn, start, end, submitter_id=submitter_id), reference)
         return _page(ranked, limit, offset), len(ranked)
     cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset,
@@ -193,14 +193,14 @@ def _page(items: list, limit: int | None, offset: int) -> list:
 def trending(db: Database, now: datetime | None = None, *, user_id: int | None = None,
              limit: int | None = 50, offset: int = 0,
              submitter_id: int | None = None) -> Listing:
-    """Entries of the trending window ranked by :func:`ranking.trending_score`."""
+    """Entries of the trending window ranked by :func:`dailypapers.papers.trending.trending_score`."""
     now = now or datetime.now(UTC)
     with db.read() as conn:
         newest = feed_store.newest_day(conn, on_or_before=now.date())
-        reference = ranking.reference_time(now, newest)
-        start, end = ranking.trending_window(reference)
+        reference = reference_time(now, newest)
+        start, end = trending_window(reference)
         candidates = feed_store.cards(conn, start, end, submitter_id=submitter_id)
-        ranked = ranking.rank_trending(candidates, reference)
+        ranked = rank_trending(candidates, reference)
         page = _page(ranked, limit, offset)
         _with_votes(conn, page, user_id)
     return Listing("trending", "trending", start, end, page, len(ranked))

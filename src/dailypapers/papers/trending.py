@@ -1,7 +1,5 @@
-"""Scores that order papers: trending now, and (digests) what a reader may like. Pure functions.
+"""The trending score: what people are reading now. Pure functions.
 
-Trending
---------
 A paper's trending score is its upvotes discounted by the age of its feed entry::
 
     score = (upvotes + 1) / (age_hours + 2) ** GRAVITY        with GRAVITY = 1.5
@@ -22,7 +20,7 @@ later still shows what was trending when it was last fed, instead of an empty or
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -63,54 +61,3 @@ def rank_trending(entries: Iterable[dict[str, Any]], now: datetime) -> list[dict
         scored.append(entry)
     scored.sort(key=lambda e: (-e["trending_score"], -e["upvotes"], -e["submitted_at"].timestamp()))
     return scored
-
-
-def top_by_upvotes(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Most upvoted first; ties go to the earlier submission (it reached the count first)."""
-    return sorted(entries, key=lambda e: (-e["upvotes"], e["submitted_at"], e["arxiv_id"]))
-
-
-# == recommendation ==============================================================================
-# Written by the digest issue (5). A reader's taste is learned from the embeddings of the papers
-# they upvoted or saved (positives) and marked "not interested" (negatives), Rocchio-style:
-#
-#   profile = mean(unit(positives)) - NEGATIVE_WEIGHT * mean(unit(negatives)), then unit length
-#   score(paper) = cosine(profile, paper)
-#
-# Why a centroid with negatives rather than a classifier per reader: most readers have a handful
-# of positives and fewer negatives; a linear classifier on 384 dimensions would need implicit
-# negatives and regularisation tuned per reader, while the centroid needs no training, ranks the
-# whole pool for every reader with one matrix product, and a "not interested" mark pushes away
-# that kind of paper at once. bench/digest.py measures it on held-out votes.
-NEGATIVE_WEIGHT = 0.5
-
-
-def personal_profile(positives: Any, negatives: Any,
-                     negative_weight: float = NEGATIVE_WEIGHT) -> Any:
-    """The reader's unit profile vector from (n, d) arrays of embeddings; None without
-    positives (or when negatives cancel them exactly)."""
-    import numpy as np
-
-    if positives is None or len(positives) == 0:
-        return None
-    profile = _unit_rows(np.asarray(positives, dtype=np.float32)).mean(axis=0)
-    if negatives is not None and len(negatives):
-        negative = _unit_rows(np.asarray(negatives, dtype=np.float32)).mean(axis=0)
-        profile = profile - negative_weight * negative
-    norm = float(np.linalg.norm(profile))
-    return None if norm == 0.0 else profile / norm
-
-
-def personal_scores(profile: Any, candidates: Any) -> Any:
-    """Cosine similarity of each candidate row (an (n, d) array) to the profile."""
-    import numpy as np
-
-    return _unit_rows(np.asarray(candidates, dtype=np.float32)) @ profile
-
-
-def _unit_rows(matrix: Any) -> Any:
-    import numpy as np
-
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms

@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dailypapers import arxiv_ids, catalog
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.db.schema import feed_entries, users

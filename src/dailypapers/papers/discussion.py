@@ -13,7 +13,7 @@ from dailypapers.db.engine import Database
 from dailypapers.store import comments as comment_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store.comments import MAX_BODY, InvalidComment
-from dailypapers.voting import PaperNotFound, resolve_id
+from dailypapers.papers.voting import PaperNotFound, resolve_id
 
 __all__ = ["MAX_BODY", "CommentNotFound", "InvalidComment", "NotYours", "PaperNotFound", "Node",
            "delete", "post", "thread"]

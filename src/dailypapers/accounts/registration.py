@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from dailypapers import sign_in_limits
+from dailypapers.accounts import throttle as sign_in_limits
 from dailypapers.db.engine import Database
 from dailypapers.store import feed as feed_store
 from dailypapers.store import users as user_store
