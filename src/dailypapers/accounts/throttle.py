@@ -23,15 +23,21 @@ MAX_ADDRESS = 64
 
 
 @dataclass(frozen=True)
-class Limits:
-    per_login: int = 5  # 0: not counted
+class SignInLimits:
+    """How many wrong passwords, within ``window``, make signing in wait (0: not counted).
+
+    Five per login lets a person mistype a few times; thirty per address lets a shared address
+    (an office behind one NAT) hold several people's slips while a guesser trying many accounts
+    from one address is still stopped within minutes. Fifteen minutes is the usual lockout
+    window (OWASP's guidance), long enough to make online guessing hopeless.
+    """
+
+    per_login: int = 5
     per_address: int = 30
     window: timedelta = timedelta(minutes=15)
 
-    @classmethod
-    def from_settings(cls, settings) -> Limits:  # noqa: ANN001
-        return cls(settings.sign_in_max_failures, settings.sign_in_address_max_failures,
-                   timedelta(seconds=settings.sign_in_window))
+
+DEFAULT = SignInLimits()  # what the sign-in form applies
 
 
 class Throttled(Exception):
@@ -53,7 +59,7 @@ def address_key(address: str) -> str:
     return address[:MAX_ADDRESS]
 
 
-def check(conn: Connection, limits: Limits, login: str, address: str, now: datetime) -> bool:
+def check(conn: Connection, limits: SignInLimits, login: str, address: str, now: datetime) -> bool:
     """Raise :class:`Throttled` if ``login`` or ``address`` has failed too often lately; else
     whether ``login`` has any recent failure (so a success knows to clear them)."""
     since = now - limits.window
@@ -77,7 +83,7 @@ def _wait(times: list[datetime], maximum: int, window: timedelta, now: datetime)
     return max(1, math.ceil((freed_at - now).total_seconds()))
 
 
-def record_failure(conn: Connection, limits: Limits, login: str, address: str,
+def record_failure(conn: Connection, limits: SignInLimits, login: str, address: str,
                    now: datetime) -> None:
     if limits.per_login <= 0 and limits.per_address <= 0:
         return

@@ -31,18 +31,16 @@ from dailypapers.store import saved_searches as search_store
 log = logging.getLogger(__name__)
 
 
-def to_paper(row: dict[str, Any]) -> Paper:
-    return Paper(id=row["id"], arxiv_id=row["arxiv_id"], title=row["title"],
-                 authors=tuple(row.get("authors") or ()), abstract=row.get("abstract") or "",
-                 upvotes=int(row.get("upvotes") or 0), entered_at=row.get("entered_at"),
-                 github_repo=row.get("github_repo"))
+# Papers per section of a digest: five a section keeps a mail of four sections readable in a
+# minute, which is what a daily mail gets.
+SECTION_SIZE = 5
 
 
 def prefs_for(subscription: dict[str, Any], settings: Settings) -> Prefs:
     return Prefs(
         sections=tuple(subscription.get("content") or ()),
-        top_count=settings.digest_top_count, trending_count=settings.digest_trending_count,
-        for_you_count=settings.digest_for_you_count, search_count=settings.digest_search_count,
+        top_count=SECTION_SIZE, trending_count=SECTION_SIZE, for_you_count=SECTION_SIZE,
+        search_count=SECTION_SIZE,
     )
 
 
@@ -73,7 +71,7 @@ class CandidateSource:
         key = (start, end)
         if key not in self._windows:
             rows = paper_scores.feed_papers(self.conn, start, end, self.as_of)
-            self._windows[key] = [to_paper(r) for r in rows]
+            self._windows[key] = [Paper.from_row(r) for r in rows]
         return self._windows[key]
 
     def top(self, period: Period) -> list[Paper]:
@@ -108,12 +106,12 @@ class CandidateSource:
             exclude = mailed | voted | saved | not_interested
             for_you = self.recommender.rank(
                 positives=voted | saved, negatives=not_interested, exclude=exclude,
-                limit=self.settings.digest_for_you_count,
+                limit=SECTION_SIZE,
             )
         matches: list[SearchMatches] = []
         if "searches" in sections:
             for search in self.saved_searches_of(subscription):
-                found = self.search_runner.new_matches(search, self.settings.digest_search_count)
+                found = self.search_runner.new_matches(search, SECTION_SIZE)
                 if found:
                     matches.append(SearchMatches(query=search["query"], papers=found))
         return Candidates(

@@ -16,9 +16,10 @@ A paper the reader marked "not interested" appears in no section.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from dailypapers.papers import trending
 from dailypapers.digest.schedule import Period
@@ -53,6 +54,13 @@ class Paper:
     upvotes: int = 0
     entered_at: datetime | None = None
     github_repo: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Paper:
+        return cls(id=row["id"], arxiv_id=row["arxiv_id"], title=row["title"],
+                   authors=tuple(row.get("authors") or ()), abstract=row.get("abstract") or "",
+                   upvotes=int(row.get("upvotes") or 0), entered_at=row.get("entered_at"),
+                   github_repo=row.get("github_repo"))
 
 
 @dataclass(frozen=True)

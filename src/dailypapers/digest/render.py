@@ -66,7 +66,7 @@ def message_bytes(row: dict, settings: Settings) -> bytes:
     if row["kind"] == "confirmation":
         base = context["base_url"]
         context["confirm_url"] = f"{base}/subscribe/confirm/{content['token']}"
-        context["max_age_days"] = max(1, round(settings.digest_confirm_max_age / 86400))
+        context["max_age_days"] = tokens.CONFIRM_MAX_AGE.days
     env = environment()
     text = env.get_template(f"{row['kind']}.txt").render(context)
     html = env.get_template(f"{row['kind']}.html").render(context)

@@ -13,47 +13,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dailypapers.config import Settings
+from dailypapers.db.engine import Database
 from dailypapers.digest.compose import Paper
+from dailypapers.search import service
+from dailypapers.store import paper_scores
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 50
-LOOKBACK = timedelta(days=7)
-
-
-def _search_function():  # noqa: ANN202 - the search package's entry point, when it is there
-    try:
-        from dailypapers.search.service import search
-    except ImportError:
-        return None
-    return search
+CANDIDATES = 50  # results looked at per alert; the new ones among them are its matches
+LOOKBACK = timedelta(days=7)  # papers published this long before the watermark may still match
 
 
 class SearchRunner:
-    def __init__(self, db: Any, settings: Settings, as_of: datetime):
+    def __init__(self, db: Database, settings: Settings, as_of: datetime):
         self.db = db
         self.settings = settings
         self.as_of = as_of
-        self.search = _search_function()
-        self._warned = False
 
     def new_matches(self, saved: dict[str, Any], limit: int) -> list[Paper]:
-        if self.search is None:
-            if not self._warned:
-                log.warning("saved-search alerts need dailypapers.search.service; skipped")
-                self._warned = True
-            return []
-        from dailypapers.store import paper_scores
-
         filters = saved.get("filters") or {}
         watermark = saved["watermark_at"]
         try:
-            results = self.search(
+            results = service.search(
                 self.db, self.settings, saved["query"], mode=filters.get("mode", "keyword"),
                 sort="relevance", category=filters.get("category") or None,
                 date_from=(watermark - LOOKBACK).date(), limit=CANDIDATES,
             )
-        except Exception:  # noqa: BLE001 - one broken alert must not stop a digest
+        except Exception:  # one broken alert must not stop a digest
             log.exception("saved search %s (%r) failed", saved["id"], saved["query"])
             return []
         ids = [item.paper_id for item in results.items]
@@ -61,6 +47,4 @@ class SearchRunner:
             rows = paper_scores.by_ids(conn, ids)
             stored = paper_scores.stored_at(conn, ids)
         fresh = [i for i in ids if i in rows and watermark < stored[i] <= self.as_of]
-        from dailypapers.digest.candidates import to_paper
-
-        return [to_paper(rows[i]) for i in fresh[:limit]]
+        return [Paper.from_row(rows[i]) for i in fresh[:limit]]

@@ -14,15 +14,21 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from sqlalchemy import Connection
+
 from dailypapers.config import Settings
 from dailypapers.db import Database
 from dailypapers.digest import render, schedule, tokens
 from dailypapers.digest.compose import SECTIONS
+from dailypapers.digest.records import Subscription
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import subscriptions as subscription_store
 
 MAX_EMAIL_LENGTH = 254
 
+
+# New subscriptions get their digest at 7 in the morning, local time: read with breakfast.
+DEFAULT_SEND_HOUR = 7
 
 class InvalidEmail(ValueError):
     """An address we refuse, with a message to show next to the field."""
@@ -67,7 +73,7 @@ def subscribe(db: Database, settings: Settings, raw_email: str, *, user_id: int 
     with db.write() as conn:
         row = subscription_store.get_by_email(conn, email)
         if row is None:
-            defaults = {"send_hour": settings.digest_send_hour, **preferences}
+            defaults = {"send_hour": DEFAULT_SEND_HOUR, **preferences}
             row = subscription_store.create(conn, email, now, user_id=user_id, **defaults)
         else:
             if row["unsubscribed_at"] is not None and row["confirmed_at"] is not None:
@@ -82,7 +88,7 @@ def subscribe(db: Database, settings: Settings, raw_email: str, *, user_id: int 
 
 
 def confirm(db: Database, settings: Settings, token: str, now: datetime | None = None
-            ) -> dict[str, Any]:
+            ) -> Subscription:
     """Confirm the subscription a confirmation token names; raises tokens.TokenInvalid/Expired."""
     now = now or datetime.now(UTC)
     subscription_id, email = tokens.read_confirm_token(settings, token, now)
@@ -92,35 +98,36 @@ def confirm(db: Database, settings: Settings, token: str, now: datetime | None =
             raise tokens.TokenInvalid("this link is for a subscription that no longer exists")
         if row["confirmed_at"] is None or row["unsubscribed_at"] is not None:
             subscription_store.confirm(conn, subscription_id, now)
-        return subscription_store.get(conn, subscription_id)
+        return Subscription.from_row(subscription_store.get(conn, subscription_id))
 
 
-def from_unsubscribe_token(db: Database, settings: Settings, token: str) -> dict[str, Any]:
+def from_unsubscribe_token(db: Database, settings: Settings, token: str) -> Subscription:
     """The subscription an unsubscribe/preferences token names; raises tokens.TokenInvalid."""
     subscription_id, email = tokens.read_unsubscribe_token(settings, token)
     with db.read() as conn:
         row = subscription_store.get(conn, subscription_id)
     if row is None or row["email"].lower() != email:
         raise tokens.TokenInvalid("this link is for a subscription that no longer exists")
-    return row
+    return Subscription.from_row(row)
 
 
 def unsubscribe(db: Database, settings: Settings, token: str, now: datetime | None = None
-                ) -> dict[str, Any]:
+                ) -> Subscription:
     """One-click unsubscribe (idempotent); queued digests are cancelled with it."""
-    row = from_unsubscribe_token(db, settings, token)
+    found = from_unsubscribe_token(db, settings, token)
     with db.write() as conn:
-        subscription_store.unsubscribe(conn, row["id"], now or datetime.now(UTC))
-        return subscription_store.get(conn, row["id"])
+        subscription_store.unsubscribe(conn, found.id, now or datetime.now(UTC))
+        return Subscription.from_row(subscription_store.get(conn, found.id))
 
 
 def update_preferences(db: Database, subscription_id: int, preferences: dict[str, Any],
-                       now: datetime | None = None) -> dict[str, Any]:
+                       now: datetime | None = None) -> Subscription:
+    """Set a subscription's preferences; raises InvalidPreferences naming what is wrong."""
     cleaned = clean_preferences(preferences)
     with db.write() as conn:
         subscription_store.update_preferences(conn, subscription_id, now or datetime.now(UTC),
                                               **cleaned)
-        return subscription_store.get(conn, subscription_id)
+        return Subscription.from_row(subscription_store.get(conn, subscription_id))
 
 
 def clean_preferences(raw: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +159,8 @@ def clean_preferences(raw: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _queue_confirmation(conn, settings: Settings, row: dict[str, Any], now: datetime) -> bool:  # noqa: ANN001
+def _queue_confirmation(conn: Connection, settings: Settings, row: dict[str, Any],
+                        now: datetime) -> bool:
     period = f"confirm:{now:%Y-%m-%dT%H}"
     token = tokens.confirm_token(settings, row["id"], row["email"])
     inserted = outbox_store.insert(conn, {

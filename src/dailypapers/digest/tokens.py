@@ -17,6 +17,9 @@ CONFIRM_SALT = "dailypapers.digest.confirm"
 UNSUBSCRIBE_SALT = "dailypapers.digest.unsubscribe"
 
 
+# A week: people confirm within minutes or after their weekend, rarely later.
+CONFIRM_MAX_AGE = timedelta(days=7)
+
 class TokenInvalid(ValueError):
     """Tampered with, cut short, or signed with another key."""
 
@@ -38,7 +41,7 @@ def read_confirm_token(settings: Settings, token: str, now: datetime | None = No
     except BadSignature as error:
         raise TokenInvalid("this link is not one we sent (it may be cut short)") from error
     now = now or datetime.now(UTC)
-    if now - signed_at > timedelta(seconds=settings.digest_confirm_max_age):
+    if now - signed_at > CONFIRM_MAX_AGE:
         raise TokenExpired("this confirmation link has expired")
     return _unpack(payload)
 

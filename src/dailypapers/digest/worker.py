@@ -87,6 +87,18 @@ from dailypapers.store import outbox as outbox_store
 
 log = logging.getLogger(__name__)
 
+# Seconds a worker owns a claimed row; a row whose worker died is taken over after this, so it
+# must exceed the longest SMTP transaction (a few commands of at most deliver.TIMEOUT each).
+LEASE = 300.0
+# SMTP connections a worker keeps open: four keep a relay busy without looking like a flood.
+CONNECTIONS = 4
+BATCH = 50  # rows claimed at once, shared among the connections
+# Temporary failures (4xx, refused connections, timeouts) before a mail is given up: with the
+# backoff below, twelve attempts span about two days, as long as relays keep mail themselves.
+MAX_ATTEMPTS = 12
+RETRY_BASE = 60.0  # seconds before the first retry; doubling each attempt...
+RETRY_MAX = 6 * 3600.0  # ...up to six hours between two attempts
+
 
 def _drain_results(pgconn) -> str | None:  # noqa: ANN001
     """Read the results of the query sent with ``send_query``; the error text if it failed."""
@@ -167,8 +179,8 @@ class Sender:
             self.summary.unconfirmed += settled
             log.warning("%d mail(s) whose worker died after handing them over are now "
                         "'unconfirmed' (see `dailypapers digest status`)", settled)
-        connections = max(1, self.settings.digest_connections)
-        per_claim = max(1, self.settings.digest_batch // connections)
+        connections = max(1, CONNECTIONS)
+        per_claim = max(1, BATCH // connections)
         await asyncio.gather(*(self._connection(per_claim) for _ in range(connections)))
 
     async def _connection(self, per_claim: int) -> None:
@@ -238,7 +250,7 @@ class Sender:
         out right after the COMMIT returns, before the pooled connection is reset and returned.
         """
         now = self.clock()
-        lease_until = now + timedelta(seconds=self.settings.digest_lease)
+        lease_until = now + timedelta(seconds=LEASE)
         accepted, self.accepted = self.accepted, []
         with self.db.engine.connect() as conn:
             if self.db.is_postgresql:
@@ -374,7 +386,7 @@ class Sender:
 
     def _claim(self, limit: int) -> list[dict]:
         now = self.clock()
-        lease_until = now + timedelta(seconds=self.settings.digest_lease)
+        lease_until = now + timedelta(seconds=LEASE)
         accepted, self.accepted = self.accepted, []
         with self.db.write() as conn:
             self._mark_accepted(conn, accepted)
@@ -397,13 +409,12 @@ class Sender:
 
     def _retry(self, row: dict, error: deliver.SmtpError) -> None:
         attempts = row["attempts"]
-        delay = min(self.settings.digest_retry_max,
-                    self.settings.digest_retry_base * 2 ** max(attempts - 1, 0))
+        delay = min(RETRY_MAX, RETRY_BASE * 2 ** max(attempts - 1, 0))
         now = self.clock()
         with self.db.write() as conn:
             status = outbox_store.mark_retry(conn, row["id"], self.worker_id, str(error),
                                              now + timedelta(seconds=delay), now,
-                                             self.settings.digest_max_attempts)
+                                             MAX_ATTEMPTS)
         if status == "failed":
             self.summary.failed += 1
             log.error("giving up on mail %s to %s: %s", row["message_id"], row["recipient"], error)

@@ -1,7 +1,7 @@
 """arXiv's query API (Atom): papers by id list and by search query, paged, politely spaced.
 
-At most one request per ``settings.arxiv_api_delay`` seconds leaves this process (arXiv asks for
-3 s), whichever thread asks: the site's "submit by URL", the JSON API and the harvester share one
+At most one request per ``REQUEST_SPACING`` seconds leaves this process (arXiv asks for 3 s),
+whichever thread asks: the site's "submit by URL", the JSON API and the harvester share one
 :class:`~dailypapers.ingest.http.Throttle`. Ids go 100 to a request. An unknown id simply yields no
 entry; a request arXiv refuses (HTTP 400 with an Atom error entry, e.g. "incorrect id format for
 abc") raises :class:`ArxivApiError` carrying arXiv's own words. Entries become
@@ -48,6 +48,8 @@ NS = {
 _ERROR_ID = re.compile(r"^https?://arxiv\.org/api/errors", re.IGNORECASE)
 # Entities and network access stay off: the body comes from outside.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# arXiv's terms of use for its API: no more than one request every three seconds.
+REQUEST_SPACING = 3.0
 THROTTLE = Throttle()
 
 
@@ -62,8 +64,8 @@ class Page:
 
 
 def fetcher(settings: Settings, **kwargs) -> Fetcher:  # noqa: ANN003 - passed through
-    """A Fetcher spaced by ``arxiv_api_delay`` through the process-wide throttle."""
-    return Fetcher(settings, throttle=THROTTLE, delay=settings.arxiv_api_delay, **kwargs)
+    """A Fetcher spaced by ``REQUEST_SPACING`` through the process-wide throttle."""
+    return Fetcher(settings, throttle=THROTTLE, delay=REQUEST_SPACING, **kwargs)
 
 
 def fetch_by_ids(settings: Settings, ids: list[str]) -> list[PaperRecord]:

@@ -42,6 +42,11 @@ SOURCES = ("upstream", "oai-pmh", "arxiv-api")
 LEASE = timedelta(minutes=10)
 LEASE_POLL = 30.0  # seconds between looks at a source another worker is harvesting
 ARXIV_API_LIMIT = 10_000  # results one arxiv-api window may page through
+# A failed source is tried again after ten minutes: soon enough to catch up the same hour, rare
+# enough not to hammer a source that is down.
+RETRY_INTERVAL = 600.0
+# A new site harvests the last week at once: enough to show days, weeks and trending.
+FIRST_DAYS = 7
 
 Clock = Callable[[], datetime]
 # progress(source, how many more records are done, the source's total when known)
@@ -144,8 +149,7 @@ def harvest_source(db: Database, settings: Settings, source: str, *, start: date
             result.error = f"unexpected {type(error).__name__}: {error}"
         if not cancelled:
             finished = clock()
-            wait = settings.harvest_interval if result.error is None else \
-                settings.harvest_retry_interval
+            wait = settings.harvest_interval if result.error is None else RETRY_INTERVAL
             with db.write() as conn:
                 harvest_store.finish(conn, source, now=finished, error=result.error,
                                      next_run_at=finished + timedelta(seconds=wait))
@@ -165,7 +169,7 @@ def window(settings: Settings, state: dict[str, Any], start: date | None, end: d
     end = end or today
     if start is None:
         last = state.get("last_success_at")
-        start = last.date() if last else today - timedelta(days=settings.harvest_first_days - 1)
+        start = last.date() if last else today - timedelta(days=FIRST_DAYS - 1)
     return min(start, end), end
 
 
@@ -185,7 +189,7 @@ def run_due(db: Database, settings: Settings, *, first_start: bool = False,
     start = None
     if first_start and empty:
         due = sources
-        start = now.date() - timedelta(days=settings.harvest_first_days - 1)
+        start = now.date() - timedelta(days=FIRST_DAYS - 1)
     if not due:
         return []
     return harvest(db, settings, due, start=start, pipeline=pipeline, stop=stop, clock=clock,
@@ -314,12 +318,13 @@ class HarvestStatus:
         return max((s.last_success_at for s in self.sources if s.last_success_at), default=None)
 
 
-def status(conn, sources: list[str] | None = None,  # noqa: ANN001 - a Connection
+def status(db: Database, sources: list[str] | None = None,
            now: datetime | None = None) -> HarvestStatus:
     """How each source fared, for pages: ``sources`` (the configured ones), else every source
     that has run."""
     now = now or utc_now()
-    states = harvest_store.many(conn, list(SOURCES if sources is None else sources))
+    with db.read() as conn:
+        states = harvest_store.many(conn, list(SOURCES if sources is None else sources))
     if sources is None:
         sources = [s for s in SOURCES if s in states]
     result = []

@@ -1,9 +1,9 @@
 """Outgoing HTTP for the network sources: retries with backoff, Retry-After, polite spacing.
 
 Every network source asks through a :class:`Fetcher` (one httpx client per run). A 5xx answer or a
-network failure is retried ``settings.http_retries`` times, waiting ``settings.http_backoff``
-seconds and twice as long after each further failure; a 503 (or 429) with ``Retry-After`` waits
-what the server asked, unless that is longer than ``settings.http_max_retry_after``. Any other
+network failure is retried ``RETRIES`` times, waiting ``BACKOFF`` seconds and twice as long
+after each further failure; a 503 (or 429) with ``Retry-After`` waits what the server asked,
+unless that is longer than ``MAX_RETRY_AFTER``. Any other
 answer (200, 400, 404...) goes back to the source, which knows what the body means. Waits run on a
 stop event so a scheduler can end a harvest promptly.
 """
@@ -26,6 +26,15 @@ from dailypapers.config import Settings
 log = logging.getLogger(__name__)
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A minute covers arXiv's slowest pages (OAI-PMH pages of 1,000 records) with room to spare.
+TIMEOUT = 60.0
+# Four retries with a doubling backoff from 2 s span about 30 s: long enough to ride out a
+# restart of the far side, short enough that a harvest run fails soon when a source is down.
+RETRIES = 4
+BACKOFF = 2.0
+# arXiv's OAI-PMH asks for waits of seconds to a few minutes; a longer ask means "not today":
+# the run gives up and the scheduler tries again later.
+MAX_RETRY_AFTER = 300.0
 
 
 class SourceError(Exception):
@@ -74,7 +83,7 @@ class Fetcher:
         self.delay = delay
         self.stop = stop
         self.client = httpx.Client(
-            timeout=settings.http_timeout,
+            timeout=TIMEOUT,
             headers={"User-Agent": settings.user_agent},
             follow_redirects=True,
         )
@@ -94,7 +103,6 @@ class Fetcher:
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> httpx.Response:
         """The first answer that is not a retryable failure; SourceError when retries run out."""
-        settings = self.settings
         full_url = self.url_of(url, params)
         attempt = 0
         while True:
@@ -105,7 +113,7 @@ class Fetcher:
                     response = self.client.get(url, params=params)
             except httpx.TransportError as error:
                 problem = _describe(error)
-                pause = settings.http_backoff * 2**attempt
+                pause = BACKOFF * 2**attempt
                 unreachable = isinstance(error, httpx.ConnectError)
             else:
                 if response.status_code not in RETRIED_STATUSES:
@@ -113,20 +121,19 @@ class Fetcher:
                 problem = f"HTTP {response.status_code} {response.reason_phrase}".strip()
                 unreachable = False
                 asked = retry_after(response)
-                if asked is not None and asked > settings.http_max_retry_after:
+                if asked is not None and asked > MAX_RETRY_AFTER:
                     raise SourceError(
                         f"{full_url}: {problem}, asked to retry after {asked:.0f} s, longer than "
-                        f"the {settings.http_max_retry_after:.0f} s allowed "
-                        "(DAILYPAPERS_HTTP_MAX_RETRY_AFTER); giving up for this run"
+                        f"the {MAX_RETRY_AFTER:.0f} s this harvester waits; giving up for this run"
                     )
-                pause = asked if asked is not None else settings.http_backoff * 2**attempt
-            if attempt >= settings.http_retries:
+                pause = asked if asked is not None else BACKOFF * 2**attempt
+            if attempt >= RETRIES:
                 tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
                 raise (Unreachable if unreachable else SourceError)(
                     f"{full_url}: {problem} ({tries})")
             attempt += 1
             log.info("%s: %s; retrying in %.1f s (%d/%d)", full_url, problem, pause, attempt,
-                     settings.http_retries)
+                     RETRIES)
             _sleep(pause, self.stop)
 
 

@@ -11,13 +11,15 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+
+from sqlalchemy import Connection
 
 from dailypapers import arxiv_ids
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.ingest import arxiv_api
 from dailypapers.ingest.pipeline import Pipeline
+from dailypapers.papers.records import Card
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import votes as vote_store
@@ -27,33 +29,38 @@ class InvalidCursor(ValueError):
     pass
 
 
-def card(db: Database, arxiv_id: str, *, user_id: int | None = None) -> dict[str, Any] | None:
-    """The card of one paper (``arxiv_id`` may carry a version or be a URL), or None."""
+def card(db: Database, arxiv_id: str, *, user_id: int | None = None) -> Card | None:
+    """The card of one paper (``arxiv_id`` may carry a version or be a URL), or None.
+    Raises InvalidArxivId when ``arxiv_id`` is no arXiv id at all."""
     key = arxiv_ids.normalise(arxiv_id)
     with db.read() as conn:
-        paper = paper_store.get(conn, key)
-        if paper is None:
+        paper_id = paper_store.id_of(conn, key)
+        if paper_id is None:
             return None
-        found = feed_store.cards_of_papers(conn, [paper["id"]])[paper["id"]]
-        found["upvoted"] = paper["id"] in vote_store.voted(conn, user_id, [paper["id"]])
-    return found
+        return cards_in(conn, [paper_id], user_id=user_id)[0]
 
 
-def cards(db: Database, paper_ids: list[int], *, user_id: int | None = None) -> list[dict]:
+def cards(db: Database, paper_ids: list[int], *, user_id: int | None = None) -> list[Card]:
     """Cards of these papers in the given order (unknown ids are skipped)."""
     with db.read() as conn:
-        found = feed_store.cards_of_papers(conn, paper_ids)
-        mine = vote_store.voted(conn, user_id, paper_ids)
+        return cards_in(conn, paper_ids, user_id=user_id)
+
+
+def cards_in(conn: Connection, paper_ids: list[int], *, user_id: int | None = None
+             ) -> list[Card]:
+    """:func:`cards` inside a transaction the caller holds."""
+    found = feed_store.cards_of_papers(conn, paper_ids)
+    mine = vote_store.voted(conn, user_id, paper_ids)
     ordered = []
-    for paper_id in paper_ids:
+    for paper_id in dict.fromkeys(paper_ids):
         if paper_id in found:
-            entry = found[paper_id]
-            entry["upvoted"] = paper_id in mine
-            ordered.append(entry)
+            one = Card.from_row(found[paper_id])
+            one.upvoted = paper_id in mine
+            ordered.append(one)
     return ordered
 
 
-def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[dict], str | None]:
+def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[Card], str | None]:
     """One page of every paper, newest arXiv date first, and the cursor of the next page (None
     at the end). Raises :class:`InvalidCursor` for a cursor this function did not make."""
     after = decode_cursor(cursor) if cursor else None
@@ -63,7 +70,7 @@ def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[di
         page = page[:limit]
         found = feed_store.cards_of_papers(conn, [row["id"] for row in page])
     following = encode_cursor(page[-1]["arxiv_date"], page[-1]["id"]) if more else None
-    return [found[row["id"]] for row in page], following
+    return [Card.from_row(found[row["id"]]) for row in page], following
 
 
 def encode_cursor(when: datetime | None, paper_id: int) -> str:
@@ -91,13 +98,20 @@ class NotOnArxiv(LookupError):
     """arXiv has no paper with this id."""
 
 
+class ArxivUnavailable(RuntimeError):
+    """arXiv could not be asked just now (it refused, timed out or is down)."""
+
+
 def index(db: Database, settings: Settings, arxiv_id: str, *,
-          pipeline: Pipeline | None = None) -> dict[str, Any]:
+          pipeline: Pipeline | None = None) -> Card:
     """Fetch a paper's metadata from the arXiv API into the store (new or refreshed); returns
-    its card. Raises InvalidArxivId, NotOnArxiv, or ArxivApiError (arXiv refused or is down).
-    ``pipeline``: the app's, so listeners such as the search index see the paper."""
+    its card. Raises InvalidArxivId, NotOnArxiv or ArxivUnavailable.
+    ``pipeline``: the one whose listeners (the search index) must see the paper."""
     key = arxiv_ids.normalise(arxiv_id)
-    records = arxiv_api.fetch_by_ids(settings, [key])
+    try:
+        records = arxiv_api.fetch_by_ids(settings, [key])
+    except arxiv_api.ArxivApiError as error:
+        raise ArxivUnavailable(str(error)) from error
     records = [r for r in records if r.arxiv_id == key]
     if not records:
         raise NotOnArxiv(key)

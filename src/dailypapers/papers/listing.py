@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
+from dailypapers.papers.records import Card
 from dailypapers.papers.trending import rank_trending, reference_time, trending_window
+from sqlalchemy import Connection
+
 from dailypapers.db.engine import Database
 from dailypapers.store import feed as feed_store
+from dailypapers.store import users as user_store
 from dailypapers.store import votes as vote_store
 
 
@@ -28,7 +30,7 @@ class Listing:
     label: str  # e.g. "2025-06-10", "2025-W24", "2025-06", "trending"
     start: date | None
     end: date | None
-    cards: list[dict[str, Any]] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
     total: int = 0
     previous: str | None = None  # label of the previous period with papers (days) / before
     next: str | None = None
@@ -95,11 +97,15 @@ def month_label(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _with_votes(conn, cards: list[dict], user_id: int | None) -> list[dict]:  # noqa: ANN001
-    mine = vote_store.voted(conn, user_id, (c["id"] for c in cards))
+def _with_votes(conn: Connection, cards: list[Card], user_id: int | None) -> list[Card]:
+    mine = vote_store.voted(conn, user_id, (card.id for card in cards))
     for card in cards:
-        card["upvoted"] = card["id"] in mine
+        card.upvoted = card.id in mine
     return cards
+
+
+def _cards_of(rows: list[dict]) -> list[Card]:
+    return [Card.from_row(row) for row in rows]
 
 
 # Every view takes ``order``: "upvotes" (the pages' default), "submitted" (newest entry first, the
@@ -164,9 +170,9 @@ def _range(db: Database, kind: str, label: str, start: date | None, end: date | 
                    label_of(before) if before else None, label_of(after) if after else None)
 
 
-def _cards(conn, start: date | None, end: date | None, order: str,  # noqa: ANN001
+def _cards(conn: Connection, start: date | None, end: date | None, order: str,
            limit: int | None, offset: int, submitter_id: int | None,
-           count: bool = True) -> tuple[list[dict], int]:
+           count: bool = True) -> tuple[list[Card], int]:
     """One page of a period's cards in ``order``, and how many the period has in all (with
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
@@ -175,10 +181,10 @@ def _cards(conn, start: date | None, end: date | None, order: str,  # noqa: ANN0
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         reference = min(datetime.now(UTC), end_of_period)
         ranked = rank_trending(
-            feed_store.cards(conn, start, end, submitter_id=submitter_id), reference)
+            _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id)), reference)
         return _page(ranked, limit, offset), len(ranked)
-    cards = feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset,
-                             submitter_id=submitter_id)
+    cards = _cards_of(feed_store.cards(conn, start, end, order=order, limit=limit,
+                                       offset=offset, submitter_id=submitter_id))
     if not count or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
@@ -190,6 +196,31 @@ def _page(items: list, limit: int | None, offset: int) -> list:
     return items[offset: offset + limit] if limit is not None else items[offset:]
 
 
+def entries(db: Database, *, period: tuple[str, str] | None = None, submitter: str | None = None,
+            order: str = "submitted", limit: int = 50, offset: int = 0) -> list[Card]:
+    """One page of the feed as the API lists it: of a period (``("date" | "week" | "month",
+    label)``, else the whole feed), of one submitter's entries (by username; none for an
+    unknown one), newest first or by trending score. No counting: ask one more than you show to
+    learn whether another page follows."""
+    submitter_id = None
+    if submitter is not None:
+        with db.read() as conn:
+            user = user_store.get_by_username(conn, submitter)
+        if user is None:
+            return []
+        submitter_id = user["id"]
+    window = {"limit": limit, "offset": offset, "submitter_id": submitter_id}
+    if period is None:
+        if order == "trending":
+            return trending(db, **window).cards
+        return everything(db, order=order, count=False, **window).cards
+    kind, label = period
+    if kind == "date":
+        return day(db, parse_day(label), order=order, count=False, **window).cards
+    load = week if kind == "week" else month
+    return load(db, label, order=order, count=False, **window).cards
+
+
 def trending(db: Database, now: datetime | None = None, *, user_id: int | None = None,
              limit: int | None = 50, offset: int = 0,
              submitter_id: int | None = None) -> Listing:
@@ -199,7 +230,7 @@ def trending(db: Database, now: datetime | None = None, *, user_id: int | None =
         newest = feed_store.newest_day(conn, on_or_before=now.date())
         reference = reference_time(now, newest)
         start, end = trending_window(reference)
-        candidates = feed_store.cards(conn, start, end, submitter_id=submitter_id)
+        candidates = _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id))
         ranked = rank_trending(candidates, reference)
         page = _page(ranked, limit, offset)
         _with_votes(conn, page, user_id)

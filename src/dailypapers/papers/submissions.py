@@ -15,18 +15,17 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from dailypapers import arxiv_ids
-from dailypapers.papers import catalog
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
-from dailypapers.db.schema import feed_entries, users
-from dailypapers.ingest import arxiv_api
 from dailypapers.ingest.pipeline import Pipeline
+from dailypapers.papers import catalog
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
+from dailypapers.store import users as user_store
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def submit(db: Database, settings: Settings, user_id: int, text: str, *,
         with db.write() as conn:
             # Lock the submitter's row (PostgreSQL) so two submissions at once cannot both pass
             # the daily limit; SQLite's write transaction is already exclusive.
-            conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+            user_store.lock(conn, user_id)
             _check_limit(conn, settings, user_id, today)
             paper = paper_store.get(conn, arxiv_id)
             if paper is None:  # deleted between the fetch and now; vanishingly rare
@@ -97,16 +96,16 @@ def submit(db: Database, settings: Settings, user_id: int, text: str, *,
     return Submission(arxiv_id, paper["id"], today, fetched)
 
 
-def submitted_today(conn, user_id: int, today: date) -> int:  # noqa: ANN001
-    query = select(func.count()).select_from(feed_entries).where(
-        feed_entries.c.submitter_id == user_id, feed_entries.c.source == "local",
-        feed_entries.c.feed_day == today)
-    return conn.execute(query).scalar_one()
+def remaining_today(db: Database, settings: Settings, user_id: int, today: date) -> int:
+    """How many more papers the user may submit on ``today`` (UTC)."""
+    with db.read() as conn:
+        used = feed_store.submitted_on(conn, user_id, today)
+    return max(settings.submissions_per_day - used, 0)
 
 
-def _check_limit(conn, settings: Settings, user_id: int, today: date) -> None:  # noqa: ANN001
+def _check_limit(conn: Connection, settings: Settings, user_id: int, today: date) -> None:
     limit = settings.submissions_per_day
-    if submitted_today(conn, user_id, today) >= limit:
+    if feed_store.submitted_on(conn, user_id, today) >= limit:
         raise SubmissionError(
             "limit",
             f"You have submitted {limit} paper{'s' if limit != 1 else ''} today, the daily "
@@ -114,7 +113,7 @@ def _check_limit(conn, settings: Settings, user_id: int, today: date) -> None:  
         )
 
 
-def _check_not_in_feed(conn, paper_id: int, arxiv_id: str) -> None:  # noqa: ANN001
+def _check_not_in_feed(conn: Connection, paper_id: int, arxiv_id: str) -> None:
     entries = feed_store.entries_of_paper(conn, paper_id)
     if entries:
         day = entries[0]["feed_day"]
@@ -128,7 +127,7 @@ def _fetch_into_store(db: Database, settings: Settings, arxiv_id: str,
     """Bring a paper the store lacks in from the arXiv API (the same path as the API's index)."""
     try:
         catalog.index(db, settings, arxiv_id, pipeline=pipeline)
-    except arxiv_api.ArxivApiError as error:
+    except catalog.ArxivUnavailable as error:
         log.warning("submit %s: arXiv API failed: %s", arxiv_id, error)
         raise SubmissionError(
             "upstream", f"arXiv could not be asked about {arxiv_id} just now ({error}). "

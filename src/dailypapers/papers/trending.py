@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+
+from dailypapers.papers.records import Card
 
 GRAVITY = 1.5
 AGE_OFFSET_HOURS = 2.0
@@ -49,15 +50,13 @@ def trending_window(reference: datetime) -> tuple[date, date]:
     return last - timedelta(days=TRENDING_WINDOW_DAYS - 1), last
 
 
-def rank_trending(entries: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    """Entries (with ``upvotes`` and ``submitted_at``) sorted by trending score, best first.
+def rank_trending(cards: Iterable[Card], now: datetime) -> list[Card]:
+    """Feed cards sorted by trending score, best first.
 
-    Each entry gets its ``trending_score``; ties go to the more upvoted, then the newer entry.
+    Each card gets its ``trending_score``; ties go to the more upvoted, then the newer entry.
     """
-    scored = []
-    for entry in entries:
-        entry = dict(entry)
-        entry["trending_score"] = trending_score(entry["upvotes"], entry["submitted_at"], now)
-        scored.append(entry)
-    scored.sort(key=lambda e: (-e["trending_score"], -e["upvotes"], -e["submitted_at"].timestamp()))
+    scored = list(cards)
+    for card in scored:
+        card.trending_score = trending_score(card.upvotes, card.submitted_at, now)
+    scored.sort(key=lambda c: (-c.trending_score, -c.upvotes, -c.submitted_at.timestamp()))
     return scored

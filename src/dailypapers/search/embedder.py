@@ -24,12 +24,17 @@ from typing import Protocol
 
 import numpy as np
 
+from dailypapers.config import Settings
+
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own max_seq_length
 ONNX_FILE = "all-MiniLM-L6-v2-int8.onnx"
+# Texts per model call: past 32, a batch on two cores gains nothing and pads more.
+BATCH_SIZE = 32
+THREADS = 0  # CPU threads for inference: 0 lets onnxruntime and torch use every core
 
 
 def model_source() -> Path:
@@ -242,18 +247,17 @@ def load(model_dir: Path, path: str = "onnx-int8", threads: int = 0) -> Embedder
         return _cache[key]
 
 
-def is_ready(settings) -> bool:  # noqa: ANN001
+def is_ready(settings: Settings) -> bool:
     """True when loading the embedder is cheap (the ONNX model was already built)."""
     if settings.search_embedder == "torch":
         return True
     return (settings.resolved_search_model_dir / ONNX_FILE).exists()
 
 
-def for_settings(settings) -> Embedder:  # noqa: ANN001 - config.Settings (avoid a cycle)
-    return load(settings.resolved_search_model_dir, settings.search_embedder,
-                settings.search_threads)
+def for_settings(settings: Settings) -> Embedder:
+    return load(settings.resolved_search_model_dir, settings.search_embedder, THREADS)
 
 
-def embed_texts(settings, texts: list[str]) -> np.ndarray:  # noqa: ANN001
+def embed_texts(settings: Settings, texts: list[str]) -> np.ndarray:
     """Normalised float32 embeddings (one row per text) for other features (digests)."""
-    return for_settings(settings).embed_texts(texts, settings.search_batch_size)
+    return for_settings(settings).embed_texts(texts, BATCH_SIZE)

@@ -6,7 +6,8 @@ papers whose stored embedding is missing, of another model, or older than the pa
 - ``dailypapers index`` embeds everything pending with a progress bar, then writes the snapshot;
 - the ingest pipeline's listener embeds small batches right after they are committed (harvests,
   submissions); large batches (bulk imports) are left for the background step or the command;
-- ``serve`` runs :func:`background_loop`, which takes a lease so one worker embeds at a time.
+- the embed job (:class:`EmbedJob`, in ``serve`` or ``dailypapers index --loop``) takes a
+  lease so that one worker embeds at a time.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.search import embedder as embedder_module
 from dailypapers.search import semantic
@@ -32,9 +34,15 @@ CHUNK = 256  # papers per write transaction
 INLINE_LIMIT = 200  # bigger pipeline batches wait for the background step or `dailypapers index`
 LEASE = "embedder"
 LEASE_TIME = timedelta(minutes=5)
+# The embed job looks for papers lacking an embedding every half minute: a bulk import or
+# another worker's harvest becomes semantically searchable soon after.
+EMBED_INTERVAL = 30.0
+# A worker that embedded this many papers since its last snapshot writes a new one, so a
+# restart loads them instead of catching up one by one.
+SNAPSHOT_EVERY = 1000
 
 
-def embed_pending(db: Database, settings, *, paper_ids: Iterable[int] | None = None,  # noqa: ANN001
+def embed_pending(db: Database, settings: Settings, *, paper_ids: Iterable[int] | None = None,
                   progress: Callable[[int], None] | None = None,
                   keep_going: Callable[[], bool] = lambda: True) -> int:
     """Embed papers lacking a current embedding (all, or among ``paper_ids``); returns how many
@@ -60,7 +68,7 @@ def embed_pending(db: Database, settings, *, paper_ids: Iterable[int] | None = N
                 unchanged.append(entry)
             else:
                 fresh.append(entry)
-        vectors = model.embed_texts([e["text"] for e in fresh], settings.search_batch_size)
+        vectors = model.embed_texts([e["text"] for e in fresh], embedder_module.BATCH_SIZE)
         with db.write() as conn:
             embedding_store.save(conn, [
                 {k: v for k, v in e.items() if k != "text"} | {
@@ -77,7 +85,7 @@ def embed_pending(db: Database, settings, *, paper_ids: Iterable[int] | None = N
     return computed
 
 
-def listener(settings) -> Callable[[Database, list[int]], None]:  # noqa: ANN001
+def listener(settings: Settings) -> Callable[[Database, list[int]], None]:
     """A pipeline listener embedding the papers of each committed batch (small batches only,
     and only once the model is built)."""
 
@@ -101,7 +109,7 @@ def pending_count(db: Database) -> int:
         return embedding_store.count_pending(conn, embedder_module.MODEL_NAME)
 
 
-def write_snapshot(db: Database, settings, *, full: bool = False,  # noqa: ANN001
+def write_snapshot(db: Database, settings: Settings, *, full: bool = False,
                    progress: Callable[[int], None] | None = None) -> VectorIndex:
     """Bring the snapshot under ``search_index_dir`` up to date with the store and save it.
 
@@ -114,61 +122,53 @@ def write_snapshot(db: Database, settings, *, full: bool = False,  # noqa: ANN00
     if not full:
         try:
             index = VectorIndex.load(folder, model, embedder_module.DIMENSIONS,
-                                     threads=settings.search_threads)
+                                     threads=embedder_module.THREADS)
             index.catch_up(db)
         except Exception as error:  # noqa: BLE001 - rebuild below
             log.info("rebuilding the vector index from the store (%s)", error)
             index = None
     if index is None:
         index = VectorIndex.from_store(db, model, embedder_module.DIMENSIONS,
-                                       threads=settings.search_threads, progress=progress)
+                                       threads=embedder_module.THREADS, progress=progress)
     index.save(folder)
     semantic.for_settings(db, settings).replace(index)
     return index
 
 
-def background_loop(db: Database, settings, stop: threading.Event) -> None:  # noqa: ANN001
-    """``serve``'s background step: every ``search_embed_interval`` seconds, embed what is
-    pending under a lease (one worker at a time), and refresh the snapshot after big runs."""
-    owner = f"{socket.gethostname()}:{os.getpid()}"
-    since_snapshot = 0
-    while not stop.wait(settings.search_embed_interval):
+class EmbedJob:
+    """The embed job's step: embed what is pending under a lease (one worker at a time), and
+    write the snapshot again once enough new embeddings piled up since the last one."""
+
+    def __init__(self, db: Database, settings: Settings):
+        self.db = db
+        self.settings = settings
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.since_snapshot = 0
+
+    def __call__(self, stop: threading.Event) -> float:
+        now = datetime.now(UTC)
+        with self.db.write() as conn:
+            if not embedding_store.try_lease(conn, LEASE, self.owner, now + LEASE_TIME, now):
+                return EMBED_INTERVAL
         try:
-            now = datetime.now(UTC)
-            with db.write() as conn:
-                if not embedding_store.try_lease(conn, LEASE, owner, now + LEASE_TIME, now):
-                    continue
+            computed = embed_pending(self.db, self.settings, keep_going=lambda: self._renew(stop))
+        finally:
+            with self.db.write() as conn:
+                embedding_store.release(conn, LEASE, self.owner, datetime.now(UTC))
+        self.since_snapshot += computed
+        if computed:
+            log.info("embedded %d papers", computed)
+        if self.since_snapshot >= SNAPSHOT_EVERY:
+            write_snapshot(self.db, self.settings)
+            self.since_snapshot = 0
+        return EMBED_INTERVAL
 
-            def renew() -> bool:
-                if stop.is_set():
-                    return False
-                moment = datetime.now(UTC)
-                with db.write() as conn:
-                    return embedding_store.try_lease(conn, LEASE, owner, moment + LEASE_TIME,
-                                                     moment)
-
-            computed = embed_pending(db, settings, keep_going=renew)
-            since_snapshot += computed
-            if computed:
-                log.info("embedded %d papers", computed)
-            if since_snapshot >= 1000:
-                write_snapshot(db, settings)
-                since_snapshot = 0
-            with db.write() as conn:
-                embedding_store.release(conn, LEASE, owner, datetime.now(UTC))
-        except Exception:  # noqa: BLE001 - keep serving; try again next round
-            log.exception("background embedding failed; retrying in %ss",
-                          settings.search_embed_interval)
-
-
-def start_background(db: Database, settings) -> threading.Event | None:  # noqa: ANN001
-    """Start :func:`background_loop` in a daemon thread; set the returned event to stop it."""
-    if settings.search_embed_interval <= 0:
-        return None
-    stop = threading.Event()
-    threading.Thread(target=background_loop, args=(db, settings, stop), daemon=True,
-                     name="search-embedder").start()
-    return stop
+    def _renew(self, stop: threading.Event) -> bool:
+        if stop.is_set():
+            return False
+        moment = datetime.now(UTC)
+        with self.db.write() as conn:
+            return embedding_store.try_lease(conn, LEASE, self.owner, moment + LEASE_TIME, moment)
 
 
 def embeddings_for(db: Database, paper_ids: Iterable[int]) -> tuple[list[int], np.ndarray]:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from dailypapers.db.engine import Database
-from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME
+from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME, THREADS
 from dailypapers.search.vectors import IndexUnreadable, VectorIndex
 from dailypapers.store import embeddings as embedding_store
 
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 REBUILD_HINT = "run `dailypapers index` to rebuild it"
 MISSING = "Semantic index missing: showing keyword results."
 BUILDING = "Semantic index is being rebuilt: showing keyword results for now."
+# How often a worker's index catches up with embeddings stored by others: papers embedded
+# elsewhere become findable here within ten seconds.
+REFRESH_SECONDS = 10.0
 
 
 class SemanticIndex:
@@ -119,10 +122,8 @@ def for_settings(db: Database, settings) -> SemanticIndex:  # noqa: ANN001 - con
     key = (str(db.engine.url), str(settings.resolved_search_index_dir))
     with _registry_lock:
         if key not in _registry:
-            _registry[key] = SemanticIndex(
-                settings.resolved_search_index_dir, threads=settings.search_threads,
-                refresh_interval=settings.search_refresh_interval,
-            )
+            _registry[key] = SemanticIndex(settings.resolved_search_index_dir,
+                                           threads=THREADS, refresh_interval=REFRESH_SECONDS)
         return _registry[key]
 
 

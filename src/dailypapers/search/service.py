@@ -1,4 +1,5 @@
-"""The one entry point other features call: :func:`search`, :func:`similar_papers`, and the
+"""The one entry point other features call: :func:`search`, :func:`similar_papers`, the
+listener that makes newly stored papers searchable (:func:`indexing_listener`), and the
 embedding helpers digests use (:func:`embeddings_for`, :func:`embed_texts`).
 
 ``search`` never raises on user input. Modes: ``keyword`` (full text), ``semantic`` (nearest
@@ -12,44 +13,53 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
+from dailypapers.config import Settings
 from dailypapers.db.engine import Database
+from dailypapers.papers import catalog
+from dailypapers.papers.records import Card
 from dailypapers.search import embedder as embedder_module
 from dailypapers.search import hybrid, indexing, keyword, semantic, similar
 from dailypapers.search.highlight import Highlighter, Segments
 from dailypapers.search.query import Query, parse
+from dailypapers.store import papers as paper_store
 from dailypapers.store import search as search_store
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "keyword", "semantic")
 SORTS = ("relevance", "newest", "upvotes")
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # the upstream API's largest page
 MAX_OFFSET = 10_000
 # Keyword hits that lack some of the query's words (the relaxed pass) are weaker evidence.
 RELAXED_WEIGHT = 0.5
+# Results each side (keyword, semantic) contributes to hybrid fusion: deep enough that a paper
+# ranked well by one side only still reaches the first pages after fusion.
+CANDIDATES = 100
+# Reciprocal rank fusion's k: Cormack et al.'s value, which needs no tuning per collection.
+RRF_K = 60
 
 
 @dataclass
 class SearchItem:
-    """One result: the card fields (``paper``, also readable as attributes) and highlights."""
+    """One result: the paper's card and its highlighted title and abstract."""
 
-    paper_id: int
-    arxiv_id: str
-    paper: dict[str, Any]
+    paper: Card
     score: float
     title_highlights: Segments = field(default_factory=list)
     abstract_highlights: Segments = field(default_factory=list)
     direct_hit: bool = False
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["paper"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def paper_id(self) -> int:
+        return self.paper.id
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.paper.arxiv_id
 
 
 @dataclass
@@ -69,9 +79,11 @@ class SearchResults:
         return self.offset + len(self.items) < self.total
 
 
-def search(db: Database, settings, query: str, *, mode: str = "hybrid",  # noqa: ANN001, PLR0912
+def search(db: Database, settings: Settings, query: str, *, mode: str = "hybrid",  # noqa: PLR0912
            sort: str = "relevance", date_from: date | None = None, date_to: date | None = None,
-           category: str | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
+           category: str | None = None, limit: int = 20, offset: int = 0,
+           user_id: int | None = None) -> SearchResults:
+    """One page of results; ``user_id`` marks the papers that reader upvoted."""
     parsed = parse(query)
     mode = mode if mode in MODES else "hybrid"
     sort = sort if sort in SORTS else "relevance"
@@ -88,7 +100,7 @@ def search(db: Database, settings, query: str, *, mode: str = "hybrid",  # noqa:
     direct_id = None
     if parsed.arxiv_id:
         with db.read() as conn:
-            direct_id = search_store.paper_id_of(conn, parsed.arxiv_id)
+            direct_id = paper_store.id_of(conn, parsed.arxiv_id)
         if direct_id is None:
             notices.append(f"arXiv {parsed.arxiv_id} is not on this site yet.")
     # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
@@ -107,7 +119,7 @@ def search(db: Database, settings, query: str, *, mode: str = "hybrid",  # noqa:
         if index is None or len(index) == 0:
             index = None
     window = offset + limit
-    candidates = max(settings.search_candidates, window)
+    candidates = max(CANDIDATES, window)
 
     with db.read() as conn:
         if direct_id is not None:
@@ -121,17 +133,14 @@ def search(db: Database, settings, query: str, *, mode: str = "hybrid",  # noqa:
         else:
             page, total = _ranked(conn, settings, parsed, filters, index, mode, sort,
                                   candidates, limit, offset)
-        cards = search_store.cards(conn, [paper_id for paper_id, _ in page])
+        scores = dict(page)
+        cards = catalog.cards_in(conn, [paper_id for paper_id, _ in page], user_id=user_id)
 
     highlighter = Highlighter(parsed.highlight_words())
-    for paper_id, score in page:
-        card = cards.get(paper_id)
-        if card is None:  # deleted since it was indexed
-            continue
+    for card in cards:  # a paper deleted since it was indexed has no card: it is left out
         item = SearchItem(
-            paper_id, card["arxiv_id"], card, score,
-            highlighter.segments(card["title"]), highlighter.segments(card["abstract"]),
-            direct_hit=paper_id == direct_id,
+            card, scores[card.id], highlighter.segments(card.title),
+            highlighter.segments(card.abstract), direct_hit=card.id == direct_id,
         )
         results.items.append(item)
         if item.direct_hit:
@@ -155,8 +164,7 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: A
     keyword_total = 0
     keyword_weight = 1.0
     if mode == "hybrid" or strict:
-        found = keyword.search(conn, parsed, filters, limit=candidates,
-                               relax_below=settings.search_candidates)
+        found = keyword.search(conn, parsed, filters, limit=candidates, relax_below=CANDIDATES)
         keyword_hits, keyword_total = found.hits, found.total
         if found.relaxed:
             keyword_weight = RELAXED_WEIGHT
@@ -172,7 +180,7 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: A
         ranked = sorted(semantic_hits, key=lambda hit: -hit[1])
     else:
         ranked = hybrid.rrf([[i for i, _ in keyword_hits], [i for i, _ in semantic_hits]],
-                            k=settings.search_rrf_k, weights=[keyword_weight, 1.0])
+                            k=RRF_K, weights=[keyword_weight, 1.0])
     total = max(len(ranked), keyword_total if mode == "hybrid" else 0)
     if sort == "relevance":
         return ranked[offset : offset + limit], total
@@ -190,16 +198,17 @@ def _cosines(index, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float
     return sorted(scored, key=lambda hit: -hit[1])
 
 
-def similar_papers(db: Database, settings, paper_id: int, k: int = 8) -> list[SearchItem]:  # noqa: ANN001
+def similar_papers(db: Database, settings: Settings, paper_id: int, k: int = 8
+                   ) -> list[SearchItem]:
     """The ``k`` papers most similar to ``paper_id`` (empty until it has an embedding)."""
-    found = similar.neighbours(db, settings, paper_id, k=k)
-    with db.read() as conn:
-        cards = search_store.cards(conn, [i for i, _ in found])
-    return [
-        SearchItem(i, cards[i]["arxiv_id"], cards[i], score,
-                   [(cards[i]["title"], False)], [(cards[i]["abstract"], False)])
-        for i, score in found if i in cards
-    ]
+    found = dict(similar.neighbours(db, settings, paper_id, k=k))
+    return [SearchItem(card, found[card.id], [(card.title, False)], [(card.abstract, False)])
+            for card in catalog.cards(db, list(found))]
+
+
+def indexing_listener(settings: Settings) -> Callable[[Database, list[int]], None]:
+    """The ingest pipeline's listener that embeds papers as soon as they are stored."""
+    return indexing.listener(settings)
 
 
 def embeddings_for(db: Database, paper_ids: list[int]) -> tuple[list[int], np.ndarray]:
@@ -207,6 +216,6 @@ def embeddings_for(db: Database, paper_ids: list[int]) -> tuple[list[int], np.nd
     return indexing.embeddings_for(db, paper_ids)
 
 
-def embed_texts(settings, texts: list[str]) -> np.ndarray:  # noqa: ANN001
+def embed_texts(settings: Settings, texts: list[str]) -> np.ndarray:
     """Unit float32 embeddings of ``texts`` in the papers' vector space."""
     return embedder_module.embed_texts(settings, texts)

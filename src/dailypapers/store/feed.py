@@ -68,6 +68,14 @@ def refresh_paper_upvotes(conn: Connection, paper_ids: Iterable[int]) -> None:
         conn.execute(update(papers).where(papers.c.id.in_(chunk)).values(upstream_upvotes=best))
 
 
+def submitted_on(conn: Connection, user_id: int, day: date) -> int:
+    """Papers ``user_id`` submitted to the feed (locally) on ``day``."""
+    query = select(func.count()).select_from(feed_entries).where(
+        feed_entries.c.submitter_id == user_id, feed_entries.c.source == "local",
+        feed_entries.c.feed_day == day)
+    return conn.execute(query).scalar_one()
+
+
 def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(feed_entries)).scalar_one()
 

@@ -113,19 +113,6 @@ def stored_at(conn: Connection, paper_ids: Iterable[int]) -> dict[int, datetime]
     return found
 
 
-def cards_by_ids(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Site cards (paper, upvotes, comment count) for papers in or out of the feed."""
-    from dailypapers.store.feed import LOCAL_COMMENTS, UPVOTES
-
-    wanted = sorted(set(paper_ids))
-    found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 900):
-        query = select(papers, UPVOTES, LOCAL_COMMENTS.label("num_comments")).where(
-            papers.c.id.in_(wanted[start : start + 900])
-        )
-        found.update({row["id"]: dict(row) for row in conn.execute(query).mappings()})
-    return found
-
 
 def newest_published(conn: Connection) -> datetime | None:
     """The newest first-publication time, or the end of the newest listing day, stored."""

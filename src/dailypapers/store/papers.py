@@ -47,9 +47,13 @@ def get(conn: Connection, arxiv_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def get_by_id(conn: Connection, paper_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(papers).where(papers.c.id == paper_id)).mappings().first()
-    return dict(row) if row else None
+def id_of(conn: Connection, arxiv_id: str) -> int | None:
+    return conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).scalar()
+
+
+def arxiv_id_of(conn: Connection, paper_id: int) -> str | None:
+    return conn.execute(select(papers.c.arxiv_id).where(papers.c.id == paper_id)).scalar()
+
 
 
 def count(conn: Connection) -> int:

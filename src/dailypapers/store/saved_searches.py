@@ -31,11 +31,14 @@ def add(conn: Connection, query: str, filters: dict[str, Any], now: datetime, *,
 
 def remove(conn: Connection, search_id: int, *, user_id: int | None = None,
            subscription_id: int | None = None) -> bool:
-    statement = delete(saved_searches).where(
-        saved_searches.c.id == search_id,
-        or_(saved_searches.c.user_id == user_id,
-            saved_searches.c.subscription_id == subscription_id),
-    )
+    """Delete a saved search of exactly this owner (a user, or else a subscription)."""
+    if user_id is not None:
+        owner = saved_searches.c.user_id == user_id
+    elif subscription_id is not None:
+        owner = saved_searches.c.subscription_id == subscription_id
+    else:
+        raise ValueError("say whose saved search to remove")
+    statement = delete(saved_searches).where(saved_searches.c.id == search_id, owner)
     return conn.execute(statement).rowcount == 1
 
 

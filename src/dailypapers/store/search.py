@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
-from dailypapers.db.schema import comments, papers, votes
+from dailypapers.db.schema import papers
 
 # Title, authors, abstract: a title hit counts most, then an author, then the abstract.
 BM25_WEIGHTS = (5.0, 3.0, 1.0)
@@ -276,38 +276,10 @@ def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-saf
     return local.stemmer
 
 
-def cards(conn: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Everything a result card shows, by paper id: the paper row, upvotes, comment count."""
-    wanted = list(dict.fromkeys(int(i) for i in ids))
-    if not wanted:
-        return {}
-    local_votes = (
-        select(func.count()).select_from(votes).where(votes.c.paper_id == papers.c.id)
-        .scalar_subquery()
-    )
-    visible_comments = (
-        select(func.count()).select_from(comments)
-        .where(comments.c.paper_id == papers.c.id, comments.c.hidden.is_(False))
-        .scalar_subquery()
-    )
-    found = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        query = select(
-            papers, (papers.c.upstream_upvotes + local_votes).label("upvotes"),
-            visible_comments.label("num_comments"),
-        ).where(papers.c.id.in_(chunk))
-        for row in conn.execute(query).mappings():
-            found[row["id"]] = dict(row)
-    return found
-
 
 def max_paper_id(conn: Connection) -> int:
     return conn.execute(select(func.max(papers.c.id))).scalar() or 0
 
-
-def paper_id_of(conn: Connection, arxiv_id: str) -> int | None:
-    return conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)).scalar()
 
 
 def matching(conn: Connection, ids: Sequence[int], match: str) -> set[int]:

@@ -105,5 +105,10 @@ def get_for_login(conn: Connection, login: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def lock(conn: Connection, user_id: int) -> None:
+    """Lock the user's row until the transaction ends (PostgreSQL; SQLite writers are serial)."""
+    conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+
+
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
     conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))

@@ -1,0 +1,32 @@
+"""What every command needs: the settings, and the database built lazily (``--help`` never
+touches it); and the console the commands print to."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from dailypapers import config
+from dailypapers.db import Database, connect
+from dailypapers.db import migrate as migrations
+
+console = Console(stderr=True)
+
+
+class Context:
+    def __init__(self) -> None:
+        self.settings = config.load()
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = connect(self.settings.resolved_database_url)
+        return self._db
+
+    def upgraded_db(self) -> Database:
+        migrations.upgrade(self.db)
+        return self.db
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)

@@ -1,0 +1,77 @@
+"""``dailypapers index`` (embeddings and the vector index) and ``dailypapers eval-search`` (search
+quality on a BEIR collection)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dailypapers.cli import loops
+from dailypapers.cli.context import Context, console, pass_context
+from dailypapers.cli.output import progress
+from dailypapers.search import embedder, evaluation, indexing
+
+
+@click.command("index")
+@click.option("--full", is_flag=True,
+              help="Rebuild the vector index from every stored embedding instead of catching up "
+              "the snapshot.")
+@click.option("--loop", is_flag=True,
+              help="Then keep going: embed new papers as they arrive (the embed job), until "
+              "SIGTERM or Ctrl-C.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
+    """Embed papers lacking a current embedding, then write the vector index snapshot.
+
+    Resumable: an interrupted run keeps every finished batch; running it again continues with
+    the papers still lacking a current embedding.
+    """
+    stop = loops.stop_on_sigterm() if loop else None
+    db = ctx.upgraded_db()
+    settings = ctx.settings
+    pending = indexing.pending_count(db)
+    console.print(f"{pending} papers to embed ({settings.search_embedder})")
+    with progress(quiet, count=True) as bar:
+        embedder.for_settings(settings)  # builds the ONNX model on first use
+        task = bar.add_task("embedding", total=pending or None)
+        computed = indexing.embed_pending(db, settings, progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("vector index", total=None)
+        index = indexing.write_snapshot(db, settings, full=full,
+                                        progress=lambda n: bar.advance(task, n))
+    console.print(f"embedded {computed} papers; vector index of {len(index)} papers saved in "
+                  f"{settings.resolved_search_index_dir}")
+    job = indexing.EmbedJob(db, settings)
+    while stop is not None and not loops.pause(stop, job(stop)):
+        pass
+
+
+@click.command("eval-search")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", default="test", show_default=True, help="qrels/<split>.tsv to read.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def eval_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
+    """Evaluate search on a BEIR collection: nDCG@10 and Recall@100 per mode.
+
+    The corpus is imported into a throwaway store (a temporary SQLite file), never the site's.
+    """
+    try:
+        collection = evaluation.load_beir(folder, split)
+    except evaluation.InvalidCollection as error:
+        raise click.ClickException(str(error)) from None
+    with progress(quiet, count=True) as bar:
+        task = bar.add_task("embedding corpus", total=len(collection.corpus))
+        report = evaluation.evaluate(collection, ctx.settings,
+                                     progress=lambda n: bar.advance(task, n))
+    table = Table(title=f"search quality on {folder.name} ({len(report.queries)} queries, "
+                        f"{len(collection.corpus)} documents)")
+    for column in ("mode", "nDCG@10", "Recall@100", "ms/query"):
+        table.add_column(column, justify="right" if column != "mode" else "left")
+    for row in report.rows:
+        table.add_row(row.mode, f"{row.ndcg_at_10:.4f}", f"{row.recall_at_100:.4f}",
+                      f"{row.ms_per_query:.1f}")
+    Console().print(table)

@@ -1,0 +1,95 @@
+"""``dailypapers serve``: the process of a site, composed here and nowhere else.
+
+The web app (:func:`dailypapers.web.app.create_app`) plus the background jobs named in
+``DAILYPAPERS_JOBS`` (harvest, embed, digest: :mod:`dailypapers.background`), started and
+stopped with the app. With ``--workers N`` uvicorn starts N processes, each composed by
+:func:`process_app`; the jobs claim their work through the database, so any number may run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import click
+import uvicorn
+from fastapi import FastAPI
+
+from dailypapers import background, config
+from dailypapers.cli.context import Context, console, pass_context
+from dailypapers.cli.output import describe_url
+from dailypapers.config import Settings
+from dailypapers.db import Database, connect
+from dailypapers.digest import jobs as digest_jobs
+from dailypapers.ingest.harvest_job import HarvestJob
+from dailypapers.ingest.pipeline import Pipeline
+from dailypapers.search import indexing
+from dailypapers.web.app import create_app
+
+JOBS = ("harvest", "embed", "digest")
+
+
+def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
+    """The jobs ``settings.jobs`` asks for (harvesting only when there are sources)."""
+    wanted = set(settings.jobs)
+    found = []
+    if "harvest" in wanted and settings.harvest_sources:
+        pipeline = Pipeline(db, listeners=[indexing.listener(settings)])
+        found.append(background.Job("harvest", HarvestJob(db, settings, pipeline=pipeline)))
+    if "embed" in wanted:
+        found.append(background.Job("embed", indexing.EmbedJob(db, settings)))
+    if "digest" in wanted:
+        found.append(background.Job("digest", functools.partial(digest_jobs.step, db,
+                                                                settings)))
+    return found
+
+
+def with_jobs(app: FastAPI, runner: background.Runner) -> FastAPI:
+    """``app`` whose lifespan also starts and stops ``runner``."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        async with inner(application):
+            runner.start()
+            try:
+                yield
+            finally:
+                await asyncio.to_thread(runner.stop)
+
+    app.router.lifespan_context = lifespan
+    app.state.jobs = runner
+    return app
+
+
+def process_app() -> FastAPI:
+    """One worker process: the site and its background jobs (uvicorn's factory)."""
+    settings = config.load()
+    db = connect(settings.resolved_database_url)
+    return with_jobs(create_app(settings, db), background.Runner(background_jobs(db, settings)))
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Overrides DAILYPAPERS_HOST.")
+@click.option("--port", default=None, type=int, help="Overrides DAILYPAPERS_PORT.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@click.option("--no-jobs", is_flag=True,
+              help="Run the site alone, with no background job (DAILYPAPERS_JOBS='').")
+@pass_context
+def command(ctx: Context, host: str | None, port: int | None, workers: int,
+            no_jobs: bool) -> None:
+    """Run the site (upgrading the database first) and its background jobs."""
+    import os
+
+    settings = ctx.settings
+    ctx.upgraded_db()
+    console.print(f"database: {describe_url(settings.resolved_database_url)}")
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"serving on http://{host}:{port}/")
+    if no_jobs:  # the worker processes read the environment again
+        os.environ["DAILYPAPERS_JOBS"] = ""
+    uvicorn.run("dailypapers.cli.serve:process_app", factory=True, host=host, port=port,
+                workers=workers, log_level=settings.log_level.lower(), access_log=False)

@@ -1,0 +1,56 @@
+"""What a person's page (``/users/{name}``) shows: the papers they submitted and upvoted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dailypapers.accounts.records import User
+from dailypapers.db.engine import Database
+from dailypapers.papers.records import Card
+from dailypapers.store import feed as feed_store
+from dailypapers.store import users as user_store
+from dailypapers.store import votes as vote_store
+
+PAGE_SIZE = 30  # submissions per page
+UPVOTED_SHOWN = 100  # the most recent upvotes listed on the first page
+
+
+@dataclass(frozen=True)
+class Upvoted:
+    arxiv_id: str
+    title: str
+    voted_at: datetime
+
+
+@dataclass
+class Profile:
+    user: User
+    submitted: list[Card] = field(default_factory=list)
+    submitted_total: int = 0
+    upvoted: list[Upvoted] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+
+
+def profile(db: Database, username: str, *, page: int = 1,
+            viewer_id: int | None = None) -> Profile | None:
+    """``username``'s submissions (newest first, paged) and upvotes; None for nobody."""
+    everything = (date.min, date.max)
+    with db.read() as conn:
+        row = user_store.get_by_username(conn, username)
+        if row is None:
+            return None
+        user = User.from_row(row)
+        total = feed_store.count_cards(conn, *everything, submitter_id=user.id)
+        submitted = [Card.from_row(r) for r in feed_store.cards(
+            conn, *everything, submitter_id=user.id, order="submitted", limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE)]
+        upvoted = [Upvoted(r["arxiv_id"], r["title"], r["voted_at"]) for r in
+                   vote_store.papers_voted_by(conn, user.id, limit=UPVOTED_SHOWN)
+                   ] if page == 1 else []
+        mine = vote_store.voted(conn, viewer_id, (card.id for card in submitted))
+    for card in submitted:
+        card.upvoted = card.id in mine
+    pages = max(1, -(-total // PAGE_SIZE))
+    return Profile(user, submitted, total, upvoted, page, pages)

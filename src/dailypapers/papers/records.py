@@ -1,0 +1,90 @@
+"""The typed records the papers package hands to the layers above: a paper's card, a comment.
+
+A :class:`Card` is what every list shows of a paper (the feed pages, search results, the API's
+entries, feeds): the paper's metadata, its first feed entry if any (with who submitted it), its
+upvotes (upstream count plus local votes) and visible comment count, and whether the reader
+upvoted it. Built from the store's card rows by :meth:`Card.from_row`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class Card:
+    id: int
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    created_at: datetime
+    modified_at: datetime
+    upvotes: int = 0
+    num_comments: int = 0
+    upvoted: bool = False
+    version: int | None = None
+    primary_category: str | None = None
+    comment: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    abs_url: str | None = None
+    pdf_url: str | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] | None = None
+    organization: dict[str, Any] | None = None
+    media_urls: list[str] | None = None
+    discussion_id: str | None = None
+    listed_on: date | None = None
+    # The paper's first feed entry (all None for a paper that never entered the feed).
+    entry_id: int | None = None
+    feed_day: date | None = None
+    submitted_at: datetime | None = None
+    upstream_comments: int = 0
+    submitter_id: int | None = None
+    submitter_username: str | None = None
+    submitter_fullname: str | None = None
+    submitter_avatar_url: str | None = None
+    submitter_upstream_id: str | None = None
+    trending_score: float | None = None  # set where a list is ranked by it
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Card:
+        values = {name: row[name] for name in _FIELDS if name in row}
+        values["upstream_comments"] = values.get("upstream_comments") or 0
+        return cls(**values)
+
+    @property
+    def total_comments(self) -> int:
+        """Comments counted upstream plus the visible local ones."""
+        return self.upstream_comments + self.num_comments
+
+
+_FIELDS = tuple(f.name for f in fields(Card))
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    id: int
+    paper_id: int
+    author_id: int
+    author_username: str
+    author_fullname: str
+    parent_id: int | None
+    body: str
+    hidden: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Comment:
+        return cls(row["id"], row["paper_id"], row["author_id"], row["author_username"],
+                   row["author_fullname"] or "", row["parent_id"], row["body"],
+                   bool(row["hidden"]), row["created_at"], row["updated_at"])

@@ -1,0 +1,34 @@
+"""The JSON API: the upstream Papers contract (``/api/daily_papers``, ``/api/papers/...``) with
+the same JSON, so ``huggingface_hub`` works by changing its endpoint, plus dailypapers' own
+writes (comments, upvotes, submissions, indexing, tokens) with an API token.
+
+``install`` mounts it on the app: shared state (the shaper, rate limits), the routers and the
+offline ``/docs``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from dailypapers.config import Settings
+from dailypapers.web.api import docs, papers, tokens, writes
+from dailypapers.web.api.auth import RateLimits
+from dailypapers.web.api.shapes import Shaper
+
+DESCRIPTION = """\
+The upstream Papers API (`/api/daily_papers`, `/api/papers/{id}`, `/api/papers/search`,
+`/api/papers`) with the same JSON, so existing clients such as `huggingface_hub` work by changing
+the base URL; plus dailypapers' own writes (comments, upvotes, feed submissions, indexing) with
+`Authorization: Bearer <API token>` (create tokens in your settings), and RSS/Atom feeds under
+`/feeds/`. Errors are `{"error": "...", "parameter": "..."}`; over the rate limit, `429` with
+`Retry-After`.
+"""
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.state.api_shaper = Shaper(settings.base_url)
+    app.state.api_limits = RateLimits(settings.api_rate_anonymous, settings.api_rate_token)
+    docs.install(app)
+    app.include_router(papers.router)
+    app.include_router(writes.router)
+    app.include_router(tokens.router)

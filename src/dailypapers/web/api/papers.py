@@ -1,0 +1,227 @@
+"""The read half of the upstream Papers API: ``/api/daily_papers``, ``/api/papers/search``,
+``/api/papers`` and ``/api/papers/{id}``.
+
+Routes are thin: parameters are checked (by FastAPI from the declared types, or with the period
+parsers of :mod:`dailypapers.papers.listing`), one domain function is called, and its cards are
+shaped by :mod:`dailypapers.web.api.shapes`. Database work runs in the thread pool; the route
+itself is async so an answer found in the response cache costs no thread hop at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog, listing
+from dailypapers.papers.records import Card
+from dailypapers.search import service
+from dailypapers.web.api.auth import Caller, caller
+from dailypapers.web.api.shapes import DailyEntry, Paper, SearchEntry, Shaper, dumps
+from dailypapers.web.plumbing.caching import cached
+from dailypapers.web.plumbing.errors import bad_request, not_found, responses
+
+router = APIRouter(prefix="/api", tags=["papers (upstream-compatible)"])
+
+# The shapes of the period parameters, for the schema; whether the date exists (and is within the
+# years the views accept) is checked by the period parsers, with a 400.
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$"
+WEEK_PATTERN = r"^\d{4}-W\d{1,2}$"
+MONTH_PATTERN = r"^\d{4}-\d{1,2}$"
+MAX_PAGE = 100_000  # p * limit must stay a sane SQL OFFSET
+JSON = "application/json"
+CACHE_HEADER = "X-Api-Cache"  # hit / miss / off: whether the response cache answered
+
+
+async def json_answer(request: Request, compute: Callable[[], tuple[bytes, dict[str, str]]],
+                      *, shareable: bool = True) -> Response:
+    """The JSON answer ``compute()`` gives as (body, headers), through the response cache."""
+    (body, headers), state = await cached(request, compute, shareable=shareable,
+                                          size=lambda value: len(value[0]))
+    return Response(body, media_type=JSON, headers={**headers, CACHE_HEADER: state})
+
+
+def next_link(request: Request, **params: Any) -> dict[str, str]:
+    """The ``Link: rel="next"`` header: the site's own address (never the request's Host, which
+    a client chooses and a cached answer would pass on to every later client)."""
+    query = dict(request.query_params)
+    query.update({key: str(value) for key, value in params.items()})
+    base = request.app.state.settings.base_url.rstrip("/")
+    return {"Link": f'<{base}{request.url.path}?{urlencode(query)}>; rel="next"'}
+
+
+# -- /api/daily_papers -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/daily_papers",
+    response_model=list[DailyEntry],
+    responses=responses(400, 401, 429),
+    summary="Papers that entered the daily feed, newest first",
+    description="Filter by the day / ISO week / month the paper entered the feed "
+    "(`submittedOnDailyAt`), and by submitter. The next page is also in a `Link: <...>; "
+    'rel="next"` header. A page past the end is `[]`.',
+)
+async def daily_papers(
+    request: Request,
+    date: Annotated[str | None, Query(
+        max_length=40, pattern=DAY_PATTERN,
+        description="YYYY-MM-DD (a full ISO datetime is accepted too).",
+        examples=["2025-06-10"])] = None,
+    week: Annotated[str | None, Query(max_length=40, pattern=WEEK_PATTERN,
+                                      description="ISO week YYYY-Www.",
+                                      examples=["2025-W24"])] = None,
+    month: Annotated[str | None, Query(max_length=40, pattern=MONTH_PATTERN,
+                                       description="YYYY-MM.",
+                                       examples=["2025-06"])] = None,
+    submitter: Annotated[str | None, Query(max_length=64,
+                                           description="Only this user's submissions.")] = None,
+    sort: Annotated[Literal["publishedAt", "trending"], Query(
+        description="`publishedAt`: newest submission first; `trending`: by trending score."
+    )] = "publishedAt",
+    p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page, from 0.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="Entries per page.")] = 50,
+    who: Caller = Depends(caller),
+) -> Response:
+    given = [(name, value) for name, value in (("date", date), ("week", week), ("month", month))
+             if value is not None]
+    if len(given) > 1:
+        raise bad_request(given[1][0], f"give only one of date, week and month (got "
+                                       f"{' and '.join(n for n, _ in given)})")
+    period = given[0] if given else None
+    if period is not None:
+        _check_period(*period)
+    db = request.app.state.db
+    shaper: Shaper = request.app.state.api_shaper
+    order = "trending" if sort == "trending" else "submitted"
+
+    def compute() -> tuple[bytes, dict[str, str]]:
+        cards = listing.entries(db, period=period, submitter=submitter, order=order,
+                                limit=limit + 1, offset=p * limit)
+        more = len(cards) > limit and p < MAX_PAGE
+        body = dumps([shaper.entry(card) for card in cards[:limit]])
+        return body, (next_link(request, p=p + 1) if more else {})
+
+    return await json_answer(request, compute)
+
+
+def _check_period(name: str, value: str) -> None:
+    parse = {"date": listing.parse_day, "week": listing.parse_week,
+             "month": listing.parse_month}[name]
+    try:
+        parse(value)
+    except listing.InvalidPeriod as error:
+        raise bad_request(name, str(error)) from None
+
+
+# -- /api/papers/search ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/papers/search",
+    response_model=list[SearchEntry],
+    responses=responses(400, 401, 429, 503),
+    summary="Search every paper",
+    description="Keyword and semantic search over every stored paper (not only the feed), with "
+    "the matches marked in `highlightedTitle` / `highlightedSummary`. An arXiv id or an arXiv / "
+    "paper-page URL finds that paper first. Without `q`: the newest papers.",
+)
+async def search_papers(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=250, description="What to look for.")] = None,
+    limit: Annotated[int, Query(ge=1, le=120)] = 50,
+    who: Caller = Depends(caller),
+) -> Response:
+    db = request.app.state.db
+    shaper: Shaper = request.app.state.api_shaper
+    settings = request.app.state.settings
+    query = (q or "").strip()
+
+    def compute() -> tuple[bytes, dict[str, str]]:
+        if not query:  # what the official client's list_papers() without a query expects
+            page, _ = catalog.newest(db, limit)
+            found = [(card, None, None) for card in page]
+        else:
+            results = service.search(db, settings, query, limit=limit, user_id=who.user_id)
+            found = [(item.paper, item.title_highlights, item.abstract_highlights)
+                     for item in results.items]
+        return dumps([shaper.search_entry(card, title, summary, card.upvoted)
+                      for card, title, summary in found]), {}
+
+    return await json_answer(request, compute, shareable=who.user is None)
+
+
+# -- /api/papers -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/papers",
+    response_model=list[Paper],
+    responses=responses(400, 401, 429),
+    summary="Every paper, newest arXiv date first",
+    description="Cursor pagination: the next page's URL is in the `Link: <...>; rel=\"next\"` "
+    "header (absent on the last page). Papers without an arXiv date come last.",
+)
+async def all_papers(
+    request: Request,
+    cursor: Annotated[str | None, Query(max_length=200,
+                                        description="From the previous page's Link.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    who: Caller = Depends(caller),
+) -> Response:
+    db = request.app.state.db
+    shaper: Shaper = request.app.state.api_shaper
+    try:
+        if cursor:
+            catalog.decode_cursor(cursor)
+    except catalog.InvalidCursor as error:
+        raise bad_request("cursor", str(error)) from None
+
+    def compute() -> tuple[bytes, dict[str, str]]:
+        page, following = catalog.newest(db, limit, cursor)
+        headers = next_link(request, cursor=following) if following else {}
+        return dumps([shaper.paper(card) for card in page]), headers
+
+    return await json_answer(request, compute)
+
+
+# -- /api/papers/{id} ------------------------------------------------------------------------------
+
+
+def paper_card_or_404(db: Any, paper_id: str, user_id: int | None = None) -> Card:
+    """The card of the paper a path names; 404 naming ``id`` when malformed or unknown."""
+    try:
+        key = arxiv_ids.normalise(paper_id)
+    except arxiv_ids.InvalidArxivId as error:
+        raise not_found("id", str(error)) from None
+    found = catalog.card(db, key, user_id=user_id)
+    if found is None:
+        raise not_found("id", f"no paper {key} here")
+    return found
+
+
+@router.get(
+    "/papers/{id:path}",
+    response_model=Paper,
+    responses=responses(401, 404, 429),
+    summary="One paper",
+    description="The paper's fields at the top level. Old-style ids keep their slash "
+    "(`/api/papers/hep-th/9901001`); a version suffix is ignored.",
+)
+async def paper(
+    request: Request,
+    id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229",  # noqa: A002
+                            examples=["2602.23229"])],
+    who: Caller = Depends(caller),
+) -> Response:
+    db = request.app.state.db
+    shaper: Shaper = request.app.state.api_shaper
+
+    def compute() -> tuple[bytes, dict[str, str]]:
+        return dumps(shaper.paper(paper_card_or_404(db, id))), {}
+
+    return await json_answer(request, compute)

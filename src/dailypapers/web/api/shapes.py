@@ -1,0 +1,313 @@
+"""The JSON shapes of the upstream Papers API, in one place for every endpoint.
+
+Two halves that must agree:
+
+- pydantic models (``DailyEntry``, ``Paper``, ...) describe the shapes for OpenAPI and for
+  validation in tests; the fuzzing test checks real responses against them;
+- :class:`Shaper` turns the papers package's records (:class:`~dailypapers.papers.records.Card`)
+  into plain dicts. Endpoints serialise those dicts with orjson: building a pydantic object per entry would
+  cost more than the whole query on the hot path.
+
+Optional values are left out rather than sent as ``null``, as upstream does; the models mark
+them as optional *and* nullable so either is within the schema. Times are written the upstream
+way: UTC, milliseconds, ``Z`` (``2026-02-26T17:08:18.000Z``). ``_id`` values are the upstream
+ids where we imported them, else stable strings derived from our keys (24 hex characters, like
+upstream's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+from dailypapers.accounts.records import User
+from dailypapers.papers.records import Card
+from dailypapers.papers.records import Comment as StoredComment
+
+# -- models (OpenAPI and tests) --------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class UserOverview(_Model):
+    id: str = Field(alias="_id")
+    avatarUrl: str
+    fullname: str
+    name: str = Field(description="The username (some clients read this one).")
+    user: str = Field(description="The username again (others read this one).")
+    type: Literal["user"] = "user"
+    isPro: bool = False
+
+
+class Author(_Model):
+    id: str = Field(alias="_id")
+    name: str
+    hidden: bool = False
+    user: UserOverview | None = Field(None, description="Only where an account claimed it.")
+
+
+class Organization(_Model):
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+    id: str | None = Field(None, alias="_id")
+    name: str | None = None
+    fullname: str | None = None
+    avatar: str | None = None
+
+
+class _Extras(_Model):
+    """Fields clients read either inside ``paper`` or at the top level: sent in both places."""
+
+    githubRepo: str | None = None
+    githubStars: int | None = None
+    projectPage: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] | None = None
+    organization: Organization | None = None
+    numComments: int = Field(description="Comments: the upstream count plus local ones.")
+
+
+class Paper(_Extras):
+    """A paper; also the whole answer of ``GET /api/papers/{id}`` (flattened)."""
+
+    id: str = Field(description="arXiv id without version, e.g. 2602.23229 or hep-th/9901001.")
+    authors: list[Author]
+    publishedAt: datetime | None = Field(None, description="arXiv first-version time.")
+    submittedOnDailyAt: datetime | None = Field(
+        None, description="When the paper entered the daily feed (absent if it never did).")
+    submittedOnDailyBy: UserOverview | None = None
+    title: str
+    summary: str = Field(description="The abstract.")
+    upvotes: int = Field(description="Upvotes: the upstream count plus local votes.")
+    discussionId: str
+    mediaUrls: list[str] | None = None
+
+
+class DailyEntry(_Extras):
+    """One entry of ``GET /api/daily_papers``."""
+
+    paper: Paper
+    publishedAt: datetime = Field(description="When the entry was submitted to the feed.")
+    title: str
+    summary: str
+    thumbnail: str
+    submittedBy: UserOverview | None = None
+    isAuthorParticipating: bool = False
+    mediaUrls: list[str] | None = None
+
+
+class Segment(_Model):
+    type: Literal["text", "highlight"]
+    text: str
+
+
+class SearchEntry(DailyEntry):
+    """One result of ``GET /api/papers/search``: a daily entry plus highlights."""
+
+    upvoted: bool = Field(description="Whether the calling user upvoted it (false if anonymous).")
+    highlightedTitle: list[Segment]
+    highlightedSummary: list[Segment]
+
+
+class CommentIn(_Model):
+    comment: str = Field(min_length=1, max_length=10_000, description="Markdown text.")
+
+
+class CommentLatest(_Model):
+    raw: str
+    html: str
+    updatedAt: datetime
+    author: UserOverview
+
+
+class CommentData(_Model):
+    latest: CommentLatest
+    reactions: list[Any] = []
+    edited: bool = False
+    hidden: bool = False
+    numEdits: int = 0
+    editors: list[str] = []
+
+
+class Comment(_Model):
+    id: str
+    createdAt: datetime
+    type: Literal["comment"] = "comment"
+    author: UserOverview
+    data: CommentData
+
+
+class NewMessage(_Model):
+    newMessage: Comment
+
+
+class Empty(_Model):
+    """``{}``: the upstream answer of a write that has nothing to say."""
+
+
+# -- shaping ---------------------------------------------------------------------------------------
+
+
+def iso(moment: datetime | None) -> str | None:
+    """``2026-02-26T17:08:18.000Z``: UTC, milliseconds, Z."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def derived_id(*parts: object) -> str:
+    """A stable 24-hex id for things that have no upstream id (authors, discussions)."""
+    text = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:24]
+
+
+def user_id_string(user_id: int, upstream_id: str | None) -> str:
+    return upstream_id or f"{user_id:024x}"
+
+
+def comment_id_string(comment_id: int) -> str:
+    return f"{comment_id:024x}"
+
+
+def parse_comment_id(text: str) -> int | None:
+    """Our comment key from its ``id`` string, or None when it is not one of ours."""
+    if len(text) != 24:
+        return None
+    try:
+        value = int(text, 16)
+    except ValueError:
+        return None
+    return value if 0 < value < 2**63 else None
+
+
+class Shaper:
+    """Turns the domain's records into upstream JSON; knows the site's public address."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url.rstrip("/")
+        self.default_avatar = f"{self.base}/static/api/avatar.svg"
+        self.default_thumbnail = f"{self.base}/static/api/paper.svg"
+
+    def user(self, user_id: int, username: str, fullname: str | None,
+             avatar_url: str | None, upstream_id: str | None) -> dict[str, Any]:
+        return {
+            "_id": user_id_string(user_id, upstream_id),
+            "avatarUrl": avatar_url or self.default_avatar,
+            "fullname": fullname or username,
+            "name": username,
+            "user": username,
+            "type": "user",
+            "isPro": False,
+        }
+
+    def submitter(self, card: Card) -> dict[str, Any] | None:
+        if card.submitter_id is None:
+            return None
+        return self.user(card.submitter_id, card.submitter_username,
+                         card.submitter_fullname, card.submitter_avatar_url,
+                         card.submitter_upstream_id)
+
+    def paper(self, card: Card) -> dict[str, Any]:
+        """The ``paper`` object (and, flattened, ``GET /api/papers/{id}``)."""
+        arxiv_id = card.arxiv_id
+        # Author ids: the paper's key and the author's position (no upstream id is kept).
+        prefix = f"a{card.id:015x}"
+        out: dict[str, Any] = {
+            "id": arxiv_id,
+            "authors": [
+                {"_id": f"{prefix}{position:08x}", "name": name, "hidden": False}
+                for position, name in enumerate(card.authors or ())
+            ],
+        }
+        _put(out, "publishedAt", iso(card.published_at))
+        if card.submitted_at is not None:
+            out["submittedOnDailyAt"] = iso(card.submitted_at)
+            _put(out, "submittedOnDailyBy", self.submitter(card))
+        out["title"] = card.title
+        out["summary"] = card.abstract
+        out["upvotes"] = card.upvotes
+        out["discussionId"] = card.discussion_id or derived_id("discussion", arxiv_id)
+        out.update(self.extras(card))
+        _put(out, "mediaUrls", card.media_urls or None)
+        return out
+
+    @staticmethod
+    def extras(card: Card) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        _put(out, "githubRepo", card.github_repo)
+        _put(out, "githubStars", card.github_stars)
+        _put(out, "projectPage", card.project_page)
+        _put(out, "ai_summary", card.ai_summary)
+        _put(out, "ai_keywords", card.ai_keywords)
+        _put(out, "organization", card.organization or None)
+        out["numComments"] = card.total_comments
+        return out
+
+    def entry(self, card: Card) -> dict[str, Any]:
+        """One ``/api/daily_papers`` entry. Top-level ``publishedAt`` is the submission time:
+        that is what upstream sent there for most of its history, and what huggingface_hub
+        reads as ``submitted_at``."""
+        paper = self.paper(card)
+        media = card.media_urls or None
+        out: dict[str, Any] = {
+            "paper": paper,
+            "publishedAt": paper.get("submittedOnDailyAt") or paper.get("publishedAt"),
+            "title": paper["title"],
+            "summary": paper["summary"],
+            "thumbnail": media[0] if media else self.default_thumbnail,
+        }
+        _put(out, "submittedBy", paper.get("submittedOnDailyBy"))
+        out["isAuthorParticipating"] = False
+        _put(out, "mediaUrls", media)
+        out.update(self.extras(card))
+        if out["publishedAt"] is None:  # a paper never in the feed and with no arXiv date
+            out["publishedAt"] = iso(card.created_at)
+        return out
+
+    def search_entry(self, card: Card, title_segments: list | None,
+                     summary_segments: list | None, upvoted: bool) -> dict[str, Any]:
+        out = self.entry(card)
+        out["upvoted"] = upvoted
+        out["highlightedTitle"] = segments(title_segments, card.title)
+        out["highlightedSummary"] = segments(summary_segments, card.abstract)
+        return out
+
+    def comment(self, comment: StoredComment, html: str, author: User) -> dict[str, Any]:
+        """A stored comment, its body rendered as ``html``, in the upstream ``newMessage`` shape."""
+        overview = self.user(author.id, author.username, author.fullname, author.avatar_url,
+                             author.upstream_id)
+        return {
+            "id": comment_id_string(comment.id),
+            "createdAt": iso(comment.created_at),
+            "type": "comment",
+            "author": overview,
+            "data": {
+                "latest": {"raw": comment.body, "html": html,
+                           "updatedAt": iso(comment.updated_at), "author": overview},
+                "reactions": [], "edited": comment.updated_at != comment.created_at,
+                "hidden": comment.hidden, "numEdits": 0, "editors": [],
+            },
+        }
+
+
+def segments(parts: list | None, whole: str) -> list[dict[str, str]]:
+    """Highlight segments from search's ``(text, is_match)`` pairs; without any, the whole text
+    as one plain segment (joined, segments always give back the text)."""
+    if not parts:
+        return [{"type": "text", "text": whole}] if whole else []
+    return [{"type": "highlight" if match else "text", "text": text} for text, match in parts]
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        out[key] = value
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value)

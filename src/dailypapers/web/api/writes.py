@@ -1,0 +1,192 @@
+"""The write half of the API, with ``Authorization: Bearer <API token>``.
+
+Upstream's shapes: ``POST /api/papers/{id}/comment`` and ``.../comment/{commentId}/reply`` answer
+``{"newMessage": {...}}``. dailypapers' own (upstream has no public endpoint for these):
+``POST /api/papers/index`` (fetch a paper from arXiv; upstream's shape, ``{}``),
+``POST /api/daily_papers`` (submit to today's feed), ``POST`` /
+``DELETE /api/papers/{id}/upvote``. The caller's tokens are in :mod:`dailypapers.web.api.tokens`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from dailypapers import arxiv_ids
+from dailypapers.papers import catalog, discussion, submissions, voting
+from dailypapers.web.api.auth import Caller, signed_in_caller
+from dailypapers.web.api.shapes import (
+    CommentIn,
+    DailyEntry,
+    Empty,
+    NewMessage,
+    Shaper,
+    dumps,
+    parse_comment_id,
+)
+from dailypapers.web.plumbing import markup
+from dailypapers.web.plumbing.errors import ApiProblem, bad_request, not_found, responses
+from dailypapers.web.plumbing.rate_limit import retry_after_header
+
+router = APIRouter(prefix="/api", tags=["writes"])
+
+PaperId = Annotated[str, Path(description="arXiv id, e.g. 2602.23229", examples=["2602.23229"])]
+
+
+class VoteOut(BaseModel):
+    id: str = Field(description="The paper's arXiv id.")
+    upvotes: int = Field(description="The paper's count after this call.")
+    upvoted: bool = Field(description="Whether the caller's vote is now counted.")
+
+
+# -- comments --------------------------------------------------------------------------------------
+
+
+def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
+                  parent: str | None) -> bytes:
+    shaper: Shaper = request.app.state.api_shaper
+    parent_key = None
+    if parent is not None:
+        parent_key = parse_comment_id(parent)
+        if parent_key is None:
+            raise not_found("commentId", f"no comment {parent[:40]!r} here")
+    try:
+        posted = discussion.post(request.app.state.db, who.user_id, paper_id, body, parent_key)
+    except discussion.PaperNotFound as error:
+        raise not_found("id", f"no paper {error} here") from None
+    except discussion.InvalidComment as error:
+        if parent_key is not None and "replied to" in str(error):
+            raise not_found("commentId", str(error)) from None
+        raise bad_request("comment", str(error)) from None
+    return dumps({"newMessage": shaper.comment(posted, str(markup.render(posted.body)),
+                                               who.user)})
+
+
+@router.post(
+    "/papers/{id:path}/comment",
+    response_model=NewMessage,
+    responses=responses(400, 401, 404, 429),
+    summary="Comment on a paper",
+)
+async def comment(request: Request, id: PaperId, payload: CommentIn,  # noqa: A002
+                  who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, None)
+    return Response(body, media_type="application/json")
+
+
+@router.post(
+    "/papers/{id:path}/comment/{commentId}/reply",
+    response_model=NewMessage,
+    responses=responses(400, 401, 404, 429),
+    summary="Reply to a comment",
+)
+async def reply(request: Request, id: PaperId,  # noqa: A002
+                commentId: Annotated[str, Path(max_length=64)],  # noqa: N803
+                payload: CommentIn, who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, commentId)
+    return Response(body, media_type="application/json")
+
+
+# -- votes -----------------------------------------------------------------------------------------
+
+
+def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
+    vote = voting.upvote if up else voting.unvote
+    try:
+        state = vote(request.app.state.db, who.user_id, paper_id)
+    except voting.PaperNotFound as error:
+        raise not_found("id", f"no paper {error} here") from None
+    return VoteOut(id=state.arxiv_id, upvotes=state.upvotes, upvoted=state.voted)
+
+
+@router.post("/papers/{id:path}/upvote", response_model=VoteOut,
+             responses=responses(401, 404, 429), summary="Upvote a paper (dailypapers)",
+             description="Idempotent: upvoting twice counts once.")
+async def upvote(request: Request, id: PaperId,  # noqa: A002
+                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+    return await run_in_threadpool(_vote, request, who, id, True)
+
+
+@router.delete("/papers/{id:path}/upvote", response_model=VoteOut,
+               responses=responses(401, 404, 429), summary="Take back an upvote (dailypapers)",
+               description="Idempotent: nothing happens when the caller had not upvoted.")
+async def unvote(request: Request, id: PaperId,  # noqa: A002
+                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+    return await run_in_threadpool(_vote, request, who, id, False)
+
+
+# -- submitting to the daily feed ---------------------------------------------------------------
+
+
+class SubmitIn(BaseModel):
+    arxivId: str = Field(min_length=1, max_length=300, examples=["2401.01234"],  # noqa: N815
+                         description="arXiv id or abs/pdf URL of the paper to submit.")
+
+
+# A refused submission's reason -> (status, field named).
+SUBMISSION_STATUS = {"invalid": 400, "not_found": 404, "duplicate": 409, "limit": 429,
+                     "upstream": 502}
+
+
+def _submit(request: Request, who: Caller, text: str) -> bytes:
+    try:
+        done = submissions.submit(request.app.state.db, request.app.state.settings,
+                                  who.user_id, text, pipeline=request.app.state.pipeline)
+    except submissions.SubmissionError as error:
+        status = SUBMISSION_STATUS.get(error.code, 400)
+        headers = {}
+        if error.code == "limit":  # the count starts again at midnight UTC
+            now = datetime.now(UTC)
+            midnight = datetime.combine(now.date() + timedelta(days=1), time.min, UTC)
+            headers["Retry-After"] = retry_after_header((midnight - now).total_seconds())
+        raise ApiProblem(status, str(error), "arxivId", headers) from None
+    card = catalog.card(request.app.state.db, done.arxiv_id)
+    return dumps(request.app.state.api_shaper.entry(card))
+
+
+@router.post("/daily_papers", response_model=DailyEntry,
+             responses=responses(400, 401, 404, 409, 429, 502),
+             summary="Submit a paper to today's feed (dailypapers)",
+             description="The paper (fetched from arXiv if it is not stored yet) enters today's "
+             "feed (UTC), submitted by the token's user. Answers the new feed entry. A paper "
+             "already in the feed is a 409; over the daily submission limit, a 429.")
+async def submit(request: Request, payload: SubmitIn,
+                 who: Caller = Depends(signed_in_caller)) -> Response:
+    body = await run_in_threadpool(_submit, request, who, payload.arxivId)
+    return Response(body, media_type="application/json")
+
+
+# -- indexing a paper from arXiv ------------------------------------------------------------------
+
+
+class IndexIn(BaseModel):
+    arxivId: str = Field(min_length=1, max_length=200, examples=["2401.01234"],  # noqa: N815
+                         description="arXiv id (or abs/pdf URL) of the paper to index.")
+
+
+def index_paper(request: Request, text: str) -> None:
+    try:
+        catalog.index(request.app.state.db, request.app.state.settings, text,
+                      pipeline=request.app.state.pipeline)
+    except arxiv_ids.InvalidArxivId as error:
+        raise bad_request("arxivId", str(error)) from None
+    except catalog.NotOnArxiv as error:
+        raise not_found("arxivId", f"arXiv has no paper {error}") from None
+    except catalog.ArxivUnavailable as error:
+        raise ApiProblem(502, f"arXiv could not be asked: {error}", "arxivId") from None
+
+
+@router.post("/papers/index", response_model=Empty,
+             responses=responses(400, 401, 404, 429, 502),
+             summary="Index a paper from arXiv",
+             description="Fetches the paper's metadata from the arXiv API into the store (or "
+             "refreshes it). Answers `{}`.")
+async def index(request: Request, payload: IndexIn,
+                who: Caller = Depends(signed_in_caller)) -> Response:
+    await run_in_threadpool(index_paper, request, payload.arxivId)
+    return Response(b"{}", media_type="application/json")

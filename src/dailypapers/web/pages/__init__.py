@@ -1,0 +1,25 @@
+"""The site's HTML pages, a handler module per area. ``ROUTERS`` is every page router, in the
+order the app includes them (fixed paths before the catch-all shapes of ``paper`` and ``feed``)."""
+
+from __future__ import annotations
+
+from dailypapers.web.pages import (
+    accounts,
+    admin,
+    comments,
+    digest,
+    digest_settings,
+    feed,
+    for_you,
+    paper,
+    search,
+    submit,
+    tokens,
+    votes,
+)
+
+ROUTERS = [
+    votes.router, comments.router, submit.router, accounts.router, tokens.router,
+    digest.router, digest_settings.router, for_you.router, admin.router, paper.router,
+    feed.router, search.router,
+]

@@ -1,0 +1,67 @@
+"""A signed-in reader's digest settings (``/settings/digest``): how often, when, what, and the
+alerts (saved searches) whose new matches the digest carries."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from dailypapers.accounts.records import User
+from dailypapers.digest import account, schedule, subscriptions
+from dailypapers.digest.compose import SECTION_TITLES, SECTIONS
+from dailypapers.web.plumbing.auth import SignInRequired, acting_user, viewer
+from dailypapers.web.plumbing.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def choices() -> dict:
+    """What the how-often / when / what fields offer (shared with the preferences page)."""
+    return {
+        "sections": [(key, SECTION_TITLES[key]) for key in SECTIONS],
+        "weekdays": list(enumerate(schedule.WEEKDAYS)),
+        "timezones": schedule.timezones(),
+    }
+
+
+def _page(request: Request, user: User, *, error: str | None = None, saved: bool = False,
+          status_code: int = 200) -> Response:
+    """The settings page (blocking)."""
+    mine = account.of(request.app.state.db, user)
+    return render(request, "digest/settings.html", {
+        "subscription": mine.subscription, "alerts": mine.alerts, "error": error,
+        "saved": saved, "section": "settings", **choices(),
+    }, status_code=status_code)
+
+
+@router.get("/settings/digest")
+async def digest_settings(request: Request, user: User | None = Depends(viewer)) -> Response:
+    if user is None:
+        raise SignInRequired("/settings/digest")
+    saved = request.query_params.get("saved") == "1"
+    return await run_in_threadpool(lambda: _page(request, user, saved=saved))
+
+
+@router.post("/settings/digest")
+def save_digest_settings(request: Request, user: User = Depends(acting_user),
+                         frequency: str = Form("daily", max_length=16),
+                         timezone: str = Form("UTC", max_length=64),
+                         send_hour: str = Form("7", max_length=4),
+                         weekly_day: str = Form("0", max_length=4),
+                         content: list[str] = Form([])) -> Response:
+    state = request.app.state
+    wanted = {"frequency": frequency, "timezone": timezone, "send_hour": send_hour,
+              "weekly_day": weekly_day, "content": content}
+    try:
+        account.save_preferences(state.db, state.settings, user, wanted)
+    except (subscriptions.InvalidPreferences, subscriptions.InvalidEmail) as error:
+        return _page(request, user, error=str(error), status_code=422)
+    return RedirectResponse("/settings/digest?saved=1", status_code=303)
+
+
+@router.post("/settings/digest/alerts/delete")
+def delete_alert(request: Request, user: User = Depends(acting_user),
+                 search_id: int = Form(..., ge=1, le=2**62)) -> Response:
+    account.delete_alert(request.app.state.db, user, search_id)
+    return RedirectResponse("/settings/digest#alerts", status_code=303)

@@ -1,0 +1,175 @@
+"""The feed's pages: the newest day, a day, an ISO week, a month, and what is trending.
+
+Upstream's URL scheme, so links carry over: ``/papers`` (latest day), ``/papers/date/YYYY-MM-DD``,
+``/papers/week/YYYY-Www``, ``/papers/month/YYYY-MM``, ``/papers/trending``. Each route reads the
+request, calls one function of :mod:`dailypapers.papers.listing` (the same ones the JSON API
+uses) and renders; signed-out readers are served through the page cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from dailypapers.accounts.records import User
+from dailypapers.ingest import harvest
+from dailypapers.papers import listing
+from dailypapers.web.plumbing.caching import cached_page
+from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.rendering import render
+from dailypapers.web.plumbing.text import nice_date
+
+PAGE_SIZE = 50  # cards per page of a week or a month
+MAX_PAGE = 10_000
+
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _db(request: Request) -> object:
+    return request.app.state.db
+
+
+def _uid(user: User | None) -> int | None:
+    return user.id if user else None
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """For clients that ask for it without reading the page's ``<link rel="icon">``."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+# -- the feed -------------------------------------------------------------------------------------
+
+
+@router.api_route("/", methods=["GET", "HEAD"])
+async def home(request: Request) -> Response:
+    return await cached_page(request, lambda user: _day_page(request, user, None, "home.html"))
+
+
+@router.api_route("/papers", methods=["GET", "HEAD"])
+async def latest(request: Request, date: str | None = Query(None, max_length=40)) -> Response:
+    if date is not None:  # upstream's older /papers?date=YYYY-MM-DD links
+        return RedirectResponse(f"/papers/date/{listing.parse_day(date).isoformat()}", 301)
+    return await cached_page(request, lambda user: _day_page(request, user, None))
+
+
+@router.api_route("/papers/date/{day}", methods=["GET", "HEAD"])
+async def day_page(request: Request, day: str) -> Response:
+    when = listing.parse_day(day)
+    if day != when.isoformat():  # a datetime or odd spelling: one URL per day
+        return RedirectResponse(f"/papers/date/{when.isoformat()}", 301)
+    return await cached_page(request, lambda user: _day_page(request, user, when))
+
+
+@router.api_route("/papers/week/{week}", methods=["GET", "HEAD"])
+async def week_page(request: Request, week: str,
+                    page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
+    start, _ = listing.parse_week(week)
+    if week != listing.week_label(start):
+        return RedirectResponse(f"/papers/week/{listing.week_label(start)}", 301)
+    return await cached_page(request, lambda user: _range_page(request, user, "week", week, page))
+
+
+@router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
+async def month_page(request: Request, month: str,
+                     page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
+    start, _ = listing.parse_month(month)
+    if month != listing.month_label(start):
+        return RedirectResponse(f"/papers/month/{listing.month_label(start)}", 301)
+    return await cached_page(request,
+                             lambda user: _range_page(request, user, "month", month, page))
+
+
+@router.api_route("/papers/trending", methods=["GET", "HEAD"])
+async def trending_page(request: Request) -> Response:
+    return await cached_page(request, lambda user: _trending_page(request, user))
+
+
+def _tabs(day: date | None) -> dict[str, str]:
+    if day is None:
+        return {"day": "/papers", "week": "/papers", "month": "/papers"}
+    return {
+        "day": f"/papers/date/{day.isoformat()}",
+        "week": f"/papers/week/{listing.week_label(day)}",
+        "month": f"/papers/month/{listing.month_label(day)}",
+    }
+
+
+def _day_page(request: Request, user: User | None, when: date | None,
+              template: str = "listing.html") -> Response:
+    view = listing.day(_db(request), when, user_id=_uid(user))
+    day = view.start or when
+    harvest_status = None
+    if template == "home.html":  # the front page says how harvesting goes
+        harvest_status = harvest.status(_db(request), request.app.state.settings.harvest_sources)
+    context = {
+        "harvest": harvest_status,
+        "section": "day", "view": view, "tabs": _tabs(day), "page": 1, "pages": 1, "offset": 0,
+        "heading": "Daily papers",
+        "subheading": f"{day:%A}, {nice_date(day)}" if day else "",
+        "empty_store": view.start is None,
+        "prev_link": _link("date", view.previous, lambda d: nice_date(date.fromisoformat(d))),
+        "next_link": _link("date", view.next, lambda d: nice_date(date.fromisoformat(d))),
+    }
+    return render(request, template, context)
+
+
+def _range_page(request: Request, user: User | None, kind: str, label: str,
+                page: int) -> Response:
+    load = listing.week if kind == "week" else listing.month
+    view = load(_db(request), label, user_id=_uid(user), limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-view.total // PAGE_SIZE))
+    if page > pages:
+        return render_error(request, 404, f"This {kind} has {pages} page"
+                            f"{'s' if pages > 1 else ''} of papers; there is no page {page}.",
+                            action={"href": request.url.path, "text": "First page"})
+    if kind == "week":
+        subheading = (f"{view.label} · {nice_date(view.start)} – {nice_date(view.end)}")
+        describe = _week_text
+    else:
+        subheading = f"{view.start:%B} {view.start.year}"
+        describe = _month_text
+    context = {
+        "section": "day", "view": view, "tabs": _tabs(view.start), "page": page, "pages": pages,
+        "offset": (page - 1) * PAGE_SIZE, "heading": f"{kind.capitalize()}ly papers",
+        "subheading": subheading, "empty_store": False,
+        "prev_link": _link(kind, view.previous, describe),
+        "next_link": _link(kind, view.next, describe),
+    }
+    return render(request, "listing.html", context)
+
+
+def _trending_page(request: Request, user: User | None) -> Response:
+    view = listing.trending(_db(request), user_id=_uid(user), limit=PAGE_SIZE)
+    context = {
+        "section": "trending", "view": view, "tabs": _tabs(view.end), "page": 1, "pages": 1,
+        "offset": 0, "heading": "Trending papers",
+        "subheading": "Upvotes weighed by age: what people are reading now.",
+        "empty_store": view.end is None or view.total == 0,
+        "prev_link": None, "next_link": None,
+    }
+    return render(request, "listing.html", context)
+
+
+def _link(kind: str, label: str | None, describe: Callable[[str], str]
+          ) -> dict[str, str] | None:
+    if not label:
+        return None
+    return {"href": f"/papers/{kind}/{label}", "text": describe(label)}
+
+
+def _week_text(label: str) -> str:
+    start, _ = listing.parse_week(label)
+    return f"Week of {nice_date(start)}"
+
+
+def _month_text(label: str) -> str:
+    start, _ = listing.parse_month(label)
+    return f"{start:%B} {start.year}"
