@@ -3,14 +3,19 @@
 ``python -m bench import_ [-- --backends sqlite,postgresql --shares 0.1,0.5,1 --datasets ...]``
 
 Each import runs in its own process on a fresh database (a new SQLite file, or a throwaway
-PostgreSQL database made the way the test suite makes one, see ``tests/pg.py``), so its peak RSS
-is its own. The process migrates first and times only the import; the table gives seconds,
+PostgreSQL database made the way the test suite makes one, see ``tests/support/pg.py``), so its
+peak RSS is its own. The process migrates first and times only the import; the table gives seconds,
 papers per second and peak memory for 10 %, 50 % and 100 % of the files: a flat column shows the
 import streams instead of loading everything first. Two memory columns: the peak RSS the kernel
 reports, which on SQLite also counts the database file's pages mapped by ``PRAGMA mmap_size``
 and the page cache (both capped by the engine's pragmas, so they level off), and the peak
 anonymous RSS sampled every 20 ms. Goal: 80k papers in <= 60 s on SQLite on 2
 cores. Results also go to ``bench/results/import_.json``.
+
+Every whole dataset (share 100 %) is also checked, as the test suite (which imports samples of
+the saved days) does not: all 79,994 listing papers, all 9,877 upstream papers in their 9,881
+feed entries, nothing rejected, and a second import of the same files finding 0 new and 0
+updated. The counts are printed; a wrong one fails the benchmark (exit status 1).
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ DATASETS = {
     "hf-daily-papers": "upstream feed",
 }
 RESULTS = ROOT / "bench" / "results" / "import_.json"
+# What importing each whole dataset must give: papers and feed entries stored.
+FULL_COUNTS = {
+    "arxiv-listings": {"papers": 79_994, "feed_entries": 0},
+    "hf-daily-papers": {"papers": 9_877, "feed_entries": 9_881},
+}
 
 
 def main(argv: list[str]) -> None:
@@ -59,6 +69,7 @@ def main(argv: list[str]) -> None:
         table.add_column(column, justify="left" if column in ("dataset", "backend") else "right",
                          no_wrap=True)
     console = Console(width=max(Console().width, 120))
+    checks: list[tuple[str, str, list[str]]] = []  # (dataset, backend, problems)
     for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
         files = sorted((SHARED / dataset).iterdir())
         for backend in backends:
@@ -70,6 +81,8 @@ def main(argv: list[str]) -> None:
                 row = {"dataset": dataset, "backend": backend, "share": share,
                        "files": len(chosen), **result}
                 rows.append(row)
+                if share >= 1 and dataset in FULL_COUNTS:
+                    checks.append((dataset, backend, _check_full(dataset, result)))
                 table.add_row(
                     DATASETS.get(dataset, dataset), backend, f"{share:.0%}", str(len(chosen)),
                     f"{result['papers']:,}", f"{result['seconds']:.1f}",
@@ -80,6 +93,36 @@ def main(argv: list[str]) -> None:
     console.print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2))
+    failed = False
+    for dataset, backend, problems in checks:
+        result = next(r for r in rows if (r["dataset"], r["backend"], r["share"] >= 1) ==
+                      (dataset, backend, True))
+        console.print(
+            f"{DATASETS[dataset]} on {backend}: {result['papers']:,} papers, "
+            f"{result['feed_entries']:,} feed entries, {result['rejected']} rejected; re-import "
+            f"{result['again_new']} new {result['again_updated']} updated "
+            f"{result['again_feed_new']} new feed entries: "
+            + ("ok" if not problems else "WRONG: " + "; ".join(problems)),
+            highlight=False)
+        failed = failed or bool(problems)
+    if failed:
+        sys.exit(1)
+
+
+def _check_full(dataset: str, result: dict) -> list[str]:
+    """What is wrong with the counts of a whole dataset's import (nothing, when right)."""
+    wanted = FULL_COUNTS[dataset]
+    got = {
+        "papers": result["papers"], "new": result["new"], "rejected": result["rejected"],
+        "feed_entries": result["feed_entries"], "re-import new": result["again_new"],
+        "re-import updated": result["again_updated"],
+        "re-import feed entries": result["again_feed_new"],
+    }
+    expected = {"papers": wanted["papers"], "new": wanted["papers"], "rejected": 0,
+                "feed_entries": wanted["feed_entries"], "re-import new": 0,
+                "re-import updated": 0, "re-import feed entries": 0}
+    return [f"{name} {got[name]:,} (expected {expected[name]:,})" for name in expected
+            if got[name] != expected[name]]
 
 
 def _run_one(backend: str, files: list[Path]) -> dict:
@@ -88,7 +131,7 @@ def _run_one(backend: str, files: list[Path]) -> dict:
             url, cleanup = f"sqlite:///{Path(scratch) / 'bench.sqlite3'}", None
         elif backend == "postgresql":
             sys.path.insert(0, str(ROOT))
-            from tests import pg
+            from tests.support import pg
 
             url, name = pg.create_database()
             cleanup = lambda: pg.drop_database(name)  # noqa: E731
@@ -110,11 +153,13 @@ def _run_one(backend: str, files: list[Path]) -> dict:
 
 
 def _child(url: str, files: list[Path]) -> None:
-    """In the measured process: migrate, then time the import alone."""
+    """In the measured process: migrate, then time the import alone (then import the same
+    files again, unmeasured, to count what a second import changes)."""
     import logging
 
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer
+    from dailypapers.store import feed as feed_store
     from dailypapers.store import papers as paper_store
 
     logging.disable(logging.WARNING)
@@ -124,13 +169,17 @@ def _child(url: str, files: list[Path]) -> None:
     began = time.perf_counter()
     summary = importer.import_paths(db, files)
     seconds = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_anon = sampler.stop()
     with db.read() as conn:
         stored = paper_store.count(conn)
+        entries = feed_store.count(conn)
+    again = importer.import_paths(db, files)
     db.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({"papers": stored, "new": summary.new, "rejected": summary.rejected,
-                      "seconds": seconds, "peak_rss_kib": peak,
-                      "peak_anon_kib": sampler.stop()}))
+    print(json.dumps({"papers": stored, "feed_entries": entries, "new": summary.new,
+                      "rejected": summary.rejected, "again_new": again.new,
+                      "again_updated": again.updated, "again_feed_new": again.feed_new,
+                      "seconds": seconds, "peak_rss_kib": peak, "peak_anon_kib": peak_anon}))
 
 
 class _AnonSampler:

@@ -1,8 +1,11 @@
-"""Settings for the network sources: fast retries, and a port where nothing listens."""
+"""Settings for the network sources (no OAI-PMH set, no scheduled source), a port where nothing
+listens, and a way to see how long a retry waits. The fast tuning (no arXiv spacing, no retry,
+a short backoff) is the root ``quick`` fixture's; tests of retries set ``http.RETRIES`` etc."""
 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,14 +13,7 @@ import pytest
 
 from dailypapers.config import Settings
 
-FAST = {
-    "arxiv_api_delay": 0.0,
-    "http_backoff": 0.01,
-    "http_retries": 0,
-    "http_timeout": 10.0,
-    "oai_pmh_sets": [],
-    "harvest_sources": [],
-}
+SOURCES = {"oai_pmh_sets": [], "harvest_sources": []}
 
 
 @pytest.fixture
@@ -25,17 +21,17 @@ def offline_settings(tmp_path: Path) -> Callable[..., Settings]:
     """Settings without a database, for the sources' own tests (run once, not per backend)."""
 
     def make(**changes: object) -> Settings:
-        return Settings(data_dir=tmp_path / "data", **{**FAST, **changes})
+        return Settings(data_dir=tmp_path / "data", **{**SOURCES, **changes})
 
     return make
 
 
 @pytest.fixture
 def net_settings(settings: Settings) -> Callable[..., Settings]:
-    """The ``settings`` fixture (a database on each backend) with fast network settings."""
+    """The ``settings`` fixture (a database on each backend) for the network sources."""
 
     def make(**changes: object) -> Settings:
-        return settings.model_copy(update={**FAST, **changes})
+        return settings.model_copy(update={**SOURCES, **changes})
 
     return make
 
@@ -47,3 +43,21 @@ def closed_port_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+class Stopwatch(threading.Event):
+    """A stop event (as a scheduler hands the Fetcher) that is never set and notes every wait
+    asked of it instead of sleeping: a test sees how long a retry would wait, at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        return False
+
+
+@pytest.fixture
+def stopwatch() -> Stopwatch:
+    return Stopwatch()

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dailypapers.ingest import arxiv_api
+from dailypapers.ingest import arxiv_api, http
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.store import papers as paper_store
-
-from tests.replay import ARXIV_API_PATH, Answer, recorded_bytes
+from tests.support.replay import ARXIV_API_PATH, Answer, recorded_bytes
 
 
 def _id_params(ids: str, start: int = 0, max_results: int = 100) -> dict[str, str]:
@@ -122,9 +121,10 @@ def test_it_stops_paging_at_the_total_results(offline_settings, arxiv_api_server
     assert len(arxiv_api_replay.requests) == 1
 
 
-def test_it_spaces_requests_by_the_configured_delay(offline_settings, arxiv_api_server,
-                                                    arxiv_api_replay):
-    settings = offline_settings(arxiv_api_url=arxiv_api_server, arxiv_api_delay=0.3)
+def test_it_spaces_requests_by_the_request_spacing(offline_settings, arxiv_api_server,
+                                                    arxiv_api_replay, monkeypatch):
+    monkeypatch.setattr(arxiv_api, "REQUEST_SPACING", 0.3)
+    settings = offline_settings(arxiv_api_url=arxiv_api_server)
     list(arxiv_api.search(settings, "testing", max_results=40, page_size=10))
     arxiv_api.fetch_by_ids(settings, ["1605.08386"])
     times = [r.at for r in arxiv_api_replay.requests]
@@ -134,21 +134,23 @@ def test_it_spaces_requests_by_the_configured_delay(offline_settings, arxiv_api_
 
 
 def test_it_retries_a_server_error_then_succeeds(offline_settings, arxiv_api_server,
-                                                 arxiv_api_replay, shared_data):
+                                                 arxiv_api_replay, shared_data, monkeypatch):
     body = json.loads((shared_data / "fixtures" / "arxiv-api" /
                        "id_1605.08386_s0_m100_199195aa31ad.json").read_text())["body"]
     arxiv_api_replay.add(ARXIV_API_PATH, _id_params("1605.08386"),
                          Answer(502, b"Bad Gateway"), Answer(200, recorded_bytes(body)))
-    settings = offline_settings(arxiv_api_url=arxiv_api_server, http_retries=2)
+    monkeypatch.setattr(http, "RETRIES", 2)
+    settings = offline_settings(arxiv_api_url=arxiv_api_server)
     [paper] = arxiv_api.fetch_by_ids(settings, ["1605.08386"])
     assert paper.arxiv_id == "1605.08386"
     assert [r.status for r in arxiv_api_replay.requests] == [502, 200]
 
 
 def test_it_gives_up_with_a_clear_error_when_retries_run_out(offline_settings, arxiv_api_server,
-                                                             arxiv_api_replay):
+                                                             arxiv_api_replay, monkeypatch):
     arxiv_api_replay.add(ARXIV_API_PATH, _id_params("1605.08386"), Answer(500, b"oops"))
-    settings = offline_settings(arxiv_api_url=arxiv_api_server, http_retries=2)
+    monkeypatch.setattr(http, "RETRIES", 2)
+    settings = offline_settings(arxiv_api_url=arxiv_api_server)
     with pytest.raises(arxiv_api.ArxivApiError, match=r"HTTP 500 .*\(3 attempts\)"):
         arxiv_api.fetch_by_ids(settings, ["1605.08386"])
     assert len(arxiv_api_replay.requests) == 3

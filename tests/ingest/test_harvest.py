@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,12 +18,15 @@ from dailypapers.cli import main
 from dailypapers.ingest import harvest
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store import papers as paper_store
+from tests.support.cli import argv
+from tests.support.replay import ARXIV_API_PATH, OAI_PMH_PATH, Answer, key, recorded_bytes
 
-from tests.replay import ARXIV_API_PATH, OAI_PMH_PATH, Answer, recorded_bytes
-
+ROOT = Path(__file__).resolve().parents[2]
 PAGE_ONE = {"verb": "ListRecords", "metadataPrefix": "arXivRaw", "from": "2014-10-01"}
 PAGE_TWO = {"verb": "ListRecords", "resumptionToken": "726959|1001"}
 FIRST_PAGE_IDS = ["0704.0471", "0704.0716", "0704.0874", "0704.1109", "0704.1114", "0704.1586"]
+ALL_IDS = sorted([*FIRST_PAGE_IDS, "1302.2146"])
+LEASE = harvest.LEASE
 
 
 def _stored(db, ids):
@@ -28,7 +37,7 @@ def _stored(db, ids):
 def test_an_interrupted_oai_harvest_resumes_from_its_stored_token(db, net_settings,
                                                                   oai_pmh_server,
                                                                   oai_pmh_replay):
-    page_two = oai_pmh_replay.routes[(OAI_PMH_PATH, tuple(sorted(PAGE_TWO.items())))][0]
+    page_two = oai_pmh_replay.routes[(OAI_PMH_PATH, key(PAGE_TWO))][0]
     oai_pmh_replay.add(OAI_PMH_PATH, PAGE_TWO, Answer(500, b"Internal Server Error"))
     settings = net_settings(oai_pmh_url=oai_pmh_server)
 
@@ -56,27 +65,54 @@ def test_an_interrupted_oai_harvest_resumes_from_its_stored_token(db, net_settin
 def test_a_harvest_with_other_parameters_does_not_take_a_stored_token(db, net_settings,
                                                                      oai_pmh_server,
                                                                      oai_pmh_replay):
-    with db.write() as conn:
-        harvest_store.save_cursor(conn, "oai-pmh:arXivRaw:*", {
-            "params": {"prefix": "arXivRaw", "set": None, "from": "2014-09-01", "until": None},
-            "token": "726959|1001", "pages": 1})
+    # A run from 2014-09-01 is interrupted after its first page (arXiv's recorded first page
+    # stands in for that window's), leaving its token stored.
+    earlier = {**PAGE_ONE, "from": "2014-09-01"}
+    oai_pmh_replay.add(OAI_PMH_PATH, earlier, oai_pmh_replay.routes[(OAI_PMH_PATH,
+                                                                     key(PAGE_ONE))][0])
+    page_two = oai_pmh_replay.routes[(OAI_PMH_PATH, key(PAGE_TWO))][0]
+    oai_pmh_replay.add(OAI_PMH_PATH, PAGE_TWO, Answer(500, b"Internal Server Error"))
     settings = net_settings(oai_pmh_url=oai_pmh_server)
+    [interrupted] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 9, 1))
+    assert interrupted.error and "HTTP 500" in interrupted.error
+    with db.read() as conn:
+        cursor = harvest_store.get(conn, "oai-pmh:arXivRaw:*")["cursor"]
+    assert cursor["params"]["from"] == "2014-09-01" and cursor["token"] == "726959|1001"
+
+    oai_pmh_replay.add(OAI_PMH_PATH, PAGE_TWO, page_two)
+    asked = len(oai_pmh_replay.requests)
     [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1))
-    assert result.ok and result.summary.new == 7
-    assert oai_pmh_replay.requests[0].params == PAGE_ONE
+    assert result.ok and result.summary.total == 7
+    assert oai_pmh_replay.requests[asked].params == PAGE_ONE  # its own list from the start
+    assert _stored(db, ALL_IDS) == ALL_IDS
 
 
 def test_an_expired_token_restarts_the_window_cleanly(db, net_settings, oai_pmh_server,
                                                       oai_pmh_replay):
-    params = {"prefix": "arXivRaw", "set": None, "from": "2014-10-01", "until": None}
-    with db.write() as conn:  # left by an interrupted run; arXiv has forgotten token "3"
-        harvest_store.save_cursor(conn, "oai-pmh:arXivRaw:*",
-                                  {"params": params, "token": "3", "pages": 4})
+    # An interrupted run leaves token "3" stored (its first page named it; the next page
+    # failed); by the next run arXiv has forgotten it (its recorded badResumptionToken).
+    recorded = oai_pmh_replay.routes[(OAI_PMH_PATH, key(PAGE_ONE))][0]
+    naming_three = Answer(recorded.status, recorded.body.replace(b">726959|1001<", b">3<"),
+                          recorded.headers)
+    oai_pmh_replay.add(OAI_PMH_PATH, PAGE_ONE, naming_three, recorded)
+    token_three = {"verb": "ListRecords", "resumptionToken": "3"}
+    forgotten = oai_pmh_replay.routes[(OAI_PMH_PATH, key(token_three))][0]
+    oai_pmh_replay.add(OAI_PMH_PATH, token_three, Answer(500, b"Internal Server Error"),
+                       forgotten)
     settings = net_settings(oai_pmh_url=oai_pmh_server)
+    [interrupted] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1))
+    assert interrupted.error and "HTTP 500" in interrupted.error
+    with db.read() as conn:
+        assert harvest_store.get(conn, "oai-pmh:arXivRaw:*")["cursor"]["token"] == "3"
+
+    asked = len(oai_pmh_replay.requests)
     [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1))
-    assert result.ok and result.summary.new == 7
-    assert [r.params.get("resumptionToken") for r in oai_pmh_replay.requests] == [
+    assert result.ok and result.summary.total == 7
+    assert [r.params.get("resumptionToken") for r in oai_pmh_replay.requests[asked:]] == [
         "3", None, "726959|1001"]
+    assert _stored(db, ALL_IDS) == ALL_IDS
+    with db.read() as conn:
+        assert harvest_store.get(conn, "oai-pmh:arXivRaw:*")["cursor"]["token"] is None
 
 
 def test_no_records_match_in_a_set_is_a_successful_empty_harvest(db, net_settings,
@@ -96,37 +132,57 @@ def test_no_records_match_in_a_set_is_a_successful_empty_harvest(db, net_setting
 
 def test_only_one_worker_holds_a_source_at_a_time(db, net_settings, oai_pmh_server,
                                                   oai_pmh_replay):
-    now = datetime.now(UTC)
-    with db.write() as conn:
-        assert harvest_store.claim(conn, "oai-pmh", "bob-worker", now + timedelta(minutes=5), now)
-    with db.write() as conn:
-        assert not harvest_store.claim(conn, "oai-pmh", "carol-worker",
-                                       now + timedelta(minutes=5), now)
+    # Bob's worker is harvesting: the server holds back its first page until told.
+    first_page = oai_pmh_replay.routes.pop((OAI_PMH_PATH, key(PAGE_ONE)))[0]
+    asked, answer = threading.Event(), threading.Event()
+    others = oai_pmh_replay.handlers[OAI_PMH_PATH]
+
+    def held_first_page(params: dict[str, str]) -> Answer | None:
+        if params != PAGE_ONE:
+            return others(params)
+        if not asked.is_set():
+            asked.set()
+            answer.wait(30)
+        return first_page
+
+    oai_pmh_replay.handlers[OAI_PMH_PATH] = held_first_page
     settings = net_settings(oai_pmh_url=oai_pmh_server)
-    [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1),
-                               owner="alice-worker")
-    assert result.skipped == "another worker (bob-worker) is harvesting it"
-    assert oai_pmh_replay.requests == []
-    later = now + timedelta(minutes=6)  # bob's lease ran out
-    with db.write() as conn:
-        assert harvest_store.claim(conn, "oai-pmh", "carol-worker", later + LEASE, later)
-        harvest_store.release(conn, "oai-pmh", "carol-worker")
-    [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1))
-    assert result.ok
+    bobs: list[harvest.SourceResult] = []
+    bob = threading.Thread(target=lambda: bobs.extend(harvest.harvest(
+        db, settings, ["oai-pmh"], start=date(2014, 10, 1), owner="bob-worker")))
+    bob.start()
+    try:
+        assert asked.wait(30)
+        [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1),
+                                   owner="alice-worker")
+        assert result.skipped == "another worker (bob-worker) is harvesting it"
+        assert len(oai_pmh_replay.requests) == 1  # bob's only
+        with db.read() as conn:
+            assert harvest_store.get(conn, "oai-pmh")["lease_owner"] == "bob-worker"
+
+        # Bob's lease runs out (he is stuck): carol's worker may take the source.
+        later = datetime.now(UTC) + LEASE + timedelta(minutes=1)
+        [result] = harvest.harvest(db, settings, ["oai-pmh"], start=date(2014, 10, 1),
+                                   owner="carol-worker", clock=lambda: later)
+        assert result.ok and result.summary.new == 7
+        with db.read() as conn:
+            assert harvest_store.get(conn, "oai-pmh")["lease_owner"] is None
+    finally:
+        answer.set()
+        bob.join(30)
+    assert not bob.is_alive() and bobs[0].ok
     with db.read() as conn:
         assert harvest_store.get(conn, "oai-pmh")["lease_owner"] is None
 
 
-LEASE = harvest.LEASE
 
-
-def test_the_window_runs_from_the_last_success_or_the_first_days(settings):
+def test_the_window_runs_from_the_last_success_or_the_first_days(settings, monkeypatch):
+    monkeypatch.setattr(harvest, "FIRST_DAYS", 7)
     today = date(2025, 6, 12)
-    first = settings.model_copy(update={"harvest_first_days": 7})
-    assert harvest.window(first, {}, None, None, today) == (date(2025, 6, 6), today)
+    assert harvest.window(settings, {}, None, None, today) == (date(2025, 6, 6), today)
     success = {"last_success_at": datetime(2025, 6, 10, 23, 0, tzinfo=UTC)}
-    assert harvest.window(first, success, None, None, today) == (date(2025, 6, 10), today)
-    assert harvest.window(first, success, date(2025, 1, 1), date(2025, 1, 2), today) == (
+    assert harvest.window(settings, success, None, None, today) == (date(2025, 6, 10), today)
+    assert harvest.window(settings, success, date(2025, 1, 1), date(2025, 1, 2), today) == (
         date(2025, 1, 1), date(2025, 1, 2))
 
 
@@ -152,9 +208,7 @@ def test_the_arxiv_api_source_pages_a_date_query(db, net_settings, arxiv_api_ser
 
 def _cli_env(settings, **urls):
     env = {"DAILYPAPERS_DATABASE_URL": settings.database_url,
-           "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
-           "DAILYPAPERS_HTTP_RETRIES": "0", "DAILYPAPERS_HTTP_BACKOFF": "0.01",
-           "DAILYPAPERS_OAI_PMH_SETS": "", "DAILYPAPERS_ARXIV_API_DELAY": "0"}
+           "DAILYPAPERS_DATA_DIR": str(settings.data_dir), "DAILYPAPERS_OAI_PMH_SETS": ""}
     env.update({f"DAILYPAPERS_{k.upper()}": v for k, v in urls.items()})
     return env
 
@@ -205,8 +259,10 @@ def test_the_harvest_command_refuses_a_backwards_range(settings):
 @pytest.mark.parametrize("source", ["upstream"])
 def test_a_second_harvest_starts_where_the_last_success_left_off(db, net_settings,
                                                                  upstream_server,
-                                                                 upstream_replay, source):
-    settings = net_settings(upstream_url=upstream_server, harvest_first_days=2)
+                                                                 upstream_replay, source,
+                                                                 monkeypatch):
+    monkeypatch.setattr(harvest, "FIRST_DAYS", 2)
+    settings = net_settings(upstream_url=upstream_server)
     clock = lambda: datetime(2025, 6, 10, 12, tzinfo=UTC)  # noqa: E731
     [first] = harvest.harvest(db, settings, [source], clock=clock)
     assert (first.start, first.end) == (date(2025, 6, 9), date(2025, 6, 10))
@@ -219,23 +275,15 @@ def test_a_second_harvest_starts_where_the_last_success_left_off(db, net_setting
 
 def test_the_harvest_loop_keeps_going_every_interval(settings, upstream_server, upstream_replay,
                                                      tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, **_cli_env(settings, upstream_url=upstream_server),
-           "DAILYPAPERS_HARVEST_INTERVAL": "0.5", "DAILYPAPERS_HARVEST_RETRY_INTERVAL": "0.5",
-           "PYTHONPATH": str(root / "src")}
+           "DAILYPAPERS_HARVEST_INTERVAL": "0.5",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    command = argv("harvest", "--source", "upstream", "--loop", "--from", "2025-06-09",
+                   "--until", "2025-06-09", dailypapers__ingest__harvest__RETRY_INTERVAL=0.5)
     log = tmp_path / "loop.log"
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "dailypapers", "harvest", "--source", "upstream", "--loop",
-             "--from", "2025-06-09", "--until", "2025-06-09"],
-            stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                   cwd=ROOT)
         try:
             deadline = time.monotonic() + 60
             while log.read_text().count("next harvest in") < 2:

@@ -7,17 +7,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dailypapers.ingest import oai_pmh
+from dailypapers.ingest import http, oai_pmh
 from dailypapers.ingest.http import SourceError
 from dailypapers.ingest.oai_pmh import split_authors
 from dailypapers.ingest.records import Rejection
+from tests.support.replay import OAI_PMH_PATH, Answer, key
 
-from tests.replay import OAI_PMH_PATH, Answer
+RETRY_AFTER_WINDOW = {"verb": "ListRecords", "metadataPrefix": "arXiv", "from": "2015-01-01",
+                      "until": "2015-01-03"}
 
 
-def _pages(settings, **kwargs):
-    with oai_pmh.fetcher(settings) as http:
-        return list(oai_pmh.list_records(settings, http, **kwargs))
+def _pages(settings, stop=None, **kwargs):
+    with oai_pmh.fetcher(settings, stop=stop) as fetcher:
+        return list(oai_pmh.list_records(settings, fetcher, **kwargs))
 
 
 def test_it_lists_arxivraw_records_page_by_page(offline_settings, oai_pmh_server,
@@ -69,21 +71,43 @@ def test_it_gets_one_record_in_arxivraw(offline_settings, oai_pmh_server):
         "1302.2146", 2, ["hep-ph", "hep-ex"])
 
 
-@pytest.mark.slow
 def test_it_waits_as_long_as_retry_after_asks_then_harvests(offline_settings, oai_pmh_server,
-                                                            oai_pmh_replay):
-    settings = offline_settings(oai_pmh_url=oai_pmh_server, http_retries=1)
-    [page] = _pages(settings, prefix="arXiv", from_=date(2015, 1, 1), until=date(2015, 1, 3))
+                                                            oai_pmh_replay, stopwatch,
+                                                            monkeypatch):
+    # arXiv's recorded flow control: 503 with "Retry-After: 10", then the page. The wait goes
+    # through the stop event a scheduler hands the harvest; the stopwatch notes it and returns.
+    monkeypatch.setattr(http, "RETRIES", 1)
+    settings = offline_settings(oai_pmh_url=oai_pmh_server)
+    [page] = _pages(settings, stopwatch, prefix="arXiv", from_=date(2015, 1, 1),
+                    until=date(2015, 1, 3))
     assert [p.arxiv_id for p in page.items] == ["1412.8544", "hep-th/9504118"]
     assert page.items[1].authors == ["M. Requardt"]
     refused, answered = oai_pmh_replay.requests
     assert (refused.status, answered.status) == (503, 200)
-    assert answered.at - refused.at >= 9.9  # the recorded Retry-After: 10
+    assert stopwatch.waits == [10.0]  # the recorded Retry-After, to the second
 
 
-def test_it_gives_up_when_retry_after_is_longer_than_allowed(offline_settings, oai_pmh_server):
-    settings = offline_settings(oai_pmh_url=oai_pmh_server, http_retries=3,
-                                http_max_retry_after=5)
+def test_it_sleeps_the_retry_after_for_real_without_a_stop_event(offline_settings,
+                                                                  oai_pmh_server, oai_pmh_replay,
+                                                                  monkeypatch):
+    # The same exchange with a one-second ask of our own (arXiv's recording asks ten).
+    recorded = oai_pmh_replay.routes[(OAI_PMH_PATH, key(RETRY_AFTER_WINDOW))]
+    busy = Answer(503, recorded[0].body, {**recorded[0].headers, "Retry-After": "1"})
+    oai_pmh_replay.add(OAI_PMH_PATH, RETRY_AFTER_WINDOW, busy, recorded[-1])
+    monkeypatch.setattr(http, "RETRIES", 1)
+    settings = offline_settings(oai_pmh_url=oai_pmh_server)
+    [page] = _pages(settings, prefix="arXiv", from_=date(2015, 1, 1), until=date(2015, 1, 3))
+    assert [p.arxiv_id for p in page.items] == ["1412.8544", "hep-th/9504118"]
+    refused, answered = oai_pmh_replay.requests
+    assert (refused.status, answered.status) == (503, 200)
+    assert answered.at - refused.at >= 0.99
+
+
+def test_it_gives_up_when_retry_after_is_longer_than_allowed(offline_settings, oai_pmh_server,
+                                                             monkeypatch):
+    monkeypatch.setattr(http, "RETRIES", 3)
+    monkeypatch.setattr(http, "MAX_RETRY_AFTER", 5)
+    settings = offline_settings(oai_pmh_url=oai_pmh_server)
     began = time.monotonic()
     with pytest.raises(SourceError, match=r"HTTP 503 .*retry after 10 s, longer than the 5 s"):
         _pages(settings, prefix="arXiv", from_=date(2015, 1, 1), until=date(2015, 1, 3))
@@ -102,8 +126,8 @@ def test_it_gives_up_when_retry_after_is_longer_than_allowed(offline_settings, o
 def test_each_recorded_oai_error_names_its_code_and_message(offline_settings, oai_pmh_server,
                                                             params, code, words):
     settings = offline_settings(oai_pmh_url=oai_pmh_server)
-    with oai_pmh.fetcher(settings) as http, pytest.raises(oai_pmh.OaiError) as raised:
-        oai_pmh.fetch_page(settings, http, params)
+    with oai_pmh.fetcher(settings) as fetcher, pytest.raises(oai_pmh.OaiError) as raised:
+        oai_pmh.fetch_page(settings, fetcher, params)
     assert raised.value.code == code
     assert f"OAI-PMH error {code}" in str(raised.value) and words in str(raised.value)
     assert (code == "badResumptionToken") == isinstance(raised.value, oai_pmh.BadResumptionToken)
@@ -127,8 +151,8 @@ def test_the_other_oai_error_kinds_name_their_code_and_message(offline_settings,
             f'<error code="{code}">{message}</error></OAI-PMH>').encode()
     oai_pmh_replay.add(OAI_PMH_PATH, params, Answer(200, body))
     settings = offline_settings(oai_pmh_url=oai_pmh_server)
-    with oai_pmh.fetcher(settings) as http, pytest.raises(oai_pmh.OaiError) as raised:
-        oai_pmh.fetch_page(settings, http, params)
+    with oai_pmh.fetcher(settings) as fetcher, pytest.raises(oai_pmh.OaiError) as raised:
+        oai_pmh.fetch_page(settings, fetcher, params)
     assert raised.value.code == code
     assert message in str(raised.value)
 
@@ -153,8 +177,8 @@ def test_a_malformed_record_is_a_rejection_naming_url_and_identifier(offline_set
     params = {"verb": "ListRecords", "metadataPrefix": "arXivRaw", "from": "2014-10-02"}
     oai_pmh_replay.add(OAI_PMH_PATH, params, Answer(200, broken.encode()))
     settings = offline_settings(oai_pmh_url=oai_pmh_server)
-    with oai_pmh.fetcher(settings) as http:
-        page = oai_pmh.fetch_page(settings, http, params)
+    with oai_pmh.fetcher(settings) as fetcher:
+        page = oai_pmh.fetch_page(settings, fetcher, params)
     rejected = [i for i in page.items if isinstance(i, Rejection)]
     assert len(page.items) == 6 and len(rejected) == 2
     assert "record oai:arXiv.org:0704.0716" in rejected[0].origin

@@ -6,19 +6,18 @@ import gzip
 import json
 from datetime import date
 
-from dailypapers.ingest import harvest, upstream_http
+from dailypapers.ingest import harvest, http, upstream_http
 from dailypapers.ingest.http import Fetcher
 from dailypapers.ingest.records import FeedRecord
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
-
-from tests.replay import UPSTREAM_PATH, Answer
+from tests.support.replay import UPSTREAM_PATH, Answer
 
 
 def test_it_fetches_one_day_of_the_feed(offline_settings, upstream_server, upstream_replay):
     settings = offline_settings(upstream_url=upstream_server)
-    with Fetcher(settings) as http:
-        items = upstream_http.fetch_day(settings, http, date(2025, 6, 10))
+    with Fetcher(settings) as fetcher:
+        items = upstream_http.fetch_day(settings, fetcher, date(2025, 6, 10))
     assert len(items) == 28 and all(isinstance(i, FeedRecord) for i in items)
     paper = next(i for i in items if i.paper.arxiv_id == "2506.08007")
     assert (paper.feed_day, paper.upvotes) == (date(2025, 6, 10), 97)
@@ -60,8 +59,10 @@ def test_a_range_where_no_day_can_be_fetched_fails_the_source(db, net_settings,
 
 
 def test_an_upstream_that_refuses_connections_fails_at_the_first_day(db, net_settings,
-                                                                     closed_port_url):
-    settings = net_settings(upstream_url=closed_port_url, http_retries=1)
+                                                                     closed_port_url,
+                                                                     monkeypatch):
+    monkeypatch.setattr(http, "RETRIES", 1)
+    settings = net_settings(upstream_url=closed_port_url)
     [result] = harvest.harvest(db, settings, ["upstream"], start=date(2025, 6, 9),
                                end=date(2025, 6, 15))
     assert result.error.startswith(f"{closed_port_url}/api/daily_papers?date=2025-06-09")

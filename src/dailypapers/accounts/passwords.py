@@ -14,7 +14,7 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024  # longer inputs are refused before hashing: argon2 time grows with length
 
 hasher = PasswordHasher()
-_DUMMY_HASH = hasher.hash("not a password anyone has")
+DUMMY_HASH = hasher.hash("not a password anyone has")
 
 
 def hash_password(password: str) -> str:
@@ -25,7 +25,7 @@ def matches(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` is the one ``stored_hash`` was made from (None: no account; the
     dummy hash is checked so the answer takes as long)."""
     try:
-        hasher.verify(stored_hash or _DUMMY_HASH, password)
+        hasher.verify(stored_hash or DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
     return stored_hash is not None

@@ -68,7 +68,7 @@ def _entry_time(card: Card) -> datetime:
 
 def _add_entry(generator: FeedGenerator, card: Card, when: datetime,
                base: str) -> None:
-    page = f"{base}/papers/{card['arxiv_id']}"
+    page = f"{base}/papers/{card.arxiv_id}"
     entry = generator.add_entry(order="append")
     entry.id(page)
     entry.guid(page, permalink=True)

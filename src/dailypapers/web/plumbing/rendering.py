@@ -1,15 +1,16 @@
 """The one way the site renders HTML: :func:`render`, over one Jinja2 environment.
 
-Templates get ``current_user`` (the user the request already loaded, or None) and
-``csrf_token()`` (starts a session when called) from the context processor, so any page
-extending ``base.html`` works without passing them. Rendering never touches the database: routes
-load the viewer before they render (``auth.viewer``, in a worker thread). Templates are compiled
+Templates get ``current_user`` (the signed-in user, or None) and ``csrf_token()`` (starts a
+session when called) from the context processor, so any page extending ``base.html`` works
+without passing them. Async routes load the viewer before they render (``auth.viewer``, in a
+worker thread), so rendering on the event loop never touches the database. Templates are compiled
 once per process (``auto_reload`` off): the site reads them from the installed package.
 Security headers are added to every response by :class:`headers.SecurityHeaders`, not here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 from pathlib import Path
@@ -33,10 +34,23 @@ CARD_BODIES = 4096
 
 def _site_context(request: Request) -> dict[str, Any]:
     session = sessions.of_scope(request.scope)
+    if session is not None and session.signed_in and not session.loaded and not _on_event_loop():
+        # A sync route that rendered without loading the viewer: look them up here, in its
+        # worker thread. On the event loop this would block the worker, so routes there load
+        # the viewer first (``auth.viewer``).
+        sessions.load_user(request.app.state.db, session)
     return {
         "current_user": session.user if session is not None else None,
         "csrf_token": (lambda: session.csrf_token) if session is not None else (lambda: ""),
     }
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def marked_paragraphs(segments: list[tuple[str, bool]] | None) -> list[highlighting.Segments]:

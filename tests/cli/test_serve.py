@@ -1,0 +1,74 @@
+"""`dailypapers serve`'s composition (:func:`process_app`): the site with the background jobs
+``DAILYPAPERS_JOBS`` names, started and stopped with it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dailypapers.cli import serve
+from dailypapers.ingest import harvest
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def _serve_env(monkeypatch: pytest.MonkeyPatch, settings, **values: str) -> None:  # noqa: ANN001
+    """The environment ``dailypapers serve``'s worker processes read their settings from."""
+    base = {"DATABASE_URL": settings.database_url, "DATA_DIR": str(settings.data_dir),
+            "SECRET_KEY": settings.secret_key, "BASE_URL": settings.base_url,
+            "OAI_PMH_SETS": ""}
+    for name, value in {**base, **values}.items():
+        monkeypatch.setenv(f"DAILYPAPERS_{name}", value)
+
+
+def _harvest_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "dailypapers-harvest" and t.is_alive()]
+
+
+def test_the_site_keeps_serving_and_says_so_when_no_harvest_source_can_be_reached(
+        db, settings, monkeypatch):
+    unreachable = _closed_port_url()
+    monkeypatch.setattr(harvest, "FIRST_DAYS", 1)
+    _serve_env(monkeypatch, settings, JOBS="harvest", HARVEST_SOURCES="upstream,oai-pmh",
+               UPSTREAM_URL=unreachable, OAI_PMH_URL=unreachable + "/oai2")
+    app = serve.process_app()
+    try:
+        assert list(app.state.jobs.jobs) == ["harvest"]
+        with TestClient(app) as client:
+            assert len(_harvest_threads()) == 1  # started with the site
+            deadline = time.monotonic() + 20
+            while not harvest.status(db, ["upstream", "oai-pmh"]).unreachable:
+                assert time.monotonic() < deadline, "the harvest job never ran"
+                time.sleep(0.05)
+            page = client.get("/")
+        assert _harvest_threads() == []  # stopped with the site
+    finally:
+        app.state.db.dispose()
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "No paper source could be reached" in text
+    assert "dailypapers import PATH" in text
+    assert f"<code>upstream</code>: {unreachable}/api/daily_papers?date=" in text
+    assert "<code>oai-pmh</code>:" in text and "cannot connect" in text
+
+
+def test_the_site_runs_no_harvest_job_when_no_source_is_configured(db, settings, monkeypatch):
+    _serve_env(monkeypatch, settings, JOBS="harvest", HARVEST_SOURCES="")
+    app = serve.process_app()
+    try:
+        assert app.state.jobs.jobs == {}
+        with TestClient(app) as client:
+            assert _harvest_threads() == []
+            page = client.get("/")
+    finally:
+        app.state.db.dispose()
+    assert page.status_code == 200
+    assert "No paper source could be reached" not in page.text

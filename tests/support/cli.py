@@ -1,0 +1,43 @@
+"""The real ``dailypapers`` command in a child process, with test tuning applied first.
+
+``python -m tests.support.cli dailypapers.digest.worker.LEASE=3 -- digest run --loop`` sets the
+constant, then runs the command as the console script would. Tests that kill or stop real
+processes (the crash test, ``--loop``) use :func:`argv` to build such a command line.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+
+# What every child process gets: the ``quick`` fixture's values for the constants that matter
+# across a process boundary.
+QUICK = {
+    "dailypapers.ingest.arxiv_api.REQUEST_SPACING": 0.0,
+    "dailypapers.ingest.http.RETRIES": 0,
+    "dailypapers.ingest.http.BACKOFF": 0.01,
+}
+
+
+def argv(*command: str, **tuning: object) -> list[str]:
+    """The command line running ``dailypapers *command`` with QUICK and ``tuning`` applied
+    (keys are dotted names with ``__`` for dots: ``dailypapers__digest__worker__LEASE=3``)."""
+    chosen = {**QUICK, **{key.replace("__", "."): value for key, value in tuning.items()}}
+    return [sys.executable, "-m", "tests.support.cli",
+            *(f"{name}={value!r}" for name, value in chosen.items()), "--", *command]
+
+
+def main(arguments: list[str]) -> None:
+    split = arguments.index("--")
+    for assignment in arguments[:split]:
+        name, value = assignment.split("=", 1)
+        module, attribute = name.rsplit(".", 1)
+        setattr(importlib.import_module(module), attribute, ast.literal_eval(value))
+    from dailypapers.cli import main as dailypapers
+
+    dailypapers(arguments[split + 1:], prog_name="dailypapers")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

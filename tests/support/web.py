@@ -1,0 +1,87 @@
+"""Talking to the site as a person would: forms with their CSRF token, signing in, a browser.
+
+The browser is Debian's Chromium driven by Playwright (``playwright install`` cannot download
+browsers here); the flags keep it from reaching for the network on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from dailypapers.accounts.records import User
+from tests.support import data
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def csrf_token_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def page_token(client: TestClient, path: str = "/signin") -> str:
+    """A client's CSRF token, read from a page that has forms."""
+    return csrf_token_of(client.get(path).text)
+
+
+def sign_in(client: TestClient, user: User, password: str = data.PASSWORD) -> TestClient:
+    """Sign ``client`` in as ``user`` through the sign-in form."""
+    response = client.post("/signin", data={
+        "csrf_token": page_token(client), "login": user.username, "password": password,
+        "next": "/",
+    }, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def sign_up(client: TestClient, username: str, password: str = data.PASSWORD) -> str:
+    """Sign a new account up through the form (signed in afterwards); returns its username."""
+    response = client.post("/signup", data={
+        "csrf_token": page_token(client, "/signup"), "username": username,
+        "email": f"{username}@example.org", "password": password, "next": "/",
+    }, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return username
+
+
+# A value for each path parameter, so that every route can be requested.
+SAMPLE_PATH_VALUES = {"arxiv_id": "2506.08007", "comment_id": "1", "token": "x",
+                      "id": "2506.08007", "tokenId": "1", "commentId": "1", "day": "2025-06-10",
+                      "week": "2025-W24", "month": "2025-06", "username": "alice",
+                      "period": "date", "value": "2025-06-10", "fmt": "atom"}
+
+
+def _all_routes(routes: list) -> Iterator:
+    """Every route, looking inside included routers (FastAPI keeps them as wrappers)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _all_routes(inner.routes)
+        else:
+            yield route
+
+
+def routes_of(app, *, methods: set[str], skip_api: bool = False,  # noqa: ANN001 - FastAPI app
+              skip_exempt: bool = False) -> list[tuple[str, str]]:
+    """(method, path with sample values) of every route of ``app`` answering ``methods``."""
+    found = []
+    for route in _all_routes(app.routes):
+        if not isinstance(route, APIRoute) or (skip_api and route.path.startswith("/api")):
+            continue
+        if skip_exempt and getattr(route.endpoint, "csrf_exempt", False):
+            continue
+        for method in sorted(route.methods & methods):
+            path = route.path
+            for name in route.param_convertors:
+                assert name in SAMPLE_PATH_VALUES, f"add a sample value for {{{name}}}"
+                path = re.sub(rf"{{{name}(:[a-z_]+)?}}", SAMPLE_PATH_VALUES[name], path)
+            found.append((method, path))
+    return found
