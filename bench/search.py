@@ -53,7 +53,7 @@ def rss_mb() -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def settings_for(db_path: Path, data: Path, models: Path | None = None):  # noqa: ANN201
+def settings_for(db_path: Path, data: Path, models: Path | None = None):
     from dailypapers.config import Settings
 
     return Settings(data_dir=data, database_url=f"sqlite:///{db_path}", harvest_sources=[],
@@ -61,7 +61,7 @@ def settings_for(db_path: Path, data: Path, models: Path | None = None):  # noqa
                     search_model_dir=models)
 
 
-def connect_with_corpus(url: str):  # noqa: ANN201
+def connect_with_corpus(url: str):
     """The database at ``url``, migrated, with every paper in ../shared (imported once)."""
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer
@@ -77,7 +77,7 @@ def connect_with_corpus(url: str):  # noqa: ANN201
     return db
 
 
-def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN201
+def ensure_store(db_path: Path, data: Path, *, embed: bool = True):
     from dailypapers.search import indexing
 
     settings = settings_for(db_path, data)
@@ -92,7 +92,7 @@ def ensure_store(db_path: Path, data: Path, *, embed: bool = True):  # noqa: ANN
     return db, settings
 
 
-def postgresql_store(url: str, small_db, small_settings, data: Path):  # noqa: ANN001, ANN201
+def postgresql_store(url: str, small_db, small_settings, data: Path):
     """The same corpus in PostgreSQL: imported from ../shared, embeddings copied from the SQLite
     store (same model, same texts) so no re-embedding is needed."""
     from sqlalchemy import insert, select
@@ -124,7 +124,7 @@ def postgresql_store(url: str, small_db, small_settings, data: Path):  # noqa: A
 # -- queries ----------------------------------------------------------------------------------
 
 
-def make_queries(db, total: int = 200, seed: int = 7) -> list[tuple[str, str]]:  # noqa: ANN001
+def make_queries(db, total: int = 200, seed: int = 7) -> list[tuple[str, str]]:
     """(kind, query) pairs drawn from the stored papers."""
     rng = random.Random(seed)
     with db.read() as conn:
@@ -179,7 +179,7 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99), "mean": statistics.fmean(ordered)}
 
 
-def time_searches(db, settings, queries, mode: str) -> dict[str, float]:  # noqa: ANN001
+def time_searches(db, settings, queries, mode: str) -> dict[str, float]:
     from dailypapers.search import service
 
     for _, query in queries[:5]:
@@ -192,7 +192,7 @@ def time_searches(db, settings, queries, mode: str) -> dict[str, float]:  # noqa
     return percentiles(samples)
 
 
-def time_similar(db, settings, count: int = 200) -> dict[str, float]:  # noqa: ANN001
+def time_similar(db, settings, count: int = 200) -> dict[str, float]:
     from dailypapers.search import service
 
     with db.read() as conn:
@@ -207,7 +207,7 @@ def time_similar(db, settings, count: int = 200) -> dict[str, float]:  # noqa: A
     return percentiles(samples)
 
 
-def time_query_embedding(settings, queries) -> dict[str, float]:  # noqa: ANN001
+def time_query_embedding(settings, queries) -> dict[str, float]:
     from dailypapers.search import embedder
 
     model = embedder.for_settings(settings)
@@ -219,7 +219,7 @@ def time_query_embedding(settings, queries) -> dict[str, float]:  # noqa: ANN001
     return percentiles(samples)
 
 
-def throughput(settings, count: int = 256) -> dict[str, float]:  # noqa: ANN001
+def throughput(settings, count: int = 256) -> dict[str, float]:
     """Abstracts per second for each inference path, and their agreement."""
     from dailypapers.ingest import importer
     from dailypapers.search import embedder
@@ -241,7 +241,7 @@ def throughput(settings, count: int = 256) -> dict[str, float]:  # noqa: ANN001
     return out
 
 
-def labelled_sets(db, *, summaries: int = 300, titles: int = 0  # noqa: ANN001
+def labelled_sets(db, *, summaries: int = 300, titles: int = 0
                   ) -> dict[str, list[tuple[str, set[str]]]]:
     """Query sets with their relevant arXiv ids: the hand-written set, ``summaries`` upstream
     AI summaries and ``titles`` titles (each relevant to its own paper; a fixed sample)."""
@@ -262,7 +262,7 @@ def labelled_sets(db, *, summaries: int = 300, titles: int = 0  # noqa: ANN001
     return sets
 
 
-def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float, float]]:  # noqa: ANN001
+def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float, float]]:
     """(set, mode, nDCG@10, Recall@100) over the whole store."""
     from dailypapers.search import evaluation, service
 
@@ -281,7 +281,7 @@ def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float
     return out
 
 
-def measure(db, settings, queries, label: str, results: dict, *,  # noqa: ANN001
+def measure(db, settings, queries, label: str, results: dict, *,
             reuse: bool = False) -> None:
     """Build the index from the store (timed), then serve from its snapshot in a fresh process
     (latency and memory as a web worker would have them). ``reuse`` keeps an existing snapshot
@@ -489,7 +489,7 @@ def main(argv: list[str]) -> None:
     out = args.db.with_name("search.json")
     results: dict = json.loads(out.read_text()) if out.exists() else {}
 
-    global QUERIES_DB  # noqa: PLW0603 - the child processes draw queries from the same store
+    global QUERIES_DB
     QUERIES_DB = args.db
     db, settings = ensure_store(args.db, args.data, embed=not args.no_embed)
     queries = make_queries(db, args.queries)

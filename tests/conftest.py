@@ -237,18 +237,18 @@ def carol(db: Database) -> User:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database):  # noqa: ANN201 - a FastAPI app
+def app(settings: Settings, db: Database):
     return create_app(settings, db)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def as_user(app) -> Iterator[Callable[[User], TestClient]]:  # noqa: ANN001
+def as_user(app) -> Iterator[Callable[[User], TestClient]]:
     """``as_user(alice)``: a TestClient of its own, signed in as alice through the form."""
     opened: list[TestClient] = []
 
@@ -264,7 +264,7 @@ def as_user(app) -> Iterator[Callable[[User], TestClient]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -287,7 +287,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201 - a Playwright Browser
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -298,7 +298,7 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: ANN001, ANN201 - a Playwright Page
+def page(browser, live_server):
     """A tab at 1280 px on the live server; ``page.dialogs`` and ``page.console_errors`` collect
     any alert() (script injected through content ran) and console errors (a CSP violation, a
     failed asset)."""

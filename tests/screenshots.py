@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery"
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:  # noqa: ANN001
+def serve(app) -> Iterator[str]:
     """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
     import uvicorn
 
@@ -59,13 +59,13 @@ MODEL_CACHE = Path(tempfile.gettempdir()) / "dailypapers-screens-model"
 SEARCH_QUERY = "/search?q=reinforcement+learning+reasoning"
 
 
-def build_store(data_dir: Path, shared: Path, semantic: bool = True):  # noqa: ANN201
+def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     """A migrated SQLite store with the real slice and a little local activity."""
     from dailypapers.accounts import registration as accounts
-    from dailypapers.papers import discussion, submissions, voting
     from dailypapers.config import Settings
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer
+    from dailypapers.papers import discussion, submissions, voting
 
     settings = Settings(data_dir=data_dir, harvest_sources=[], secret_key="screenshots-only",
                         page_cache_seconds=0, search_model_dir=MODEL_CACHE)
@@ -166,7 +166,7 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
     return written
 
 
-def _save(page, path: Path) -> Path:  # noqa: ANN001
+def _save(page, path: Path) -> Path:
     # Paper pages in full (their discussion sits below the fold); lists as a reader first sees them.
     page.screenshot(path=str(path), full_page=path.name.startswith("paper"))
     return path

@@ -20,7 +20,7 @@ def accounts_db(db, alice, bob):
     return db
 
 
-def _try(db, login: str, password: str, minutes: float = 0, address: str = "192.0.2.1",  # noqa: ANN001, ANN202
+def _try(db, login: str, password: str, minutes: float = 0, address: str = "192.0.2.1",
          limits: SignInLimits = LIMITS):
     return signin.authenticate(db, login, password, address=address, limits=limits,
                                now=T0 + timedelta(minutes=minutes))

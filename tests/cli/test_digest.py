@@ -1,22 +1,18 @@
-"""`dailypapers digest run` as a command: --dry-run, --as-of, and the in-process scheduler."""
+"""`dailypapers digest run` as a command: --dry-run and --as-of."""
 
 from __future__ import annotations
 
 import email
-import time
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
 from email import policy
 
-import numpy as np
+import pytest
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
-from dailypapers.digest import recommend
 from dailypapers.cli import main
-from dailypapers.store import outbox as outbox_store
-from dailypapers.store import subscriptions as subscription_store
-from dailypapers.web.app import create_app
-from tests.digest.conftest import add_paper
+from dailypapers.digest import jobs, outbox, subscriptions
+from tests.support import data
 
 
 def _env(settings) -> dict[str, str]:  # noqa: ANN001
@@ -31,19 +27,37 @@ def _env(settings) -> dict[str, str]:  # noqa: ANN001
     }
 
 
-def _readers(db, as_of, count=2):  # noqa: ANN001
-    with db.write() as conn:
-        add_paper(conn, "2603.00001", "Yesterday's paper", upvotes=7,
-                  feed_day=(as_of - timedelta(days=1)).date(),
-                  submitted_at=as_of - timedelta(hours=20))
-        for name in ("alice", "bob", "carol")[:count]:
-            subscription_store.create(conn, f"{name}@example.org", as_of - timedelta(days=2),
-                                      confirmed_at=as_of - timedelta(days=2))
+@pytest.fixture
+def as_of() -> datetime:
+    """The next Tuesday 08:00 UTC at least a day away: a daily 07:00 digest is due then."""
+    day = (datetime.now(UTC) + timedelta(days=1)).date()
+    while day.weekday() != 1:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8), tzinfo=UTC)
+
+
+def _readers(db, settings, sink, as_of, count=2):  # noqa: ANN001
+    """Yesterday's paper, and ``count`` readers who subscribed and followed the link of their
+    confirmation mail (taken out of the sink: a test sees what came after)."""
+    at = as_of - timedelta(hours=20)
+    data.store(db, data.in_feed(data.paper("2603.00001", "Yesterday's paper", published_at=at),
+                                (as_of - timedelta(days=1)).date(), upvotes=7, submitted_at=at))
+    addresses = [f"{name}@example.org" for name in ("alice", "bob", "carol")[:count]]
+    for address in addresses:
+        subscriptions.subscribe(db, settings, address)
+    jobs.send_due(db, settings)
+    assert sorted(r.rcpt_tos[0] for r in sink.received) == addresses
+    for mail in sink.received:
+        text = mail.message.get_body(preferencelist=("plain",)).get_content()
+        token = re.search(r"/subscribe/confirm/([A-Za-z0-9._\-]+)", text).group(1)
+        assert subscriptions.confirm(db, settings, token).active
+    sink.received.clear()
 
 
 def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
         db, mail_settings, sink, as_of, tmp_path):
-    _readers(db, as_of)
+    _readers(db, mail_settings, sink, as_of)
+    before = outbox.overview(db).counts
     folder = tmp_path / "mail"
     result = CliRunner().invoke(main, ["digest", "run", "--dry-run", str(folder),
                                        "--as-of", as_of.isoformat()], env=_env(mail_settings))
@@ -54,13 +68,13 @@ def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
     assert sorted(m["To"] for m in parsed) == ["alice@example.org", "bob@example.org"]
     assert all(m["Subject"].startswith("1 top paper — dailypapers") for m in parsed)
     assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in parsed)
-    with db.read() as conn:
-        assert outbox_store.counts(conn) == {}
+    assert before == {"sent": 2}  # the confirmations
+    assert outbox.overview(db).counts == before
     assert sink.received == []
 
 
 def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink, as_of):
-    _readers(db, as_of, count=1)
+    _readers(db, mail_settings, sink, as_of, count=1)
     for _ in range(2):
         result = CliRunner().invoke(main, ["digest", "run", "--as-of", as_of.isoformat()],
                                     env=_env(mail_settings))
@@ -73,33 +87,3 @@ def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink,
     bad = CliRunner().invoke(main, ["digest", "run", "--as-of", "tuesday"],
                              env=_env(mail_settings))
     assert bad.exit_code == 2 and "ISO date-time" in bad.output
-
-
-def test_the_site_runs_the_scheduler_in_process_only_when_asked(db, mail_settings, sink, as_of):
-    with TestClient(create_app(mail_settings, db)) as client:
-        assert client.app.state.digest_scheduler is None  # tests' apps: off by default
-    fast = mail_settings.model_copy(update={"digest_interval": 0.05})
-    client_app = create_app(fast, db, background=True)
-    with TestClient(client_app) as client:
-        assert client.post("/subscribe", data={"email": "dave@example.org"}).status_code == 200
-        scheduler = client.app.state.digest_scheduler
-        deadline = time.monotonic() + 10
-        while not sink.received and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert scheduler.thread.is_alive()
-    assert not scheduler.thread.is_alive()  # stopped with the app
-    assert [r.message["Subject"] for r in sink.received] == [
-        "Confirm your dailypapers subscription"]
-
-
-def test_the_personal_profile_prefers_what_was_liked_and_avoids_what_was_not():
-    liked = np.array([[1.0, 0.1, 0.0], [0.9, 0.0, 0.1]])
-    disliked = np.array([[0.0, 1.0, 0.0]])
-    candidates = np.array([[1.0, 0.0, 0.0], [0.7, 0.7, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    profile = recommend.personal_profile(liked, disliked)
-    assert abs(float(np.linalg.norm(profile)) - 1.0) < 1e-6
-    scores = recommend.personal_scores(profile, candidates)
-    assert list(np.argsort(-scores)) == [0, 1, 3, 2]
-    without_negatives = recommend.personal_scores(recommend.personal_profile(liked, None), candidates)
-    assert without_negatives[2] > scores[2]  # the "not interested" mark pushed it down
-    assert recommend.personal_profile(np.zeros((0, 3)), disliked) is None

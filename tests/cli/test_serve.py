@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.cli import serve
+from dailypapers.digest import jobs
 from dailypapers.ingest import harvest
+from dailypapers.web.app import create_app
 
 
 def _closed_port_url() -> str:
@@ -72,3 +74,33 @@ def test_the_site_runs_no_harvest_job_when_no_source_is_configured(db, settings,
         app.state.db.dispose()
     assert page.status_code == 200
     assert "No paper source could be reached" not in page.text
+
+
+def _job_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("dailypapers-") and t.is_alive()]
+
+
+def test_the_site_runs_the_digest_job_only_when_asked(db, mail_settings, sink, monkeypatch):
+    with TestClient(create_app(mail_settings, db)) as client:
+        assert not hasattr(client.app.state, "jobs")  # the web app alone runs no job
+        assert _job_threads() == []
+    monkeypatch.setattr(jobs, "INTERVAL", 0.05)
+    _serve_env(monkeypatch, mail_settings, JOBS="digest", SMTP_HOST=mail_settings.smtp_host,
+               SMTP_PORT=str(mail_settings.smtp_port), MAIL_FROM=mail_settings.mail_from)
+    app = serve.process_app()
+    try:
+        job = app.state.jobs.jobs["digest"]
+        assert list(app.state.jobs.jobs) == ["digest"]
+        with TestClient(app) as client:
+            assert [t.name for t in _job_threads()] == ["dailypapers-digest"]
+            subscribed = client.post("/subscribe", data={"email": "dave@example.org"})
+            assert subscribed.status_code == 200
+            deadline = time.monotonic() + 10
+            while not sink.received and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert job.wait_for_steps(1, timeout=10)  # the job's own steps mailed it
+        assert _job_threads() == []  # stopped with the site
+    finally:
+        app.state.db.dispose()
+    assert [r.message["Subject"] for r in sink.received] == [
+        "Confirm your dailypapers subscription"]

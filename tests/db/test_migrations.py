@@ -9,7 +9,7 @@ from dailypapers.db import connect, migrate
 from dailypapers.db.schema import FULL_TEXT_COLUMNS, FULL_TEXT_TABLES, metadata
 
 
-def _not_full_text(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+def _not_full_text(obj, name, type_, reflected, compare_to):
     """The full-text index objects the search migration creates outside the metadata."""
     if type_ == "table" and name in FULL_TEXT_TABLES:
         return False

@@ -1,8 +1,9 @@
 """Crash test: SIGKILL sending workers at random instants; after restarts every digest has
 arrived exactly once (SQLite with one worker, PostgreSQL with two at once).
 
-Workers are real ``python -m dailypapers digest run`` processes against the test's database and a
-loopback SMTP sink in this process that records every Message-ID it accepts and dedupes nothing.
+Workers are real ``dailypapers digest run`` processes (:func:`tests.support.cli.argv`, with a
+short lease, two connections and small claims) against the test's database and a loopback SMTP
+sink in this process that records every Message-ID it accepts and dedupes nothing.
 Most kills land while the worker is sending (after the first message of a run arrived, plus a
 random 0-40 ms, which spans several send cycles and so every step of one); every fourth lands at
 a random instant of the whole run (start-up, composing, claiming).
@@ -13,6 +14,8 @@ a random instant of the whole run (start-up, composing, claiming).
 from __future__ import annotations
 
 import collections
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import random
 import signal
@@ -25,10 +28,10 @@ from pathlib import Path
 import pytest
 
 from dailypapers.store import outbox as outbox_store
-from dailypapers.store import subscriptions as subscription_store
-from tests.digest.conftest import add_paper
+from tests.support import cli, data
+from tests.support.cli import argv
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 150
 KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 24))  # more for a stress run
 LEASE = 1.0
@@ -36,69 +39,112 @@ LEASE = 1.0
 pytestmark = pytest.mark.slow
 
 
-def _env(settings, sink) -> dict[str, str]:  # noqa: ANN001
+def _env(settings) -> dict[str, str]:  # noqa: ANN001
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAILYPAPERS_")}
     env.update({
-        "PYTHONPATH": str(SRC),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "DAILYPAPERS_DATABASE_URL": settings.resolved_database_url,
         "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
         "DAILYPAPERS_SECRET_KEY": settings.secret_key,
-        "DAILYPAPERS_BASE_URL": "https://papers.example.org",
-        "DAILYPAPERS_MAIL_FROM": "digest@papers.example.org",
-        "DAILYPAPERS_SMTP_HOST": "127.0.0.1",
-        "DAILYPAPERS_SMTP_PORT": str(sink.controller.port),
-        "DAILYPAPERS_DIGEST_LEASE": str(LEASE),
-        "DAILYPAPERS_DIGEST_CONNECTIONS": "2",
-        "DAILYPAPERS_DIGEST_BATCH": "8",
-        "DAILYPAPERS_DIGEST_RETRY_BASE": "0",
+        "DAILYPAPERS_BASE_URL": settings.base_url,
+        "DAILYPAPERS_MAIL_FROM": settings.mail_from,
+        "DAILYPAPERS_SMTP_HOST": settings.smtp_host,
+        "DAILYPAPERS_SMTP_PORT": str(settings.smtp_port),
         "DAILYPAPERS_LOG_LEVEL": "WARNING",
     })
     return env
 
 
-def _start(env, as_of, name) -> subprocess.Popen:  # noqa: ANN001
-    return subprocess.Popen(
-        [sys.executable, "-m", "dailypapers", "digest", "run", "--as-of", as_of.isoformat(),
-         "--worker-id", name],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+def _command(as_of, name) -> list[str]:  # noqa: ANN001
+    """``dailypapers digest run`` as of ``as_of``, with the crash test's tuning."""
+    return argv("digest", "run", "--as-of", as_of.isoformat(), "--worker-id", name,
+                dailypapers__digest__worker__LEASE=LEASE,
+                dailypapers__digest__worker__CONNECTIONS=2,
+                dailypapers__digest__worker__BATCH=8,
+                dailypapers__digest__worker__RETRY_BASE=0.0)
+
+
+def _worker(env: dict[str, str], arguments: list[str], log: str) -> None:
+    """A worker process's life: the environment a service manager gives it, then the command
+    (what ``python -m tests.support.cli`` does with the same arguments)."""
+    os.environ.clear()
+    os.environ.update(env)
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    cli.main(arguments)
+
+
+@pytest.fixture
+def start_worker(monkeypatch, tmp_path):  # noqa: ANN001, ANN201
+    """``start_worker(env, command)``: a worker running ``command`` (an :func:`argv` command
+    line) in a process of its own, forked from a server that imported ``dailypapers.cli`` once.
+
+    Importing the command takes seconds of CPU and nothing a kill could interrupt happens in it:
+    forked after it, a worker starts at once, and an "anywhere" kill lands in the command's own
+    run. Its output goes to a log file of its own (``.log`` says which)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # no BLAS threads in the server to fork
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dailypapers.cli", "tests.support.cli", __name__])
+    started = []
+
+    def start(env: dict[str, str], command: list[str]) -> multiprocessing.Process:
+        assert command[:3] == [sys.executable, "-m", "tests.support.cli"], command
+        log = tmp_path / f"worker{len(started)}.log"
+        process = context.Process(target=_worker, args=(env, command[3:], str(log)),
+                                  daemon=True)
+        process.log = log
+        process.start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.is_alive():
+            process.kill()
+        process.join()
+    multiprocessing.forkserver._forkserver._stop()
 
 
 def _kill_at_random(process, sink, rng) -> str:  # noqa: ANN001
     """SIGKILL ``process`` at a random instant; says where (for the summary)."""
     if rng.random() < 0.25:
         deadline = time.monotonic() + rng.uniform(0.0, 1.6)
-        while time.monotonic() < deadline and process.poll() is None:
+        while time.monotonic() < deadline and process.is_alive():
             time.sleep(0.002)
         where = "anywhere"
     else:
         start = len(sink.received)
         deadline = time.monotonic() + 20
-        while len(sink.received) == start and process.poll() is None:
+        while len(sink.received) == start and process.is_alive():
             if time.monotonic() > deadline:
                 break
             time.sleep(0.0005)
         time.sleep(rng.uniform(0.0, 0.04))
         where = "sending"
-    if process.poll() is not None:
-        return "finished first"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    return where
+    process.kill()  # SIGKILL, unless it is gone already
+    process.join()
+    if process.exitcode == -signal.SIGKILL:
+        return where
+    assert process.exitcode == 0, process.log.read_text()
+    return "finished first"
 
 
-def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, as_of):
+def test_killed_workers_lose_nothing_and_send_nothing_twice(db, mail_settings, sink, as_of,
+                                                             readers, start_worker):
     workers = 2 if db.is_postgresql else 1
-    with db.write() as conn:  # papers for every day the test may compose a digest for
-        for day in range(-1, 21):
-            for n in range(4):
-                add_paper(conn, f"26{day + 10:02d}.{n:05d}", f"Paper {n} of day {day}",
-                          upvotes=n, feed_day=(as_of + timedelta(days=day)).date(),
-                          submitted_at=as_of + timedelta(days=day, hours=-6))
-        for n in range(SUBSCRIBERS):
-            subscription_store.create(conn, f"reader{n}@example.org", as_of - timedelta(days=2),
-                                      confirmed_at=as_of - timedelta(days=2))
-    env = _env(settings, sink)
+    papers = []  # papers for every day the test may compose a digest for
+    for day in range(-1, 21):
+        at = as_of + timedelta(days=day, hours=-6)
+        for n in range(4):
+            record = data.paper(f"2603.{(day + 1) * 10 + n:05d}", f"Paper {n} of day {day}",
+                                published_at=at)
+            papers.append(data.in_feed(record, (as_of + timedelta(days=day)).date(), upvotes=n,
+                                       submitted_at=at))
+    data.store(db, *papers)
+    subscribers = readers(*(f"reader{n}@example.org" for n in range(SUBSCRIBERS)))
+    env = _env(mail_settings)
     seed = int(os.environ.get("DAILYPAPERS_CRASH_SEED", time.time_ns() % 10**9))
     rng = random.Random(seed)
     where: collections.Counter[str] = collections.Counter()
@@ -107,7 +153,8 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
     round_number = 0
     while kills < KILLS:
         round_number += 1
-        processes = [_start(env, as_of, f"w{round_number}.{i}") for i in range(workers)]
+        processes = [start_worker(env, _command(as_of, f"w{round_number}.{i}"))
+                     for i in range(workers)]
         for process in processes:
             outcome = _kill_at_random(process, sink, rng)
             where[outcome] += 1
@@ -122,15 +169,17 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(db, settings, sink, 
         if not _pending(db, as_of):
             break
         time.sleep(LEASE + 0.1)
-        finishing = [_start(env, as_of, f"final{i}") for i in range(workers)]
+        finishing = [subprocess.Popen(_command(as_of, f"final{i}"), env=env, cwd=ROOT,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                     for i in range(workers)]
         for process in finishing:
             _, stderr = process.communicate(timeout=120)
             assert process.returncode == 0, stderr.decode()
 
     with db.read() as conn:
         counts = outbox_store.counts(conn)
-        rows = [row for s in range(1, SUBSCRIBERS + 1)
-                for row in outbox_store.for_subscription(conn, s)]
+        rows = [row for s in subscribers for row in outbox_store.for_subscription(conn, s.id)
+                if row["kind"] == "digest"]  # (the confirmations went out before the kills)
     arrived = collections.Counter(r.message_id for r in sink.received)
     expected = {row["message_id"] for row in rows}
     summary = (f"seed={seed} kills={kills} ({dict(where)}), rounds={round_number}, "

@@ -15,26 +15,26 @@ from dailypapers.store import subscriptions as subscription_store
 from tests.support import data
 
 
-def _text(message) -> str:  # noqa: ANN001
+def _text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
-def _html(message) -> str:  # noqa: ANN001
+def _html(message) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
 
 
-def _link(message, path: str, base_url: str) -> str:  # noqa: ANN001
+def _link(message, path: str, base_url: str) -> str:
     found = re.search(re.escape(base_url) + re.escape(path) + r"[A-Za-z0-9._\-]+", _text(message))
     assert found, f"no {path} link in:\n{_text(message)}"
     return urlsplit(found.group(0)).path
 
 
-def _in_feed(arxiv_id: str, title: str, at: datetime, upvotes: int):  # noqa: ANN202
+def _in_feed(arxiv_id: str, title: str, at: datetime, upvotes: int):
     return data.in_feed(data.paper(arxiv_id, title, published_at=at), at.date(), upvotes=upvotes,
                         submitted_at=at)
 
 
-def _monday_papers(db, as_of, bob, carol):  # noqa: ANN001
+def _monday_papers(db, as_of, bob, carol):
     at = datetime.combine((as_of - timedelta(days=1)).date(), datetime.min.time(),
                           tzinfo=UTC) + timedelta(hours=10)
     data.store(db, _in_feed("2603.00001", "A quiet paper", at, 3),
@@ -46,7 +46,7 @@ def _monday_papers(db, as_of, bob, carol):  # noqa: ANN001
     voting.upvote(db, carol.id, "2603.00001")
 
 
-def _subscribe_and_confirm(client, sink, db, mail_settings, address="alice@example.org"):  # noqa: ANN001
+def _subscribe_and_confirm(client, sink, db, mail_settings, address="alice@example.org"):
     page = client.post("/subscribe", data={"email": address})
     assert page.status_code == 200 and "Check your inbox" in page.text
     jobs.send_due(db, mail_settings)

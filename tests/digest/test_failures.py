@@ -17,13 +17,13 @@ from tests.support import data
 from tests.support.mail import free_port
 
 
-def _yesterdays_paper(db, as_of):  # noqa: ANN001
+def _yesterdays_paper(db, as_of):
     at = as_of - timedelta(hours=20)
     data.store(db, data.in_feed(data.paper("2603.00001", "A paper", published_at=at),
                                 (as_of - timedelta(days=1)).date(), upvotes=5, submitted_at=at))
 
 
-def _one_digest_due(db, settings, as_of, readers, *addresses):  # noqa: ANN001
+def _one_digest_due(db, settings, as_of, readers, *addresses):
     """A digest waiting in the outbox for each address (alice's by default)."""
     addresses = addresses or ("alice@example.org",)
     _yesterdays_paper(db, as_of)
@@ -32,7 +32,7 @@ def _one_digest_due(db, settings, as_of, readers, *addresses):  # noqa: ANN001
     assert composed.composed == len(addresses)
 
 
-def _digests(db, subscription_id=1):  # noqa: ANN001
+def _digests(db, subscription_id=1):
     with db.read() as conn:
         return [r for r in outbox_store.for_subscription(conn, subscription_id)
                 if r["kind"] == "digest"]

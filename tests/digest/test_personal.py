@@ -1,123 +1,121 @@
-"""'For you' and saved-search alerts end to end, on the search issue's stored embeddings and
-search service (skipped, saying so, on a tree without the search package)."""
+"""'For you' and saved-search alerts end to end, on embeddings the real model computed for the
+stored papers (``indexing.embed_pending``) and the search service."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import pytest
 
-from dailypapers.digest import jobs
-from dailypapers.store import marks as mark_store
+from dailypapers.digest import account, candidates, jobs, marks
+from dailypapers.papers import voting
+from dailypapers.search import indexing
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
-from dailypapers.store import subscriptions as subscription_store
-from tests.digest.conftest import add_paper, add_user, add_vote
+from tests.support import data, web
 
-indexing = pytest.importorskip("dailypapers.search.indexing",
-                               reason="needs the search package (issue 4)")
-from dailypapers.search import embedder  # noqa: E402
-from dailypapers.store import embeddings as embedding_store  # noqa: E402
+# Three topics that the model keeps apart: four papers on protein folding (a), three on speech
+# recognition (b: b3 says nearly what b1 says) and one on galaxy clusters (c).
+ABSTRACTS = {
+    "a1": "We predict protein structures from amino acid sequences with a folding model trained "
+          "on the Protein Data Bank.",
+    "a2": "Protein folding simulations reveal how amino acid chains reach their native "
+          "three-dimensional structure.",
+    "a3": "A deep network predicts the contact map and backbone angles of a protein from its "
+          "amino acid sequence.",
+    "a4": "We design new enzymes by predicting how mutated amino acid sequences fold into stable "
+          "protein structures.",
+    "b1": "We transcribe spoken audio into text with an end-to-end speech recognition model "
+          "trained on podcasts.",
+    "b2": "Low-resource speech recognition: transcribing spoken audio in languages with little "
+          "labelled speech.",
+    "b3": "We transcribe spoken audio into text with an end-to-end speech recognition model "
+          "trained on audiobooks.",
+    "c1": "We measure the mass of galaxy clusters with weak gravitational lensing in a deep "
+          "telescope survey.",
+}
+ARXIV_IDS = {name: f"2603.{n + 1:05d}" for n, name in enumerate(ABSTRACTS)}
+SHOWN = re.compile(r'id="t\d+"><a class="tex" href="/papers/[\d.]+">Paper (\w\d)')
 
-TOPICS = np.eye(8, 384, dtype=np.float32)
 
+@pytest.fixture
+def embedded(db, settings, model_dir):
+    """``embedded(at)``: the eight papers, published a day or so before ``at``, embedded by the
+    model as the embed job would."""
 
-def _papers_with_embeddings(db, at):  # noqa: ANN001
-    """Four papers about topic 0, three about topic 1, one about topic 2 (ids by name)."""
-    rng = np.random.default_rng(3)
-    names = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "c1"]
-    ids, rows = {}, []
-    with db.write() as conn:
-        for n, name in enumerate(names):
-            ids[name] = add_paper(conn, f"2603.{n + 1:05d}", f"Paper {name}",
-                                  submitted_at=at - timedelta(hours=30 + n))
-            topic = "abc".index(name[0])
-            vector = TOPICS[topic] + rng.normal(0, 0.05, 384).astype(np.float32)
-            rows.append({"paper_id": ids[name], "model": embedder.MODEL_NAME,
-                         "content_hash": "x" * 32, "text_hash": "y" * 32,
-                         "vector": embedding_store.to_bytes(vector / np.linalg.norm(vector))})
-        embedding_store.save(conn, rows)
-    return ids
+    def store(at: datetime) -> None:
+        data.store(db, *(data.paper(ARXIV_IDS[name], f"Paper {name}", abstract=abstract,
+                                    published_at=at - timedelta(hours=30 + n))
+                         for n, (name, abstract) in enumerate(ABSTRACTS.items())))
+        computed = indexing.embed_pending(
+            db, settings.model_copy(update={"search_model_dir": model_dir}))
+        assert computed == len(ABSTRACTS)
+
+    return store
 
 
 def test_for_you_learns_from_votes_saves_and_not_interested_and_never_repeats(
-        db, mail_settings, sink, as_of):
-    ids = _papers_with_embeddings(db, as_of)
-    now = datetime.now(UTC)
-    with db.write() as conn:
-        alice = add_user(conn, "alice")
-        add_vote(conn, alice, ids["a1"], now)
-        mark_store.set_mark(conn, alice, ids["a2"], "saved", now)
-        mark_store.set_mark(conn, alice, ids["b1"], "not_interested", now)
-        subscription_store.create(conn, "alice@example.org", as_of - timedelta(days=3),
-                                  confirmed_at=as_of - timedelta(days=3), user_id=alice,
-                                  content=["for_you"])
-    settings = mail_settings.model_copy(update={"digest_for_you_count": 3})
-    jobs.run_once(db, settings, as_of=as_of)
+        db, mail_settings, sink, as_of, alice, readers, embedded, monkeypatch):
+    monkeypatch.setattr(candidates, "SECTION_SIZE", 3)
+    embedded(as_of)
+    voting.upvote(db, alice.id, ARXIV_IDS["a1"])
+    marks.set_mark(db, alice, ARXIV_IDS["a2"], "saved")
+    marks.set_mark(db, alice, ARXIV_IDS["b1"], "not_interested")
+    readers(user=alice, content=["for_you"])
+    jobs.run_once(db, mail_settings, as_of=as_of)
     first = sink.received[-1].message
     text = first.get_body(("plain",)).get_content()
-    order = [name for name in re.findall(r"Paper (\w\d)", text)]
+    order = re.findall(r"Paper (\w\d)", text)
     assert first["Subject"].startswith("3 for you")
     assert set(order[:2]) == {"a3", "a4"} and order[2] == "c1"  # liked topic, then neutral
     assert not {"a1", "a2", "b1"} & set(order)  # known or not interested: never offered
 
-    jobs.run_once(db, settings, as_of=as_of + timedelta(days=1))
+    jobs.run_once(db, mail_settings, as_of=as_of + timedelta(days=1))
     second = sink.received[-1].message.get_body(("plain",)).get_content()
     again = re.findall(r"Paper (\w\d)", second)
     assert again and not set(again) & set(order)  # nothing mailed before comes back
-    assert again == ["b2", "b3"]  # what is left: the disliked topic, last
+    assert again == ["b2", "b3"]  # what is left: the disliked topic, last (b3, nearest b1, last)
 
 
-def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_of):
-    watermark = datetime.now(UTC) - timedelta(hours=1)
-    with db.write() as conn:
-        alice = add_user(conn, "alice")
-        subscription = subscription_store.create(
-            conn, "alice@example.org", as_of - timedelta(days=3),
-            confirmed_at=as_of - timedelta(days=3), user_id=alice, content=["searches"])
-        search_store.add(conn, "sparse attention", {"mode": "keyword"}, watermark,
-                         user_id=alice)
-        add_paper(conn, "2603.00101", "Sparse attention for long documents",
-                  submitted_at=datetime.now(UTC))
-        add_paper(conn, "2603.00102", "Dense retrieval without attention to sparsity",
-                  submitted_at=datetime.now(UTC), abstract="Nothing about it.")
-        add_paper(conn, "2603.00103", "Protein folding", submitted_at=datetime.now(UTC))
+def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_of, alice,
+                                                   readers):
+    [subscription] = readers(user=alice, content=["searches"])
+    account.save_alert(db, alice, "sparse attention", {"mode": "keyword"})
+    now = datetime.now(UTC)
+    data.store(db, data.paper("2603.00101", "Sparse attention for long documents",
+                              published_at=now),
+               data.paper("2603.00102", "Dense retrieval without attention to sparsity",
+                          abstract="Nothing about it.", published_at=now),
+               data.paper("2603.00103", "Protein folding", published_at=now))
     jobs.run_once(db, mail_settings, as_of=as_of)
     [received] = sink.received
     text = received.message.get_body(("plain",)).get_content()
     assert 'Saved search "sparse attention"' in text
     assert "Sparse attention for long documents" in text and "Protein folding" not in text
+    [alert] = account.of(db, alice).alerts
     with db.read() as conn:
-        [alert] = search_store.for_owner(conn, user_id=alice, subscription_id=None)
-    assert alert["watermark_at"] == as_of
+        [row] = search_store.for_owner(conn, user_id=alice.id, subscription_id=None)
+    assert row["id"] == alert.id and row["watermark_at"] == as_of  # moved to the digest's moment
     jobs.run_once(db, mail_settings, as_of=as_of + timedelta(days=1))
     assert len(sink.received) == 1  # no new match, nothing else wanted: no mail
     with db.read() as conn:
-        statuses = [r["status"] for r in outbox_store.for_subscription(conn, subscription["id"])]
-    assert statuses == ["sent", "empty"]
+        rows = outbox_store.for_subscription(conn, subscription.id)
+    assert [(r["kind"], r["status"]) for r in rows] == [
+        ("confirmation", "sent"), ("digest", "sent"), ("digest", "empty")]
 
 
-def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, mail_settings, as_of):
-    from dailypapers.store import users as user_store
-    from dailypapers.web.app import create_app
-    from tests.digest.test_account_pages import _signed_in, _token
-
-    ids = _papers_with_embeddings(db, datetime.now(UTC))
-    app = create_app(mail_settings, db)
-    with _signed_in(app, "alice") as alice:
-        assert "Upvote or save a few papers" in alice.get("/for-you").text
-        with db.write() as conn:
-            user_id = user_store.get_by_username(conn, "alice")["id"]
-            add_vote(conn, user_id, ids["a1"], datetime.now(UTC))
-        page = alice.get("/for-you").text
-        shown = re.findall(r'id="t\d+"><a class="tex" href="/papers/[\d.]+">Paper (\w\d)', page)
-        assert set(shown[:3]) == {"a2", "a3", "a4"} and "a1" not in shown
-        response = alice.post("/papers/2603.00003/mark", follow_redirects=False,
-                              data={"kind": "not_interested", "next": "/for-you",
-                                    "csrf_token": _token(page)})
-        assert response.status_code == 303
-        after = re.findall(r'id="t\d+"><a class="tex" href="/papers/[\d.]+">Paper (\w\d)',
-                           alice.get("/for-you").text)
-        assert "a3" not in after and set(after[:2]) == {"a2", "a4"}
+def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, alice, as_user, embedded):
+    embedded(datetime.now(UTC))
+    reader = as_user(alice)
+    assert "Upvote or save a few papers" in reader.get("/for-you").text
+    voting.upvote(db, alice.id, ARXIV_IDS["a1"])
+    page = reader.get("/for-you").text
+    shown = SHOWN.findall(page)
+    assert set(shown[:3]) == {"a2", "a3", "a4"} and "a1" not in shown
+    response = reader.post(f"/papers/{ARXIV_IDS['a3']}/mark", follow_redirects=False,
+                           data={"kind": "not_interested", "next": "/for-you",
+                                 "csrf_token": web.csrf_token_of(page)})
+    assert response.status_code == 303
+    after = SHOWN.findall(reader.get("/for-you").text)
+    assert "a3" not in after and set(after[:2]) == {"a2", "a4"}

@@ -75,10 +75,10 @@ def test_it_sends_ids_a_hundred_to_a_request(offline_settings, arxiv_api_server,
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     ids = [f"2401.{n:05d}" for n in range(1, 251)]
     empty = (
-        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-        'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
-        "<opensearch:totalResults>0</opensearch:totalResults></feed>"
-    ).encode()
+        b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        b'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+        b"<opensearch:totalResults>0</opensearch:totalResults></feed>"
+    )
     for start in range(0, 250, 100):
         arxiv_api_replay.add(ARXIV_API_PATH, _id_params(",".join(ids[start : start + 100])),
                              Answer(200, empty))

@@ -263,10 +263,10 @@ def test_a_second_harvest_starts_where_the_last_success_left_off(db, net_setting
                                                                  monkeypatch):
     monkeypatch.setattr(harvest, "FIRST_DAYS", 2)
     settings = net_settings(upstream_url=upstream_server)
-    clock = lambda: datetime(2025, 6, 10, 12, tzinfo=UTC)  # noqa: E731
+    clock = lambda: datetime(2025, 6, 10, 12, tzinfo=UTC)
     [first] = harvest.harvest(db, settings, [source], clock=clock)
     assert (first.start, first.end) == (date(2025, 6, 9), date(2025, 6, 10))
-    later = lambda: datetime(2025, 6, 12, 12, tzinfo=UTC)  # noqa: E731
+    later = lambda: datetime(2025, 6, 12, 12, tzinfo=UTC)
     [second] = harvest.harvest(db, settings, [source], clock=later)
     assert (second.start, second.end) == (date(2025, 6, 10), date(2025, 6, 12))
     assert [r.params["date"] for r in upstream_replay.requests] == [

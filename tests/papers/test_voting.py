@@ -22,7 +22,7 @@ def test_it_counts_exactly_one_vote_each_from_100_concurrent_voters(live_server,
     codec = SessionCodec(settings)
     sessions = [start_for_user(db, codec, voter) for voter in voters]
 
-    def vote_all(results: list) -> None:  # noqa: ANN001
+    def vote_all(results: list) -> None:
         barrier = threading.Barrier(VOTERS)
 
         def one(i: int) -> None:

@@ -10,9 +10,9 @@ from dailypapers.search import embedder
 
 
 @pytest.fixture(scope="session")
-def abstracts(corpus_files) -> list[str]:
+def abstracts(search_corpus) -> list[str]:
     texts = []
-    for item in importer.records_from(corpus_files[0]):
+    for item in importer.records_from(search_corpus[0]):
         paper = getattr(item, "paper", item)
         texts.append(embedder.paper_text(paper.title, paper.abstract))
     return texts[:12]

@@ -27,11 +27,11 @@ def labelled_queries() -> list[tuple[str, list[str]]]:
     return rows
 
 
-def write_beir(folder: Path, corpus_files: list[Path], *, summaries: bool) -> Path:
+def write_beir(folder: Path, search_corpus: list[Path], *, summaries: bool) -> Path:
     """A BEIR folder: corpus = the test corpus, queries = hand-written (+ AI summaries)."""
     (folder / "qrels").mkdir(parents=True)
     docs, queries, qrels = {}, [], []
-    for path in corpus_files:
+    for path in search_corpus:
         for item in importer.records_from(path):
             paper = getattr(item, "paper", item)
             docs[paper.arxiv_id] = {"_id": f"doc-{paper.arxiv_id}", "title": paper.title,
@@ -53,17 +53,19 @@ def write_beir(folder: Path, corpus_files: list[Path], *, summaries: bool) -> Pa
     return folder
 
 
-def test_the_labelled_queries_point_at_corpus_papers(corpus_files):
-    stored = {getattr(i, "paper", i).arxiv_id for p in corpus_files for i in importer.records_from(p)}
+def test_the_labelled_queries_point_at_corpus_papers(search_corpus):
+    stored = {getattr(i, "paper", i).arxiv_id for p in search_corpus for i in importer.records_from(p)}
     wanted = {arxiv_id for _, relevant in labelled_queries() for arxiv_id in relevant}
     assert len(labelled_queries()) >= 30 and wanted <= stored
 
 
-def test_eval_search_prints_the_three_modes(corpus_files, search_settings, tmp_path):
-    folder = write_beir(tmp_path / "collection", corpus_files, summaries=True)
+def test_eval_search_prints_the_three_modes(search_corpus, model_dir, tmp_path):
+    # The command imports the collection into a throwaway SQLite store of its own whatever the
+    # site's database is: one run, not one per backend.
+    folder = write_beir(tmp_path / "collection", search_corpus, summaries=True)
     env = {
         "DAILYPAPERS_DATA_DIR": str(tmp_path / "site"),
-        "DAILYPAPERS_SEARCH_MODEL_DIR": str(search_settings.resolved_search_model_dir),
+        "DAILYPAPERS_SEARCH_MODEL_DIR": str(model_dir),
     }
     result = CliRunner().invoke(main, ["eval-search", str(folder), "--quiet"], env=env)
     assert result.exit_code == 0, result.output

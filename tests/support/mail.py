@@ -46,14 +46,15 @@ class SinkHandler:
                     return reply
         return None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd names its hooks so
+            self, server, session, envelope, address, rcpt_options):
         reply = self._failure("rcpt")
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd names its hooks so
         reply = self._failure("data")
         if reply:
             return reply

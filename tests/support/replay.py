@@ -128,7 +128,7 @@ class ReplayServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 params = key(parse_qsl(parts.query, keep_blank_values=True))
                 request = Request(time.monotonic(), parts.path, dict(params))

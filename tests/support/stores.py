@@ -28,7 +28,7 @@ MAINTAINED = frozenset({"site_generation"})
 _lock = threading.Lock()
 
 
-def _columns(table) -> str:  # noqa: ANN001 - a Table
+def _columns(table) -> str:
     return ", ".join(f'"{column.name}"' for column in table.columns)
 
 

@@ -69,7 +69,7 @@ def _all_routes(routes: list) -> Iterator:
             yield route
 
 
-def routes_of(app, *, methods: set[str], skip_api: bool = False,  # noqa: ANN001 - FastAPI app
+def routes_of(app, *, methods: set[str], skip_api: bool = False,
               skip_exempt: bool = False) -> list[tuple[str, str]]:
     """(method, path with sample values) of every route of ``app`` answering ``methods``."""
     found = []

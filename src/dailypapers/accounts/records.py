@@ -27,7 +27,3 @@ class User:
             avatar_url=row.get("avatar_url"), upstream_id=row.get("upstream_id"),
             created_at=row.get("created_at"),
         )
-
-    @property
-    def display_name(self) -> str:
-        return self.fullname or self.username

@@ -28,9 +28,6 @@ from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.search import indexing
 from dailypapers.web.app import create_app
 
-JOBS = ("harvest", "embed", "digest")
-
-
 def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     """The jobs ``settings.jobs`` asks for (harvesting only when there are sources)."""
     wanted = set(settings.jobs)

@@ -79,7 +79,7 @@ def _strip_nul_parameters(engine: Engine) -> None:
     once for all queries, on both backends alike, instead of each caller remembering to."""
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
-    def _clean(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def _clean(conn, cursor, statement, parameters, context, executemany):
         if isinstance(parameters, dict):
             parameters = {k: without_nul(v) if isinstance(v, str) else v
                           for k, v in parameters.items()}
@@ -118,7 +118,7 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
 
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects are untyped
+    def _on_connect(dbapi_connection, _record):
         # Take transaction control away from the sqlite3 module so BEGIN is ours (see module doc).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

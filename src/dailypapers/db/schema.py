@@ -53,7 +53,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: datetime | None, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
@@ -61,7 +61,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_result_value(self, value: datetime | None, dialect):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -182,7 +182,7 @@ harvest_state = Table(
 )
 
 
-# -- site (issue 3): account and submission tables go here ----------------------------------------
+# -- accounts and sessions -----------------------------------------------------------------------
 # Submissions need no table of their own: a local submission is a feed entry with source "local"
 # and its submitter.
 
@@ -226,7 +226,7 @@ site_generation = Table(
     Column("n", BigInteger, nullable=False, server_default="0"),
 )
 
-# -- search (issue 4): stored embeddings and index bookkeeping go here -----------------------------
+# -- search: stored embeddings and index bookkeeping ---------------------------------------------
 # The full-text index lives outside this metadata because SQLAlchemy cannot describe it: on SQLite
 # an FTS5 external-content table ``papers_fts`` (title, authors, abstract) kept in sync with
 # ``papers`` by triggers, plus its ``papers_fts_vocab`` term statistics; on PostgreSQL a generated
@@ -264,7 +264,7 @@ search_jobs = Table(
     Column("last_run_at", UTCDateTime),
 )
 
-# -- digests (issue 5): subscriptions, saved searches, marks, outbox go here -----------------------
+# -- digests: subscriptions, saved searches, marks, the outbox ----------------------------------
 
 # A mail address that asked for digests (double opt-in: nothing but the confirmation mail goes out
 # until confirmed_at is set). user_id links it to an account when one subscribed from settings.
@@ -357,7 +357,7 @@ mailed_papers = Table(
 )
 
 
-# -- API (issue 6): API tokens and feed tokens go here ---------------------------------------------
+# -- API tokens and private feed tokens -----------------------------------------------------------
 
 # Secrets a user holds: API tokens (``Authorization: Bearer``) and private feed tokens (in a feed
 # URL). Only the SHA-256 of a token is stored; the token itself is shown once, at creation.

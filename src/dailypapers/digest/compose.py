@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dailypapers.papers import trending
 from dailypapers.digest.schedule import Period
+from dailypapers.papers import trending
 
 SECTIONS = ("top", "trending", "for_you", "searches")
 SECTION_TITLES = {

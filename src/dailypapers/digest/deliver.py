@@ -99,7 +99,7 @@ class Smtp:
         )
         try:
             await client.connect()
-        except Exception as error:  # noqa: BLE001 - sorted by classify
+        except Exception as error:
             client.close()
             raise classify(error) from error
         self.client = client
@@ -115,7 +115,7 @@ class Smtp:
                 raise SMTPResponseException(reply.code, reply.message)
             client.protocol.write(dot_stuffed(message))
             await self._drained()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             raise classify(error) from error
 
     def finisher(self) -> Callable[[], None]:
@@ -156,7 +156,7 @@ class Smtp:
         client = self._client()
         try:
             response = await client.protocol.read_response(timeout=TIMEOUT)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.abort()
             raise InDoubt(f"no reply to the end of data ({type(error).__name__}: {error}); "
                           "the server may have accepted the message") from error
@@ -171,7 +171,7 @@ class Smtp:
             return
         try:
             await self._client().rset()
-        except Exception:  # noqa: BLE001 - a connection that cannot reset is closed
+        except Exception:
             self.abort()
 
     def abort(self) -> None:
@@ -184,7 +184,7 @@ class Smtp:
         if self.connected:
             try:
                 await self._client().quit()
-            except Exception:  # noqa: BLE001 - we are leaving anyway
+            except Exception:
                 pass
         self.abort()
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-
 from sqlalchemy import Connection
 
 from dailypapers.config import Settings

@@ -100,7 +100,7 @@ RETRY_BASE = 60.0  # seconds before the first retry; doubling each attempt...
 RETRY_MAX = 6 * 3600.0  # ...up to six hours between two attempts
 
 
-def _drain_results(pgconn) -> str | None:  # noqa: ANN001
+def _drain_results(pgconn) -> str | None:
     """Read the results of the query sent with ``send_query``; the error text if it failed."""
     from psycopg import pq
 
@@ -209,7 +209,7 @@ class Sender:
     async def _send(self, smtp: deliver.Smtp, row: dict) -> None:
         try:
             message = render.message_bytes(row, self.settings)
-        except Exception as error:  # noqa: BLE001 - a row that cannot render is a permanent fault
+        except Exception as error:
             log.exception("outbox row %s cannot be rendered", row["id"])
             self._fail(row, deliver.Permanent(f"cannot render: {error}"))
             return
@@ -266,7 +266,7 @@ class Sender:
             finally:
                 raw.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
-    def _commit_point_in(self, conn, smtp: deliver.Smtp, row: dict, now: datetime,  # noqa: ANN001
+    def _commit_point_in(self, conn, smtp: deliver.Smtp, row: dict, now: datetime,
                          lease_until: datetime, accepted: list) -> bool:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         transaction = conn.begin()
@@ -322,7 +322,7 @@ class Sender:
         transaction.commit()  # bookkeeping: the DBAPI transaction is over already
         return True
 
-    def _commit_and_hand_over_postgresql(self, conn, transaction, smtp: deliver.Smtp,  # noqa: ANN001
+    def _commit_and_hand_over_postgresql(self, conn, transaction, smtp: deliver.Smtp,
                                          row: dict, accepted: list) -> bool:
         """PostgreSQL's COMMIT is decided once the server has the message, so send it and the end
         of data back to back, without waiting for the COMMIT's reply in between.
@@ -398,7 +398,7 @@ class Sender:
             with self.db.write() as conn:
                 self._mark_accepted(conn, accepted)
 
-    def _mark_accepted(self, conn, accepted: list[tuple[int, str, datetime]]) -> None:  # noqa: ANN001
+    def _mark_accepted(self, conn, accepted: list[tuple[int, str, datetime]]) -> None:
         for outbox_id, reply, at in accepted:
             outbox_store.mark_sent(conn, outbox_id, self.worker_id, reply, at)
 

@@ -63,7 +63,7 @@ class Page:
     items: list[Item]
 
 
-def fetcher(settings: Settings, **kwargs) -> Fetcher:  # noqa: ANN003 - passed through
+def fetcher(settings: Settings, **kwargs) -> Fetcher:
     """A Fetcher spaced by ``REQUEST_SPACING`` through the process-wide throttle."""
     return Fetcher(settings, throttle=THROTTLE, delay=REQUEST_SPACING, **kwargs)
 

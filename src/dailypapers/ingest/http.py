@@ -46,7 +46,7 @@ class Unreachable(SourceError):
     or we are offline, so asking it for anything else now is pointless."""
 
 
-class Cancelled(Exception):  # noqa: N818 - it is an event, not an error
+class Cancelled(Exception):
     """The harvest was asked to stop (the scheduler is shutting down)."""
 
 

@@ -84,7 +84,7 @@ class Page:
     cursor: int | None = None
 
 
-def fetcher(settings: Settings, **kwargs) -> Fetcher:  # noqa: ANN003 - passed through
+def fetcher(settings: Settings, **kwargs) -> Fetcher:
     return Fetcher(settings, **kwargs)
 
 

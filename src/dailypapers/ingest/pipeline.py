@@ -22,7 +22,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -66,9 +66,6 @@ class ImportSummary:
     @property
     def total(self) -> int:
         return self.new + self.updated + self.unchanged + self.rejected
-
-    def as_dict(self) -> dict[str, int]:
-        return {k: v for k, v in asdict(self).items() if k != "rejections"}
 
 
 # Called after each committed batch with the ids of papers that are new or changed, so indexes
@@ -153,7 +150,7 @@ class Pipeline:
                 listener(self.db, changed)
         return summary
 
-    def _upsert_feed(self, conn, feeds: list[FeedRecord], ids: dict[str, int],  # noqa: ANN001
+    def _upsert_feed(self, conn, feeds: list[FeedRecord], ids: dict[str, int],
                      summary: ImportSummary, now: datetime) -> set[str]:
         if not feeds:
             return set()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from dailypapers.papers.records import Card
-from dailypapers.papers.trending import rank_trending, reference_time, trending_window
+
 from sqlalchemy import Connection
 
 from dailypapers.db.engine import Database
+from dailypapers.papers.records import Card
+from dailypapers.papers.trending import rank_trending, reference_time, trending_window
 from dailypapers.store import feed as feed_store
 from dailypapers.store import users as user_store
 from dailypapers.store import votes as vote_store
@@ -155,7 +156,7 @@ def everything(db: Database, *, user_id: int | None = None, limit: int | None = 
 
 def _range(db: Database, kind: str, label: str, start: date | None, end: date | None,
            user_id: int | None, limit: int | None, offset: int, order: str,
-           label_of, submitter_id: int | None = None,  # noqa: ANN001
+           label_of, submitter_id: int | None = None,
            count: bool = True) -> Listing:
     """Entries of ``start..end``; previous/next name the nearest periods that have entries
     (skipping empty ones, as days do), or None at either end of the feed."""

@@ -43,6 +43,7 @@ class Card:
     media_urls: list[str] | None = None
     discussion_id: str | None = None
     listed_on: date | None = None
+    source: str | None = None  # where its metadata came from: arxiv-api, oai-pmh, upstream...
     # The paper's first feed entry (all None for a paper that never entered the feed).
     entry_id: int | None = None
     feed_day: date | None = None

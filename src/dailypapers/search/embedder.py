@@ -63,7 +63,7 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-def _tokenizer():  # noqa: ANN202 - tokenizers.Tokenizer
+def _tokenizer():
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_source() / "tokenizer.json"))
@@ -87,7 +87,7 @@ class _Batch:
     mask: np.ndarray
 
 
-def _batches(tokenizer, texts: list[str], batch_size: int) -> list[_Batch]:  # noqa: ANN001
+def _batches(tokenizer, texts: list[str], batch_size: int) -> list[_Batch]:
     encodings = tokenizer.encode_batch([t if t.strip() else "." for t in texts])
     lengths = np.array([len(e.ids) for e in encodings])
     order = np.argsort(-lengths, kind="stable")
@@ -189,7 +189,7 @@ def build_onnx_model(target: Path) -> Path:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001, ANN201
+        def forward(self, input_ids, attention_mask, token_type_ids):
             return self.inner(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state

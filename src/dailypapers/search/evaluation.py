@@ -22,7 +22,7 @@ from dailypapers.config import Settings
 from dailypapers.db import connect, migrate
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.records import PaperRecord
-from dailypapers.search import indexing, service
+from dailypapers.search import indexing, semantic, service
 
 MODES = ("keyword", "semantic", "hybrid")
 PER_MONTH = 100_000
@@ -128,10 +128,7 @@ def evaluate(collection: Collection, settings: Settings, *,
         scratch = Settings(
             data_dir=Path(folder), database_url=f"sqlite:///{Path(folder) / 'eval.sqlite3'}",
             search_model_dir=settings.resolved_search_model_dir,
-            search_embedder=settings.search_embedder, search_threads=settings.search_threads,
-            search_batch_size=settings.search_batch_size, search_rrf_k=settings.search_rrf_k,
-            search_candidates=settings.search_candidates, search_refresh_interval=3600.0,
-            search_embed_interval=0.0, harvest_sources=[],
+            search_embedder=settings.search_embedder, harvest_sources=[], jobs=[],
         )
         db = connect(scratch.resolved_database_url)
         try:
@@ -140,12 +137,14 @@ def evaluate(collection: Collection, settings: Settings, *,
             Pipeline(db).run(records)
             indexing.embed_pending(db, scratch, progress=progress)
             indexing.write_snapshot(db, scratch)
+            # Nothing writes to the scratch store while the queries run: no catching up.
+            semantic.for_settings(db, scratch).refresh_interval = float("inf")
             return run_queries(db, scratch, collection, back, modes=modes)
         finally:
             db.dispose()
 
 
-def run_queries(db, settings: Settings, collection: Collection,  # noqa: ANN001
+def run_queries(db, settings: Settings, collection: Collection,
                 back: dict[str, str], *, modes: tuple[str, ...] = MODES) -> Report:
     report = Report(queries=list(collection.qrels))
     for mode in modes:

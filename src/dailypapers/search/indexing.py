@@ -97,7 +97,7 @@ def listener(settings: Settings) -> Callable[[Database, list[int]], None]:
             return
         try:
             embed_pending(db, settings, paper_ids=changed)
-        except Exception:  # noqa: BLE001 - ingestion must not fail because of search
+        except Exception:
             log.exception("embedding %d new papers failed; `dailypapers index` will retry",
                           len(changed))
 
@@ -124,7 +124,7 @@ def write_snapshot(db: Database, settings: Settings, *, full: bool = False,
             index = VectorIndex.load(folder, model, embedder_module.DIMENSIONS,
                                      threads=embedder_module.THREADS)
             index.catch_up(db)
-        except Exception as error:  # noqa: BLE001 - rebuild below
+        except Exception as error:
             log.info("rebuilding the vector index from the store (%s)", error)
             index = None
     if index is None:

@@ -41,14 +41,7 @@ FILTERS = {"cat": "cat", "category": "cat", "from": "from", "to": "to"}
 # Dropped from unquoted terms on the keyword side (they match nearly every paper), never from
 # phrases. PostgreSQL's English configuration drops the same kind of words itself.
 STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself
-    just me more most my myself no nor not now of off on once only or other our ours ourselves out
-    over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your yours yourself yourselves paper papers using
-    via""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "paper", "papers", "using", "via"]
 )
 
 _TOKEN = re.compile(
@@ -84,10 +77,6 @@ class Query:
     arxiv_id: str | None = None  # a direct hit candidate
     semantic_text: str = ""  # what the embedder sees
     notes: list[str] = field(default_factory=list)  # problems worth telling the reader
-
-    @property
-    def has_text(self) -> bool:
-        return bool(self.include)
 
     @property
     def has_filters(self) -> bool:
@@ -182,7 +171,7 @@ def _parse_day(value: str, *, end: bool) -> date | None:
     try:
         if match[3]:
             return date(year, month, int(match[3]))
-        if not 1 <= month <= 12 or not 1 <= year:
+        if not 1 <= month <= 12 or not year >= 1:
             return None
         return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
     except ValueError:

@@ -61,7 +61,7 @@ class SemanticIndex:
             try:
                 self._last_refresh = now
                 index.catch_up(db)
-            except Exception:  # noqa: BLE001 - a failed catch-up keeps serving what it has
+            except Exception:
                 log.exception("could not catch up the vector index with the store")
             finally:
                 self._catching_up.release()
@@ -98,7 +98,7 @@ class SemanticIndex:
                 log.warning("could not save the vector index snapshot: %s", error)
             self.index = index
             log.info("vector index rebuilt from the store: %d papers", len(index))
-        except Exception:  # noqa: BLE001 - stays on keyword search, says so
+        except Exception:
             log.exception("rebuilding the vector index failed; %s", REBUILD_HINT)
 
     def wait(self, timeout: float | None = None) -> None:
@@ -117,7 +117,7 @@ _registry: dict[tuple[str, str], SemanticIndex] = {}
 _registry_lock = threading.Lock()
 
 
-def for_settings(db: Database, settings) -> SemanticIndex:  # noqa: ANN001 - config.Settings
+def for_settings(db: Database, settings) -> SemanticIndex:
     """This process's semantic index for a database and index folder."""
     key = (str(db.engine.url), str(settings.resolved_search_index_dir))
     with _registry_lock:
@@ -127,6 +127,6 @@ def for_settings(db: Database, settings) -> SemanticIndex:  # noqa: ANN001 - con
         return _registry[key]
 
 
-def loaded(db: Database, settings) -> SemanticIndex | None:  # noqa: ANN001
+def loaded(db: Database, settings) -> SemanticIndex | None:
     key = (str(db.engine.url), str(settings.resolved_search_index_dir))
     return _registry.get(key)

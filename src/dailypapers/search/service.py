@@ -11,9 +11,9 @@ categories) and sorts happen inside each side's query, before ranking.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class SearchResults:
         return self.offset + len(self.items) < self.total
 
 
-def search(db: Database, settings: Settings, query: str, *, mode: str = "hybrid",  # noqa: PLR0912
+def search(db: Database, settings: Settings, query: str, *, mode: str = "hybrid",
            sort: str = "relevance", date_from: date | None = None, date_to: date | None = None,
            category: str | None = None, limit: int = 20, offset: int = 0,
            user_id: int | None = None) -> SearchResults:
@@ -150,7 +150,7 @@ def search(db: Database, settings: Settings, query: str, *, mode: str = "hybrid"
     return results
 
 
-def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: ANN001, PLR0913
+def _ranked(conn, settings, parsed: Query, filters, index, mode: str,
             sort: str, candidates: int, limit: int, offset: int
             ) -> tuple[list[tuple[int, float]], int]:
     """(page of (id, score), total) for semantic and hybrid modes."""
@@ -189,7 +189,7 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,  # noqa: A
     return [(i, scores[i]) for i in ordered], len(ranked)
 
 
-def _cosines(index, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float]]:  # noqa: ANN001
+def _cosines(index, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float]]:
     scored = []
     for paper_id in ids:
         stored = index.vector_of(paper_id)

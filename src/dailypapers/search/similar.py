@@ -13,7 +13,7 @@ from dailypapers.store import embeddings as embedding_store
 DUPLICATE = 0.9995
 
 
-def neighbours(db: Database, settings, paper_id: int, k: int = 8) -> list[tuple[int, float]]:  # noqa: ANN001
+def neighbours(db: Database, settings, paper_id: int, k: int = 8) -> list[tuple[int, float]]:
     """(paper id, cosine) of the ``k`` papers nearest to ``paper_id``, nearest first; empty when
     the paper has no embedding yet or the index is not ready."""
     index, _notice = semantic.for_settings(db, settings).get(db)

@@ -143,7 +143,7 @@ class VectorIndex:
                     self.watermark = row["embedded_at"]
         return len(fresh)
 
-    def catch_up(self, db) -> int:  # noqa: ANN001 - Database
+    def catch_up(self, db) -> int:
         """Add what was embedded since the watermark (by any worker); returns rows applied."""
         since = self.watermark - OVERLAP if self.watermark else None
         applied = 0
@@ -156,8 +156,8 @@ class VectorIndex:
         return applied
 
     @classmethod
-    def from_store(cls, db, model: str, dimensions: int, *, threads: int = 0,  # noqa: ANN001
-                   progress=None) -> VectorIndex:  # noqa: ANN001
+    def from_store(cls, db, model: str, dimensions: int, *, threads: int = 0,
+                   progress=None) -> VectorIndex:
         index = cls(model, dimensions, threads=threads)
         with db.read() as conn:
             for rows in embedding_store.stream(conn, model, page=20_000):
@@ -300,5 +300,5 @@ class VectorIndex:
             return index
         except IndexUnreadable:
             raise
-        except Exception as error:  # noqa: BLE001 - any damage means "rebuild"
+        except Exception as error:
             raise IndexUnreadable(f"vector index in {folder} is unreadable: {error}") from error

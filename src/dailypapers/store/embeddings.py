@@ -29,7 +29,7 @@ def from_bytes(blobs: Sequence[bytes], dimensions: int) -> np.ndarray:
     )
 
 
-def _stale(model: str):  # noqa: ANN202 - SQL condition
+def _stale(model: str):
     return or_(
         paper_embeddings.c.paper_id.is_(None),
         paper_embeddings.c.model != model,

@@ -80,7 +80,7 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(feed_entries)).scalar_one()
 
 
-def has_entry(conn: Connection, paper_id: int, feed_day) -> bool:  # noqa: ANN001
+def has_entry(conn: Connection, paper_id: int, feed_day) -> bool:
     query = select(feed_entries.c.id).where(
         tuple_(feed_entries.c.paper_id, feed_entries.c.feed_day) == (paper_id, feed_day)
     )
@@ -118,7 +118,7 @@ CARD_COLUMNS = (
 )
 
 
-def _period(query, start: date | None, end: date | None, submitter_id: int | None):  # noqa: ANN001
+def _period(query, start: date | None, end: date | None, submitter_id: int | None):
     # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk the
     # submitted_at index instead of a range of feed_day.
     if start is not None and start > date.min:
@@ -188,7 +188,7 @@ def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | Non
     return _as_date(row.before), _as_date(row.after)
 
 
-def _as_date(value):  # noqa: ANN001, ANN202
+def _as_date(value):
     """A scalar subquery's result loses its column type on SQLite (ISO text comes back)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 

@@ -22,7 +22,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.db.schema import mailed_papers, outbox, subscriptions
 
-FINAL = ("sent", "unconfirmed", "failed", "cancelled", "empty")
 PROBLEMS = ("failed", "unconfirmed")
 
 _subscription_active = exists().where(
@@ -38,7 +37,7 @@ def insert(conn: Connection, row: dict[str, Any]) -> int | None:
     return conn.execute(_insert_statement(conn.dialect.name), row).scalar_one_or_none()
 
 
-def _insert_statement(dialect_name: str):  # noqa: ANN202 - built once per dialect, then cached
+def _insert_statement(dialect_name: str):
     if dialect_name not in _INSERTS:
         dialect = postgresql if dialect_name == "postgresql" else sqlite
         _INSERTS[dialect_name] = (

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -83,17 +82,8 @@ def update_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
-def latest(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
-    """The most recently published papers (the minimal front page before the site issue)."""
-    query = (
-        select(papers)
-        .order_by(papers.c.published_at.desc().nulls_last(), papers.c.id.desc())
-        .limit(limit)
-    )
-    return [dict(row) for row in conn.execute(query).mappings()]
 
-
-def _arxiv_date(conn: Connection):  # noqa: ANN202
+def _arxiv_date(conn: Connection):
     """A paper's arXiv date: its first-version time, else its listing day at 00:00 UTC (arXiv
     listing dumps carry no time). Typed as UTCDateTime, so cursors compare on both backends."""
     if conn.dialect.name == "sqlite":

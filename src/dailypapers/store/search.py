@@ -244,7 +244,7 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
     stop_words = set(conn.execute(
         text("SELECT w FROM unnest(CAST(:words AS text[])) AS w "
              "WHERE to_tsvector('english', w) = ''::tsvector"), {"words": wanted}).scalars())
-    counts = {word: cap for word in stop_words}
+    counts = dict.fromkeys(stop_words, cap)
     for word in wanted:
         if word in stop_words:
             continue
@@ -265,7 +265,7 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
     return counts
 
 
-def _porter():  # noqa: ANN202 - Stemmer.Stemmer; one per thread (not thread-safe)
+def _porter():
     import threading
 
     import Stemmer

@@ -23,7 +23,7 @@ def address_times_since(conn: Connection, address: str, since: datetime) -> list
     return _times_since(conn, sign_in_failures.c.address, address, since)
 
 
-def _times_since(conn: Connection, column, value: str, since: datetime,  # noqa: ANN001
+def _times_since(conn: Connection, column, value: str, since: datetime,
                  limit: int = 1000) -> list[datetime]:
     query = (select(sign_in_failures.c.failed_at)
              .where(column == value, sign_in_failures.c.failed_at > since)

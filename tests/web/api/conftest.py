@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,9 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def upstream_day(shared_data) -> Callable[[str], list[dict]]:  # noqa: ANN001 - a Path
+def upstream_day(shared_data: Path) -> Callable[[str], list[dict]]:
+    """A reader of recorded upstream days (asking for ``shared_data`` skips without them)."""
+
     def read(day: str) -> list[dict]:
         with gzip.open(corpora.day_file(day), "rt") as handle:
             return json.load(handle)

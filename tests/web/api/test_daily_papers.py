@@ -17,7 +17,7 @@ pytestmark = pytest.mark.store("api")
 
 def _ms(text: str) -> str:
     """An upstream time in our format (UTC, milliseconds, Z)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    moment = datetime.fromisoformat(text).astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

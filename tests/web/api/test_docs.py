@@ -18,7 +18,7 @@ def test_docs_load_swagger_ui_from_this_site_under_the_sites_policy(client):
     assert directives["script-src"] == "'self'"  # so no inline script may start Swagger UI
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
-    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page.text, re.S)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page.text, re.DOTALL)
     assert scripts and all('src="/' in attrs and not body.strip() for attrs, body in scripts)
     assert not re.search(r"\son[a-z]+\s*=", page.text)  # no inline event handlers either
     assert "/static/js/docs.js" in {a.split("?")[0] for a in assets}

@@ -21,7 +21,7 @@ from schemathesis.checks import positive_data_acceptance
 from dailypapers.web.app import create_app
 from tests.support import data
 
-EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", 30))  # more for a longer hunt
+EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "30"))  # more for a longer hunt
 
 
 @pytest.mark.slow
@@ -37,7 +37,7 @@ def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
-        def fuzz(case) -> None:  # noqa: ANN001
+        def fuzz(case) -> None:
             # Schema-valid is not always valid: 2025-02-30 has the shape of a date, an unknown id
             # the shape of an id. Those are refused with 400/404 on purpose, so the check that
             # every schema-valid request is accepted is left out; all the others run.

@@ -98,4 +98,5 @@ def test_the_official_client_lists_papers_by_query(live_server, monkeypatch):
     assert papers[0].title == "Reinforcement Pre-Training"
     assert [a.name for a in papers[0].authors][:2] == ["Qingxiu Dong", "Li Dong"]
     assert papers[0].upvotes >= 97 and papers[0].submitted_at is not None
-    assert list(hf.list_papers(query="https://arxiv.org/abs/2506.08007"))[0].id == "2506.08007"
+    direct = next(iter(hf.list_papers(query="https://arxiv.org/abs/2506.08007")))
+    assert direct.id == "2506.08007"

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.store("search")
 
 
 @pytest.fixture
-def settings(settings, model_dir):  # noqa: ANN001
+def settings(settings, model_dir):
     """The session's model folder, so nothing here would ever export the model again."""
     return settings.model_copy(update={"search_model_dir": model_dir})
 

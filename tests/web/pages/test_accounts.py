@@ -265,7 +265,7 @@ def test_pages_of_other_areas_show_who_is_signed_in(app, alice, as_user):
 
     alice_client = as_user(alice)
 
-    def other_area_page(request: Request):  # noqa: ANN202 - as another area's route would be
+    def other_area_page(request: Request):
         return templates.TemplateResponse(request, "base.html", {})
 
     app.add_api_route("/other-area-page", other_area_page)
@@ -273,7 +273,7 @@ def test_pages_of_other_areas_show_who_is_signed_in(app, alice, as_user):
     assert 'href="/users/alice">alice</a>' in page and 'name="csrf_token"' in page
 
 
-def _sign_in(client: TestClient, login: str, password: str):  # noqa: ANN202
+def _sign_in(client: TestClient, login: str, password: str):
     client.cookies.clear()
     form = client.get("/signin").text
     return client.post(
@@ -293,3 +293,10 @@ def test_it_answers_429_with_retry_after_and_keeps_the_login(app, alice, monkeyp
         assert "Too many wrong passwords" in refused.text and 'value="alice"' in refused.text
         assert 'role="alert"' in refused.text
         assert _sign_in(client, "bob", "guess").status_code == 400  # other logins unaffected
+
+
+def test_it_shows_a_user_page_with_submissions(client):
+    page = client.get("/users/unilm")
+    assert page.status_code == 200
+    assert "Reinforcement Pre-Training" in page.text
+    assert client.get("/users/nobody-here").status_code == 404

@@ -10,51 +10,23 @@ import re
 
 import pytest
 
-from dailypapers.accounts import registration as accounts
 from dailypapers.papers import discussion
 from tests.support.corpora import HOSTILE_ID, UNLISTED_ID
 from tests.support.data import PASSWORD
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = [pytest.mark.browser, pytest.mark.store("feed")]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.dialogs = []  # any alert() would mean script injected through content ran
-    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
-    tab.console_errors = []  # e.g. a Content-Security-Policy violation, a failed asset
-    tab.on("console", lambda message: message.type == "error"
-           and tab.console_errors.append(message.text))
-    yield tab
-    context.close()
-
-
-def expect_url(page, path: str) -> None:  # noqa: ANN001
+def expect_url(page, path: str) -> None:
     page.wait_for_url(re.compile(re.escape(path) + r"(#.*)?$"))
 
 
-def mark_document(page) -> None:  # noqa: ANN001
+def mark_document(page) -> None:
     """Tag the loaded document, to tell later whether the page was reloaded."""
     page.evaluate("window.__stillHere = true")
 
 
-def not_reloaded(page) -> bool:  # noqa: ANN001
+def not_reloaded(page) -> bool:
     return page.evaluate("window.__stillHere === true")
 
 
@@ -170,8 +142,7 @@ def test_a_new_user_signs_up_submits_upvotes_comments_replies_and_signs_out(page
     assert page.dialogs == [] and page.console_errors == []
 
 
-def test_error_paths_a_reader_may_meet(page, db):
-    accounts.sign_up(db, "bob", "bob@example.com", PASSWORD)
+def test_error_paths_a_reader_may_meet(page, db, bob):
 
     page.goto("/papers/2412.99999")
     assert page.locator("h1").inner_text() == "Paper not found"
@@ -215,7 +186,7 @@ def test_error_paths_a_reader_may_meet(page, db):
     assert page.dialogs == []
 
 
-def sign_in_to_paper(page, username: str, path: str = "/papers/2506.08007") -> None:  # noqa: ANN001
+def sign_in_to_paper(page, username: str, path: str = "/papers/2506.08007") -> None:
     """Sign in through the form a paper's actions lead to, and land back on the paper."""
     page.goto(f"/signin?next={path}")
     page.fill("#login", username)
@@ -224,8 +195,7 @@ def sign_in_to_paper(page, username: str, path: str = "/papers/2506.08007") -> N
     expect_url(page, path)
 
 
-def test_voting_and_commenting_work_with_javascript_off(browser, live_server, db):
-    accounts.sign_up(db, "carol", "carol@example.com", PASSWORD)
+def test_voting_and_commenting_work_with_javascript_off(browser, live_server, db, carol):
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -244,18 +214,21 @@ def test_voting_and_commenting_work_with_javascript_off(browser, live_server, db
         context.close()
 
 
-def test_a_reader_deletes_their_comment_once_they_confirm_and_its_replies_stay(browser,
-                                                                               live_server,
-                                                                               db):
-    carol = accounts.sign_up(db, "carol", "carol@example.com", PASSWORD)
-    bob = accounts.sign_up(db, "bob", "bob@example.com", PASSWORD)
-    first = discussion.post(db, carol["id"], "2506.08007", "A hasty take.")
-    discussion.post(db, bob["id"], "2506.08007", "A reply worth keeping.", first["id"])
+def test_a_reader_deletes_their_comment_once_they_confirm_and_its_replies_stay(
+    browser, live_server, db, carol, bob
+):
+    first = discussion.post(db, carol.id, "2506.08007", "A hasty take.")
+    discussion.post(db, bob.id, "2506.08007", "A reply worth keeping.", first.id)
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     asked = []  # the first confirmation is declined, the second accepted
-    page.on("dialog", lambda dialog: (asked.append(dialog.message),
-                                      dialog.dismiss() if len(asked) == 1 else dialog.accept()))
+    page.on(
+        "dialog",
+        lambda dialog: (
+            asked.append(dialog.message),
+            dialog.dismiss() if len(asked) == 1 else dialog.accept(),
+        ),
+    )
     try:
         sign_in_to_paper(page, "carol")
         delete = page.get_by_role("button", name="Delete this comment by carol")
@@ -269,7 +242,9 @@ def test_a_reader_deletes_their_comment_once_they_confirm_and_its_replies_stay(b
         assert "A reply worth keeping." in page.locator("#discussion").inner_text()
         page.reload()
         discussion_text = page.locator("#discussion").inner_text()
-        assert "A hasty take." not in discussion_text and "A reply worth keeping." in discussion_text
+        assert (
+            "A hasty take." not in discussion_text and "A reply worth keeping." in discussion_text
+        )
     finally:
         context.close()
 
@@ -278,8 +253,14 @@ def test_pages_fit_a_360_pixel_wide_phone(browser, live_server, db):
     context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
-        for path in ("/papers/date/2025-06-10", "/papers/month/2025-06", "/papers/2506.08007",
-                     f"/papers/{HOSTILE_ID}", "/signup", "/papers/2412.99999"):
+        for path in (
+            "/papers/date/2025-06-10",
+            "/papers/month/2025-06",
+            "/papers/2506.08007",
+            f"/papers/{HOSTILE_ID}",
+            "/signup",
+            "/papers/2412.99999",
+        ):
             page.goto(path)
             page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")

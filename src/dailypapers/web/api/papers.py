@@ -214,7 +214,7 @@ def paper_card_or_404(db: Any, paper_id: str, user_id: int | None = None) -> Car
 )
 async def paper(
     request: Request,
-    id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229",  # noqa: A002
+    id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229",
                             examples=["2602.23229"])],
     who: Caller = Depends(caller),
 ) -> Response:

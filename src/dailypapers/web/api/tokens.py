@@ -47,7 +47,7 @@ async def list_tokens(request: Request,
                description="Revoking the token this request is made with is allowed: it stops "
                "working for the next request.")
 async def delete_token(request: Request,
-                       tokenId: Annotated[int, Path(ge=1, le=2**62)],  # noqa: N803 - upstream's name
+                       tokenId: Annotated[int, Path(ge=1, le=2**62)],
                        who: Caller = Depends(signed_in_caller)) -> TokenOut:
     try:
         revoked = await run_in_threadpool(tokens.revoke, request.app.state.db, who.user, tokenId)

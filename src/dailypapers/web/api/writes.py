@@ -73,7 +73,7 @@ def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
     responses=responses(400, 401, 404, 429),
     summary="Comment on a paper",
 )
-async def comment(request: Request, id: PaperId, payload: CommentIn,  # noqa: A002
+async def comment(request: Request, id: PaperId, payload: CommentIn,
                   who: Caller = Depends(signed_in_caller)) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, None)
     return Response(body, media_type="application/json")
@@ -85,8 +85,8 @@ async def comment(request: Request, id: PaperId, payload: CommentIn,  # noqa: A0
     responses=responses(400, 401, 404, 429),
     summary="Reply to a comment",
 )
-async def reply(request: Request, id: PaperId,  # noqa: A002
-                commentId: Annotated[str, Path(max_length=64)],  # noqa: N803
+async def reply(request: Request, id: PaperId,
+                commentId: Annotated[str, Path(max_length=64)],
                 payload: CommentIn, who: Caller = Depends(signed_in_caller)) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, commentId)
     return Response(body, media_type="application/json")
@@ -107,7 +107,7 @@ def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
 @router.post("/papers/{id:path}/upvote", response_model=VoteOut,
              responses=responses(401, 404, 429), summary="Upvote a paper (dailypapers)",
              description="Idempotent: upvoting twice counts once.")
-async def upvote(request: Request, id: PaperId,  # noqa: A002
+async def upvote(request: Request, id: PaperId,
                  who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, True)
 
@@ -115,7 +115,7 @@ async def upvote(request: Request, id: PaperId,  # noqa: A002
 @router.delete("/papers/{id:path}/upvote", response_model=VoteOut,
                responses=responses(401, 404, 429), summary="Take back an upvote (dailypapers)",
                description="Idempotent: nothing happens when the caller had not upvoted.")
-async def unvote(request: Request, id: PaperId,  # noqa: A002
+async def unvote(request: Request, id: PaperId,
                  who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, False)
 
@@ -124,7 +124,7 @@ async def unvote(request: Request, id: PaperId,  # noqa: A002
 
 
 class SubmitIn(BaseModel):
-    arxivId: str = Field(min_length=1, max_length=300, examples=["2401.01234"],  # noqa: N815
+    arxivId: str = Field(min_length=1, max_length=300, examples=["2401.01234"],
                          description="arXiv id or abs/pdf URL of the paper to submit.")
 
 
@@ -165,7 +165,7 @@ async def submit(request: Request, payload: SubmitIn,
 
 
 class IndexIn(BaseModel):
-    arxivId: str = Field(min_length=1, max_length=200, examples=["2401.01234"],  # noqa: N815
+    arxivId: str = Field(min_length=1, max_length=200, examples=["2401.01234"],
                          description="arXiv id (or abs/pdf URL) of the paper to index.")
 
 

@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import passwords, registration, throttle
-from dailypapers.accounts.signin import authenticate
 from dailypapers.accounts.records import User
+from dailypapers.accounts.signin import authenticate
 from dailypapers.papers import people
 from dailypapers.web.plumbing import csrf, sessions
 from dailypapers.web.plumbing.auth import client_ip, safe_next, viewer

@@ -1,0 +1,57 @@
+"""Jobs that run step after step: a step's pause is honoured, a failing step does not end the
+job, and stopping waits for the step under way."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from dailypapers import background
+
+
+def test_it_runs_steps_with_the_pause_each_asks_for_until_stopped():
+    seen: list[float] = []
+
+    def step(stop: threading.Event) -> float:
+        seen.append(time.monotonic())
+        return 0.05
+
+    runner = background.Runner([background.Job("tick", step)]).start()
+    assert runner.jobs["tick"].wait_for_steps(3, timeout=10)
+    runner.stop()
+    count = len(seen)
+    time.sleep(0.15)
+    assert len(seen) == count  # stopped: no step after stop()
+    assert all(later - earlier >= 0.04 for earlier, later in zip(seen, seen[1:], strict=False))
+
+
+def test_a_failing_step_is_logged_and_the_job_goes_on(caplog, monkeypatch):
+    monkeypatch.setattr(background, "RETRY_AFTER_FAILURE", 0.01)
+    calls = []
+
+    def step(stop: threading.Event) -> float:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return 0.01
+
+    job = background.Job("flaky", step)
+    runner = background.Runner([job]).start()
+    assert job.wait_for_steps(2, timeout=10)
+    runner.stop()
+    assert "flaky: step failed" in caplog.text and "the database went away" in caplog.text
+
+
+def test_stopping_lets_the_step_under_way_finish():
+    started, finished = threading.Event(), threading.Event()
+
+    def slow(stop: threading.Event) -> float:
+        started.set()
+        time.sleep(0.2)
+        finished.set()
+        return 60.0
+
+    runner = background.Runner([background.Job("slow", slow)]).start()
+    assert started.wait(10)
+    runner.stop()
+    assert finished.is_set()
