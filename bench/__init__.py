@@ -1,1 +1,2 @@
-"""Benchmarks: ``python -m bench [NAME...]`` (or ``make bench``) runs bench/<NAME>.py, all by default."""
+"""Benchmarks: ``python -m bench [NAME...]`` (or ``make bench``) runs bench/<NAME>.py, all by
+default."""

@@ -26,8 +26,11 @@ def build(out: Path, papers: int, queries: int, seed: int = 4) -> Path:
             paper = getattr(item, "paper", None)
             if paper is None or paper.arxiv_id in docs:
                 continue
-            docs[paper.arxiv_id] = {"_id": paper.arxiv_id, "title": paper.title,
-                                    "text": paper.abstract}
+            docs[paper.arxiv_id] = {
+                "_id": paper.arxiv_id,
+                "title": paper.title,
+                "text": paper.abstract,
+            }
             if paper.ai_summary:
                 summaries[paper.arxiv_id] = paper.ai_summary
     for path in sorted((SHARED / "arxiv-listings").glob("*.jsonl.gz")):
@@ -37,8 +40,11 @@ def build(out: Path, papers: int, queries: int, seed: int = 4) -> Path:
             if len(docs) >= papers:
                 break
             if hasattr(item, "title") and item.arxiv_id not in docs:
-                docs[item.arxiv_id] = {"_id": item.arxiv_id, "title": item.title,
-                                       "text": item.abstract}
+                docs[item.arxiv_id] = {
+                    "_id": item.arxiv_id,
+                    "title": item.title,
+                    "text": item.abstract,
+                }
     chosen = sorted(random.Random(seed).sample(sorted(summaries), min(queries, len(summaries))))
     ids = list(docs)
     if len(ids) > papers:  # keep every queried paper, sample the rest
@@ -49,8 +55,7 @@ def build(out: Path, papers: int, queries: int, seed: int = 4) -> Path:
     with (out / "corpus.jsonl").open("w") as handle:
         handle.writelines(json.dumps(doc) + "\n" for doc in docs.values())
     with (out / "queries.jsonl").open("w") as handle:
-        handle.writelines(json.dumps({"_id": f"q{i}", "text": summaries[i]}) + "\n"
-                          for i in chosen)
+        handle.writelines(json.dumps({"_id": f"q{i}", "text": summaries[i]}) + "\n" for i in chosen)
     with (out / "qrels" / "test.tsv").open("w") as handle:
         handle.write("query-id\tcorpus-id\tscore\n")
         handle.writelines(f"q{i}\t{i}\t1\n" for i in chosen)

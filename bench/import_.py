@@ -44,10 +44,13 @@ DATASETS = {
 RESULTS = ROOT / "bench" / "results" / "import_.json"
 # What importing each whole dataset must give: papers and feed entries stored.
 FULL_COUNTS = {
-    "arxiv-listings": {"papers": 79_994, "feed_entries": 0, "in_feed_twice": 0,
-                       "records": 79_994},
-    "hf-daily-papers": {"papers": 9_877, "feed_entries": 9_881, "in_feed_twice": 4,
-                        "records": 9_881},  # one record per feed entry
+    "arxiv-listings": {"papers": 79_994, "feed_entries": 0, "in_feed_twice": 0, "records": 79_994},
+    "hf-daily-papers": {
+        "papers": 9_877,
+        "feed_entries": 9_881,
+        "in_feed_twice": 4,
+        "records": 9_881,
+    },  # one record per feed entry
 }
 
 
@@ -66,15 +69,36 @@ def main(argv: list[str]) -> None:
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     shares = [float(s) for s in args.shares.split(",") if s.strip()]
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    console = Console(width=max(Console().width, 120))
+    rows, table = _measure_all(console, datasets, backends, shares)
+    console.print(table)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2))
+    if not _full_counts_hold(console, rows):
+        sys.exit(1)
+
+
+def _measure_all(
+    console: Console, datasets: list[str], backends: list[str], shares: list[float]
+) -> tuple[list[dict], Table]:
     rows = []
     table = Table(title=f"import benchmark ({os.cpu_count()} cores)")
-    for column in ("dataset", "backend", "share", "files", "papers", "seconds", "papers/s",
-                   "peak RSS MiB", "peak anon MiB"):
-        table.add_column(column, justify="left" if column in ("dataset", "backend") else "right",
-                         no_wrap=True)
-    console = Console(width=max(Console().width, 120))
-    checks: list[tuple[str, str, list[str]]] = []  # (dataset, backend, problems)
-    for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
+    for column in (
+        "dataset",
+        "backend",
+        "share",
+        "files",
+        "papers",
+        "seconds",
+        "papers/s",
+        "peak RSS MiB",
+        "peak anon MiB",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("dataset", "backend") else "right", no_wrap=True
+        )
+    for dataset in datasets:
         files = sorted((SHARED / dataset).iterdir())
         for backend in backends:
             for share in shares:
@@ -82,56 +106,81 @@ def main(argv: list[str]) -> None:
                 console.print(f"{dataset} on {backend}: {len(chosen)} files ...", end=" ")
                 result = _run_one(backend, chosen)
                 console.print(f"{result['seconds']:.1f} s")
-                row = {"dataset": dataset, "backend": backend, "share": share,
-                       "files": len(chosen), **result}
+                row = {
+                    "dataset": dataset,
+                    "backend": backend,
+                    "share": share,
+                    "files": len(chosen),
+                    **result,
+                }
                 rows.append(row)
-                if share >= 1 and dataset in FULL_COUNTS:
-                    checks.append((dataset, backend, _check_full(dataset, result)))
                 table.add_row(
-                    DATASETS.get(dataset, dataset), backend, f"{share:.0%}", str(len(chosen)),
-                    f"{result['papers']:,}", f"{result['seconds']:.1f}",
+                    DATASETS.get(dataset, dataset),
+                    backend,
+                    f"{share:.0%}",
+                    str(len(chosen)),
+                    f"{result['papers']:,}",
+                    f"{result['seconds']:.1f}",
                     f"{result['papers'] / result['seconds']:,.0f}",
                     f"{result['peak_rss_kib'] / 1024:.0f}",
                     f"{result['peak_anon_kib'] / 1024:.0f}",
                 )
-    console.print(table)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2))
-    failed = False
-    for dataset, backend, problems in checks:
-        result = next(r for r in rows if (r["dataset"], r["backend"], r["share"] >= 1) ==
-                      (dataset, backend, True))
+    return rows, table
+
+
+def _full_counts_hold(console: Console, rows: list[dict]) -> bool:
+    """Print the counts of every whole dataset's import; whether they are all as expected."""
+    held = True
+    for result in rows:
+        if result["share"] < 1 or result["dataset"] not in FULL_COUNTS:
+            continue
+        problems = _check_full(result["dataset"], result)
         console.print(
-            f"{DATASETS[dataset]} on {backend}: {result['papers']:,} papers, "
-            f"{result['feed_entries']:,} feed entries ({result['in_feed_twice']} papers on two "
-            f"days), {result['rejected']} rejected; re-import {result['again_new']} new "
+            f"{DATASETS[result['dataset']]} on {result['backend']}: {result['papers']:,} "
+            f"papers, {result['feed_entries']:,} feed entries ({result['in_feed_twice']} papers "
+            f"on two days), {result['rejected']} rejected; re-import {result['again_new']} new "
             f"{result['again_updated']} updated {result['again_unchanged']:,} unchanged "
             f"{result['again_rejected']} rejected {result['again_feed_new']} new feed entries: "
             + ("ok" if not problems else "WRONG: " + "; ".join(problems)),
-            highlight=False, soft_wrap=True)
-        failed = failed or bool(problems)
-    if failed:
-        sys.exit(1)
+            highlight=False,
+            soft_wrap=True,
+        )
+        held = held and not problems
+    return held
 
 
 def _check_full(dataset: str, result: dict) -> list[str]:
     """What is wrong with the counts of a whole dataset's import (nothing, when right)."""
     wanted = FULL_COUNTS[dataset]
     got = {
-        "papers": result["papers"], "new": result["new"], "rejected": result["rejected"],
-        "feed_entries": result["feed_entries"], "in_feed_twice": result["in_feed_twice"],
-        "re-import new": result["again_new"], "re-import updated": result["again_updated"],
+        "papers": result["papers"],
+        "new": result["new"],
+        "rejected": result["rejected"],
+        "feed_entries": result["feed_entries"],
+        "in_feed_twice": result["in_feed_twice"],
+        "re-import new": result["again_new"],
+        "re-import updated": result["again_updated"],
         "re-import unchanged": result["again_unchanged"],
         "re-import rejected": result["again_rejected"],
         "re-import feed entries": result["again_feed_new"],
     }
-    expected = {"papers": wanted["papers"], "new": wanted["papers"], "rejected": 0,
-                "feed_entries": wanted["feed_entries"], "in_feed_twice": wanted["in_feed_twice"],
-                "re-import new": 0, "re-import updated": 0,
-                "re-import unchanged": wanted["records"], "re-import rejected": 0,
-                "re-import feed entries": 0}
-    return [f"{name} {got[name]:,} (expected {expected[name]:,})" for name in expected
-            if got[name] != expected[name]]
+    expected = {
+        "papers": wanted["papers"],
+        "new": wanted["papers"],
+        "rejected": 0,
+        "feed_entries": wanted["feed_entries"],
+        "in_feed_twice": wanted["in_feed_twice"],
+        "re-import new": 0,
+        "re-import updated": 0,
+        "re-import unchanged": wanted["records"],
+        "re-import rejected": 0,
+        "re-import feed entries": 0,
+    }
+    return [
+        f"{name} {got[name]:,} (expected {expected[name]:,})"
+        for name in expected
+        if got[name] != expected[name]
+    ]
 
 
 def _run_one(backend: str, files: list[Path]) -> dict:
@@ -149,9 +198,12 @@ def _run_one(backend: str, files: list[Path]) -> dict:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "bench", "import_", "--", "--child", url,
-                 *map(str, files)],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+                [sys.executable, "-m", "bench", "import_", "--", "--child", url, *map(str, files)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
         finally:
             if cleanup:
@@ -186,17 +238,35 @@ def _child(url: str, files: list[Path]) -> None:
     with db.read() as conn:
         stored = paper_store.count(conn)
         entries = feed_store.count(conn)
-        twice = conn.execute(select(func.count()).select_from(
-            select(feed_entries.c.paper_id).group_by(feed_entries.c.paper_id)
-            .having(func.count() > 1).subquery())).scalar_one()
+        twice = conn.execute(
+            select(func.count()).select_from(
+                select(feed_entries.c.paper_id)
+                .group_by(feed_entries.c.paper_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).scalar_one()
     again = importer.import_paths(db, files)
     db.dispose()
-    print(json.dumps({"papers": stored, "feed_entries": entries, "in_feed_twice": twice,
-                      "new": summary.new, "rejected": summary.rejected,
-                      "again_new": again.new, "again_updated": again.updated,
-                      "again_unchanged": again.unchanged, "again_rejected": again.rejected,
-                      "again_feed_new": again.feed_new,
-                      "seconds": seconds, "peak_rss_kib": peak, "peak_anon_kib": peak_anon}))
+    print(
+        json.dumps(
+            {
+                "papers": stored,
+                "feed_entries": entries,
+                "in_feed_twice": twice,
+                "new": summary.new,
+                "rejected": summary.rejected,
+                "again_new": again.new,
+                "again_updated": again.updated,
+                "again_unchanged": again.unchanged,
+                "again_rejected": again.rejected,
+                "again_feed_new": again.feed_new,
+                "seconds": seconds,
+                "peak_rss_kib": peak,
+                "peak_anon_kib": peak_anon,
+            }
+        )
+    )
 
 
 class _AnonSampler:

@@ -25,8 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # This checkout's code, whatever copy the venv has installed (as pytest's pythonpath does).
 sys.path.insert(0, str(ROOT / "src"))
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "correct horse battery"
 
@@ -67,8 +73,13 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     from dailypapers.ingest import importer
     from dailypapers.papers import discussion, submissions, voting
 
-    settings = Settings(data_dir=data_dir, harvest_sources=[], secret_key="screenshots-only",
-                        page_cache_seconds=0, search_model_dir=MODEL_CACHE)
+    settings = Settings(
+        data_dir=data_dir,
+        harvest_sources=[],
+        secret_key="screenshots-only",
+        page_cache_seconds=0,
+        search_model_dir=MODEL_CACHE,
+    )
     db = connect(settings.resolved_database_url)
     migrate.upgrade(db)
     daily = sorted((shared / "hf-daily-papers").glob("2025-06-*.json.gz"))
@@ -82,21 +93,32 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     latex_id = None
     for candidate in ("2506.07982", "2506.08235", "2506.07064"):
         try:
-            latex_id = submissions.submit(db, settings, alice["id"], candidate,
-                                          now=on_last_day).arxiv_id
+            latex_id = submissions.submit(
+                db, settings, alice["id"], candidate, now=on_last_day
+            ).arxiv_id
             break
         except submissions.SubmissionError:
             continue
     for user in (alice, bob):
         voting.upvote(db, user["id"], "2506.08007")
-    first = discussion.post(db, alice["id"], "2506.08007",
-                            "The **scaling curves** in Figure 3 are the part to read. Has anyone "
-                            "reproduced them on a smaller model?")
-    discussion.post(db, bob["id"], "2506.08007",
-                    "Yes: with a 1B model the trend holds, see `scripts/rpt_small.sh` in "
-                    "[their repo](https://github.com/microsoft/unilm).", parent_id=first["id"])
-    discussion.post(db, bob["id"], "2506.08007", "Curious how this compares to plain RLVR on "
-                    "math benchmarks.")
+    first = discussion.post(
+        db,
+        alice["id"],
+        "2506.08007",
+        "The **scaling curves** in Figure 3 are the part to read. Has anyone "
+        "reproduced them on a smaller model?",
+    )
+    discussion.post(
+        db,
+        bob["id"],
+        "2506.08007",
+        "Yes: with a 1B model the trend holds, see `scripts/rpt_small.sh` in "
+        "[their repo](https://github.com/microsoft/unilm).",
+        parent_id=first["id"],
+    )
+    discussion.post(
+        db, bob["id"], "2506.08007", "Curious how this compares to plain RLVR on math benchmarks."
+    )
     if semantic:
         from dailypapers.search import indexing
 
@@ -124,8 +146,12 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
         ("search-filtered", "/search?q=language+model&category=cs.CL&sort=upvotes"),
         ("not-found", "/papers/2599.99999"),
     ]
-    signed_in = [("submit", "/submit"), ("user", "/users/alice"),
-                 ("paper-signed-in", "/papers/2506.08007"), ("search-signed-in", SEARCH_QUERY)]
+    signed_in = [
+        ("submit", "/submit"),
+        ("user", "/users/alice"),
+        ("paper-signed-in", "/papers/2506.08007"),
+        ("search-signed-in", SEARCH_QUERY),
+    ]
     written: list[Path] = []
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -134,35 +160,60 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
             for label, width in WIDTHS.items():
                 if scheme == "dark" and label == "phone":
                     continue
-                context = browser.new_context(viewport={"width": width, "height": 900},
-                                              color_scheme=scheme, device_scale_factor=1)
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900},
+                    color_scheme=scheme,
+                    device_scale_factor=1,
+                )
                 page = context.new_page()
                 suffix = f"{label}{'-dark' if scheme == 'dark' else ''}"
                 for name, path in pages:
-                    if scheme == "dark" and name not in ("daily", "paper", "search"):
-                        continue
-                    if name == "signup-errors":
-                        page.goto(base + "/signup")
-                        page.fill("#username", "a")
-                        page.fill("#email", "not-an-email")
-                        page.fill("#password", "short")
-                        page.click("form.stack button[type=submit]")
-                    else:
-                        page.goto(base + path)
-                    page.wait_for_load_state("networkidle")
-                    written.append(_save(page, out / f"{name}-{suffix}.png"))
+                    if scheme != "dark" or name in ("daily", "paper", "search"):
+                        written.append(_shoot_one(page, base, name, path, out, suffix))
                 if scheme == "light":
-                    page.goto(base + "/signin")
-                    page.fill("#login", "alice")
-                    page.fill("#password", PASSWORD)
-                    page.click("form.stack button[type=submit]")
-                    page.wait_for_load_state("networkidle")
-                    for name, path in signed_in:
-                        page.goto(base + path)
-                        page.wait_for_load_state("networkidle")
-                        written.append(_save(page, out / f"{name}-{suffix}.png"))
+                    written += _shoot_signed_in(page, base, signed_in, out, suffix)
                 context.close()
         browser.close()
+    return written
+
+
+def _shoot_one(
+    page,
+    base: str,
+    name: str,
+    path: str | None,
+    out: Path,
+    suffix: str,
+) -> Path:
+    if name == "signup-errors":
+        page.goto(base + "/signup")
+        page.fill("#username", "a")
+        page.fill("#email", "not-an-email")
+        page.fill("#password", "short")
+        page.click("form.stack button[type=submit]")
+    else:
+        page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    return _save(page, out / f"{name}-{suffix}.png")
+
+
+def _shoot_signed_in(
+    page,
+    base: str,
+    signed_in: list,
+    out: Path,
+    suffix: str,
+) -> list[Path]:
+    page.goto(base + "/signin")
+    page.fill("#login", "alice")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    written = []
+    for name, path in signed_in:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        written.append(_save(page, out / f"{name}-{suffix}.png"))
     return written
 
 
@@ -176,8 +227,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--no-semantic", dest="semantic", action="store_false",
-                        help="skip embedding the papers (faster; search shows keyword results)")
+    parser.add_argument(
+        "--no-semantic",
+        dest="semantic",
+        action="store_false",
+        help="skip embedding the papers (faster; search shows keyword results)",
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "hf-daily-papers").is_dir():
         raise SystemExit(f"{args.shared} has no hf-daily-papers folder (pass --shared)")

@@ -18,8 +18,9 @@ GRAB_BAGS = {"utils.py", "helpers.py", "misc.py", "common.py"}
 
 
 def _modules() -> list[Path]:
-    return sorted(path for folder in CODE for path in folder.rglob("*.py")
-                  if "migrations" not in path.parts)
+    return sorted(
+        path for folder in CODE for path in folder.rglob("*.py") if "migrations" not in path.parts
+    )
 
 
 def test_the_import_contracts_hold():
@@ -27,8 +28,11 @@ def test_the_import_contracts_hold():
 
 
 def test_no_module_is_longer_than_the_limit():
-    long = {str(p.relative_to(ROOT)): n for p in _modules()
-            if (n := len(p.read_text().splitlines())) > MODULE_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in _modules()
+        if (n := len(p.read_text().splitlines())) > MODULE_LINES
+    }
     assert long == {}
 
 

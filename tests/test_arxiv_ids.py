@@ -29,8 +29,19 @@ def test_it_normalises_every_id_form(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "2401.1234", "2413.01234", "1001.12345", "2401.01234v0", "foo/9901001",
-     "hep-th/99010011", "2401.01234; DROP TABLE papers", "x" * 200, "https://example.com/"],
+    [
+        "",
+        "abc",
+        "2401.1234",
+        "2413.01234",
+        "1001.12345",
+        "2401.01234v0",
+        "foo/9901001",
+        "hep-th/99010011",
+        "2401.01234; DROP TABLE papers",
+        "x" * 200,
+        "https://example.com/",
+    ],
 )
 def test_it_rejects_a_malformed_arxiv_id(text):
     with pytest.raises(InvalidArxivId, match="not an arXiv id"):

@@ -24,9 +24,14 @@ def test_it_documents_every_setting_in_the_readme_and_nothing_else():
 
 def test_the_readme_names_no_variable_that_is_not_read():
     # Besides the settings, the test suite's own variables (documented in README's test notes).
-    suite = {"DAILYPAPERS_TEST_BACKENDS", "DAILYPAPERS_TEST_POSTGRESQL_URL",
-             "DAILYPAPERS_SHARED_DIR", "DAILYPAPERS_FUZZ_EXAMPLES", "DAILYPAPERS_CRASH_KILLS",
-             "DAILYPAPERS_CRASH_SEED"}
+    suite = {
+        "DAILYPAPERS_TEST_BACKENDS",
+        "DAILYPAPERS_TEST_POSTGRESQL_URL",
+        "DAILYPAPERS_SHARED_DIR",
+        "DAILYPAPERS_FUZZ_EXAMPLES",
+        "DAILYPAPERS_CRASH_KILLS",
+        "DAILYPAPERS_CRASH_SEED",
+    }
     named = set(re.findall(r"DAILYPAPERS_[A-Z0-9_]+", README.read_text()))
     assert named - set(config.env_names()) - suite == set()
 

@@ -34,8 +34,7 @@ class Job:
         try:
             pause = self.step(stop)
         except Exception:  # the process outlives any one step
-            log.exception("%s: step failed; trying again in %.0f s", self.name,
-                          RETRY_AFTER_FAILURE)
+            log.exception("%s: step failed; trying again in %.0f s", self.name, RETRY_AFTER_FAILURE)
             pause = RETRY_AFTER_FAILURE
         with self._done:
             self.steps += 1
@@ -61,8 +60,12 @@ class Runner:
     def __init__(self, jobs: list[Job]):
         self.jobs = {job.name: job for job in jobs}
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=run, args=(job, self._stop), daemon=True,
-                                          name=f"dailypapers-{job.name}") for job in jobs]
+        self._threads = [
+            threading.Thread(
+                target=run, args=(job, self._stop), daemon=True, name=f"dailypapers-{job.name}"
+            )
+            for job in jobs
+        ]
 
     def start(self) -> Runner:
         for thread in self._threads:

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         "`postgresql+psycopg://user:pass@host/db`. Empty means `<data_dir>/dailypapers.sqlite3`.",
     )
 
-    # -- web ---------------------------------------------------------------------------------------
+    # -- web --------------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address `dailypapers serve` listens on.")
     port: int = Field(8000, description="Port `dailypapers serve` listens on.")
     base_url: str = Field(
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         "kept in `<data_dir>/secret_key` (created on first use).",
     )
 
-    # -- outside sources ---------------------------------------------------------------------------
+    # -- outside sources --------------------------------------------------------------------------
     arxiv_api_url: str = Field(
         "https://export.arxiv.org/api/query", description="arXiv query API (Atom) endpoint."
     )
@@ -81,7 +81,7 @@ class Settings(BaseSettings):
         description="User-Agent sent to outside sources.",
     )
 
-    # -- background jobs ---------------------------------------------------------------------------
+    # -- background jobs --------------------------------------------------------------------------
     harvest_sources: CommaList = Field(
         ["upstream", "oai-pmh"],
         description="Comma-separated sources the harvest job (and `dailypapers harvest` without "
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         "--loop` run as their own processes.",
     )
 
-    # -- site --------------------------------------------------------------------------------------
+    # -- site -------------------------------------------------------------------------------------
     submissions_per_day: int = Field(
         10, description="Papers one user may submit to the daily feed per UTC day.", ge=0
     )
@@ -108,14 +108,15 @@ class Settings(BaseSettings):
         30, description="Days a sign-in lasts (the session cookie's lifetime).", ge=1
     )
     cache_seconds: float = Field(
-        30.0, ge=0,
+        30.0,
+        ge=0,
         description="Longest time a page, API answer or feed is reused for signed-out readers "
         "and anonymous API calls. Anything is computed again at once after any write to the "
         "database; this bounds what changes without one (trending's decay with time). 0 turns "
         "the caches off.",
     )
 
-    # -- search ------------------------------------------------------------------------------------
+    # -- search -----------------------------------------------------------------------------------
     search_index_dir: Path | None = Field(
         None,
         description="Folder of the vector index snapshot (derived from the stored embeddings; "
@@ -132,7 +133,7 @@ class Settings(BaseSettings):
         "`torch` (fp32 reference, slower).",
     )
 
-    # -- digests and mail --------------------------------------------------------------------------
+    # -- digests and mail -------------------------------------------------------------------------
     smtp_host: str = Field(
         "localhost", description="SMTP server that digests and confirmation mails are handed to."
     )
@@ -151,7 +152,7 @@ class Settings(BaseSettings):
         description="Sender of every mail (the `From:` header and the SMTP envelope sender).",
     )
 
-    # -- API and feeds -----------------------------------------------------------------------------
+    # -- API and feeds ----------------------------------------------------------------------------
     api_rate_anonymous: int = Field(
         300,
         description="API requests per minute one client IP may make without a token (bursts up "
@@ -164,7 +165,7 @@ class Settings(BaseSettings):
         "process, like the anonymous limit). 0 turns the limit off.",
     )
 
-    # -- logging -----------------------------------------------------------------------------------
+    # -- logging ----------------------------------------------------------------------------------
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("oai_pmh_sets", "harvest_sources", "jobs", mode="before")
@@ -174,7 +175,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    # -- derived values ----------------------------------------------------------------------------
+    # -- derived values ---------------------------------------------------------------------------
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

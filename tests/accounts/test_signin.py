@@ -20,10 +20,17 @@ def accounts_db(db, alice, bob):
     return db
 
 
-def _try(db, login: str, password: str, minutes: float = 0, address: str = "192.0.2.1",
-         limits: SignInLimits = LIMITS):
-    return signin.authenticate(db, login, password, address=address, limits=limits,
-                               now=T0 + timedelta(minutes=minutes))
+def _try(
+    db,
+    login: str,
+    password: str,
+    minutes: float = 0,
+    address: str = "192.0.2.1",
+    limits: SignInLimits = LIMITS,
+):
+    return signin.authenticate(
+        db, login, password, address=address, limits=limits, now=T0 + timedelta(minutes=minutes)
+    )
 
 
 def test_it_refuses_even_the_right_password_after_too_many_wrong_ones(accounts_db):
@@ -71,6 +78,7 @@ def test_it_signs_in_by_username_or_email_in_any_case(accounts_db, alice):
 
 def test_it_can_be_turned_off(accounts_db):
     off = SignInLimits(per_login=0, per_address=0)
-    assert all(_try(accounts_db, "alice", "guess", minute, limits=off) is None
-               for minute in range(8))
+    assert all(
+        _try(accounts_db, "alice", "guess", minute, limits=off) is None for minute in range(8)
+    )
     assert _try(accounts_db, "alice", PASSWORD, 8, limits=off) is not None

@@ -15,7 +15,7 @@ from dailypapers.digest import jobs, outbox, subscriptions
 from tests.support import data
 
 
-def _env(settings) -> dict[str, str]:  # noqa: ANN001
+def _env(settings) -> dict[str, str]:
     return {
         "DAILYPAPERS_DATABASE_URL": settings.resolved_database_url,
         "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
@@ -36,12 +36,19 @@ def as_of() -> datetime:
     return datetime.combine(day, time(8), tzinfo=UTC)
 
 
-def _readers(db, settings, sink, as_of, count=2):  # noqa: ANN001
+def _readers(db, settings, sink, as_of, count=2):
     """Yesterday's paper, and ``count`` readers who subscribed and followed the link of their
     confirmation mail (taken out of the sink: a test sees what came after)."""
     at = as_of - timedelta(hours=20)
-    data.store(db, data.in_feed(data.paper("2603.00001", "Yesterday's paper", published_at=at),
-                                (as_of - timedelta(days=1)).date(), upvotes=7, submitted_at=at))
+    data.store(
+        db,
+        data.in_feed(
+            data.paper("2603.00001", "Yesterday's paper", published_at=at),
+            (as_of - timedelta(days=1)).date(),
+            upvotes=7,
+            submitted_at=at,
+        ),
+    )
     addresses = [f"{name}@example.org" for name in ("alice", "bob", "carol")[:count]]
     for address in addresses:
         subscriptions.subscribe(db, settings, address)
@@ -55,12 +62,16 @@ def _readers(db, settings, sink, as_of, count=2):  # noqa: ANN001
 
 
 def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
-        db, mail_settings, sink, as_of, tmp_path):
+    db, mail_settings, sink, as_of, tmp_path
+):
     _readers(db, mail_settings, sink, as_of)
     before = outbox.overview(db).counts
     folder = tmp_path / "mail"
-    result = CliRunner().invoke(main, ["digest", "run", "--dry-run", str(folder),
-                                       "--as-of", as_of.isoformat()], env=_env(mail_settings))
+    result = CliRunner().invoke(
+        main,
+        ["digest", "run", "--dry-run", str(folder), "--as-of", as_of.isoformat()],
+        env=_env(mail_settings),
+    )
     assert result.exit_code == 0, result.output
     files = sorted(folder.glob("*.eml"))
     assert len(files) == 2
@@ -76,14 +87,15 @@ def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
 def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink, as_of):
     _readers(db, mail_settings, sink, as_of, count=1)
     for _ in range(2):
-        result = CliRunner().invoke(main, ["digest", "run", "--as-of", as_of.isoformat()],
-                                    env=_env(mail_settings))
+        result = CliRunner().invoke(
+            main, ["digest", "run", "--as-of", as_of.isoformat()], env=_env(mail_settings)
+        )
         assert result.exit_code == 0, result.output
     assert len(sink.received) == 1
     assert "composed 0" in result.output  # the second run found it composed already
-    too_early = CliRunner().invoke(main, ["digest", "run", "--as-of", "2026-01-01"],
-                                   env=_env(mail_settings))
+    too_early = CliRunner().invoke(
+        main, ["digest", "run", "--as-of", "2026-01-01"], env=_env(mail_settings)
+    )
     assert too_early.exit_code == 0 and len(sink.received) == 1
-    bad = CliRunner().invoke(main, ["digest", "run", "--as-of", "tuesday"],
-                             env=_env(mail_settings))
+    bad = CliRunner().invoke(main, ["digest", "run", "--as-of", "tuesday"], env=_env(mail_settings))
     assert bad.exit_code == 2 and "ISO date-time" in bad.output

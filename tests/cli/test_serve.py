@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dailypapers.cli import serve
+from dailypapers.config import Settings
 from dailypapers.digest import jobs
-from dailypapers.ingest import harvest
+from dailypapers.ingest import harvest, harvest_status
 from dailypapers.web.app import create_app
 
 
@@ -22,11 +23,15 @@ def _closed_port_url() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-def _serve_env(monkeypatch: pytest.MonkeyPatch, settings, **values: str) -> None:  # noqa: ANN001
+def _serve_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, **values: str) -> None:
     """The environment ``dailypapers serve``'s worker processes read their settings from."""
-    base = {"DATABASE_URL": settings.database_url, "DATA_DIR": str(settings.data_dir),
-            "SECRET_KEY": settings.secret_key, "BASE_URL": settings.base_url,
-            "OAI_PMH_SETS": ""}
+    base = {
+        "DATABASE_URL": settings.database_url,
+        "DATA_DIR": str(settings.data_dir),
+        "SECRET_KEY": settings.secret_key,
+        "BASE_URL": settings.base_url,
+        "OAI_PMH_SETS": "",
+    }
     for name, value in {**base, **values}.items():
         monkeypatch.setenv(f"DAILYPAPERS_{name}", value)
 
@@ -36,18 +41,25 @@ def _harvest_threads() -> list[threading.Thread]:
 
 
 def test_the_site_keeps_serving_and_says_so_when_no_harvest_source_can_be_reached(
-        db, settings, monkeypatch):
+    db, settings, monkeypatch
+):
     unreachable = _closed_port_url()
     monkeypatch.setattr(harvest, "FIRST_DAYS", 1)
-    _serve_env(monkeypatch, settings, JOBS="harvest", HARVEST_SOURCES="upstream,oai-pmh",
-               UPSTREAM_URL=unreachable, OAI_PMH_URL=unreachable + "/oai2")
+    _serve_env(
+        monkeypatch,
+        settings,
+        JOBS="harvest",
+        HARVEST_SOURCES="upstream,oai-pmh",
+        UPSTREAM_URL=unreachable,
+        OAI_PMH_URL=unreachable + "/oai2",
+    )
     app = serve.process_app()
     try:
         assert list(app.state.jobs.jobs) == ["harvest"]
         with TestClient(app) as client:
             assert len(_harvest_threads()) == 1  # started with the site
             deadline = time.monotonic() + 20
-            while not harvest.status(db, ["upstream", "oai-pmh"]).unreachable:
+            while not harvest_status.status(db, ["upstream", "oai-pmh"]).unreachable:
                 assert time.monotonic() < deadline, "the harvest job never ran"
                 time.sleep(0.05)
             page = client.get("/")
@@ -85,8 +97,14 @@ def test_the_site_runs_the_digest_job_only_when_asked(db, mail_settings, sink, m
         assert not hasattr(client.app.state, "jobs")  # the web app alone runs no job
         assert _job_threads() == []
     monkeypatch.setattr(jobs, "INTERVAL", 0.05)
-    _serve_env(monkeypatch, mail_settings, JOBS="digest", SMTP_HOST=mail_settings.smtp_host,
-               SMTP_PORT=str(mail_settings.smtp_port), MAIL_FROM=mail_settings.mail_from)
+    _serve_env(
+        monkeypatch,
+        mail_settings,
+        JOBS="digest",
+        SMTP_HOST=mail_settings.smtp_host,
+        SMTP_PORT=str(mail_settings.smtp_port),
+        MAIL_FROM=mail_settings.mail_from,
+    )
     app = serve.process_app()
     try:
         job = app.state.jobs.jobs["digest"]
@@ -103,4 +121,5 @@ def test_the_site_runs_the_digest_job_only_when_asked(db, mail_settings, sink, m
     finally:
         app.state.db.dispose()
     assert [r.message["Subject"] for r in sink.received] == [
-        "Confirm your dailypapers subscription"]
+        "Confirm your dailypapers subscription"
+    ]

@@ -15,9 +15,7 @@ def _not_full_text(obj, name, type_, reflected, compare_to):
         return False
     if type_ == "column" and (obj.table.name, name) in FULL_TEXT_COLUMNS:
         return False
-    if type_ == "index" and name == "ix_papers_search_document":
-        return False
-    return True
+    return not (type_ == "index" and name == "ix_papers_search_document")
 
 
 def test_it_migrates_to_exactly_the_schema_in_code(db):

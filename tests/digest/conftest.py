@@ -49,8 +49,7 @@ def readers(db: Database, mail_settings: Settings, sink: SinkHandler) -> Readers
     its link. The confirmation mails are taken out of ``sink.received``, so a test sees only
     what came after."""
 
-    def make(*emails: str, user: User | None = None, **preferences: object
-             ) -> list[Subscription]:
+    def make(*emails: str, user: User | None = None, **preferences: object) -> list[Subscription]:
         if user is not None:
             assert not emails or list(emails) == [user.email]
             account.save_preferences(db, mail_settings, user, preferences)
@@ -61,11 +60,16 @@ def readers(db: Database, mail_settings: Settings, sink: SinkHandler) -> Readers
         jobs.send_due(db, mail_settings)
         confirmed = []
         for email in emails:
-            [mail] = [r for r in sink.received if r.rcpt_tos == [email]
-                      and r.message["Subject"] == "Confirm your dailypapers subscription"]
+            [mail] = [
+                r
+                for r in sink.received
+                if r.rcpt_tos == [email]
+                and r.message["Subject"] == "Confirm your dailypapers subscription"
+            ]
             text = mail.message.get_body(preferencelist=("plain",)).get_content()
-            confirmed.append(subscriptions.confirm(db, mail_settings,
-                                                   CONFIRM_LINK.search(text).group(1)))
+            confirmed.append(
+                subscriptions.confirm(db, mail_settings, CONFIRM_LINK.search(text).group(1))
+            )
             with sink.lock:
                 sink.received.remove(mail)
         assert all(s.active for s in confirmed)

@@ -30,16 +30,21 @@ def _link(message, path: str, base_url: str) -> str:
 
 
 def _in_feed(arxiv_id: str, title: str, at: datetime, upvotes: int):
-    return data.in_feed(data.paper(arxiv_id, title, published_at=at), at.date(), upvotes=upvotes,
-                        submitted_at=at)
+    return data.in_feed(
+        data.paper(arxiv_id, title, published_at=at), at.date(), upvotes=upvotes, submitted_at=at
+    )
 
 
 def _monday_papers(db, as_of, bob, carol):
-    at = datetime.combine((as_of - timedelta(days=1)).date(), datetime.min.time(),
-                          tzinfo=UTC) + timedelta(hours=10)
-    data.store(db, _in_feed("2603.00001", "A quiet paper", at, 3),
-               _in_feed("2603.00002", "A loud paper", at, 40),
-               _in_feed("2603.00003", "A middling <b>paper</b>", at, 10))
+    at = datetime.combine(
+        (as_of - timedelta(days=1)).date(), datetime.min.time(), tzinfo=UTC
+    ) + timedelta(hours=10)
+    data.store(
+        db,
+        _in_feed("2603.00001", "A quiet paper", at, 3),
+        _in_feed("2603.00002", "A loud paper", at, 40),
+        _in_feed("2603.00003", "A middling <b>paper</b>", at, 10),
+    )
     # Local votes count on top of the upstream ones: quiet 3 + 2 = 5, still below middle. They
     # are cast now, before as_of (the digest counts the votes cast by its moment).
     voting.upvote(db, bob.id, "2603.00001")
@@ -59,7 +64,8 @@ def _subscribe_and_confirm(client, sink, db, mail_settings, address="alice@examp
 
 
 def test_it_sends_nothing_but_the_confirmation_until_the_link_is_followed(
-        client, sink, db, mail_settings, as_of, bob, carol):
+    client, sink, db, mail_settings, as_of, bob, carol
+):
     _monday_papers(db, as_of, bob, carol)
     page = client.post("/subscribe", data={"email": "Alice@Example.org"})
     assert page.status_code == 200
@@ -79,7 +85,8 @@ def test_it_sends_nothing_but_the_confirmation_until_the_link_is_followed(
 
 
 def test_a_digest_lists_the_period_by_upvotes_in_both_parts_with_unsubscribe_headers(
-        client, sink, db, mail_settings, as_of, bob, carol):
+    client, sink, db, mail_settings, as_of, bob, carol
+):
     _monday_papers(db, as_of, bob, carol)
     _subscribe_and_confirm(client, sink, db, mail_settings)
     jobs.run_once(db, mail_settings, as_of=as_of)
@@ -103,8 +110,7 @@ def test_a_digest_lists_the_period_by_upvotes_in_both_parts_with_unsubscribe_hea
     assert 'name="color-scheme"' in html and "prefers-color-scheme: dark" in html
 
     unsubscribe = message["List-Unsubscribe"]
-    assert re.fullmatch(r"<https://papers\.example\.org/unsubscribe/[A-Za-z0-9._\-]+>",
-                        unsubscribe)
+    assert re.fullmatch(r"<https://papers\.example\.org/unsubscribe/[A-Za-z0-9._\-]+>", unsubscribe)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with db.read() as conn:
         row = outbox_store.for_subscription(conn, 1)[-1]
@@ -113,7 +119,8 @@ def test_a_digest_lists_the_period_by_upvotes_in_both_parts_with_unsubscribe_hea
 
 
 def test_one_click_unsubscribe_needs_no_sign_in_and_stops_all_mail(
-        client, sink, db, mail_settings, as_of, bob, carol):
+    client, sink, db, mail_settings, as_of, bob, carol
+):
     _monday_papers(db, as_of, bob, carol)
     _subscribe_and_confirm(client, sink, db, mail_settings)
     jobs.compose_due(db, mail_settings, as_of)  # a digest waits in the outbox...
@@ -138,7 +145,8 @@ def test_one_click_unsubscribe_needs_no_sign_in_and_stops_all_mail(
 
 
 def test_the_unsubscribe_page_shows_a_button_and_changes_nothing_on_get(
-        client, sink, db, mail_settings, as_of, bob, carol):
+    client, sink, db, mail_settings, as_of, bob, carol
+):
     _monday_papers(db, as_of, bob, carol)
     _subscribe_and_confirm(client, sink, db, mail_settings)
     jobs.run_once(db, mail_settings, as_of=as_of)
@@ -167,11 +175,20 @@ def test_resubscribing_is_idempotent(client, sink, db, mail_settings):
 
 def test_it_refuses_malformed_and_header_injecting_addresses(client, db, sink, mail_settings):
     bad = [
-        "", "alice", "alice@", "@example.org", "alice@example..org",
-        "alice@example.org\r\nBcc: eve@example.org", "alice@example.org\nX: y",
-        "alice@example.org, bob@example.org", "alice@example.org;bob@example.org",
-        "Alice <alice@example.org>", '"alice"@example.org', "alice@[127.0.0.1]",
-        "a" * 250 + "@example.org", "alice bob@example.org",
+        "",
+        "alice",
+        "alice@",
+        "@example.org",
+        "alice@example..org",
+        "alice@example.org\r\nBcc: eve@example.org",
+        "alice@example.org\nX: y",
+        "alice@example.org, bob@example.org",
+        "alice@example.org;bob@example.org",
+        "Alice <alice@example.org>",
+        '"alice"@example.org',
+        "alice@[127.0.0.1]",
+        "a" * 250 + "@example.org",
+        "alice bob@example.org",
     ]
     for address in bad:
         page = client.post("/subscribe", data={"email": address})
@@ -205,19 +222,30 @@ def test_tampered_and_expired_links_get_a_helpful_page(client, sink, db, mail_se
         assert subscription_store.get(conn, 1)["confirmed_at"] is None
 
 
-def test_preferences_change_frequency_time_zone_and_content(client, sink, db, mail_settings,
-                                                            as_of, bob, carol):
+def test_preferences_change_frequency_time_zone_and_content(
+    client, sink, db, mail_settings, as_of, bob, carol
+):
     _monday_papers(db, as_of, bob, carol)
     _subscribe_and_confirm(client, sink, db, mail_settings)
     jobs.run_once(db, mail_settings, as_of=as_of)
     path = urlsplit(sink.received[-1].message["List-Unsubscribe"].strip("<>")).path
     preferences = path.replace("/unsubscribe/", "/digest/preferences/")
-    form = {"frequency": "weekly", "weekly_day": "1", "send_hour": "9",
-            "timezone": "Europe/Paris", "content": ["top"]}
+    form = {
+        "frequency": "weekly",
+        "weekly_day": "1",
+        "send_hour": "9",
+        "timezone": "Europe/Paris",
+        "content": ["top"],
+    }
     assert "Saved." in client.post(preferences, data=form).text
     bad = client.post(preferences, data={**form, "timezone": "Mars/Olympus"})
     assert bad.status_code == 400 and "Unknown time zone" in bad.text
     with db.read() as conn:
         row = subscription_store.get(conn, 1)
-    assert (row["frequency"], row["weekly_day"], row["send_hour"], row["timezone"],
-            row["content"]) == ("weekly", 1, 9, "Europe/Paris", ["top"])
+    assert (
+        row["frequency"],
+        row["weekly_day"],
+        row["send_hour"],
+        row["timezone"],
+        row["content"],
+    ) == ("weekly", 1, 9, "Europe/Paris", ["top"])

@@ -19,8 +19,15 @@ from tests.support.mail import free_port
 
 def _yesterdays_paper(db, as_of):
     at = as_of - timedelta(hours=20)
-    data.store(db, data.in_feed(data.paper("2603.00001", "A paper", published_at=at),
-                                (as_of - timedelta(days=1)).date(), upvotes=5, submitted_at=at))
+    data.store(
+        db,
+        data.in_feed(
+            data.paper("2603.00001", "A paper", published_at=at),
+            (as_of - timedelta(days=1)).date(),
+            upvotes=5,
+            submitted_at=at,
+        ),
+    )
 
 
 def _one_digest_due(db, settings, as_of, readers, *addresses):
@@ -34,8 +41,9 @@ def _one_digest_due(db, settings, as_of, readers, *addresses):
 
 def _digests(db, subscription_id=1):
     with db.read() as conn:
-        return [r for r in outbox_store.for_subscription(conn, subscription_id)
-                if r["kind"] == "digest"]
+        return [
+            r for r in outbox_store.for_subscription(conn, subscription_id) if r["kind"] == "digest"
+        ]
 
 
 def test_a_server_that_is_down_loses_no_digest(db, sink, mail_settings, as_of, readers):
@@ -52,8 +60,9 @@ def test_a_server_that_is_down_loses_no_digest(db, sink, mail_settings, as_of, r
     assert len(sink.received) == 1 and _digests(db)[0]["status"] == "sent"
 
 
-def test_temporary_replies_are_retried_with_exponential_backoff(db, sink, mail_settings, as_of,
-                                                               readers, monkeypatch):
+def test_temporary_replies_are_retried_with_exponential_backoff(
+    db, sink, mail_settings, as_of, readers, monkeypatch
+):
     monkeypatch.setattr(worker, "RETRY_BASE", 60.0)
     _one_digest_due(db, mail_settings, as_of, readers)
     sink.fail("rcpt", "451 4.7.1 Greylisted, try again later")
@@ -78,8 +87,9 @@ def test_temporary_replies_are_retried_with_exponential_backoff(db, sink, mail_s
     assert len(sink.received) == 1  # exactly once, after two refusals
 
 
-def test_permanent_failures_are_recorded_and_shown_to_the_admin(db, sink, mail_settings, as_of,
-                                                                readers, monkeypatch):
+def test_permanent_failures_are_recorded_and_shown_to_the_admin(
+    db, sink, mail_settings, as_of, readers, monkeypatch
+):
     _one_digest_due(db, mail_settings, as_of, readers, "alice@example.org", "bob@example.org")
     sink.fail("rcpt", "550 5.1.1 No such user here")
     sink.fail("data", "554 5.7.1 Message rejected as spam")
@@ -102,8 +112,9 @@ def test_permanent_failures_are_recorded_and_shown_to_the_admin(db, sink, mail_s
     assert jobs.send_due(db, mail_settings).sent == 1
 
 
-def test_it_gives_up_after_the_last_attempt_and_says_so(db, sink, mail_settings, as_of, readers,
-                                                        monkeypatch):
+def test_it_gives_up_after_the_last_attempt_and_says_so(
+    db, sink, mail_settings, as_of, readers, monkeypatch
+):
     monkeypatch.setattr(worker, "MAX_ATTEMPTS", 2)
     down = mail_settings.model_copy(update={"smtp_port": free_port()})
     _one_digest_due(db, down, as_of, readers)
@@ -113,8 +124,9 @@ def test_it_gives_up_after_the_last_attempt_and_says_so(db, sink, mail_settings,
     assert row["status"] == "failed" and row["last_error"].startswith("gave up after 2 attempts")
 
 
-def test_the_digest_job_survives_a_dead_server_and_a_broken_step(db, sink, mail_settings, as_of,
-                                                                 readers, monkeypatch, caplog):
+def test_the_digest_job_survives_a_dead_server_and_a_broken_step(
+    db, sink, mail_settings, as_of, readers, monkeypatch, caplog
+):
     monkeypatch.setattr(jobs, "INTERVAL", 0.02)
     monkeypatch.setattr(background, "RETRY_AFTER_FAILURE", 0.02)
     down = mail_settings.model_copy(update={"smtp_port": free_port()})
@@ -123,8 +135,9 @@ def test_the_digest_job_survives_a_dead_server_and_a_broken_step(db, sink, mail_
     job = background.Job("digest", lambda stop: jobs.step(db, down, stop))
     broken = background.Job("broken", lambda stop: jobs.step(nowhere, down, stop))
     stop = threading.Event()
-    threads = [threading.Thread(target=background.run, args=(j, stop), daemon=True)
-               for j in (job, broken)]
+    threads = [
+        threading.Thread(target=background.run, args=(j, stop), daemon=True) for j in (job, broken)
+    ]
     with caplog.at_level(logging.ERROR, logger=background.__name__):
         for thread in threads:
             thread.start()
@@ -141,16 +154,18 @@ def test_the_digest_job_survives_a_dead_server_and_a_broken_step(db, sink, mail_
     assert row["status"] == "queued" and row["attempts"] >= 3  # still there, waiting
 
 
-def test_a_row_whose_worker_died_after_its_commit_point_is_never_resent(db, sink, mail_settings,
-                                                                        as_of, readers):
+def test_a_row_whose_worker_died_after_its_commit_point_is_never_resent(
+    db, sink, mail_settings, as_of, readers
+):
     _one_digest_due(db, mail_settings, as_of, readers)
     now = datetime.now(UTC)
     # What a worker killed right after step 3 leaves behind: its own claim and commit point
     # (the protocol's steps, as worker.Sender takes them), then nothing.
     with db.write() as conn:
         [row] = outbox_store.claim(conn, "dead-worker", now, now - timedelta(seconds=1), 10)
-        assert outbox_store.commit_point(conn, row["id"], "dead-worker", now,
-                                         now - timedelta(seconds=1))
+        assert outbox_store.commit_point(
+            conn, row["id"], "dead-worker", now, now - timedelta(seconds=1)
+        )
     summary = jobs.send_due(db, mail_settings)
     assert (summary.sent, summary.unconfirmed) == (0, 1)
     assert sink.received == []
@@ -161,8 +176,9 @@ def test_a_row_whose_worker_died_after_its_commit_point_is_never_resent(db, sink
     assert [r.message_id for r in sink.received] == [row["message_id"]]
 
 
-def test_an_unsubscribe_stops_a_digest_a_worker_already_claimed(db, sink, mail_settings, as_of,
-                                                                readers):
+def test_an_unsubscribe_stops_a_digest_a_worker_already_claimed(
+    db, sink, mail_settings, as_of, readers
+):
     _one_digest_due(db, mail_settings, as_of, readers)
     now = datetime.now(UTC)
     with db.write() as conn:  # a worker's claim (step 1 of the protocol)
@@ -176,15 +192,22 @@ def test_an_unsubscribe_stops_a_digest_a_worker_already_claimed(db, sink, mail_s
     assert _digests(db)[0]["status"] == "cancelled"
 
 
-def test_two_workers_at_once_send_every_digest_once(db, sink, mail_settings, as_of, readers,
-                                                    monkeypatch):
+def test_two_workers_at_once_send_every_digest_once(
+    db, sink, mail_settings, as_of, readers, monkeypatch
+):
     monkeypatch.setattr(worker, "BATCH", 4)
     monkeypatch.setattr(worker, "CONNECTIONS", 2)
     _yesterdays_paper(db, as_of)
     readers(*(f"reader{n}@example.org" for n in range(60)))
     assert outbox.overview(db).counts == {"sent": 60}  # their confirmations
-    threads = [threading.Thread(target=jobs.run_once, args=(db, mail_settings),
-                                kwargs={"as_of": as_of, "worker_id": f"w{i}"}) for i in range(2)]
+    threads = [
+        threading.Thread(
+            target=jobs.run_once,
+            args=(db, mail_settings),
+            kwargs={"as_of": as_of, "worker_id": f"w{i}"},
+        )
+        for i in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

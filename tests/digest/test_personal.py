@@ -19,21 +19,21 @@ from tests.support import data, web
 # recognition (b: b3 says nearly what b1 says) and one on galaxy clusters (c).
 ABSTRACTS = {
     "a1": "We predict protein structures from amino acid sequences with a folding model trained "
-          "on the Protein Data Bank.",
+    "on the Protein Data Bank.",
     "a2": "Protein folding simulations reveal how amino acid chains reach their native "
-          "three-dimensional structure.",
+    "three-dimensional structure.",
     "a3": "A deep network predicts the contact map and backbone angles of a protein from its "
-          "amino acid sequence.",
+    "amino acid sequence.",
     "a4": "We design new enzymes by predicting how mutated amino acid sequences fold into stable "
-          "protein structures.",
+    "protein structures.",
     "b1": "We transcribe spoken audio into text with an end-to-end speech recognition model "
-          "trained on podcasts.",
+    "trained on podcasts.",
     "b2": "Low-resource speech recognition: transcribing spoken audio in languages with little "
-          "labelled speech.",
+    "labelled speech.",
     "b3": "We transcribe spoken audio into text with an end-to-end speech recognition model "
-          "trained on audiobooks.",
+    "trained on audiobooks.",
     "c1": "We measure the mass of galaxy clusters with weak gravitational lensing in a deep "
-          "telescope survey.",
+    "telescope survey.",
 }
 ARXIV_IDS = {name: f"2603.{n + 1:05d}" for n, name in enumerate(ABSTRACTS)}
 SHOWN = re.compile(r'id="t\d+"><a class="tex" href="/papers/[\d.]+">Paper (\w\d)')
@@ -45,18 +45,29 @@ def embedded(db, settings, model_dir):
     model as the embed job would."""
 
     def store(at: datetime) -> None:
-        data.store(db, *(data.paper(ARXIV_IDS[name], f"Paper {name}", abstract=abstract,
-                                    published_at=at - timedelta(hours=30 + n))
-                         for n, (name, abstract) in enumerate(ABSTRACTS.items())))
+        data.store(
+            db,
+            *(
+                data.paper(
+                    ARXIV_IDS[name],
+                    f"Paper {name}",
+                    abstract=abstract,
+                    published_at=at - timedelta(hours=30 + n),
+                )
+                for n, (name, abstract) in enumerate(ABSTRACTS.items())
+            ),
+        )
         computed = indexing.embed_pending(
-            db, settings.model_copy(update={"search_model_dir": model_dir}))
+            db, settings.model_copy(update={"search_model_dir": model_dir})
+        )
         assert computed == len(ABSTRACTS)
 
     return store
 
 
 def test_for_you_learns_from_votes_saves_and_not_interested_and_never_repeats(
-        db, mail_settings, sink, as_of, alice, readers, embedded, monkeypatch):
+    db, mail_settings, sink, as_of, alice, readers, embedded, monkeypatch
+):
     monkeypatch.setattr(candidates, "SECTION_SIZE", 3)
     embedded(as_of)
     voting.upvote(db, alice.id, ARXIV_IDS["a1"])
@@ -78,16 +89,21 @@ def test_for_you_learns_from_votes_saves_and_not_interested_and_never_repeats(
     assert again == ["b2", "b3"]  # what is left: the disliked topic, last (b3, nearest b1, last)
 
 
-def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_of, alice,
-                                                   readers):
+def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_of, alice, readers):
     [subscription] = readers(user=alice, content=["searches"])
     account.save_alert(db, alice, "sparse attention", {"mode": "keyword"})
     now = datetime.now(UTC)
-    data.store(db, data.paper("2603.00101", "Sparse attention for long documents",
-                              published_at=now),
-               data.paper("2603.00102", "Dense retrieval without attention to sparsity",
-                          abstract="Nothing about it.", published_at=now),
-               data.paper("2603.00103", "Protein folding", published_at=now))
+    data.store(
+        db,
+        data.paper("2603.00101", "Sparse attention for long documents", published_at=now),
+        data.paper(
+            "2603.00102",
+            "Dense retrieval without attention to sparsity",
+            abstract="Nothing about it.",
+            published_at=now,
+        ),
+        data.paper("2603.00103", "Protein folding", published_at=now),
+    )
     jobs.run_once(db, mail_settings, as_of=as_of)
     [received] = sink.received
     text = received.message.get_body(("plain",)).get_content()
@@ -102,7 +118,10 @@ def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_o
     with db.read() as conn:
         rows = outbox_store.for_subscription(conn, subscription.id)
     assert [(r["kind"], r["status"]) for r in rows] == [
-        ("confirmation", "sent"), ("digest", "sent"), ("digest", "empty")]
+        ("confirmation", "sent"),
+        ("digest", "sent"),
+        ("digest", "empty"),
+    ]
 
 
 def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, alice, as_user, embedded):
@@ -113,9 +132,11 @@ def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, alice, as_u
     page = reader.get("/for-you").text
     shown = SHOWN.findall(page)
     assert set(shown[:3]) == {"a2", "a3", "a4"} and "a1" not in shown
-    response = reader.post(f"/papers/{ARXIV_IDS['a3']}/mark", follow_redirects=False,
-                           data={"kind": "not_interested", "next": "/for-you",
-                                 "csrf_token": web.csrf_token_of(page)})
+    response = reader.post(
+        f"/papers/{ARXIV_IDS['a3']}/mark",
+        follow_redirects=False,
+        data={"kind": "not_interested", "next": "/for-you", "csrf_token": web.csrf_token_of(page)},
+    )
     assert response.status_code == 303
     after = SHOWN.findall(reader.get("/for-you").text)
     assert "a3" not in after and set(after[:2]) == {"a2", "a4"}

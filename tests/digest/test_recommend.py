@@ -15,7 +15,8 @@ def test_the_personal_profile_prefers_what_was_liked_and_avoids_what_was_not():
     assert abs(float(np.linalg.norm(profile)) - 1.0) < 1e-6
     scores = recommend.personal_scores(profile, candidates)
     assert list(np.argsort(-scores)) == [0, 1, 3, 2]
-    without_negatives = recommend.personal_scores(recommend.personal_profile(liked, None),
-                                                  candidates)
+    without_negatives = recommend.personal_scores(
+        recommend.personal_profile(liked, None), candidates
+    )
     assert without_negatives[2] > scores[2]  # the "not interested" mark pushed it down
     assert recommend.personal_profile(np.zeros((0, 3)), disliked) is None

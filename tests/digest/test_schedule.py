@@ -9,14 +9,17 @@ from dailypapers.digest import schedule
 TUESDAY_8AM = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
 
 
-def _period(as_of=TUESDAY_8AM, frequency="daily", tz="UTC", hour=7, weekly_day=0):  # noqa: ANN001
+def _period(as_of=TUESDAY_8AM, frequency="daily", tz="UTC", hour=7, weekly_day=0):
     return schedule.latest_due(frequency, tz, hour, weekly_day, as_of)
 
 
 def test_a_daily_period_covers_the_previous_weekday_and_monday_covers_the_weekend():
     tuesday = _period()
     assert (tuesday.key, tuesday.start_day, tuesday.end_day) == (
-        "daily:2026-03-03", date(2026, 3, 2), date(2026, 3, 3))
+        "daily:2026-03-03",
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    )
     assert tuesday.due_at == datetime(2026, 3, 3, 7, tzinfo=UTC)
     monday = _period(datetime(2026, 3, 2, 7, 30, tzinfo=UTC))
     assert (monday.start_day, monday.end_day) == (date(2026, 2, 27), date(2026, 3, 2))
@@ -24,10 +27,17 @@ def test_a_daily_period_covers_the_previous_weekday_and_monday_covers_the_weeken
     assert before_hour.key == "daily:2026-03-02"
     sunday = _period(datetime(2026, 3, 8, 12, tzinfo=UTC))
     assert sunday.key == "daily:2026-03-06"  # Friday's, long past: due_for skips it (grace)
-    subscription = {"frequency": "daily", "timezone": "UTC", "send_hour": 7, "weekly_day": 0,
-                    "confirmed_at": datetime(2026, 1, 1, tzinfo=UTC)}
-    assert schedule.due_for(subscription, datetime(2026, 3, 8, 12, tzinfo=UTC),
-                            timedelta(hours=20)) is None
+    subscription = {
+        "frequency": "daily",
+        "timezone": "UTC",
+        "send_hour": 7,
+        "weekly_day": 0,
+        "confirmed_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    assert (
+        schedule.due_for(subscription, datetime(2026, 3, 8, 12, tzinfo=UTC), timedelta(hours=20))
+        is None
+    )
 
 
 def test_periods_follow_the_readers_time_zone_and_daylight_saving():
@@ -47,8 +57,13 @@ def test_a_weekly_period_is_due_on_its_day_and_covers_seven_days():
 
 
 def test_a_subscription_confirmed_after_the_due_time_waits_for_the_next_one():
-    subscription = {"frequency": "daily", "timezone": "UTC", "send_hour": 7, "weekly_day": 0,
-                    "confirmed_at": datetime(2026, 3, 3, 7, 30, tzinfo=UTC)}
+    subscription = {
+        "frequency": "daily",
+        "timezone": "UTC",
+        "send_hour": 7,
+        "weekly_day": 0,
+        "confirmed_at": datetime(2026, 3, 3, 7, 30, tzinfo=UTC),
+    }
     assert schedule.due_for(subscription, TUESDAY_8AM, timedelta(hours=20)) is None
     later = schedule.due_for(subscription, TUESDAY_8AM + timedelta(days=1), timedelta(hours=20))
     assert later.key == "daily:2026-03-04"

@@ -14,8 +14,14 @@ from tests.support.replay import ARXIV_API_PATH, Answer, recorded_bytes
 
 
 def _id_params(ids: str, start: int = 0, max_results: int = 100) -> dict[str, str]:
-    return {"search_query": "", "id_list": ids, "sortBy": "relevance",
-            "sortOrder": "descending", "start": str(start), "max_results": str(max_results)}
+    return {
+        "search_query": "",
+        "id_list": ids,
+        "sortBy": "relevance",
+        "sortOrder": "descending",
+        "start": str(start),
+        "max_results": str(max_results),
+    }
 
 
 def test_it_fetches_a_new_style_id_with_every_field(offline_settings, arxiv_api_server):
@@ -34,8 +40,9 @@ def test_it_fetches_a_new_style_id_with_every_field(offline_settings, arxiv_api_
     assert paper.source == "arxiv-api"
 
 
-def test_it_fetches_old_style_and_versioned_ids(offline_settings, arxiv_api_server,
-                                                arxiv_api_replay):
+def test_it_fetches_old_style_and_versioned_ids(
+    offline_settings, arxiv_api_server, arxiv_api_replay
+):
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     old, old_versioned, new_versioned = (
         arxiv_api.fetch_by_ids(settings, [i])[0]
@@ -54,7 +61,8 @@ def test_it_fetches_old_style_and_versioned_ids(offline_settings, arxiv_api_serv
 
 
 def test_it_returns_what_exists_of_several_ids_and_nothing_for_an_unknown_one(
-        offline_settings, arxiv_api_server):
+    offline_settings, arxiv_api_server
+):
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     assert arxiv_api.fetch_by_ids(settings, ["0808.05394"]) == []
     [paper] = arxiv_api.fetch_by_ids(settings, ["0808.05394", "1707.08567"])
@@ -70,8 +78,7 @@ def test_it_raises_arxivs_own_message_for_a_malformed_id(offline_settings, arxiv
         arxiv_api.fetch_by_ids(settings, ["abc"])
 
 
-def test_it_sends_ids_a_hundred_to_a_request(offline_settings, arxiv_api_server,
-                                             arxiv_api_replay):
+def test_it_sends_ids_a_hundred_to_a_request(offline_settings, arxiv_api_server, arxiv_api_replay):
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     ids = [f"2401.{n:05d}" for n in range(1, 251)]
     empty = (
@@ -80,39 +87,49 @@ def test_it_sends_ids_a_hundred_to_a_request(offline_settings, arxiv_api_server,
         b"<opensearch:totalResults>0</opensearch:totalResults></feed>"
     )
     for start in range(0, 250, 100):
-        arxiv_api_replay.add(ARXIV_API_PATH, _id_params(",".join(ids[start : start + 100])),
-                             Answer(200, empty))
+        arxiv_api_replay.add(
+            ARXIV_API_PATH, _id_params(",".join(ids[start : start + 100])), Answer(200, empty)
+        )
     assert arxiv_api.fetch_by_ids(settings, ids) == []
     sizes = [len(r.params["id_list"].split(",")) for r in arxiv_api_replay.requests]
     assert sizes == [100, 100, 50]
 
 
-def test_it_pages_a_search_by_start_and_max_results(offline_settings, arxiv_api_server,
-                                                    arxiv_api_replay, shared_data):
+def test_it_pages_a_search_by_start_and_max_results(
+    offline_settings, arxiv_api_server, arxiv_api_replay, shared_data
+):
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     papers = list(arxiv_api.search(settings, "testing", max_results=60, page_size=10))
-    pages = [(int(r.params["start"]), int(r.params["max_results"]))
-             for r in arxiv_api_replay.requests]
+    pages = [
+        (int(r.params["start"]), int(r.params["max_results"])) for r in arxiv_api_replay.requests
+    ]
     assert pages == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10), (50, 10)]
     assert len(papers) == 60
     first_page = [p.arxiv_id for p in arxiv_api.search(settings, "testing", max_results=10)]
     assert [p.arxiv_id for p in papers[:10]] == first_page
     one_request = list(arxiv_api.search(settings, "testing", max_results=15))
     assert len(one_request) == 15
-    assert (arxiv_api_replay.requests[-1].params["start"],
-            arxiv_api_replay.requests[-1].params["max_results"]) == ("0", "15")
+    assert (
+        arxiv_api_replay.requests[-1].params["start"],
+        arxiv_api_replay.requests[-1].params["max_results"],
+    ) == ("0", "15")
     offset = list(arxiv_api.search(settings, "testing", start=9, max_results=15))
     assert len(offset) == 15
-    recorded = json.loads((shared_data / "fixtures" / "arxiv-api" /
-                           "q_testing_s9_m15_0b78d4b4d476.json").read_text())["body"]
+    recorded = json.loads(
+        (shared_data / "fixtures" / "arxiv-api" / "q_testing_s9_m15_0b78d4b4d476.json").read_text()
+    )["body"]
     assert offset[0].arxiv_id in recorded
 
 
-def test_it_stops_paging_at_the_total_results(offline_settings, arxiv_api_server,
-                                              arxiv_api_replay, shared_data):
+def test_it_stops_paging_at_the_total_results(
+    offline_settings, arxiv_api_server, arxiv_api_replay, shared_data
+):
     # A query with one result: arXiv's recorded answer for 1605.08386 (totalResults 1).
-    one = json.loads((shared_data / "fixtures" / "arxiv-api" /
-                      "id_1605.08386_s0_m100_199195aa31ad.json").read_text())["body"]
+    one = json.loads(
+        (
+            shared_data / "fixtures" / "arxiv-api" / "id_1605.08386_s0_m100_199195aa31ad.json"
+        ).read_text()
+    )["body"]
     params = {**_id_params(""), "search_query": "ti:heat-bath", "max_results": "10"}
     arxiv_api_replay.add(ARXIV_API_PATH, params, Answer(200, recorded_bytes(one)))
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
@@ -121,8 +138,9 @@ def test_it_stops_paging_at_the_total_results(offline_settings, arxiv_api_server
     assert len(arxiv_api_replay.requests) == 1
 
 
-def test_it_spaces_requests_by_the_request_spacing(offline_settings, arxiv_api_server,
-                                                    arxiv_api_replay, monkeypatch):
+def test_it_spaces_requests_by_the_request_spacing(
+    offline_settings, arxiv_api_server, arxiv_api_replay, monkeypatch
+):
     monkeypatch.setattr(arxiv_api, "REQUEST_SPACING", 0.3)
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     list(arxiv_api.search(settings, "testing", max_results=40, page_size=10))
@@ -133,12 +151,20 @@ def test_it_spaces_requests_by_the_request_spacing(offline_settings, arxiv_api_s
     assert min(gaps) >= 0.29, gaps
 
 
-def test_it_retries_a_server_error_then_succeeds(offline_settings, arxiv_api_server,
-                                                 arxiv_api_replay, shared_data, monkeypatch):
-    body = json.loads((shared_data / "fixtures" / "arxiv-api" /
-                       "id_1605.08386_s0_m100_199195aa31ad.json").read_text())["body"]
-    arxiv_api_replay.add(ARXIV_API_PATH, _id_params("1605.08386"),
-                         Answer(502, b"Bad Gateway"), Answer(200, recorded_bytes(body)))
+def test_it_retries_a_server_error_then_succeeds(
+    offline_settings, arxiv_api_server, arxiv_api_replay, shared_data, monkeypatch
+):
+    body = json.loads(
+        (
+            shared_data / "fixtures" / "arxiv-api" / "id_1605.08386_s0_m100_199195aa31ad.json"
+        ).read_text()
+    )["body"]
+    arxiv_api_replay.add(
+        ARXIV_API_PATH,
+        _id_params("1605.08386"),
+        Answer(502, b"Bad Gateway"),
+        Answer(200, recorded_bytes(body)),
+    )
     monkeypatch.setattr(http, "RETRIES", 2)
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     [paper] = arxiv_api.fetch_by_ids(settings, ["1605.08386"])
@@ -146,8 +172,9 @@ def test_it_retries_a_server_error_then_succeeds(offline_settings, arxiv_api_ser
     assert [r.status for r in arxiv_api_replay.requests] == [502, 200]
 
 
-def test_it_gives_up_with_a_clear_error_when_retries_run_out(offline_settings, arxiv_api_server,
-                                                             arxiv_api_replay, monkeypatch):
+def test_it_gives_up_with_a_clear_error_when_retries_run_out(
+    offline_settings, arxiv_api_server, arxiv_api_replay, monkeypatch
+):
     arxiv_api_replay.add(ARXIV_API_PATH, _id_params("1605.08386"), Answer(500, b"oops"))
     monkeypatch.setattr(http, "RETRIES", 2)
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
@@ -162,8 +189,9 @@ def test_it_says_when_the_api_cannot_be_reached(offline_settings, closed_port_ur
         arxiv_api.fetch_by_ids(settings, ["1605.08386"])
 
 
-def test_fetched_papers_land_in_the_store_through_the_pipeline(db, offline_settings,
-                                                               arxiv_api_server):
+def test_fetched_papers_land_in_the_store_through_the_pipeline(
+    db, offline_settings, arxiv_api_server
+):
     settings = offline_settings(arxiv_api_url=arxiv_api_server)
     records = arxiv_api.fetch_by_ids(settings, ["0808.05394", "1707.08567"])
     records += arxiv_api.fetch_by_ids(settings, ["astro-ph/0601001"])

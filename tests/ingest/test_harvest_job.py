@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from dailypapers import background
-from dailypapers.ingest import harvest, http
+from dailypapers.ingest import harvest, harvest_status, http
 from dailypapers.ingest.harvest_job import HarvestJob
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store import papers as paper_store
@@ -36,11 +36,13 @@ def _running(name: str = "harvest") -> bool:
 
 
 def test_it_harvests_the_last_days_at_once_on_first_start_with_an_empty_store(
-        db, net_settings, upstream_server, upstream_replay, monkeypatch):
+    db, net_settings, upstream_server, upstream_replay, monkeypatch
+):
     monkeypatch.setattr(harvest, "FIRST_DAYS", 2)
     settings = net_settings(upstream_url=upstream_server, harvest_sources=["upstream"])
-    job = background.Job("harvest", HarvestJob(
-        db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC))))
+    job = background.Job(
+        "harvest", HarvestJob(db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC)))
+    )
     runner = background.Runner([job]).start()
     try:
         assert job.wait_for_steps(1, timeout=30)
@@ -52,13 +54,14 @@ def test_it_harvests_the_last_days_at_once_on_first_start_with_an_empty_store(
     with db.read() as conn:
         assert paper_store.count(conn) == 8 + 28
         state = harvest_store.get(conn, "upstream")
-    status = harvest.status(db, ["upstream"])
+    status = harvest_status.status(db, ["upstream"])
     assert state["last_error"] is None and state["last_success_at"] is not None
     assert not status.unreachable and status.last_success_at == state["last_success_at"]
 
 
 def test_a_second_step_of_the_same_process_harvests_only_what_is_due(
-        db, net_settings, upstream_server, upstream_replay, monkeypatch):
+    db, net_settings, upstream_server, upstream_replay, monkeypatch
+):
     monkeypatch.setattr(harvest, "FIRST_DAYS", 1)
     settings = net_settings(upstream_url=upstream_server, harvest_sources=["upstream"])
     step = HarvestJob(db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC)))
@@ -71,15 +74,17 @@ def test_a_second_step_of_the_same_process_harvests_only_what_is_due(
 
 
 def test_a_failed_source_is_logged_and_tried_again_after_the_retry_interval(
-        db, net_settings, upstream_server, upstream_replay, caplog, monkeypatch):
+    db, net_settings, upstream_server, upstream_replay, caplog, monkeypatch
+):
     day = {"date": "2025-06-10", "limit": "100"}
     recorded = upstream_replay.handlers[UPSTREAM_PATH](day)
     upstream_replay.add(UPSTREAM_PATH, day, Answer(503, b"busy"), recorded)
     monkeypatch.setattr(harvest, "FIRST_DAYS", 1)
     monkeypatch.setattr(harvest, "RETRY_INTERVAL", 0.5)
     settings = net_settings(upstream_url=upstream_server, harvest_sources=["upstream"])
-    job = background.Job("harvest", HarvestJob(
-        db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC))))
+    job = background.Job(
+        "harvest", HarvestJob(db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC)))
+    )
     with caplog.at_level(logging.WARNING, logger="dailypapers.ingest.harvest"):
         runner = background.Runner([job]).start()
         try:
@@ -90,23 +95,27 @@ def test_a_failed_source_is_logged_and_tried_again_after_the_retry_interval(
     assert statuses == [503, 200]
     gap = upstream_replay.requests[1].at - upstream_replay.requests[0].at
     assert gap >= 0.45
-    assert any("harvest of upstream failed" in r.getMessage() and "HTTP 503" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "harvest of upstream failed" in r.getMessage() and "HTTP 503" in r.getMessage()
+        for r in caplog.records
+    )
     with db.read() as conn:
         assert paper_store.count(conn) == 28
         assert harvest_store.get(conn, "upstream")["last_error"] is None
 
 
-def test_stopping_cuts_a_long_retry_after_wait_short(db, net_settings, upstream_server,
-                                                     upstream_replay, monkeypatch):
+def test_stopping_cuts_a_long_retry_after_wait_short(
+    db, net_settings, upstream_server, upstream_replay, monkeypatch
+):
     day = {"date": "2025-06-10", "limit": "100"}
     upstream_replay.add(UPSTREAM_PATH, day, Answer(503, b"busy", {"Retry-After": "120"}))
     monkeypatch.setattr(harvest, "FIRST_DAYS", 1)
     monkeypatch.setattr(http, "RETRIES", 1)
     monkeypatch.setattr(http, "MAX_RETRY_AFTER", 300)
     settings = net_settings(upstream_url=upstream_server, harvest_sources=["upstream"])
-    job = background.Job("harvest", HarvestJob(
-        db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC))))
+    job = background.Job(
+        "harvest", HarvestJob(db, settings, clock=_clock_from(datetime(2025, 6, 10, 9, tzinfo=UTC)))
+    )
     runner = background.Runner([job]).start()
     _wait_for(lambda: upstream_replay.requests)
     began = time.monotonic()

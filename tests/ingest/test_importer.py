@@ -28,8 +28,14 @@ from tests.support import data
 
 # Upstream days: 2025-06-10 holds 2506.08007 ("Reinforcement Pre-Training"); 2604.07429 entered
 # the feed on 2026-04-10 and 2026-04-16, 2606.11176 on 2026-06-10 and 2026-06-16.
-UPSTREAM_SAMPLE = ("2024-05-27", "2025-06-10", "2026-04-10", "2026-04-16", "2026-06-10",
-                   "2026-06-16")
+UPSTREAM_SAMPLE = (
+    "2024-05-27",
+    "2025-06-10",
+    "2026-04-10",
+    "2026-04-16",
+    "2026-06-10",
+    "2026-06-16",
+)
 # Listing days: the first two (2503.11742 is listed on 2025-03-18), the middle one, the last.
 LISTING_SAMPLE = ("2025-03-18", "2025-03-19", "2025-12-02", "2026-08-21")
 
@@ -40,15 +46,22 @@ def _upstream_files(shared_data: Path) -> list[Path]:
 
 def _upstream_entries(files: list[Path]) -> list[str]:
     """The arXiv id of every feed entry in ``files``, read straight from the JSON."""
-    return [entry["paper"]["id"] for path in files
-            for entry in json.loads(gzip.decompress(path.read_bytes()))]
+    return [
+        entry["paper"]["id"]
+        for path in files
+        for entry in json.loads(gzip.decompress(path.read_bytes()))
+    ]
 
 
 def _listing_line(arxiv_id: str, title: str = "A title", **extra) -> str:
     record = {
-        "id": arxiv_id, "title": title, "summary": "An abstract.\nWith a hard break.",
-        "authors": ["Alice Author", "Bob Author"], "categories": ["cs.CL", "cs.AI"],
-        "comment": None, "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
+        "id": arxiv_id,
+        "title": title,
+        "summary": "An abstract.\nWith a hard break.",
+        "authors": ["Alice Author", "Bob Author"],
+        "categories": ["cs.CL", "cs.AI"],
+        "comment": None,
+        "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
         "abs": f"https://arxiv.org/abs/{arxiv_id}",
     }
     record.update(extra)
@@ -66,11 +79,13 @@ def test_it_imports_every_upstream_paper_and_feed_entry_once(db, shared_data):
         assert feed_store.count(conn) == len(entries)
         paper = paper_store.get(conn, "2506.08007")
         days = conn.execute(
-            select(feed_entries.c.feed_day, feed_entries.c.upstream_upvotes)
-            .where(feed_entries.c.paper_id == paper["id"])
+            select(feed_entries.c.feed_day, feed_entries.c.upstream_upvotes).where(
+                feed_entries.c.paper_id == paper["id"]
+            )
         ).all()
         submitter = conn.execute(
-            select(users.c.username).join(feed_entries, feed_entries.c.submitter_id == users.c.id)
+            select(users.c.username)
+            .join(feed_entries, feed_entries.c.submitter_id == users.c.id)
             .where(feed_entries.c.paper_id == paper["id"])
         ).scalar_one()
     assert paper["title"] == "Reinforcement Pre-Training"
@@ -91,18 +106,27 @@ def test_it_keeps_both_feed_days_of_a_paper_that_entered_twice(db, shared_data):
     assert entered_twice == ["2604.07429", "2606.11176"]
     importer.import_paths(db, files)
     with db.read() as conn:
-        twice = conn.execute(
-            select(papers.c.arxiv_id).join(feed_entries, feed_entries.c.paper_id == papers.c.id)
-            .group_by(papers.c.arxiv_id).having(func.count() > 1)
-        ).scalars().all()
+        twice = (
+            conn.execute(
+                select(papers.c.arxiv_id)
+                .join(feed_entries, feed_entries.c.paper_id == papers.c.id)
+                .group_by(papers.c.arxiv_id)
+                .having(func.count() > 1)
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(twice) == entered_twice
 
 
 def test_it_imports_arxiv_listings_idempotently(db, shared_data):
     files = [shared_data / "arxiv-listings" / f"{day}.jsonl.gz" for day in LISTING_SAMPLE]
-    listed = [json.loads(line)["id"] for path in files
-              for line in gzip.decompress(path.read_bytes()).decode().splitlines()
-              if line.strip()]
+    listed = [
+        json.loads(line)["id"]
+        for path in files
+        for line in gzip.decompress(path.read_bytes()).decode().splitlines()
+        if line.strip()
+    ]
     assert len(listed) == len(set(listed))
     first = importer.import_paths(db, files)
     assert (first.new, first.updated, first.rejected) == (len(listed), 0, 0)
@@ -120,13 +144,16 @@ def test_it_imports_arxiv_listings_idempotently(db, shared_data):
 def test_it_imports_everything_around_a_broken_record(db, tmp_path):
     dump = tmp_path / "2025-01-02.jsonl"
     dump.write_text(
-        "\n".join([
-            _listing_line("2501.00001"),
-            '{"id": "2501.00002", "title": "cut off',
-            _listing_line("2501.00003", title=""),
-            _listing_line("not-an-id"),
-            _listing_line("2501.00005"),
-        ]) + "\n"
+        "\n".join(
+            [
+                _listing_line("2501.00001"),
+                '{"id": "2501.00002", "title": "cut off',
+                _listing_line("2501.00003", title=""),
+                _listing_line("not-an-id"),
+                _listing_line("2501.00005"),
+            ]
+        )
+        + "\n"
     )
     summary = importer.import_paths(db, [dump])
     assert (summary.new, summary.rejected) == (2, 3)
@@ -136,7 +163,9 @@ def test_it_imports_everything_around_a_broken_record(db, tmp_path):
     assert reasons[2].startswith(f"{dump} line 4 (paper not-an-id): not an arXiv id")
     with db.read() as conn:
         assert sorted(paper_store.by_arxiv_ids(conn, ["2501.00001", "2501.00005"])) == [
-            "2501.00001", "2501.00005"]
+            "2501.00001",
+            "2501.00005",
+        ]
 
 
 def test_it_reads_a_truncated_gzip_up_to_the_damage(db, tmp_path):
@@ -152,34 +181,50 @@ def test_it_reads_a_truncated_gzip_up_to_the_damage(db, tmp_path):
 
 def test_it_normalises_old_and_new_style_versioned_ids(db, tmp_path):
     dump = tmp_path / "old.jsonl"
-    dump.write_text("\n".join([
-        _listing_line("hep-th/9901001"),
-        _listing_line("astro-ph/0601001v2"),
-        _listing_line("math.AG/0601001v1"),
-        _listing_line("2401.01234v3"),
-    ]))
+    dump.write_text(
+        "\n".join(
+            [
+                _listing_line("hep-th/9901001"),
+                _listing_line("astro-ph/0601001v2"),
+                _listing_line("math.AG/0601001v1"),
+                _listing_line("2401.01234v3"),
+            ]
+        )
+    )
     importer.import_paths(db, [dump])
     with db.read() as conn:
         stored = paper_store.by_arxiv_ids(
-            conn, ["hep-th/9901001", "astro-ph/0601001", "math/0601001", "2401.01234"])
+            conn, ["hep-th/9901001", "astro-ph/0601001", "math/0601001", "2401.01234"]
+        )
     assert len(stored) == 4
     assert stored["astro-ph/0601001"]["version"] == 2
     assert stored["2401.01234"]["version"] == 3
 
 
-def test_it_updates_a_newer_version_without_losing_votes_comments_or_feed(db, shared_data,
-                                                                           alice):
+def test_it_updates_a_newer_version_without_losing_votes_comments_or_feed(db, shared_data, alice):
     importer.import_paths(db, [shared_data / "hf-daily-papers" / "2025-06-10.json.gz"])
     with db.read() as conn:
         paper = paper_store.get(conn, "2506.08007")
     voting.upvote(db, alice.id, "2506.08007")
     discussion.post(db, alice.id, "2506.08007", "Nice")
     pipeline = Pipeline(db)
-    newer = PaperRecord(arxiv_id="2506.08007", version=2, title="Reinforcement Pre-Training v2",
-                        abstract="Revised.", authors=["Qingxiu Dong"], source="arxiv-api")
+    newer = PaperRecord(
+        arxiv_id="2506.08007",
+        version=2,
+        title="Reinforcement Pre-Training v2",
+        abstract="Revised.",
+        authors=["Qingxiu Dong"],
+        source="arxiv-api",
+    )
     assert pipeline.run([newer]).updated == 1
-    older = PaperRecord(arxiv_id="2506.08007", version=1, title="Old title", abstract="Old.",
-                        authors=["Someone"], source="arxiv-api")
+    older = PaperRecord(
+        arxiv_id="2506.08007",
+        version=1,
+        title="Old title",
+        abstract="Old.",
+        authors=["Someone"],
+        source="arxiv-api",
+    )
     assert pipeline.run([older]).unchanged == 1
     with db.read() as conn:
         after = paper_store.get(conn, "2506.08007")
@@ -206,10 +251,11 @@ def test_it_merges_listing_and_upstream_data_in_either_order(db, shared_data, tm
     assert again.new == again.updated == 0
 
 
-def test_it_says_what_is_wrong_with_an_unreadable_file_instead_of_a_traceback(settings,
-                                                                            tmp_path,
-                                                                            monkeypatch):
+def test_it_says_what_is_wrong_with_an_unreadable_file_instead_of_a_traceback(
+    settings, tmp_path, monkeypatch
+):
     monkeypatch.setenv("DAILYPAPERS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DAILYPAPERS_DATA_DIR", str(settings.data_dir))  # not the working dir's
     bad_json = tmp_path / "2025-01-01.json"
     bad_json.write_text("{not json")
     not_gzip = tmp_path / "2025-01-02.json.gz"
@@ -217,8 +263,9 @@ def test_it_says_what_is_wrong_with_an_unreadable_file_instead_of_a_traceback(se
     wrong_shape = tmp_path / "2025-01-03.json"
     wrong_shape.write_text('{"hello": "world"}')
     result = CliRunner().invoke(
-        main, ["import", str(bad_json), str(not_gzip), str(wrong_shape),
-               str(tmp_path / "missing.json")])
+        main,
+        ["import", str(bad_json), str(not_gzip), str(wrong_shape), str(tmp_path / "missing.json")],
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     for path in (bad_json, not_gzip, wrong_shape):
@@ -229,6 +276,7 @@ def test_it_says_what_is_wrong_with_an_unreadable_file_instead_of_a_traceback(se
 
 def test_it_imports_from_the_command_line_with_a_summary(settings, shared_data, monkeypatch):
     monkeypatch.setenv("DAILYPAPERS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DAILYPAPERS_DATA_DIR", str(settings.data_dir))  # not the working dir's
     day = shared_data / "hf-daily-papers" / "2025-06-10.json.gz"
     first = CliRunner().invoke(main, ["import", str(day)])
     assert first.exit_code == 0, first.output
@@ -251,6 +299,9 @@ def test_it_never_attributes_upstream_submissions_to_a_local_account(db, shared_
     assert submitter == ("unilm@upstream", "5df85abada6d0311fd3d5408")
     with db.read() as conn:
         assert paper_store.count(conn) == 28
-        mine = conn.execute(select(func.count()).select_from(feed_entries)
-                            .where(feed_entries.c.submitter_id == local.id)).scalar_one()
+        mine = conn.execute(
+            select(func.count())
+            .select_from(feed_entries)
+            .where(feed_entries.c.submitter_id == local.id)
+        ).scalar_one()
     assert mine == 0

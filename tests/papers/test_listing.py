@@ -35,8 +35,7 @@ def test_it_defaults_to_the_newest_day(june_2025):
 def test_it_lists_weeks_and_months(june_2025):
     week = listing.week(june_2025, "2025-W24")
     assert (week.start, week.end) == (date(2025, 6, 9), date(2025, 6, 15))
-    assert week.total == sum(listing.day(june_2025, date(2025, 6, d)).total
-                             for d in range(9, 14))
+    assert week.total == sum(listing.day(june_2025, date(2025, 6, d)).total for d in range(9, 14))
     assert (week.previous, week.next) == ("2025-W23", "2025-W25")
     month = listing.month(june_2025, "2025-06", limit=10)
     assert len(month.cards) == 10 and month.total > 300

@@ -9,9 +9,18 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
 
 def _entry(arxiv_id: str, upvotes: int, hours_ago: float) -> Card:
-    return Card(id=hash(arxiv_id), arxiv_id=arxiv_id, title=arxiv_id, abstract="", authors=[],
-                categories=[], created_at=NOW, modified_at=NOW, upvotes=upvotes,
-                submitted_at=NOW - timedelta(hours=hours_ago))
+    return Card(
+        id=hash(arxiv_id),
+        arxiv_id=arxiv_id,
+        title=arxiv_id,
+        abstract="",
+        authors=[],
+        categories=[],
+        created_at=NOW,
+        modified_at=NOW,
+        upvotes=upvotes,
+        submitted_at=NOW - timedelta(hours=hours_ago),
+    )
 
 
 def test_it_ranks_a_fresh_paper_above_an_older_one_with_somewhat_more_votes():

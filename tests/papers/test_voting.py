@@ -30,11 +30,11 @@ def test_it_counts_exactly_one_vote_each_from_100_concurrent_voters(live_server,
             headers = {"X-CSRF-Token": token}
             if i % 2:
                 headers["HX-Request"] = "true"  # half of them through htmx, half as forms
-            with httpx.Client(base_url=live_server, cookies={COOKIE: cookie},
-                              timeout=60) as client:
+            with httpx.Client(base_url=live_server, cookies={COOKIE: cookie}, timeout=60) as client:
                 barrier.wait()
-                response = client.post("/papers/2506.08007/vote", data={"vote": "up"},
-                                       headers=headers)
+                response = client.post(
+                    "/papers/2506.08007/vote", data={"vote": "up"}, headers=headers
+                )
                 results[i] = response.status_code
 
         threads = [threading.Thread(target=one, args=(i,)) for i in range(VOTERS)]

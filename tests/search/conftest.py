@@ -35,14 +35,25 @@ def listing_line() -> Callable[..., str]:
     """``listing_line(arxiv_id, title, summary, categories=..., authors=...)``: one line of an
     arXiv listing dump (``.jsonl``), for papers a test imports beside the corpus."""
 
-    def make(arxiv_id: str, title: str, summary: str, *,
-             categories: tuple[str, ...] = ("cs.CL",),
-             authors: tuple[str, ...] = ("Alice Author", "Bob Author")) -> str:
-        return json.dumps({
-            "id": arxiv_id, "title": title, "summary": summary, "authors": list(authors),
-            "categories": list(categories), "comment": None,
-            "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
-            "abs": f"https://arxiv.org/abs/{arxiv_id}",
-        })
+    def make(
+        arxiv_id: str,
+        title: str,
+        summary: str,
+        *,
+        categories: tuple[str, ...] = ("cs.CL",),
+        authors: tuple[str, ...] = ("Alice Author", "Bob Author"),
+    ) -> str:
+        return json.dumps(
+            {
+                "id": arxiv_id,
+                "title": title,
+                "summary": summary,
+                "authors": list(authors),
+                "categories": list(categories),
+                "comment": None,
+                "pdf": f"https://arxiv.org/pdf/{arxiv_id}",
+                "abs": f"https://arxiv.org/abs/{arxiv_id}",
+            }
+        )
 
     return make

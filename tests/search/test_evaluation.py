@@ -34,10 +34,16 @@ def write_beir(folder: Path, search_corpus: list[Path], *, summaries: bool) -> P
     for path in search_corpus:
         for item in importer.records_from(path):
             paper = getattr(item, "paper", item)
-            docs[paper.arxiv_id] = {"_id": f"doc-{paper.arxiv_id}", "title": paper.title,
-                                    "text": paper.abstract}
-            if summaries and paper.ai_summary and paper.arxiv_id not in {
-                    q["_id"][2:] for q in queries}:
+            docs[paper.arxiv_id] = {
+                "_id": f"doc-{paper.arxiv_id}",
+                "title": paper.title,
+                "text": paper.abstract,
+            }
+            if (
+                summaries
+                and paper.ai_summary
+                and paper.arxiv_id not in {q["_id"][2:] for q in queries}
+            ):
                 queries.append({"_id": f"s-{paper.arxiv_id}", "text": paper.ai_summary})
                 qrels.append((f"s-{paper.arxiv_id}", f"doc-{paper.arxiv_id}", 1))
     for number, (text, relevant) in enumerate(labelled_queries()):
@@ -54,7 +60,9 @@ def write_beir(folder: Path, search_corpus: list[Path], *, summaries: bool) -> P
 
 
 def test_the_labelled_queries_point_at_corpus_papers(search_corpus):
-    stored = {getattr(i, "paper", i).arxiv_id for p in search_corpus for i in importer.records_from(p)}
+    stored = {
+        getattr(i, "paper", i).arxiv_id for p in search_corpus for i in importer.records_from(p)
+    }
     wanted = {arxiv_id for _, relevant in labelled_queries() for arxiv_id in relevant}
     assert len(labelled_queries()) >= 30 and wanted <= stored
 

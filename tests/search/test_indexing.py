@@ -56,8 +56,9 @@ def _dump(folder: Path, name: str, *lines: str) -> Path:
     return path
 
 
-def test_a_missing_index_gives_keyword_results_with_a_notice(db, search_settings, search_corpus,
-                                                              caplog):
+def test_a_missing_index_gives_keyword_results_with_a_notice(
+    db, search_settings, search_corpus, caplog
+):
     importer.import_paths(db, search_corpus)  # no embeddings, no snapshot
     with caplog.at_level(logging.WARNING):
         results = service.search(db, search_settings, "reinforcement pre-training")
@@ -67,8 +68,9 @@ def test_a_missing_index_gives_keyword_results_with_a_notice(db, search_settings
 
 
 @pytest.mark.store("search")
-def test_a_corrupt_index_gives_keyword_results_then_rebuilds(db, search_settings,
-                                                             vector_snapshot, caplog):
+def test_a_corrupt_index_gives_keyword_results_then_rebuilds(
+    db, search_settings, vector_snapshot, caplog
+):
     folder = search_settings.resolved_search_index_dir
     (folder / "vectors.usearch").write_bytes(b"not an index" * 100)
     worker = SemanticIndex(folder)  # a fresh worker process finds the damaged snapshot
@@ -87,30 +89,39 @@ def test_the_service_shows_the_notice_for_a_corrupt_index(db, search_settings, v
     folder = search_settings.resolved_search_index_dir
     (folder / "meta.json").write_text("{")
     semantic._registry.clear()  # as in a newly started worker
-    results = service.search(db, search_settings, "reinforcement pre-training",
-                             mode="semantic")
+    results = service.search(db, search_settings, "reinforcement pre-training", mode="semantic")
     assert results.notice and "keyword results" in results.notice
     assert results.items[0].arxiv_id == "2506.08007"
     semantic.for_settings(db, search_settings).wait(60)
 
 
 @pytest.mark.store("search")
-def test_new_papers_become_searchable_after_an_import(db, search_settings, vector_snapshot,
-                                                      listing_line, tmp_path):
-    dump = _dump(tmp_path, "2025-07-01.jsonl.gz", listing_line(
-        "2507.00001", "Octopus arms as distributed controllers for soft robots",
-        "We model each tentacle of an octopus as an independent neural controller and "
-        "transfer the policy to a soft robotic gripper.", categories=("cs.RO",)))
+def test_new_papers_become_searchable_after_an_import(
+    db, search_settings, vector_snapshot, listing_line, tmp_path
+):
+    dump = _dump(
+        tmp_path,
+        "2025-07-01.jsonl.gz",
+        listing_line(
+            "2507.00001",
+            "Octopus arms as distributed controllers for soft robots",
+            "We model each tentacle of an octopus as an independent neural controller and "
+            "transfer the policy to a soft robotic gripper.",
+            categories=("cs.RO",),
+        ),
+    )
     pipeline = Pipeline(db, listeners=[indexing.listener(search_settings)])
     importer.import_paths(db, [dump], pipeline=pipeline)
-    results = service.search(db, search_settings,
-                             "cephalopod limbs controlling squishy grippers", mode="semantic")
+    results = service.search(
+        db, search_settings, "cephalopod limbs controlling squishy grippers", mode="semantic"
+    )
     assert results.items[0].arxiv_id == "2507.00001" and results.notice is None
 
 
 @pytest.mark.store("search")
-def test_a_worker_catches_up_with_embeddings_written_by_another(db, search_settings,
-                                                                vector_snapshot, listing_line):
+def test_a_worker_catches_up_with_embeddings_written_by_another(
+    db, search_settings, vector_snapshot, listing_line
+):
     other = SemanticIndex(search_settings.resolved_search_index_dir, refresh_interval=0)
     index, _ = other.get(db)
     before = len(index)
@@ -119,9 +130,14 @@ def test_a_worker_catches_up_with_embeddings_written_by_another(db, search_setti
     with db.read() as conn:
         stored = paper_store.get(conn, "2506.08007")
     assert stored["project_page"] is None
-    same = data.paper("2506.08007", stored["title"], abstract=stored["abstract"],
-                      authors=stored["authors"], categories=stored["categories"],
-                      published_at=stored["published_at"])
+    same = data.paper(
+        "2506.08007",
+        stored["title"],
+        abstract=stored["abstract"],
+        authors=stored["authors"],
+        categories=stored["categories"],
+        published_at=stored["published_at"],
+    )
     data.store(db, dataclasses.replace(same, project_page="https://example.org/rpt"))
     with db.read() as conn:
         changed = paper_store.get(conn, "2506.08007")
@@ -130,9 +146,16 @@ def test_a_worker_catches_up_with_embeddings_written_by_another(db, search_setti
     assert indexing.pending_count(db) == 1
     assert indexing.embed_pending(db, search_settings) == 0
     assert indexing.pending_count(db) == 0
-    importer.import_paths(db, [_dump(search_settings.data_dir, "2025-07-02.jsonl.gz",
-                                     listing_line("2507.00002", "Bees",
-                                                  "Bees dance to share where food is."))])
+    importer.import_paths(
+        db,
+        [
+            _dump(
+                search_settings.data_dir,
+                "2025-07-02.jsonl.gz",
+                listing_line("2507.00002", "Bees", "Bees dance to share where food is."),
+            )
+        ],
+    )
     assert indexing.embed_pending(db, search_settings) == 1
     index, _ = other.get(db)
     assert len(index) == before + 1
@@ -140,9 +163,17 @@ def test_a_worker_catches_up_with_embeddings_written_by_another(db, search_setti
 
 def _short_papers(db: Database, count: int) -> None:
     """``count`` papers with one-line abstracts (cheap to embed), stored by the pipeline."""
-    data.store(db, *(data.paper(f"2507.{n:05d}", f"Insects, part {n}",
-                                abstract=f"Insect {n} hums a tune of {n} notes.")
-                     for n in range(101, 101 + count)))
+    data.store(
+        db,
+        *(
+            data.paper(
+                f"2507.{n:05d}",
+                f"Insects, part {n}",
+                abstract=f"Insect {n} hums a tune of {n} notes.",
+            )
+            for n in range(101, 101 + count)
+        ),
+    )
 
 
 def test_the_index_command_resumes_where_it_stopped(db, search_settings, monkeypatch):
@@ -209,16 +240,17 @@ def test_a_second_worker_embeds_nothing_while_the_first_holds_the_lease(db, sear
 
 def test_index_loop_embeds_papers_that_arrive_until_sigterm(tmp_path, model_dir, listing_line):
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    env = {**os.environ, "DAILYPAPERS_DATABASE_URL": url,
-           "DAILYPAPERS_DATA_DIR": str(tmp_path / "data"),
-           "DAILYPAPERS_SEARCH_MODEL_DIR": str(model_dir),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    command = argv("index", "--loop", "--quiet",
-                   dailypapers__search__indexing__EMBED_INTERVAL=0.2)
+    env = {
+        **os.environ,
+        "DAILYPAPERS_DATABASE_URL": url,
+        "DAILYPAPERS_DATA_DIR": str(tmp_path / "data"),
+        "DAILYPAPERS_SEARCH_MODEL_DIR": str(model_dir),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
+    command = argv("index", "--loop", "--quiet", dailypapers__search__indexing__EMBED_INTERVAL=0.2)
     log = tmp_path / "loop.log"
     with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                   cwd=ROOT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         try:
             deadline = time.monotonic() + 60
             while "vector index of 0 papers" not in log.read_text():  # the store is migrated
@@ -227,8 +259,16 @@ def test_index_loop_embeds_papers_that_arrive_until_sigterm(tmp_path, model_dir,
                 time.sleep(0.1)
             db = connect(url)
             try:
-                importer.import_paths(db, [_dump(tmp_path, "2025-07-03.jsonl.gz", listing_line(
-                    "2507.00004", "Moths", "Moths steer by the moon."))])
+                importer.import_paths(
+                    db,
+                    [
+                        _dump(
+                            tmp_path,
+                            "2025-07-03.jsonl.gz",
+                            listing_line("2507.00004", "Moths", "Moths steer by the moon."),
+                        )
+                    ],
+                )
                 while indexing.pending_count(db):  # the loop's next step embeds it
                     assert process.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, log.read_text()
@@ -245,6 +285,11 @@ def test_index_loop_embeds_papers_that_arrive_until_sigterm(tmp_path, model_dir,
 
 def test_the_cli_module_runs(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    out = subprocess.run([sys.executable, "-m", "dailypapers", "index", "--help"], env=env,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "dailypapers", "index", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "resumable" in out.stdout.lower()

@@ -24,7 +24,8 @@ def test_it_reads_quoted_phrases_and_exclusions():
 def test_it_reads_field_filters():
     query = parse('ti:diffusion au:"Li Dong" abs:benchmark')
     assert query.include == [
-        Term(("diffusion",), "title"), Term(("li", "dong"), "authors", quoted=True),
+        Term(("diffusion",), "title"),
+        Term(("li", "dong"), "authors", quoted=True),
         Term(("benchmark",), "abstract"),
     ]
     assert query.semantic_text == "diffusion benchmark"  # author names mean nothing to a model
@@ -44,11 +45,18 @@ def test_it_notes_dates_and_categories_it_cannot_read():
     assert len(query.notes) == 3
 
 
-@pytest.mark.parametrize("text", [
-    "2506.08007", "2506.08007v2", "arXiv:2506.08007", "https://arxiv.org/abs/2506.08007v1",
-    "https://arxiv.org/pdf/2506.08007", "http://127.0.0.1:8000/papers/2506.08007",
-    "https://huggingface.co/papers/2506.08007",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2506.08007",
+        "2506.08007v2",
+        "arXiv:2506.08007",
+        "https://arxiv.org/abs/2506.08007v1",
+        "https://arxiv.org/pdf/2506.08007",
+        "http://127.0.0.1:8000/papers/2506.08007",
+        "https://huggingface.co/papers/2506.08007",
+    ],
+)
 def test_it_detects_an_arxiv_id_or_url(text):
     assert parse(text).arxiv_id == "2506.08007"
 
@@ -63,12 +71,36 @@ def test_it_treats_hyphenated_words_as_a_phrase_and_star_as_a_prefix():
     assert parse("ab*").include == [Term(("ab",))]  # too short a prefix: a plain word
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "x" * 5000, "word " * 600, '"unbalanced quote', 'a "b" "c', '"""', "-", "--",
-    "* ^ : ( ) NEAR AND OR NOT", 'NEAR("a" "b", 2)', "title:(a OR b)", "'; DROP TABLE papers; --",
-    "1 OR 1=1", "\x00\x01\x1f", "🚀🔥", "注意力机制 транс ﷺ", "cat: from: to: ti: au:", "-cat:cs",
-    "\\", "%_", "'", "ti:\"", "au:-", "$$ $1 :x",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "word " * 600,
+        '"unbalanced quote',
+        'a "b" "c',
+        '"""',
+        "-",
+        "--",
+        "* ^ : ( ) NEAR AND OR NOT",
+        'NEAR("a" "b", 2)',
+        "title:(a OR b)",
+        "'; DROP TABLE papers; --",
+        "1 OR 1=1",
+        "\x00\x01\x1f",
+        "🚀🔥",
+        "注意力机制 транс ﷺ",
+        "cat: from: to: ti: au:",
+        "-cat:cs",
+        "\\",
+        "%_",
+        "'",
+        'ti:"',
+        "au:-",
+        "$$ $1 :x",
+    ],
+)
 def test_it_never_raises_on_user_input(text):
     query = parse(text)
     for term in query.include + query.exclude:
@@ -77,4 +109,7 @@ def test_it_never_raises_on_user_input(text):
 
 
 def test_it_keeps_non_latin_words():
-    assert parse("注意力机制 трансформер").include == [Term(("注意力机制",)), Term(("трансформер",))]
+    assert parse("注意力机制 трансформер").include == [
+        Term(("注意力机制",)),
+        Term(("трансформер",)),
+    ]

@@ -46,9 +46,12 @@ def test_it_finds_a_paper_from_a_description_without_its_words(db, search_settin
 
 def test_it_requires_every_plain_term_before_relaxing(db, search_settings):
     results = service.search(db, search_settings, "reinforcement learning", mode="keyword")
-    with_both = [i for i in results.items
-                 if "reinforc" in (i.paper.title + i.paper.abstract).lower()
-                 and "learn" in (i.paper.title + i.paper.abstract).lower()]
+    with_both = [
+        i
+        for i in results.items
+        if "reinforc" in (i.paper.title + i.paper.abstract).lower()
+        and "learn" in (i.paper.title + i.paper.abstract).lower()
+    ]
     assert results.items[: len(with_both)] == with_both and with_both
 
 
@@ -62,8 +65,7 @@ def test_it_matches_a_quoted_phrase_exactly(db, search_settings):
 
 def test_it_excludes_terms_in_every_mode(db, search_settings):
     for mode in MODES:
-        results = service.search(db, search_settings, "language models -reasoning",
-                                 mode=mode)
+        results = service.search(db, search_settings, "language models -reasoning", mode=mode)
         assert results.items, mode
         for item in results.items:
             text = (item.paper.title + item.paper.abstract).lower()
@@ -82,21 +84,27 @@ def test_it_restricts_terms_to_a_field(db, search_settings):
 def test_it_finds_authors_with_accents_either_way(db, search_settings):
     with db.read() as conn:
         authors = conn.execute(select(papers.c.authors)).scalars().all()
-    accented = next(name for names in authors for name in names if any(ord(c) > 127 for c in name)
-                    and name.isascii() is False and all(c.isalpha() or c in " .-" for c in name))
+    accented = next(
+        name
+        for names in authors
+        for name in names
+        if any(ord(c) > 127 for c in name)
+        and name.isascii() is False
+        and all(c.isalpha() or c in " .-" for c in name)
+    )
     results = service.search(db, search_settings, f'au:"{accented}"', mode="keyword")
     assert results.items and all(accented in i.paper.authors for i in results.items)
 
 
 def test_it_filters_by_category_in_the_query(db, search_settings):
     for mode in MODES:
-        results = service.search(db, search_settings, "language model cat:cs.CL",
-                                 mode=mode)
+        results = service.search(db, search_settings, "language model cat:cs.CL", mode=mode)
         assert results.items, mode
         assert all("cs.CL" in i.paper.categories for i in results.items), mode
     archive = service.search(db, search_settings, "cat:cs", mode="keyword", limit=100)
     assert archive.items and all(
-        any(c.startswith("cs.") for c in i.paper.categories) for i in archive.items)
+        any(c.startswith("cs.") for c in i.paper.categories) for i in archive.items
+    )
     by_argument = service.search(db, search_settings, "language model", category="cs.CV")
     assert all("cs.CV" in i.paper.categories for i in by_argument.items) and by_argument.items
 
@@ -107,35 +115,42 @@ def test_it_filters_by_date_before_ranking_so_pages_stay_full(db, search_setting
     days = Counter(p.date() if p else listed for p, listed in rows)
     day, on_day = next((d, n) for d, n in days.most_common() if 5 < n < len(rows) / 2)
     for mode in ("semantic", "hybrid"):
-        results = service.search(db, search_settings, f"language models from:{day} "
-                                 f"to:{day}", mode=mode, limit=on_day)
+        results = service.search(
+            db, search_settings, f"language models from:{day} to:{day}", mode=mode, limit=on_day
+        )
         assert all(day_of(i) == day for i in results.items), mode
         assert len(results.items) == on_day, mode  # not a filtered top-k: every paper that day
-    explicit = service.search(db, search_settings, "language", mode="keyword",
-                              date_from=day, date_to=day)
+    explicit = service.search(
+        db, search_settings, "language", mode="keyword", date_from=day, date_to=day
+    )
     assert explicit.items and all(day_of(i) == day for i in explicit.items)
 
 
 def test_it_sorts_by_newest_and_by_upvotes_in_the_query(db, search_settings, alice):
     for mode in MODES:
-        newest = service.search(db, search_settings, "language models", mode=mode,
-                                sort="newest")
+        newest = service.search(db, search_settings, "language models", mode=mode, sort="newest")
         days = [day_of(i) for i in newest.items]
         assert days == sorted(days, reverse=True) and len(days) > 3, mode
     with db.read() as conn:
-        low = conn.execute(select(papers.c.arxiv_id).where(papers.c.upstream_upvotes == 0)
-                           ).scalars().first()
+        low = (
+            conn.execute(select(papers.c.arxiv_id).where(papers.c.upstream_upvotes == 0))
+            .scalars()
+            .first()
+        )
     voting.upvote(db, alice.id, low)
     for mode in MODES:
-        top = service.search(db, search_settings, "language models", mode=mode,
-                             sort="upvotes")
+        top = service.search(db, search_settings, "language models", mode=mode, sort="upvotes")
         counts = [i.paper.upvotes for i in top.items]
         assert counts == sorted(counts, reverse=True) and counts[0] > 0, mode
 
 
 def test_it_puts_a_direct_hit_first_for_ids_and_urls(db, search_settings):
-    for text in (RPT, f"{RPT}v1", f"https://arxiv.org/abs/{RPT}",
-                 f"{search_settings.base_url}/papers/{RPT}"):
+    for text in (
+        RPT,
+        f"{RPT}v1",
+        f"https://arxiv.org/abs/{RPT}",
+        f"{search_settings.base_url}/papers/{RPT}",
+    ):
         for mode in MODES:
             results = service.search(db, search_settings, text, mode=mode)
             assert results.direct_hit is not None and results.direct_hit.arxiv_id == RPT
@@ -165,10 +180,30 @@ def test_highlights_join_back_to_the_full_title_and_abstract(db, search_settings
 
 
 BAD_INPUTS = [
-    "x" * 2000, " ".join(["transformer"] * 400), '"unbalanced quote', 'a "b" "c', '"""',
-    "* ^ : ( )", "NEAR(a b)", "title:(a OR b) AND NOT c", "'; DROP TABLE papers; --",
-    "1' OR '1'='1", "🚀🔥🤖", "注意力机制", "трансформер", "cat: from: to: ti: au:", "-", "--a",
-    "\\", "%", "_", "$1", "\x00", "a" * 300, "-reasoning", "from:2025-01-01 -model",
+    "x" * 2000,
+    " ".join(["transformer"] * 400),
+    '"unbalanced quote',
+    'a "b" "c',
+    '"""',
+    "* ^ : ( )",
+    "NEAR(a b)",
+    "title:(a OR b) AND NOT c",
+    "'; DROP TABLE papers; --",
+    "1' OR '1'='1",
+    "🚀🔥🤖",
+    "注意力机制",
+    "трансформер",
+    "cat: from: to: ti: au:",
+    "-",
+    "--a",
+    "\\",
+    "%",
+    "_",
+    "$1",
+    "\x00",
+    "a" * 300,
+    "-reasoning",
+    "from:2025-01-01 -model",
 ]
 
 
@@ -195,16 +230,16 @@ def test_an_empty_query_returns_nothing(db, search_settings):
 
 def test_it_pages_through_results(db, search_settings):
     first = service.search(db, search_settings, "model", mode="hybrid", limit=5)
-    second = service.search(db, search_settings, "model", mode="hybrid", limit=5,
-                            offset=5)
+    second = service.search(db, search_settings, "model", mode="hybrid", limit=5, offset=5)
     assert len(first.items) == len(second.items) == 5
     assert not set(ids(first)) & set(ids(second))
     assert first.total >= 10 and first.has_more
 
 
 def test_it_tolerates_unknown_modes_sorts_and_limits(db, search_settings):
-    results = service.search(db, search_settings, "model", mode="magic", sort="random",
-                             limit=10_000, offset=-4)
+    results = service.search(
+        db, search_settings, "model", mode="magic", sort="random", limit=10_000, offset=-4
+    )
     assert results.mode == "hybrid" and results.sort == "relevance" and results.items
 
 
@@ -226,7 +261,7 @@ def test_it_exposes_stored_embeddings_and_the_embedder(db, search_settings):
     assert found == wanted and matrix.shape == (3, 384)
     query = service.embed_texts(search_settings, ["reinforcement learning for pre-training"])
     assert query.shape == (1, 384)
-    assert abs(float((matrix ** 2).sum(axis=1)[0]) - 1.0) < 1e-2
+    assert abs(float((matrix**2).sum(axis=1)[0]) - 1.0) < 1e-2
 
 
 def test_it_uses_upvotes_and_votes_from_the_store_on_cards(db, search_settings):
@@ -236,8 +271,7 @@ def test_it_uses_upvotes_and_votes_from_the_store_on_cards(db, search_settings):
     assert hit.paper.published_at == datetime(2025, 6, 9, 17, 59, 53, tzinfo=UTC)
 
 
-def test_very_common_words_rank_only_the_newest_matches(db, search_settings,
-                                                        monkeypatch):
+def test_very_common_words_rank_only_the_newest_matches(db, search_settings, monkeypatch):
     from dailypapers.search import keyword
 
     everything = service.search(db, search_settings, "model", mode="keyword", limit=100)
@@ -248,12 +282,12 @@ def test_very_common_words_rank_only_the_newest_matches(db, search_settings,
     floor = min(i.paper_id for i in windowed.items)
     assert floor > min(i.paper_id for i in everything.items)
     assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
-        i.paper_id for i in windowed.items}
+        i.paper_id for i in windowed.items
+    }
     keyword._df_cache.clear()
 
 
-def test_a_stop_word_does_not_make_common_words_look_rare(db, search_settings,
-                                                          monkeypatch):
+def test_a_stop_word_does_not_make_common_words_look_rare(db, search_settings, monkeypatch):
     # PostgreSQL indexes no stop word: "with" was counted in no paper, so the phrase "models
     # with" looked rare and every paper about models was ranked. It now counts as matching every
     # paper, and the phrase ranks a window of recent papers like any common words.
@@ -262,24 +296,22 @@ def test_a_stop_word_does_not_make_common_words_look_rare(db, search_settings,
     if db.engine.dialect.name == "sqlite":
         pytest.skip("SQLite's FTS5 indexes every word: it has no stop words")
 
-    everything = service.search(db, search_settings, '"models with"', mode="keyword",
-                                limit=100)
+    everything = service.search(db, search_settings, '"models with"', mode="keyword", limit=100)
     monkeypatch.setattr(keyword, "RANK_BUDGET", 10)
     keyword._df_cache.clear()
-    windowed = service.search(db, search_settings, '"models with"', mode="keyword",
-                              limit=100)
+    windowed = service.search(db, search_settings, '"models with"', mode="keyword", limit=100)
     keyword._df_cache.clear()
     assert 0 < len(windowed.items) < len(everything.items)
     floor = min(i.paper_id for i in windowed.items)
     assert {i.paper_id for i in everything.items if i.paper_id >= floor} == {
-        i.paper_id for i in windowed.items}
+        i.paper_id for i in windowed.items
+    }
 
 
 def test_a_rare_word_of_a_description_outweighs_its_common_ones(db, search_settings):
     # No paper has all three words, so the relaxed pass ranks papers having any of them. The
     # one egocentric paper must beat the many about language models: BM25's IDF on SQLite, and
     # on PostgreSQL (whose ts_rank has no IDF) each term's rank weighted by its rarity.
-    results = service.search(db, search_settings, "egocentric language models",
-                             mode="keyword")
+    results = service.search(db, search_settings, "egocentric language models", mode="keyword")
     assert ids(results)[0] == "2506.05904"
     assert len(results.items) > 5

@@ -24,8 +24,14 @@ def argv(*command: str, **tuning: object) -> list[str]:
     """The command line running ``dailypapers *command`` with QUICK and ``tuning`` applied
     (keys are dotted names with ``__`` for dots: ``dailypapers__digest__worker__LEASE=3``)."""
     chosen = {**QUICK, **{key.replace("__", "."): value for key, value in tuning.items()}}
-    return [sys.executable, "-m", "tests.support.cli",
-            *(f"{name}={value!r}" for name, value in chosen.items()), "--", *command]
+    return [
+        sys.executable,
+        "-m",
+        "tests.support.cli",
+        *(f"{name}={value!r}" for name, value in chosen.items()),
+        "--",
+        *command,
+    ]
 
 
 def main(arguments: list[str]) -> None:
@@ -36,7 +42,7 @@ def main(arguments: list[str]) -> None:
         setattr(importlib.import_module(module), attribute, ast.literal_eval(value))
     from dailypapers.cli import main as dailypapers
 
-    dailypapers(arguments[split + 1:], prog_name="dailypapers")
+    dailypapers(arguments[split + 1 :], prog_name="dailypapers")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,17 @@ SHARED = Path(os.environ.get("DAILYPAPERS_SHARED_DIR", ROOT.parent / "shared"))
 DATA = SHARED / "data"
 
 FEED_DAYS = ("2025-06-09", "2025-06-10", "2025-06-11", "2025-06-12", "2025-06-13", "2025-06-16")
-API_DAYS = ("2024-05-27", "2025-06-09", "2025-06-10", "2025-06-11", "2025-06-12", "2025-06-13",
-            "2026-03-06", "2026-04-10", "2026-04-16")
+API_DAYS = (
+    "2024-05-27",
+    "2025-06-09",
+    "2025-06-10",
+    "2025-06-11",
+    "2025-06-12",
+    "2025-06-13",
+    "2026-03-06",
+    "2026-04-10",
+    "2026-04-16",
+)
 API_LISTING_DAY = "2025-09-10"  # shares no paper with the feed days
 SEARCH_DAYS = ("2025-06-09", "2025-06-10", "2025-06-11")
 SEARCH_LISTING_DAY = "2025-06-11"
@@ -56,12 +65,22 @@ def _import(db: Database, paths: list[Path]) -> None:
 
 def feed(db: Database) -> None:
     _import(db, [day_file(day) for day in FEED_DAYS])
-    hostile = data.paper(HOSTILE_ID, HOSTILE_TITLE, abstract=HOSTILE_ABSTRACT,
-                         authors=["Mallory <b>Evil</b>", "Trent Trusted"], categories=["cs.LG"],
-                         published_at=datetime(2025, 6, 15, 12, tzinfo=UTC))
-    unlisted = data.paper(UNLISTED_ID, "A Paper Nobody Submitted Yet", abstract="Quiet results.",
-                          authors=["Carol Quiet"], categories=["cs.CL"],
-                          published_at=datetime(2025, 6, 15, 12, tzinfo=UTC))
+    hostile = data.paper(
+        HOSTILE_ID,
+        HOSTILE_TITLE,
+        abstract=HOSTILE_ABSTRACT,
+        authors=["Mallory <b>Evil</b>", "Trent Trusted"],
+        categories=["cs.LG"],
+        published_at=datetime(2025, 6, 15, 12, tzinfo=UTC),
+    )
+    unlisted = data.paper(
+        UNLISTED_ID,
+        "A Paper Nobody Submitted Yet",
+        abstract="Quiet results.",
+        authors=["Carol Quiet"],
+        categories=["cs.CL"],
+        published_at=datetime(2025, 6, 15, 12, tzinfo=UTC),
+    )
     data.store(db, data.in_feed(hostile, date(2025, 6, 16), upvotes=3), unlisted)
 
 
@@ -77,8 +96,10 @@ def search_files(folder: Path) -> list[Path]:
     """The search corpus's files: three feed days and a listing day cut to its first papers."""
     target = folder / f"{SEARCH_LISTING_DAY}.jsonl.gz"
     if not target.exists():
-        with gzip.open(listing_file(SEARCH_LISTING_DAY), "rt") as source, \
-                gzip.open(target, "wt") as sink:
+        with (
+            gzip.open(listing_file(SEARCH_LISTING_DAY), "rt") as source,
+            gzip.open(target, "wt") as sink,
+        ):
             for _, line in zip(range(SEARCH_LISTING_PAPERS), source, strict=False):
                 sink.write(line)
     return [*(day_file(day) for day in SEARCH_DAYS), target]

@@ -14,19 +14,30 @@ from dailypapers.ingest.records import FeedRecord, PaperRecord
 PASSWORD = "correct horse battery"
 
 
-def paper(arxiv_id: str, title: str = "A paper", *, abstract: str = "An abstract.",
-          authors: list[str] | None = None, categories: list[str] | None = None,
-          published_at: datetime | None = None) -> PaperRecord:
+def paper(
+    arxiv_id: str,
+    title: str = "A paper",
+    *,
+    abstract: str = "An abstract.",
+    authors: list[str] | None = None,
+    categories: list[str] | None = None,
+    published_at: datetime | None = None,
+) -> PaperRecord:
     return PaperRecord(
-        arxiv_id=arxiv_id, title=title, abstract=abstract,
-        authors=authors or ["Ada Lovelace", "Alan Turing"], categories=categories or ["cs.CL"],
-        source="test", published_at=published_at or datetime(2026, 1, 1, tzinfo=UTC),
+        arxiv_id=arxiv_id,
+        title=title,
+        abstract=abstract,
+        authors=authors or ["Ada Lovelace", "Alan Turing"],
+        categories=categories or ["cs.CL"],
+        source="test",
+        published_at=published_at or datetime(2026, 1, 1, tzinfo=UTC),
         abs_url=f"https://arxiv.org/abs/{arxiv_id}",
     )
 
 
-def in_feed(record: PaperRecord, day: date, *, upvotes: int = 0,
-            submitted_at: datetime | None = None) -> FeedRecord:
+def in_feed(
+    record: PaperRecord, day: date, *, upvotes: int = 0, submitted_at: datetime | None = None
+) -> FeedRecord:
     moment = submitted_at or datetime.combine(day, datetime.min.time(), UTC).replace(hour=9)
     return FeedRecord(record, day, moment, upvotes=upvotes)
 

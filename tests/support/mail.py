@@ -47,7 +47,8 @@ class SinkHandler:
         return None
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd names its hooks so
-            self, server, session, envelope, address, rcpt_options):
+        self, server, session, envelope, address, rcpt_options
+    ):
         reply = self._failure("rcpt")
         if reply:
             return reply
@@ -58,8 +59,9 @@ class SinkHandler:
         reply = self._failure("data")
         if reply:
             return reply
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=policy.default)
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 2.0.0 Message accepted for delivery"

@@ -25,9 +25,15 @@ class Unavailable(RuntimeError):
 
 
 def _as_postgres(sql: str) -> None:
-    runner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u", "postgres"]
-    subprocess.run([*runner, "psql", "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True,
-                   capture_output=True, text=True)
+    runner = (
+        ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u", "postgres"]
+    )
+    subprocess.run(
+        [*runner, "psql", "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def start_local_cluster() -> None:
@@ -35,14 +41,14 @@ def start_local_cluster() -> None:
         raise Unavailable("pg_ctlcluster not found (apt-get install postgresql-15)")
     status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
     if " online " not in status:
-        started = subprocess.run(["pg_ctlcluster", "15", "main", "start"], capture_output=True,
-                                 text=True)
+        started = subprocess.run(
+            ["pg_ctlcluster", "15", "main", "start"], capture_output=True, text=True
+        )
         if started.returncode != 0 and "already running" not in started.stderr:
             raise Unavailable(f"pg_ctlcluster 15 main start failed: {started.stderr.strip()}")
     deadline = time.monotonic() + 30
     while True:
-        ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"],
-                               capture_output=True)
+        ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True)
         if ready.returncode == 0:
             break
         if time.monotonic() > deadline:

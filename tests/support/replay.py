@@ -79,8 +79,9 @@ class ReplayServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
-                                        daemon=True, name=f"replay-{name}")
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.02,), daemon=True, name=f"replay-{name}"
+        )
 
     @property
     def base_url(self) -> str:
@@ -95,8 +96,9 @@ class ReplayServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def add(self, path: str, params: dict[str, str] | Iterable[tuple[str, str]],
-            *answers: Answer) -> None:
+    def add(
+        self, path: str, params: dict[str, str] | Iterable[tuple[str, str]], *answers: Answer
+    ) -> None:
         """Answer ``path?params`` with ``answers`` in turn (the last repeats), replacing any."""
         with self._lock:
             self.routes[(path, key(params))] = list(answers)
@@ -104,7 +106,8 @@ class ReplayServer:
     def requests_to(self, path: str | None = None, **params: str) -> list[Request]:
         """Requests received (optionally those to ``path`` whose parameters include ``params``)."""
         return [
-            r for r in self.requests
+            r
+            for r in self.requests
             if (path is None or r.path == path)
             and all(r.params.get(k) == v for k, v in params.items())
         ]
@@ -120,8 +123,10 @@ class ReplayServer:
             if found is not None:
                 return found
         known = sum(1 for p, _ in self.routes if p == path)
-        body = (f"replay server {self.name!r}: no recorded response for GET {path} with "
-                f"parameters {dict(params)} ({known} recorded for this path)\n")
+        body = (
+            f"replay server {self.name!r}: no recorded response for GET {path} with "
+            f"parameters {dict(params)} ({known} recorded for this path)\n"
+        )
         return Answer(404, body.encode(), {"Content-Type": "text/plain; charset=utf-8"})
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -150,7 +155,7 @@ class ReplayServer:
         return Handler
 
 
-# -- the three servers ------------------------------------------------------------------------------
+# -- the three servers ---------------------------------------------------------------------------
 
 ARXIV_API_PATH = "/api/query"
 OAI_PMH_PATH = "/oai2"
@@ -164,8 +169,11 @@ def arxiv_api(fixtures: Path) -> ReplayServer:
     for path in sorted((fixtures / "arxiv-api").glob("*.json")):
         exchange = json.loads(path.read_text())
         url = urlsplit(exchange["url"])
-        server.add(url.path, parse_qsl(url.query, keep_blank_values=True),
-                   Answer(exchange["status_code"], recorded_bytes(exchange["body"]), ATOM_TYPE))
+        server.add(
+            url.path,
+            parse_qsl(url.query, keep_blank_values=True),
+            Answer(exchange["status_code"], recorded_bytes(exchange["body"]), ATOM_TYPE),
+        )
     return server.start()
 
 
@@ -177,7 +185,8 @@ def oai_pmh(fixtures: Path) -> ReplayServer:
             url = urlsplit(exchange["path"])
             raw = exchange.get("rawHeaders", [])
             headers = {
-                name: value for name, value in zip(raw[::2], raw[1::2], strict=True)
+                name: value
+                for name, value in zip(raw[::2], raw[1::2], strict=True)
                 if name.lower() not in SKIPPED_HEADERS
             }
             route = (url.path, key(parse_qsl(url.query, keep_blank_values=True)))
@@ -193,8 +202,11 @@ def oai_pmh(fixtures: Path) -> ReplayServer:
             server.add(OAI_PMH_PATH, {"verb": "wah"}, Answer(200, body, XML_TYPE))
         else:
             server.add(OAI_PMH_PATH, params, Answer(200, body, XML_TYPE))
-    server.add(OAI_PMH_PATH, {"verb": "ListRecords", "resumptionToken": "726959|1001"},
-               Answer(200, final_list_records_page(folder / "GetRecordResponse.xml"), XML_TYPE))
+    server.add(
+        OAI_PMH_PATH,
+        {"verb": "ListRecords", "resumptionToken": "726959|1001"},
+        Answer(200, final_list_records_page(folder / "GetRecordResponse.xml"), XML_TYPE),
+    )
 
     def list_records_with_identifier(params: dict[str, str]) -> Answer | None:
         if params.get("verb") == "ListRecords" and "identifier" in params:

@@ -37,9 +37,11 @@ def _copied() -> list:
 
 
 def empty_postgresql(database: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    """Every row deleted, children first: for the few rows a test leaves, DELETE takes
+    milliseconds where TRUNCATE (new files for every table) takes tens of them."""
     with database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
 
 
 class Templates:
@@ -80,14 +82,25 @@ class Templates:
             with database.engine.begin() as conn:
                 for table in _copied():
                     columns = _columns(table)
-                    conn.execute(text(f'INSERT INTO "{table.name}" ({columns}) '
-                                      f'SELECT {columns} FROM "tpl_{name}"."{table.name}"'))
-                    if "id" in table.c and table.c.id.primary_key and \
-                            table.c.id.type.python_type is int:  # past the copied ids
-                        conn.execute(text(
-                            "SELECT setval(seq, COALESCE((SELECT MAX(id) FROM "
-                            f'"{table.name}"), 0) + 1, false) FROM (SELECT pg_get_serial_sequence'
-                            f"('\"{table.name}\"', 'id') AS seq) AS s WHERE seq IS NOT NULL"))
+                    conn.execute(
+                        text(
+                            f'INSERT INTO "{table.name}" ({columns}) '
+                            f'SELECT {columns} FROM "tpl_{name}"."{table.name}"'
+                        )
+                    )
+                    if (
+                        "id" in table.c
+                        and table.c.id.primary_key
+                        and table.c.id.type.python_type is int
+                    ):  # past the copied ids
+                        conn.execute(
+                            text(
+                                "SELECT setval(seq, COALESCE((SELECT MAX(id) FROM "
+                                f'"{table.name}"), 0) + 1, false) FROM (SELECT '
+                                "pg_get_serial_sequence"
+                                f"('\"{table.name}\"', 'id') AS seq) AS s WHERE seq IS NOT NULL"
+                            )
+                        )
         finally:
             database.dispose()
         return url
@@ -99,5 +112,9 @@ class Templates:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "tpl_{name}" CASCADE'))
             conn.execute(text(f'CREATE SCHEMA "tpl_{name}"'))
             for table in _copied():
-                conn.execute(text(f'CREATE TABLE "tpl_{name}"."{table.name}" AS '
-                                  f'SELECT {_columns(table)} FROM "{table.name}"'))
+                conn.execute(
+                    text(
+                        f'CREATE TABLE "tpl_{name}"."{table.name}" AS '
+                        f'SELECT {_columns(table)} FROM "{table.name}"'
+                    )
+                )

@@ -16,8 +16,14 @@ from dailypapers.accounts.records import User
 from tests.support import data
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def csrf_token_of(html: str) -> str:
@@ -34,29 +40,53 @@ def page_token(client: TestClient, path: str = "/signin") -> str:
 
 def sign_in(client: TestClient, user: User, password: str = data.PASSWORD) -> TestClient:
     """Sign ``client`` in as ``user`` through the sign-in form."""
-    response = client.post("/signin", data={
-        "csrf_token": page_token(client), "login": user.username, "password": password,
-        "next": "/",
-    }, follow_redirects=False)
+    response = client.post(
+        "/signin",
+        data={
+            "csrf_token": page_token(client),
+            "login": user.username,
+            "password": password,
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return client
 
 
 def sign_up(client: TestClient, username: str, password: str = data.PASSWORD) -> str:
     """Sign a new account up through the form (signed in afterwards); returns its username."""
-    response = client.post("/signup", data={
-        "csrf_token": page_token(client, "/signup"), "username": username,
-        "email": f"{username}@example.org", "password": password, "next": "/",
-    }, follow_redirects=False)
+    response = client.post(
+        "/signup",
+        data={
+            "csrf_token": page_token(client, "/signup"),
+            "username": username,
+            "email": f"{username}@example.org",
+            "password": password,
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return username
 
 
 # A value for each path parameter, so that every route can be requested.
-SAMPLE_PATH_VALUES = {"arxiv_id": "2506.08007", "comment_id": "1", "token": "x",
-                      "id": "2506.08007", "tokenId": "1", "commentId": "1", "day": "2025-06-10",
-                      "week": "2025-W24", "month": "2025-06", "username": "alice",
-                      "period": "date", "value": "2025-06-10", "fmt": "atom"}
+SAMPLE_PATH_VALUES = {
+    "arxiv_id": "2506.08007",
+    "comment_id": "1",
+    "token": "x",
+    "id": "2506.08007",
+    "tokenId": "1",
+    "commentId": "1",
+    "day": "2025-06-10",
+    "week": "2025-W24",
+    "month": "2025-06",
+    "username": "alice",
+    "period": "date",
+    "value": "2025-06-10",
+    "fmt": "atom",
+}
 
 
 def _all_routes(routes: list) -> Iterator:
@@ -69,8 +99,9 @@ def _all_routes(routes: list) -> Iterator:
             yield route
 
 
-def routes_of(app, *, methods: set[str], skip_api: bool = False,
-              skip_exempt: bool = False) -> list[tuple[str, str]]:
+def routes_of(
+    app, *, methods: set[str], skip_api: bool = False, skip_exempt: bool = False
+) -> list[tuple[str, str]]:
     """(method, path with sample values) of every route of ``app`` answering ``methods``."""
     found = []
     for route in _all_routes(app.routes):

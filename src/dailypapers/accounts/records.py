@@ -22,8 +22,12 @@ class User:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> User:
         return cls(
-            id=row["id"], username=row["username"], fullname=row.get("fullname") or "",
-            email=row.get("email"), is_admin=bool(row.get("is_admin")),
-            avatar_url=row.get("avatar_url"), upstream_id=row.get("upstream_id"),
+            id=row["id"],
+            username=row["username"],
+            fullname=row.get("fullname") or "",
+            email=row.get("email"),
+            is_admin=bool(row.get("is_admin")),
+            avatar_url=row.get("avatar_url"),
+            upstream_id=row.get("upstream_id"),
             created_at=row.get("created_at"),
         )

@@ -74,8 +74,9 @@ def sign_up(db: Database, username: str, email: str, password: str) -> User:
             user_id = user_store.create(conn, username, email, password_hash)
             return User.from_row(user_store.get(conn, user_id))
     except IntegrityError:  # the same name or email signed up at the same instant
-        raise AccountError({"username": "This name or email was just taken; try another."}) \
-            from None
+        raise AccountError(
+            {"username": "This name or email was just taken; try another."}
+        ) from None
 
 
 def find(db: Database, username: str) -> User | None:

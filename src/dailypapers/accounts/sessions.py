@@ -14,8 +14,9 @@ from dailypapers.db.engine import Database
 from dailypapers.store import sessions as session_store
 
 
-def start(db: Database, token_hash: str, user: User, lifetime: timedelta, *,
-          replacing: str | None = None) -> None:
+def start(
+    db: Database, token_hash: str, user: User, lifetime: timedelta, *, replacing: str | None = None
+) -> None:
     """Sign ``user`` in under ``token_hash`` (ending the session ``replacing`` names, if any)."""
     now = datetime.now(UTC)
     with db.write() as conn:

@@ -14,9 +14,15 @@ from dailypapers.db.engine import Database
 from dailypapers.store import users as user_store
 
 
-def authenticate(db: Database, login: str, password: str, *, address: str = "unknown",
-                 limits: throttle.SignInLimits | None = None,
-                 now: datetime | None = None) -> User | None:
+def authenticate(
+    db: Database,
+    login: str,
+    password: str,
+    *,
+    address: str = "unknown",
+    limits: throttle.SignInLimits | None = None,
+    now: datetime | None = None,
+) -> User | None:
     """The account ``login`` names, if ``password`` is its password; else None."""
     login = login.strip()
     if not login or len(password) > passwords.MAX_LENGTH:

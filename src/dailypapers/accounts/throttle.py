@@ -47,7 +47,8 @@ class Throttled(Exception):
         minutes = math.ceil(retry_after / 60)
         super().__init__(
             "Too many wrong passwords. Try again in "
-            + (f"{minutes} minutes." if minutes > 1 else "a minute."))
+            + (f"{minutes} minutes." if minutes > 1 else "a minute.")
+        )
         self.retry_after = retry_after
 
 
@@ -63,14 +64,21 @@ def check(conn: Connection, limits: SignInLimits, login: str, address: str, now:
     """Raise :class:`Throttled` if ``login`` or ``address`` has failed too often lately; else
     whether ``login`` has any recent failure (so a success knows to clear them)."""
     since = now - limits.window
-    by_login = (failure_store.login_times_since(conn, login_key(login), since)
-                if limits.per_login > 0 else [])
-    by_address = (failure_store.address_times_since(conn, address_key(address), since)
-                  if limits.per_address > 0 else [])
-    waits = [_wait(times, maximum, limits.window, now)
-             for times, maximum in ((by_login, limits.per_login),
-                                    (by_address, limits.per_address))
-             if 0 < maximum <= len(times)]
+    by_login = (
+        failure_store.login_times_since(conn, login_key(login), since)
+        if limits.per_login > 0
+        else []
+    )
+    by_address = (
+        failure_store.address_times_since(conn, address_key(address), since)
+        if limits.per_address > 0
+        else []
+    )
+    waits = [
+        _wait(times, maximum, limits.window, now)
+        for times, maximum in ((by_login, limits.per_login), (by_address, limits.per_address))
+        if 0 < maximum <= len(times)
+    ]
     if waits:
         raise Throttled(max(waits))
     return bool(by_login)
@@ -83,8 +91,9 @@ def _wait(times: list[datetime], maximum: int, window: timedelta, now: datetime)
     return max(1, math.ceil((freed_at - now).total_seconds()))
 
 
-def record_failure(conn: Connection, limits: SignInLimits, login: str, address: str,
-                   now: datetime) -> None:
+def record_failure(
+    conn: Connection, limits: SignInLimits, login: str, address: str, now: datetime
+) -> None:
     if limits.per_login <= 0 and limits.per_address <= 0:
         return
     failure_store.record(conn, login_key(login), address_key(address), now)

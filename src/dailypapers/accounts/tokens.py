@@ -17,8 +17,18 @@ from dailypapers.db.engine import Database
 from dailypapers.store import tokens as token_store
 from dailypapers.store.tokens import PREFIXES, TokenError
 
-__all__ = ["PREFIXES", "NotYourToken", "Token", "TokenError", "TokenNotFound", "create",
-           "list_for", "looks_like", "resolve", "revoke"]
+__all__ = [
+    "PREFIXES",
+    "NotYourToken",
+    "Token",
+    "TokenError",
+    "TokenNotFound",
+    "create",
+    "list_for",
+    "looks_like",
+    "resolve",
+    "revoke",
+]
 
 
 class TokenNotFound(LookupError):
@@ -41,8 +51,15 @@ class Token:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Token:
-        return cls(row["id"], row["kind"], row["name"], row["prefix"], row["created_at"],
-                   row["last_used_at"], row["revoked_at"])
+        return cls(
+            row["id"],
+            row["kind"],
+            row["name"],
+            row["prefix"],
+            row["created_at"],
+            row["last_used_at"],
+            row["revoked_at"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,16 +33,25 @@ def _moment(value: str | None) -> datetime | None:
 
 @group.command("run")
 @click.option("--loop", is_flag=True, help="Keep going: a round every minute, until SIGTERM.")
-@click.option("--dry-run", "dry_run", type=click.Path(path_type=Path), default=None,
-              help="Write the digests due now to this folder as .eml files; send and store "
-              "nothing.")
-@click.option("--as-of", "as_of", default=None,
-              help="Compose what was due at this moment (ISO date-time; UTC unless it has an "
-              "offset), for backfills and tests.")
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the digests due now to this folder as .eml files; send and store nothing.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Compose what was due at this moment (ISO date-time; UTC unless it has an "
+    "offset), for backfills and tests.",
+)
 @click.option("--worker-id", default=None, help="Name this worker in leases (default host:pid).")
 @pass_context
-def run(ctx: Context, loop: bool, dry_run: Path | None, as_of: str | None,
-        worker_id: str | None) -> None:
+def run(
+    ctx: Context, loop: bool, dry_run: Path | None, as_of: str | None, worker_id: str | None
+) -> None:
     """Compose every digest that is due into the outbox, then send the outbox over SMTP."""
     moment = _moment(as_of)
     db = ctx.upgraded_db()
@@ -52,12 +61,15 @@ def run(ctx: Context, loop: bool, dry_run: Path | None, as_of: str | None,
         return
     stop = loops.stop_on_sigterm()  # a worker stopped mid-round gives its claimed rows back
     while True:
-        composed, sent = jobs.run_once(db, ctx.settings, as_of=moment, worker_id=worker_id,
-                                       stop=stop)
-        click.echo(f"composed {composed.composed} (empty {composed.empty}, already there "
-                   f"{composed.already}); sent {sent.sent}, to retry {sent.retried}, failed "
-                   f"{sent.failed}, unconfirmed {sent.unconfirmed}, cancelled {sent.cancelled}",
-                   err=True)
+        composed, sent = jobs.run_once(
+            db, ctx.settings, as_of=moment, worker_id=worker_id, stop=stop
+        )
+        click.echo(
+            f"composed {composed.composed} (empty {composed.empty}, already there "
+            f"{composed.already}); sent {sent.sent}, to retry {sent.retried}, failed "
+            f"{sent.failed}, unconfirmed {sent.unconfirmed}, cancelled {sent.cancelled}",
+            err=True,
+        )
         if not loop or loops.pause(stop, jobs.INTERVAL):
             break
         moment = None  # --as-of applies to the first round only
@@ -79,8 +91,15 @@ def status(ctx: Context) -> None:
         for column in ("id", "status", "kind", "period", "recipient", "Message-ID", "error"):
             listing.add_column(column, overflow="fold")
         for row in seen.problems:
-            listing.add_row(str(row["id"]), row["status"], row["kind"], row["period"],
-                            row["recipient"], row["message_id"], row["last_error"] or "")
+            listing.add_row(
+                str(row["id"]),
+                row["status"],
+                row["kind"],
+                row["period"],
+                row["recipient"],
+                row["message_id"],
+                row["last_error"] or "",
+            )
         Console().print(listing)
 
 

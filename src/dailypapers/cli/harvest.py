@@ -22,20 +22,42 @@ from dailypapers.search import indexing
 
 
 @click.command("harvest")
-@click.option("--source", "sources", multiple=True, type=click.Choice(list(harvest.SOURCES)),
-              help="Source to harvest (repeatable). Default: DAILYPAPERS_HARVEST_SOURCES.")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
-              help="First day (YYYY-MM-DD). Default: the day of the source's last successful "
-              "harvest, or a week ago.")
-@click.option("--until", "end", type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day (YYYY-MM-DD). Default: today.")
-@click.option("--loop", is_flag=True,
-              help="Keep going: harvest each source again every DAILYPAPERS_HARVEST_INTERVAL "
-              "seconds (a failed one sooner). SIGTERM or Ctrl-C stops after the harvest under way.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(list(harvest.SOURCES)),
+    help="Source to harvest (repeatable). Default: DAILYPAPERS_HARVEST_SOURCES.",
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day (YYYY-MM-DD). Default: the day of the source's last successful "
+    "harvest, or a week ago.",
+)
+@click.option(
+    "--until",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--loop",
+    is_flag=True,
+    help="Keep going: harvest each source again every DAILYPAPERS_HARVEST_INTERVAL "
+    "seconds (a failed one sooner). SIGTERM or Ctrl-C stops after the harvest under way.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_context
-def command(ctx: Context, sources: tuple[str, ...], start: datetime | None,
-            end: datetime | None, loop: bool, quiet: bool) -> None:
+def command(
+    ctx: Context,
+    sources: tuple[str, ...],
+    start: datetime | None,
+    end: datetime | None,
+    loop: bool,
+    quiet: bool,
+) -> None:
     """Harvest the network sources for a range of days."""
     stop = loops.stop_on_sigterm() if loop else None
     chosen = list(sources) or list(ctx.settings.harvest_sources)
@@ -57,12 +79,21 @@ def command(ctx: Context, sources: tuple[str, ...], start: datetime | None,
         sys.exit(1)
 
 
-def _run(db: Database, settings: Settings, days: tuple[date | None, date | None], quiet: bool,
-         *, first: bool) -> list[harvest.SourceResult]:
+def _run(
+    db: Database,
+    settings: Settings,
+    days: tuple[date | None, date | None],
+    quiet: bool,
+    *,
+    first: bool,
+) -> list[harvest.SourceResult]:
     """One harvest: every chosen source over ``days`` (first), else the sources that are due."""
     rejections: list[str] = []
-    pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)),
-                        listeners=[indexing.listener(settings)])
+    pipeline = Pipeline(
+        db,
+        on_rejection=lambda r: rejections.append(str(r)),
+        listeners=[indexing.listener(settings)],
+    )
     with _progress(quiet) as bar:
         tasks: dict[str, object] = {}
 
@@ -74,9 +105,15 @@ def _run(db: Database, settings: Settings, days: tuple[date | None, date | None]
             bar.advance(tasks[source], count)
 
         if first:
-            results = harvest.harvest(db, settings, list(settings.harvest_sources),
-                                      start=days[0], end=days[1], pipeline=pipeline,
-                                      progress=advance)
+            results = harvest.harvest(
+                db,
+                settings,
+                list(settings.harvest_sources),
+                start=days[0],
+                end=days[1],
+                pipeline=pipeline,
+                progress=advance,
+            )
         else:
             results = harvest.run_due(db, settings, pipeline=pipeline)
     print_rejections(rejections)
@@ -86,9 +123,15 @@ def _run(db: Database, settings: Settings, days: tuple[date | None, date | None]
 
 
 def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TextColumn("papers"), TimeElapsedColumn(),
-                    console=console, disable=quiet or not console.is_terminal)
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("papers"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+    )
 
 
 def _state(result: harvest.SourceResult) -> str:
@@ -110,14 +153,26 @@ def _print_results(results: list[harvest.SourceResult]) -> None:
         summary = result.summary
         total.add(summary)
         days = f"{result.start}..{result.end}" if result.start else "-"
-        table.add_row(result.source, days, str(summary.new), str(summary.updated),
-                      str(summary.unchanged), str(summary.rejected), _state(result))
+        table.add_row(
+            result.source,
+            days,
+            str(summary.new),
+            str(summary.updated),
+            str(summary.unchanged),
+            str(summary.rejected),
+            _state(result),
+        )
     Console(width=max(Console().width, 160)).print(table)
     for result in results:
         if result.error:
-            console.print(f"[red]failed[/] {result.source}: {result.error}", markup=True,
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"[red]failed[/] {result.source}: {result.error}",
+                markup=True,
+                highlight=False,
+                soft_wrap=True,
+            )
         for problem in result.problems:
-            console.print(f"[yellow]unavailable[/] {problem}", markup=True, highlight=False,
-                          soft_wrap=True)
+            console.print(
+                f"[yellow]unavailable[/] {problem}", markup=True, highlight=False, soft_wrap=True
+            )
     print_summary(total, title="harvest summary")

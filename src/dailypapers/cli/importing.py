@@ -26,17 +26,24 @@ def command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
     total = importer.count_hint(paths)
     with progress(quiet) as bar:
         task = bar.add_task("importing", total=total or None)
-        pipeline = Pipeline(db, on_rejection=lambda r: rejections.append(str(r)),
-                            listeners=[indexing.listener(ctx.settings)])
+        pipeline = Pipeline(
+            db,
+            on_rejection=lambda r: rejections.append(str(r)),
+            listeners=[indexing.listener(ctx.settings)],
+        )
         summary = importer.import_paths(
-            db, paths, pipeline=pipeline,
+            db,
+            paths,
+            pipeline=pipeline,
             on_file_done=lambda p: bar.advance(task, p.stat().st_size if p.exists() else 0),
         )
     print_rejections(rejections)
     print_summary(summary)
     waiting = indexing.pending_count(db)
     if waiting:
-        console.print(f"{waiting} papers await their embeddings: `dailypapers index` computes "
-                      "them now (`serve` does it in the background)")
+        console.print(
+            f"{waiting} papers await their embeddings: `dailypapers index` computes "
+            "them now (`serve` does it in the background)"
+        )
     if summary.rejected and summary.total == summary.rejected:
         sys.exit(1)

@@ -43,11 +43,28 @@ def print_rejections(rejections: list[str]) -> None:
 
 def print_summary(summary: ImportSummary, title: str = "import summary") -> None:
     table = Table(title=title)
-    for column in ("new", "updated", "unchanged", "rejected", "feed entries new",
-                   "feed entries updated"):
+    for column in (
+        "new",
+        "updated",
+        "unchanged",
+        "rejected",
+        "feed entries new",
+        "feed entries updated",
+    ):
         table.add_column(column, justify="right")
-    table.add_row(*(str(v) for v in (summary.new, summary.updated, summary.unchanged,
-                                     summary.rejected, summary.feed_new, summary.feed_updated)))
+    table.add_row(
+        *(
+            str(v)
+            for v in (
+                summary.new,
+                summary.updated,
+                summary.unchanged,
+                summary.rejected,
+                summary.feed_new,
+                summary.feed_updated,
+            )
+        )
+    )
     Console().print(table)
 
 

@@ -16,12 +16,18 @@ from dailypapers.search import embedder, evaluation, indexing
 
 
 @click.command("index")
-@click.option("--full", is_flag=True,
-              help="Rebuild the vector index from every stored embedding instead of catching up "
-              "the snapshot.")
-@click.option("--loop", is_flag=True,
-              help="Then keep going: embed new papers as they arrive (the embed job), until "
-              "SIGTERM or Ctrl-C.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild the vector index from every stored embedding instead of catching up "
+    "the snapshot.",
+)
+@click.option(
+    "--loop",
+    is_flag=True,
+    help="Then keep going: embed new papers as they arrive (the embed job), until "
+    "SIGTERM or Ctrl-C.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_context
 def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
@@ -40,10 +46,13 @@ def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
         task = bar.add_task("embedding", total=pending or None)
         computed = indexing.embed_pending(db, settings, progress=lambda n: bar.advance(task, n))
         task = bar.add_task("vector index", total=None)
-        index = indexing.write_snapshot(db, settings, full=full,
-                                        progress=lambda n: bar.advance(task, n))
-    console.print(f"embedded {computed} papers; vector index of {len(index)} papers saved in "
-                  f"{settings.resolved_search_index_dir}")
+        index = indexing.write_snapshot(
+            db, settings, full=full, progress=lambda n: bar.advance(task, n)
+        )
+    console.print(
+        f"embedded {computed} papers; vector index of {len(index)} papers saved in "
+        f"{settings.resolved_search_index_dir}"
+    )
     job = indexing.EmbedJob(db, settings)
     while stop is not None and not loops.pause(stop, job(stop)):
         pass
@@ -65,13 +74,17 @@ def eval_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
         raise click.ClickException(str(error)) from None
     with progress(quiet, count=True) as bar:
         task = bar.add_task("embedding corpus", total=len(collection.corpus))
-        report = evaluation.evaluate(collection, ctx.settings,
-                                     progress=lambda n: bar.advance(task, n))
-    table = Table(title=f"search quality on {folder.name} ({len(report.queries)} queries, "
-                        f"{len(collection.corpus)} documents)")
+        report = evaluation.evaluate(
+            collection, ctx.settings, progress=lambda n: bar.advance(task, n)
+        )
+    table = Table(
+        title=f"search quality on {folder.name} ({len(report.queries)} queries, "
+        f"{len(collection.corpus)} documents)"
+    )
     for column in ("mode", "nDCG@10", "Recall@100", "ms/query"):
         table.add_column(column, justify="right" if column != "mode" else "left")
     for row in report.rows:
-        table.add_row(row.mode, f"{row.ndcg_at_10:.4f}", f"{row.recall_at_100:.4f}",
-                      f"{row.ms_per_query:.1f}")
+        table.add_row(
+            row.mode, f"{row.ndcg_at_10:.4f}", f"{row.recall_at_100:.4f}", f"{row.ms_per_query:.1f}"
+        )
     Console().print(table)

@@ -28,6 +28,7 @@ from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.search import indexing
 from dailypapers.web.app import create_app
 
+
 def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     """The jobs ``settings.jobs`` asks for (harvesting only when there are sources)."""
     wanted = set(settings.jobs)
@@ -38,8 +39,7 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     if "embed" in wanted:
         found.append(background.Job("embed", indexing.EmbedJob(db, settings)))
     if "digest" in wanted:
-        found.append(background.Job("digest", functools.partial(digest_jobs.step, db,
-                                                                settings)))
+        found.append(background.Job("digest", functools.partial(digest_jobs.step, db, settings)))
     return found
 
 
@@ -72,11 +72,13 @@ def process_app() -> FastAPI:
 @click.option("--host", default=None, help="Overrides DAILYPAPERS_HOST.")
 @click.option("--port", default=None, type=int, help="Overrides DAILYPAPERS_PORT.")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
-@click.option("--no-jobs", is_flag=True,
-              help="Run the site alone, with no background job (DAILYPAPERS_JOBS='').")
+@click.option(
+    "--no-jobs",
+    is_flag=True,
+    help="Run the site alone, with no background job (DAILYPAPERS_JOBS='').",
+)
 @pass_context
-def command(ctx: Context, host: str | None, port: int | None, workers: int,
-            no_jobs: bool) -> None:
+def command(ctx: Context, host: str | None, port: int | None, workers: int, no_jobs: bool) -> None:
     """Run the site (upgrading the database first) and its background jobs."""
     import os
 
@@ -88,5 +90,12 @@ def command(ctx: Context, host: str | None, port: int | None, workers: int,
     console.print(f"serving on http://{host}:{port}/")
     if no_jobs:  # the worker processes read the environment again
         os.environ["DAILYPAPERS_JOBS"] = ""
-    uvicorn.run("dailypapers.cli.serve:process_app", factory=True, host=host, port=port,
-                workers=workers, log_level=settings.log_level.lower(), access_log=False)
+    uvicorn.run(
+        "dailypapers.cli.serve:process_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )

@@ -81,8 +81,9 @@ def _strip_nul_parameters(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def _clean(conn, cursor, statement, parameters, context, executemany):
         if isinstance(parameters, dict):
-            parameters = {k: without_nul(v) if isinstance(v, str) else v
-                          for k, v in parameters.items()}
+            parameters = {
+                k: without_nul(v) if isinstance(v, str) else v for k, v in parameters.items()
+            }
         elif isinstance(parameters, list | tuple):
             parameters = type(parameters)(
                 without_nul(p) if isinstance(p, str | dict | list | tuple) else p
@@ -109,8 +110,13 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
         _tune_sqlite(engine)
     else:
         engine = create_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True,
-            json_serializer=_json_dumps, json_deserializer=orjson.loads,
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=2 * pool_size,
+            pool_pre_ping=True,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
         )
     _strip_nul_parameters(engine)
     return Database(engine)

@@ -1,7 +1,7 @@
 """The schema as SQLAlchemy Core tables: what store/ queries and what migrations must produce.
 
-``tests/test_migrations.py`` checks that ``alembic upgrade head`` yields exactly these tables on both
-backends, so a change here needs a migration in ``db/migrations/versions``.
+``tests/db/test_migrations.py`` checks that ``alembic upgrade head`` yields exactly these tables
+on both backends, so a change here needs a migration in ``db/migrations/versions``.
 
 Conventions: surrogate integer keys (they double as FTS rowids and vector-index keys), times are
 timezone-aware UTC (:class:`UTCDateTime`), lists are JSON, arXiv ids are stored without version.
@@ -217,8 +217,8 @@ sign_in_failures = Table(
 # One row counting writes that change what pages show (papers, feed, votes, comments, users,
 # harvest state), so each web process can reuse a rendered page until the count moves. On
 # PostgreSQL statement-level triggers (migration 0002) bump it inside the writing transaction, so
-# the new count becomes visible exactly when the data does. SQLite needs no row: ``PRAGMA data_version`` on a connection
-# that never writes moves whenever any other connection or process commits.
+# the new count becomes visible exactly when the data does. SQLite needs no row: ``PRAGMA
+# data_version`` on a connection that never writes moves whenever any other connection commits.
 site_generation = Table(
     "site_generation",
     metadata,
@@ -233,8 +233,15 @@ site_generation = Table(
 # weighted tsvector column ``papers.search_document`` with a GIN index. Migration 0003 creates
 # them and tests/test_migrations.py ignores exactly those objects.
 FULL_TEXT_TABLES = frozenset(
-    {"papers_fts", "papers_fts_data", "papers_fts_idx", "papers_fts_docsize",
-     "papers_fts_config", "papers_fts_content", "papers_fts_vocab"}
+    {
+        "papers_fts",
+        "papers_fts_data",
+        "papers_fts_idx",
+        "papers_fts_docsize",
+        "papers_fts_config",
+        "papers_fts_content",
+        "papers_fts_vocab",
+    }
 )
 FULL_TEXT_COLUMNS = frozenset({("papers", "search_document")})
 
@@ -320,8 +327,9 @@ outbox = Table(
     "outbox",
     metadata,
     Column("id", Key, primary_key=True),
-    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("period", String(64), nullable=False),  # "daily:2026-03-03", "confirm:2026-03-03T09"
     Column("kind", String(16), nullable=False),  # digest | confirmation
     Column("recipient", String(320), nullable=False),
@@ -348,8 +356,9 @@ outbox = Table(
 mailed_papers = Table(
     "mailed_papers",
     metadata,
-    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
     Column("outbox_id", Key, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
     Column("mailed_at", UTCDateTime, nullable=False),
@@ -357,7 +366,7 @@ mailed_papers = Table(
 )
 
 
-# -- API tokens and private feed tokens -----------------------------------------------------------
+# -- API tokens and private feed tokens ----------------------------------------------------------
 
 # Secrets a user holds: API tokens (``Authorization: Bearer``) and private feed tokens (in a feed
 # URL). Only the SHA-256 of a token is stored; the token itself is shown once, at creation.

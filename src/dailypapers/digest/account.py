@@ -33,12 +33,14 @@ def of(db: Database, user: User) -> AccountDigest:
         if row is None and user.email:
             row = subscription_store.get_by_email(conn, user.email)
         alerts = search_store.for_owner(conn, user_id=user.id, subscription_id=None)
-    return AccountDigest(Subscription.from_row(row) if row else None,
-                         [Alert.from_row(a) for a in alerts])
+    return AccountDigest(
+        Subscription.from_row(row) if row else None, [Alert.from_row(a) for a in alerts]
+    )
 
 
-def save_preferences(db: Database, settings: Settings, user: User,
-                     wanted: dict[str, Any]) -> Subscription:
+def save_preferences(
+    db: Database, settings: Settings, user: User, wanted: dict[str, Any]
+) -> Subscription:
     """Subscribe the account's address (if it is not yet) with these preferences.
 
     Raises subscriptions.InvalidPreferences or subscriptions.InvalidEmail.
@@ -49,8 +51,9 @@ def save_preferences(db: Database, settings: Settings, user: User,
     if row is None:
         if not user.email:
             raise subscriptions.InvalidEmail("Your account has no email address.")
-        subscription_id = subscriptions.subscribe(db, settings, user.email,
-                                                  user_id=user.id).subscription_id
+        subscription_id = subscriptions.subscribe(
+            db, settings, user.email, user_id=user.id
+        ).subscription_id
     else:
         subscription_id = row["id"]
     return subscriptions.update_preferences(db, subscription_id, preferences)

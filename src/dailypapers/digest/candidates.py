@@ -39,14 +39,22 @@ SECTION_SIZE = 5
 def prefs_for(subscription: dict[str, Any], settings: Settings) -> Prefs:
     return Prefs(
         sections=tuple(subscription.get("content") or ()),
-        top_count=SECTION_SIZE, trending_count=SECTION_SIZE, for_you_count=SECTION_SIZE,
+        top_count=SECTION_SIZE,
+        trending_count=SECTION_SIZE,
+        for_you_count=SECTION_SIZE,
         search_count=SECTION_SIZE,
     )
 
 
 class CandidateSource:
-    def __init__(self, conn: Connection, db: Any, settings: Settings, as_of: datetime,
-                 subscriptions: list[dict[str, Any]]):
+    def __init__(
+        self,
+        conn: Connection,
+        db: Any,
+        settings: Settings,
+        as_of: datetime,
+        subscriptions: list[dict[str, Any]],
+    ):
         self.conn = conn
         self.db = db
         self.settings = settings
@@ -90,7 +98,9 @@ class CandidateSource:
     def saved_searches_of(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
         found = {s["id"]: s for s in self.searches.get(("s", subscription["id"]), [])}
         if subscription.get("user_id") is not None:
-            found.update({s["id"]: s for s in self.searches.get(("u", subscription["user_id"]), [])})
+            found.update(
+                {s["id"]: s for s in self.searches.get(("u", subscription["user_id"]), [])}
+            )
         return [found[k] for k in sorted(found)]
 
     def for_subscription(self, subscription: dict[str, Any], period: Period) -> Candidates:
@@ -105,7 +115,9 @@ class CandidateSource:
         if "for_you" in sections and user_id is not None:
             exclude = mailed | voted | saved | not_interested
             for_you = self.recommender.rank(
-                positives=voted | saved, negatives=not_interested, exclude=exclude,
+                positives=voted | saved,
+                negatives=not_interested,
+                exclude=exclude,
                 limit=SECTION_SIZE,
             )
         matches: list[SearchMatches] = []
@@ -117,6 +129,9 @@ class CandidateSource:
         return Candidates(
             period_papers=self.top(period) if "top" in sections else (),
             trending_pool=self.trending(period) if "trending" in sections else (),
-            for_you=for_you, searches=matches, already_mailed=frozenset(mailed),
-            known=frozenset(voted | saved), not_interested=not_interested,
+            for_you=for_you,
+            searches=matches,
+            already_mailed=frozenset(mailed),
+            known=frozenset(voted | saved),
+            not_interested=not_interested,
         )

@@ -57,10 +57,16 @@ class Paper:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Paper:
-        return cls(id=row["id"], arxiv_id=row["arxiv_id"], title=row["title"],
-                   authors=tuple(row.get("authors") or ()), abstract=row.get("abstract") or "",
-                   upvotes=int(row.get("upvotes") or 0), entered_at=row.get("entered_at"),
-                   github_repo=row.get("github_repo"))
+        return cls(
+            id=row["id"],
+            arxiv_id=row["arxiv_id"],
+            title=row["title"],
+            authors=tuple(row.get("authors") or ()),
+            abstract=row.get("abstract") or "",
+            upvotes=int(row.get("upvotes") or 0),
+            entered_at=row.get("entered_at"),
+            github_repo=row.get("github_repo"),
+        )
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,9 @@ class Candidates:
     not_interested: frozenset[int] = field(default_factory=frozenset)
 
 
-def compose(period: Period, prefs: Prefs, candidates: Candidates, *,
-            site_name: str = "dailypapers") -> dict | None:
+def compose(
+    period: Period, prefs: Prefs, candidates: Candidates, *, site_name: str = "dailypapers"
+) -> dict | None:
     """The digest's content, or None when it would be empty (no mail is sent then)."""
     shown: set[int] = set(candidates.not_interested)
     sections: list[dict] = []
@@ -119,9 +126,14 @@ def compose(period: Period, prefs: Prefs, candidates: Candidates, *,
             if picked:
                 groups.append({"query": search.query, "papers": [_paper(p) for p in picked]})
         if groups:
-            sections.append({"key": "searches", "title": SECTION_TITLES["searches"],
-                             "groups": groups,
-                             "count": sum(len(g["papers"]) for g in groups)})
+            sections.append(
+                {
+                    "key": "searches",
+                    "title": SECTION_TITLES["searches"],
+                    "groups": groups,
+                    "count": sum(len(g["papers"]) for g in groups),
+                }
+            )
 
     sections = [s for s in sections if s["count"]]
     if not sections:
@@ -191,8 +203,12 @@ def _take(ranked: Sequence[Paper], count: int, skip: set[int] | frozenset[int]) 
 
 
 def _section(key: str, papers: list[Paper]) -> dict:
-    return {"key": key, "title": SECTION_TITLES[key], "papers": [_paper(p) for p in papers],
-            "count": len(papers)}
+    return {
+        "key": key,
+        "title": SECTION_TITLES[key],
+        "papers": [_paper(p) for p in papers],
+        "count": len(papers),
+    }
 
 
 def _paper(paper: Paper) -> dict:

@@ -18,6 +18,7 @@ Errors are sorted into what the worker needs to know:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import ssl
@@ -36,6 +37,7 @@ END_OF_DATA = b".\r\n"
 # RFC 5321 (4.5.3.2) gives servers minutes per command; half a minute is plenty for a relay on
 # the same network and keeps a dead server from holding a worker's connection for long.
 TIMEOUT = 30.0
+
 
 class SmtpError(Exception):
     def __init__(self, message: str, code: int | None = None):
@@ -92,10 +94,14 @@ class Smtp:
     async def connect(self) -> None:
         s = self.settings
         client = aiosmtplib.SMTP(
-            hostname=s.smtp_host, port=s.smtp_port, timeout=TIMEOUT,
-            use_tls=s.smtp_tls == "tls", start_tls=s.smtp_tls == "starttls",
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            timeout=TIMEOUT,
+            use_tls=s.smtp_tls == "tls",
+            start_tls=s.smtp_tls == "starttls",
             validate_certs=True,
-            username=s.smtp_user or None, password=s.smtp_password or None,
+            username=s.smtp_user or None,
+            password=s.smtp_password or None,
         )
         try:
             await client.connect()
@@ -133,8 +139,11 @@ class Smtp:
             raise Temporary("connection lost before the end of data")
         raw = transport.get_extra_info("socket")
         fd = None
-        if (raw is not None and transport.get_extra_info("ssl_object") is None
-                and transport.get_write_buffer_size() == 0):
+        if (
+            raw is not None
+            and transport.get_extra_info("ssl_object") is None
+            and transport.get_write_buffer_size() == 0
+        ):
             fd = raw.fileno()
 
         def hand_over() -> None:
@@ -158,8 +167,10 @@ class Smtp:
             response = await client.protocol.read_response(timeout=TIMEOUT)
         except Exception as error:
             self.abort()
-            raise InDoubt(f"no reply to the end of data ({type(error).__name__}: {error}); "
-                          "the server may have accepted the message") from error
+            raise InDoubt(
+                f"no reply to the end of data ({type(error).__name__}: {error}); "
+                "the server may have accepted the message"
+            ) from error
         if response.code != 250:
             raise classify(SMTPResponseException(response.code, response.message))
         return f"{response.code} {response.message}"
@@ -182,10 +193,8 @@ class Smtp:
 
     async def quit(self) -> None:
         if self.connected:
-            try:
+            with contextlib.suppress(Exception):
                 await self._client().quit()
-            except Exception:
-                pass
         self.abort()
 
     def _client(self) -> aiosmtplib.SMTP:

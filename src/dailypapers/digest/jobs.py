@@ -34,6 +34,7 @@ GRACE = timedelta(hours=20)
 # two small queries.
 INTERVAL = 60.0
 
+
 @dataclass
 class ComposeSummary:
     due: int = 0
@@ -43,8 +44,9 @@ class ComposeSummary:
     rows: list[dict] = field(default_factory=list)  # dry run: the rows that would be queued
 
 
-def compose_due(db: Database, settings: Settings, as_of: datetime, *, persist: bool = True
-                ) -> ComposeSummary:
+def compose_due(
+    db: Database, settings: Settings, as_of: datetime, *, persist: bool = True
+) -> ComposeSummary:
     """Compose every digest due at ``as_of`` that is not in the outbox yet."""
     summary = ComposeSummary()
     grace = GRACE
@@ -63,9 +65,12 @@ def compose_due(db: Database, settings: Settings, as_of: datetime, *, persist: b
         source = CandidateSource(conn, db, settings, as_of, [s for s, _ in todo])
         composed = []
         for subscription, period in todo:
-            content = composer.compose(period, prefs_for(subscription, settings),
-                                       source.for_subscription(subscription, period),
-                                       site_name=SITE_NAME)
+            content = composer.compose(
+                period,
+                prefs_for(subscription, settings),
+                source.for_subscription(subscription, period),
+                site_name=SITE_NAME,
+            )
             searches = [s["id"] for s in source.saved_searches_of(subscription)]
             composed.append((subscription, period, content, searches))
     now = datetime.now(UTC)
@@ -88,36 +93,58 @@ def compose_due(db: Database, settings: Settings, as_of: datetime, *, persist: b
                     summary.empty += 1
                 else:
                     summary.composed += 1
-                    mailed += mailed_store.rows_for(subscription["id"], outbox_id,
-                                                    composer.paper_ids(content), as_of)
+                    mailed += mailed_store.rows_for(
+                        subscription["id"], outbox_id, composer.paper_ids(content), as_of
+                    )
                 advanced += searches
             mailed_store.record(conn, mailed)
             search_store.advance(conn, advanced, as_of)
     return summary
 
 
-def _row(settings: Settings, subscription: dict, period: schedule.Period, content: dict | None,
-         as_of: datetime, now: datetime) -> dict:
+def _row(
+    settings: Settings,
+    subscription: dict,
+    period: schedule.Period,
+    content: dict | None,
+    as_of: datetime,
+    now: datetime,
+) -> dict:
     return {
-        "subscription_id": subscription["id"], "period": period.key, "kind": "digest",
+        "subscription_id": subscription["id"],
+        "period": period.key,
+        "kind": "digest",
         "recipient": subscription["email"],
         "message_id": render.new_message_id(settings, "digest", period.key, subscription["id"]),
-        "content": content or {}, "subject": content["subject"] if content else "",
-        "status": "queued" if content else "empty", "attempts": 0,
+        "content": content or {},
+        "subject": content["subject"] if content else "",
+        "status": "queued" if content else "empty",
+        "attempts": 0,
         # Sent from its due time on; the Date header is when it was due, not when composed late.
-        "next_attempt_at": now, "composed_at": max(period.due_at, min(as_of, now)),
+        "next_attempt_at": now,
+        "composed_at": max(period.due_at, min(as_of, now)),
         "updated_at": now,
     }
 
 
-def send_due(db: Database, settings: Settings, *, worker_id: str | None = None,
-             stop: threading.Event | None = None) -> SendSummary:
+def send_due(
+    db: Database,
+    settings: Settings,
+    *,
+    worker_id: str | None = None,
+    stop: threading.Event | None = None,
+) -> SendSummary:
     return Sender(db, settings, worker_id=worker_id, stop=stop).run()
 
 
-def run_once(db: Database, settings: Settings, *, as_of: datetime | None = None,
-             worker_id: str | None = None, stop: threading.Event | None = None
-             ) -> tuple[ComposeSummary, SendSummary]:
+def run_once(
+    db: Database,
+    settings: Settings,
+    *,
+    as_of: datetime | None = None,
+    worker_id: str | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[ComposeSummary, SendSummary]:
     composed = compose_due(db, settings, as_of or datetime.now(UTC))
     sent = send_due(db, settings, worker_id=worker_id, stop=stop)
     return composed, sent
@@ -127,8 +154,13 @@ def step(db: Database, settings: Settings, stop: threading.Event) -> float:
     """The digest job's step (``serve``'s background thread): one round, then ``INTERVAL``."""
     composed, sent = run_once(db, settings, stop=stop)
     if composed.composed or sent.sent or sent.failed or sent.retried:
-        log.info("digests: %d composed, %d sent, %d to retry, %d failed",
-                 composed.composed, sent.sent, sent.retried, sent.failed)
+        log.info(
+            "digests: %d composed, %d sent, %d to retry, %d failed",
+            composed.composed,
+            sent.sent,
+            sent.retried,
+            sent.failed,
+        )
     return INTERVAL
 
 

@@ -10,8 +10,7 @@ from typing import Any
 from dailypapers.db.engine import Database
 from dailypapers.store import outbox as outbox_store
 
-STATES = ("queued", "sending", "committed", "sent", "unconfirmed", "failed", "cancelled",
-          "empty")
+STATES = ("queued", "sending", "committed", "sent", "unconfirmed", "failed", "cancelled", "empty")
 
 
 @dataclass(frozen=True)

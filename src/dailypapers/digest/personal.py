@@ -59,8 +59,9 @@ class Recommender:
             return [], np.zeros((0, 0), dtype=np.float32)
         return have, np.stack([self._vectors[i] for i in have])
 
-    def rank(self, *, positives: set[int], negatives: set[int], exclude: set[int],
-             limit: int) -> list[tuple[Any, float]]:
+    def rank(
+        self, *, positives: set[int], negatives: set[int], exclude: set[int], limit: int
+    ) -> list[tuple[Any, float]]:
         if not positives:
             return []
         _, pos = self.vectors(sorted(positives))
@@ -84,8 +85,9 @@ class Recommender:
         return picked
 
 
-def for_user(db: Database, settings: Settings, user: User, *, limit: int = 20,
-             now: datetime | None = None) -> tuple[list[tuple[Card, float]], str | None]:
+def for_user(
+    db: Database, settings: Settings, user: User, *, limit: int = 20, now: datetime | None = None
+) -> tuple[list[tuple[Card, float]], str | None]:
     """The "for you" page: the same model as the digest's section, over the papers of the week
     before the newest one stored (so an imported archive still has a pool). Returns (cards with
     their scores, a notice for the reader or None)."""
@@ -100,8 +102,11 @@ def for_user(db: Database, settings: Settings, user: User, *, limit: int = 20,
         if not (voted | saved):
             return [], "Upvote or save a few papers: they are what this list learns from."
         ranked = Recommender(conn, settings, as_of, db).rank(
-            positives=voted | saved, negatives=not_interested,
-            exclude=voted | saved | not_interested, limit=limit)
+            positives=voted | saved,
+            negatives=not_interested,
+            exclude=voted | saved | not_interested,
+            limit=limit,
+        )
         scores = {paper.id: score for paper, score in ranked}
         cards = catalog.cards_in(conn, list(scores), user_id=user.id)
     if not ranked and not service.embeddings_for(db, sorted(voted | saved))[0]:

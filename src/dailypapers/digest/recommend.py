@@ -22,8 +22,9 @@ import numpy as np
 NEGATIVE_WEIGHT = 0.5
 
 
-def personal_profile(positives: Any, negatives: Any,
-                     negative_weight: float = NEGATIVE_WEIGHT) -> Any:
+def personal_profile(
+    positives: Any, negatives: Any, negative_weight: float = NEGATIVE_WEIGHT
+) -> Any:
     """The reader's unit profile vector from (n, d) arrays of embeddings; None without
     positives (or when negatives cancel them exactly)."""
     if positives is None or len(positives) == 0:

@@ -23,9 +23,18 @@ class Subscription:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Subscription:
-        return cls(row["id"], row["email"], row["user_id"], row["confirmed_at"],
-                   row["unsubscribed_at"], row["frequency"], row["timezone"],
-                   row["send_hour"], row["weekly_day"], list(row["content"] or ()))
+        return cls(
+            row["id"],
+            row["email"],
+            row["user_id"],
+            row["confirmed_at"],
+            row["unsubscribed_at"],
+            row["frequency"],
+            row["timezone"],
+            row["send_hour"],
+            row["weekly_day"],
+            list(row["content"] or ()),
+        )
 
     @property
     def active(self) -> bool:

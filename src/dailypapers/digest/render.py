@@ -38,6 +38,20 @@ _UTF8_BASE64.body_encoding = charset.BASE64
 _WIRE = policy.compat32.clone(linesep="\r\n")
 
 
+class _OneLine:
+    """A header value the generator writes whole, however long (RFC 5322 allows 998
+    characters): compat32 folds at 78, and a URL folded across lines confuses some clients."""
+
+    def __init__(self, value: str):
+        self.value = value
+
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None) -> str:
+        return self.value
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -65,8 +79,12 @@ def links(settings: Settings, subscription_id: int, email: str) -> dict[str, str
 def message_bytes(row: dict, settings: Settings) -> bytes:
     """The message for an outbox row (``kind`` digest or confirmation), as sent: CRLF lines."""
     content = row["content"]
-    context = {**content, "recipient": row["recipient"], "subject": row["subject"],
-               **links(settings, row["subscription_id"], row["recipient"])}
+    context = {
+        **content,
+        "recipient": row["recipient"],
+        "subject": row["subject"],
+        **links(settings, row["subscription_id"], row["recipient"]),
+    }
     if row["kind"] == "confirmation":
         base = context["base_url"]
         context["confirm_url"] = f"{base}/subscribe/confirm/{content['token']}"
@@ -81,14 +99,16 @@ def message_bytes(row: dict, settings: Settings) -> bytes:
     headers = [
         ("From", formataddr((name, address), charset="utf-8")),
         ("To", row["recipient"]),
-        ("Subject", Header(row["subject"], "utf-8") if not row["subject"].isascii()
-         else row["subject"]),
+        (
+            "Subject",
+            Header(row["subject"], "utf-8") if not row["subject"].isascii() else row["subject"],
+        ),
         ("Date", format_datetime(row["composed_at"])),
         ("Message-ID", row["message_id"]),
     ]
     if row["kind"] == "digest":
         headers += [
-            ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
+            ("List-Unsubscribe", _OneLine(f"<{context['unsubscribe_url']}>")),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("List-Id", f"dailypapers digest <digest.{mail_domain(settings)}>"),
         ]
@@ -124,5 +144,6 @@ def new_message_id(settings: Settings, kind: str, period: str, subscription_id: 
     import secrets
 
     safe_period = "".join(c if c.isalnum() else "." for c in period)
-    return (f"<{kind}.{safe_period}.{subscription_id}.{secrets.token_hex(8)}"
-            f"@{mail_domain(settings)}>")
+    return (
+        f"<{kind}.{safe_period}.{subscription_id}.{secrets.token_hex(8)}@{mail_domain(settings)}>"
+    )

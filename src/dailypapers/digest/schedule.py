@@ -53,8 +53,9 @@ _ZONES = frozenset(available_timezones()) | {"UTC"}
 _SORTED_ZONES = sorted(_ZONES)
 
 
-def latest_due(frequency: str, timezone: str, send_hour: int, weekly_day: int,
-               as_of: datetime) -> Period:
+def latest_due(
+    frequency: str, timezone: str, send_hour: int, weekly_day: int, as_of: datetime
+) -> Period:
     """The most recent period whose digest was due at or before ``as_of``."""
     if frequency not in FREQUENCIES:
         raise ValueError(f"unknown frequency {frequency!r}")
@@ -77,16 +78,22 @@ def latest_due(frequency: str, timezone: str, send_hour: int, weekly_day: int,
         year, week, _ = day.isocalendar()
         key = f"weekly:{year}-W{week:02d}"
     due_at = datetime.combine(day, time(send_hour), tzinfo=tz).astimezone(UTC)
-    return Period(frequency=frequency, key=key, local_date=day, due_at=due_at,
-                  start_day=previous, end_day=day)
+    return Period(
+        frequency=frequency, key=key, local_date=day, due_at=due_at, start_day=previous, end_day=day
+    )
 
 
 def due_for(subscription: dict, as_of: datetime, grace: timedelta) -> Period | None:
     """The period to compose now for this subscription, or None: its latest due period, if that
     came after the address was confirmed and is not older than ``grace`` (a worker that was down
     for days does not send stale digests)."""
-    period = latest_due(subscription["frequency"], subscription["timezone"],
-                        subscription["send_hour"], subscription["weekly_day"], as_of)
+    period = latest_due(
+        subscription["frequency"],
+        subscription["timezone"],
+        subscription["send_hour"],
+        subscription["weekly_day"],
+        as_of,
+    )
     confirmed = subscription.get("confirmed_at")
     if confirmed is None or confirmed > period.due_at:
         return None

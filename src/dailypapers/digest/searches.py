@@ -35,9 +35,14 @@ class SearchRunner:
         watermark = saved["watermark_at"]
         try:
             results = service.search(
-                self.db, self.settings, saved["query"], mode=filters.get("mode", "keyword"),
-                sort="relevance", category=filters.get("category") or None,
-                date_from=(watermark - LOOKBACK).date(), limit=CANDIDATES,
+                self.db,
+                self.settings,
+                saved["query"],
+                mode=filters.get("mode", "keyword"),
+                sort="relevance",
+                category=filters.get("category") or None,
+                date_from=(watermark - LOOKBACK).date(),
+                limit=CANDIDATES,
             )
         except Exception:  # one broken alert must not stop a digest
             log.exception("saved search %s (%r) failed", saved["id"], saved["query"])

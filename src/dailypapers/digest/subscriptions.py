@@ -29,6 +29,7 @@ MAX_EMAIL_LENGTH = 254
 # New subscriptions get their digest at 7 in the morning, local time: read with breakfast.
 DEFAULT_SEND_HOUR = 7
 
+
 class InvalidEmail(ValueError):
     """An address we refuse, with a message to show next to the field."""
 
@@ -56,15 +57,27 @@ def normalise_email(raw: str) -> str:
     if len(text) > MAX_EMAIL_LENGTH:
         raise InvalidEmail(f"An email address has at most {MAX_EMAIL_LENGTH} characters.")
     try:
-        result = validate_email(text, check_deliverability=False, allow_smtputf8=False,
-                                allow_quoted_local=False, allow_domain_literal=False)
+        result = validate_email(
+            text,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
     except EmailNotValidError as error:
         raise InvalidEmail(f"This is not a valid email address: {error}") from error
     return result.normalized
 
 
-def subscribe(db: Database, settings: Settings, raw_email: str, *, user_id: int | None = None,
-              now: datetime | None = None, **preferences: Any) -> Subscribed:
+def subscribe(
+    db: Database,
+    settings: Settings,
+    raw_email: str,
+    *,
+    user_id: int | None = None,
+    now: datetime | None = None,
+    **preferences: Any,
+) -> Subscribed:
     email = normalise_email(raw_email)
     now = now or datetime.now(UTC)
     if preferences:
@@ -86,8 +99,9 @@ def subscribe(db: Database, settings: Settings, raw_email: str, *, user_id: int 
     return Subscribed(row["id"], row["email"], confirmation_queued=queued)
 
 
-def confirm(db: Database, settings: Settings, token: str, now: datetime | None = None
-            ) -> Subscription:
+def confirm(
+    db: Database, settings: Settings, token: str, now: datetime | None = None
+) -> Subscription:
     """Confirm the subscription a confirmation token names; raises tokens.TokenInvalid/Expired."""
     now = now or datetime.now(UTC)
     subscription_id, email = tokens.read_confirm_token(settings, token, now)
@@ -110,8 +124,9 @@ def from_unsubscribe_token(db: Database, settings: Settings, token: str) -> Subs
     return Subscription.from_row(row)
 
 
-def unsubscribe(db: Database, settings: Settings, token: str, now: datetime | None = None
-                ) -> Subscription:
+def unsubscribe(
+    db: Database, settings: Settings, token: str, now: datetime | None = None
+) -> Subscription:
     """One-click unsubscribe (idempotent); queued digests are cancelled with it."""
     found = from_unsubscribe_token(db, settings, token)
     with db.write() as conn:
@@ -119,13 +134,15 @@ def unsubscribe(db: Database, settings: Settings, token: str, now: datetime | No
         return Subscription.from_row(subscription_store.get(conn, found.id))
 
 
-def update_preferences(db: Database, subscription_id: int, preferences: dict[str, Any],
-                       now: datetime | None = None) -> Subscription:
+def update_preferences(
+    db: Database, subscription_id: int, preferences: dict[str, Any], now: datetime | None = None
+) -> Subscription:
     """Set a subscription's preferences; raises InvalidPreferences naming what is wrong."""
     cleaned = clean_preferences(preferences)
     with db.write() as conn:
-        subscription_store.update_preferences(conn, subscription_id, now or datetime.now(UTC),
-                                              **cleaned)
+        subscription_store.update_preferences(
+            conn, subscription_id, now or datetime.now(UTC), **cleaned
+        )
         return Subscription.from_row(subscription_store.get(conn, subscription_id))
 
 
@@ -138,8 +155,10 @@ def clean_preferences(raw: dict[str, Any]) -> dict[str, Any]:
         cleaned["frequency"] = raw["frequency"]
     if "timezone" in raw:
         if not schedule.is_timezone(str(raw["timezone"])):
-            raise InvalidPreferences(f"Unknown time zone {raw['timezone']!r} "
-                                     "(use a name like Europe/Paris or America/New_York).")
+            raise InvalidPreferences(
+                f"Unknown time zone {raw['timezone']!r} "
+                "(use a name like Europe/Paris or America/New_York)."
+            )
         cleaned["timezone"] = str(raw["timezone"])
     for name, low, high in (("send_hour", 0, 23), ("weekly_day", 0, 6)):
         if name in raw:
@@ -158,17 +177,26 @@ def clean_preferences(raw: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _queue_confirmation(conn: Connection, settings: Settings, row: dict[str, Any],
-                        now: datetime) -> bool:
+def _queue_confirmation(
+    conn: Connection, settings: Settings, row: dict[str, Any], now: datetime
+) -> bool:
     period = f"confirm:{now:%Y-%m-%dT%H}"
     token = tokens.confirm_token(settings, row["id"], row["email"])
-    inserted = outbox_store.insert(conn, {
-        "subscription_id": row["id"], "period": period, "kind": "confirmation",
-        "recipient": row["email"],
-        "message_id": render.new_message_id(settings, "confirm", period, row["id"]),
-        "content": {"version": 1, "kind": "confirmation", "token": token},
-        "subject": "Confirm your dailypapers subscription",
-        "status": "queued", "attempts": 0, "next_attempt_at": now, "composed_at": now,
-        "updated_at": now,
-    })
+    inserted = outbox_store.insert(
+        conn,
+        {
+            "subscription_id": row["id"],
+            "period": period,
+            "kind": "confirmation",
+            "recipient": row["email"],
+            "message_id": render.new_message_id(settings, "confirm", period, row["id"]),
+            "content": {"version": 1, "kind": "confirmation", "token": token},
+            "subject": "Confirm your dailypapers subscription",
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "composed_at": now,
+            "updated_at": now,
+        },
+    )
     return inserted is not None

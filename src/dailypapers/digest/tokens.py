@@ -20,6 +20,7 @@ UNSUBSCRIBE_SALT = "dailypapers.digest.unsubscribe"
 # A week: people confirm within minutes or after their weekend, rarely later.
 CONFIRM_MAX_AGE = timedelta(days=7)
 
+
 class TokenInvalid(ValueError):
     """Tampered with, cut short, or signed with another key."""
 
@@ -33,8 +34,9 @@ def confirm_token(settings: Settings, subscription_id: int, email: str) -> str:
     return serializer.dumps([subscription_id, email.lower()])
 
 
-def read_confirm_token(settings: Settings, token: str, now: datetime | None = None
-                       ) -> tuple[int, str]:
+def read_confirm_token(
+    settings: Settings, token: str, now: datetime | None = None
+) -> tuple[int, str]:
     serializer = URLSafeTimedSerializer(settings.resolved_secret_key, salt=CONFIRM_SALT)
     try:
         payload, signed_at = serializer.loads(token, return_timestamp=True)
@@ -60,7 +62,11 @@ def read_unsubscribe_token(settings: Settings, token: str) -> tuple[int, str]:
 
 
 def _unpack(payload: object) -> tuple[int, str]:
-    if (not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[0], int)
-            or not isinstance(payload[1], str)):
+    if (
+        not isinstance(payload, list)
+        or len(payload) != 2
+        or not isinstance(payload[0], int)
+        or not isinstance(payload[1], str)
+    ):
         raise TokenInvalid("this link is not one we sent")
     return payload[0], payload[1]

@@ -83,34 +83,59 @@ def fetch_by_ids(settings: Settings, ids: list[str]) -> list[PaperRecord]:
     return records
 
 
-def fetch_items_by_ids(settings: Settings, ids: Sequence[str], *,
-                       using: Fetcher | None = None) -> list[Item]:
+def fetch_items_by_ids(
+    settings: Settings, ids: Sequence[str], *, using: Fetcher | None = None
+) -> list[Item]:
     """Like :func:`fetch_by_ids`, but malformed entries come back as Rejections."""
     wanted = [_request_id(i) for i in ids]
     items: list[Item] = []
     with _using(settings, using) as http:
         for start in range(0, len(wanted), IDS_PER_REQUEST):
             chunk = wanted[start : start + IDS_PER_REQUEST]
-            items.extend(fetch_page(settings, http, id_list=chunk, max_results=IDS_PER_REQUEST).items)
+            items.extend(
+                fetch_page(settings, http, id_list=chunk, max_results=IDS_PER_REQUEST).items
+            )
     return items
 
 
-def search(settings: Settings, query: str, *, max_results: int, start: int = 0,
-           page_size: int = PAGE_SIZE, sort_by: str = "relevance",
-           sort_order: str = "descending") -> Iterator[PaperRecord]:
+def search(
+    settings: Settings,
+    query: str,
+    *,
+    max_results: int,
+    start: int = 0,
+    page_size: int = PAGE_SIZE,
+    sort_by: str = "relevance",
+    sort_order: str = "descending",
+) -> Iterator[PaperRecord]:
     """Papers matching an arXiv search query, up to ``max_results``, fetched page by page."""
-    for item in search_items(settings, query, max_results=max_results, start=start,
-                             page_size=page_size, sort_by=sort_by, sort_order=sort_order):
+    for item in search_items(
+        settings,
+        query,
+        max_results=max_results,
+        start=start,
+        page_size=page_size,
+        sort_by=sort_by,
+        sort_order=sort_order,
+    ):
         if isinstance(item, Rejection):
             log.warning("arXiv API entry skipped: %s", item)
         else:
             yield item
 
 
-def search_items(settings: Settings, query: str, *, max_results: int, start: int = 0,
-                 page_size: int = PAGE_SIZE, sort_by: str = "relevance",
-                 sort_order: str = "descending", using: Fetcher | None = None,
-                 on_total: Callable[[int], None] | None = None) -> Iterator[Item]:
+def search_items(
+    settings: Settings,
+    query: str,
+    *,
+    max_results: int,
+    start: int = 0,
+    page_size: int = PAGE_SIZE,
+    sort_by: str = "relevance",
+    sort_order: str = "descending",
+    using: Fetcher | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> Iterator[Item]:
     """Like :func:`search`, with malformed entries as Rejections; ``on_total(n)`` after page 1."""
     end = start + max_results
     position = start
@@ -118,23 +143,43 @@ def search_items(settings: Settings, query: str, *, max_results: int, start: int
     with _using(settings, using) as http:
         while position < end and (total is None or position < total):
             size = min(page_size, end - position)
-            page = fetch_page(settings, http, search_query=query, start=position,
-                              max_results=size, sort_by=sort_by, sort_order=sort_order)
+            page = fetch_page(
+                settings,
+                http,
+                search_query=query,
+                start=position,
+                max_results=size,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            )
             if total is None and on_total is not None:
                 on_total(min(page.total, end) - start)
             total = page.total
             yield from page.items
             if not page.items:
                 if position < total:
-                    log.warning("arXiv API returned an empty page at %d of %d results for %r; "
-                                "stopping here", position, total, query)
+                    log.warning(
+                        "arXiv API returned an empty page at %d of %d results for %r; "
+                        "stopping here",
+                        position,
+                        total,
+                        query,
+                    )
                 break
             position += size
 
 
-def fetch_page(settings: Settings, http: Fetcher, *, search_query: str = "",
-               id_list: Sequence[str] = (), start: int = 0, max_results: int = PAGE_SIZE,
-               sort_by: str = "relevance", sort_order: str = "descending") -> Page:
+def fetch_page(
+    settings: Settings,
+    http: Fetcher,
+    *,
+    search_query: str = "",
+    id_list: Sequence[str] = (),
+    start: int = 0,
+    max_results: int = PAGE_SIZE,
+    sort_by: str = "relevance",
+    sort_order: str = "descending",
+) -> Page:
     """One request to the query API, parsed."""
     params = {
         "search_query": search_query,
@@ -154,9 +199,11 @@ def fetch_page(settings: Settings, http: Fetcher, *, search_query: str = "",
     except etree.XMLSyntaxError as error:
         if response.status_code != 200:
             raise ArxivApiError(
-                f"arXiv API answered HTTP {response.status_code} for {url}") from None
-        raise ArxivApiError(f"arXiv API sent something that is not Atom XML for {url}: "
-                            f"{error}") from None
+                f"arXiv API answered HTTP {response.status_code} for {url}"
+            ) from None
+        raise ArxivApiError(
+            f"arXiv API sent something that is not Atom XML for {url}: {error}"
+        ) from None
     entries = root.findall("atom:entry", NS)
     for entry in entries:
         if _ERROR_ID.match(entry.findtext("atom:id", "", NS).strip()):
@@ -179,8 +226,9 @@ def parse_entry(entry: etree._Element, origin: str) -> Item:
         terms = [primary.get("term")] if primary is not None and primary.get("term") else []
         terms += [c.get("term") for c in entry.findall("atom:category", NS) if c.get("term")]
         links = entry.findall("atom:link", NS)
-        abs_link = next((link.get("href") for link in links if link.get("rel") == "alternate"),
-                        None)
+        abs_link = next(
+            (link.get("href") for link in links if link.get("rel") == "alternate"), None
+        )
         pdf_link = next((link.get("href") for link in links if link.get("title") == "pdf"), None)
         return PaperRecord(
             arxiv_id=arxiv_id,
@@ -188,10 +236,16 @@ def parse_entry(entry: etree._Element, origin: str) -> Item:
             title=clean_line(entry.findtext("atom:title", None, NS), "title"),
             abstract=clean_text(entry.findtext("atom:summary", None, NS), "summary"),
             authors=clean_authors(
-                [a.findtext("atom:name", "", NS) for a in entry.findall("atom:author", NS)]),
+                [a.findtext("atom:name", "", NS) for a in entry.findall("atom:author", NS)]
+            ),
             categories=clean_categories(terms),
-            comment=clean_line(entry.findtext("arxiv:comment", None, NS), "comment",
-                               required=False, limit=MAX_ABSTRACT) or None,
+            comment=clean_line(
+                entry.findtext("arxiv:comment", None, NS),
+                "comment",
+                required=False,
+                limit=MAX_ABSTRACT,
+            )
+            or None,
             published_at=parse_time(entry.findtext("atom:published", None, NS), "published"),
             updated_at=parse_time(entry.findtext("atom:updated", None, NS), "updated"),
             abs_url=unversioned(clean_url(abs_link, "abs link")),

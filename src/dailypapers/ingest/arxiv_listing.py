@@ -1,4 +1,5 @@
-"""arXiv listing dumps: JSON Lines of ``{id, title, summary, authors, categories, comment, pdf, abs}``.
+"""arXiv listing dumps: JSON Lines of
+``{id, title, summary, authors, categories, comment, pdf, abs}``.
 
 One file per listing day (``YYYY-MM-DD.jsonl[.gz]``); the day in the name becomes the paper's
 ``listed_on`` (such dumps carry no submission date). Lines are read one at a time, so a dump of any
@@ -92,6 +93,5 @@ def parse_object(raw: Any, listed_on: date | None, origin: str) -> Item:
 def looks_like(payload: Any) -> bool:
     """A JSON array of listing records (rather than JSON Lines) is accepted too."""
     return isinstance(payload, list) and all(
-        isinstance(e, dict) and "id" in e and "title" in e and "paper" not in e
-        for e in payload[:5]
+        isinstance(e, dict) and "id" in e and "title" in e and "paper" not in e for e in payload[:5]
     )

@@ -98,11 +98,19 @@ def new_owner() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def harvest(db: Database, settings: Settings, sources: list[str] | None = None, *,
-            start: date | None = None, end: date | None = None,
-            pipeline: Pipeline | None = None, progress: Progress | None = None,
-            stop: threading.Event | None = None, clock: Clock = utc_now,
-            owner: str | None = None) -> list[SourceResult]:
+def harvest(
+    db: Database,
+    settings: Settings,
+    sources: list[str] | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    clock: Clock = utc_now,
+    owner: str | None = None,
+) -> list[SourceResult]:
     """Harvest each source (default: ``settings.harvest_sources``) for a window of days."""
     sources = list(settings.harvest_sources if sources is None else sources)
     unknown = [s for s in sources if s not in SOURCES]
@@ -111,16 +119,35 @@ def harvest(db: Database, settings: Settings, sources: list[str] | None = None, 
     owner = owner or new_owner()
     pipeline = pipeline or Pipeline(db)
     return [
-        harvest_source(db, settings, source, start=start, end=end, pipeline=pipeline,
-                       progress=progress, stop=stop, clock=clock, owner=owner)
+        harvest_source(
+            db,
+            settings,
+            source,
+            start=start,
+            end=end,
+            pipeline=pipeline,
+            progress=progress,
+            stop=stop,
+            clock=clock,
+            owner=owner,
+        )
         for source in sources
     ]
 
 
-def harvest_source(db: Database, settings: Settings, source: str, *, start: date | None = None,
-                   end: date | None = None, pipeline: Pipeline, owner: str,
-                   progress: Progress | None = None, stop: threading.Event | None = None,
-                   clock: Clock = utc_now) -> SourceResult:
+def harvest_source(
+    db: Database,
+    settings: Settings,
+    source: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    pipeline: Pipeline,
+    owner: str,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    clock: Clock = utc_now,
+) -> SourceResult:
     now = clock()
     with db.write() as conn:
         claimed = harvest_store.claim(conn, source, owner, now + LEASE, now)
@@ -130,32 +157,17 @@ def harvest_source(db: Database, settings: Settings, source: str, *, start: date
         result.skipped = f"another worker ({state.get('lease_owner')}) is harvesting it"
         return result
     result.start, result.end = window(settings, state, start, end, now.date())
-    http = arxiv_api.fetcher(settings, stop=stop) if source == "arxiv-api" else \
-        Fetcher(settings, stop=stop)
-    run = _Run(settings, db, source, owner, pipeline, http, clock,
-               progress or (lambda *_: None), result)
+    http = (
+        arxiv_api.fetcher(settings, stop=stop)
+        if source == "arxiv-api"
+        else Fetcher(settings, stop=stop)
+    )
+    run = _Run(
+        settings, db, source, owner, pipeline, http, clock, progress or (lambda *_: None), result
+    )
     try:
-        cancelled = False
-        try:
-            log.info("harvesting %s for %s..%s", source, result.start, result.end)
-            RUNNERS[source](run, result.start, result.end)
-        except SourceError as error:
-            result.error = str(error)
-        except Cancelled:
-            cancelled = True
-            result.error = "stopped before the end; the next run goes on"
-        except Exception as error:  # a bug or a database error: record it, keep others going
-            log.exception("harvest of %s broke", source)
-            result.error = f"unexpected {type(error).__name__}: {error}"
-        if not cancelled:
-            finished = clock()
-            wait = settings.harvest_interval if result.error is None else RETRY_INTERVAL
-            with db.write() as conn:
-                harvest_store.finish(conn, source, now=finished, error=result.error,
-                                     next_run_at=finished + timedelta(seconds=wait))
-            if result.error:
-                log.warning("harvest of %s failed: %s (next try in %.0f s)", source,
-                            result.error, wait)
+        if _run_source(run, result):
+            _finish(db, settings, source, result, clock)
     finally:  # even on Ctrl-C: another worker may take the source at once
         http.close()
         with db.write() as conn:
@@ -163,8 +175,43 @@ def harvest_source(db: Database, settings: Settings, source: str, *, start: date
     return result
 
 
-def window(settings: Settings, state: dict[str, Any], start: date | None, end: date | None,
-           today: date) -> tuple[date, date]:
+def _run_source(run: _Run, result: SourceResult) -> bool:
+    """Run the source's harvest, recording its error; False when it was stopped midway."""
+    try:
+        log.info("harvesting %s for %s..%s", run.source, result.start, result.end)
+        RUNNERS[run.source](run, result.start, result.end)
+    except SourceError as error:
+        result.error = str(error)
+    except Cancelled:
+        result.error = "stopped before the end; the next run goes on"
+        return False
+    except Exception as error:  # a bug or a database error: record it, keep others going
+        log.exception("harvest of %s broke", run.source)
+        result.error = f"unexpected {type(error).__name__}: {error}"
+    return True
+
+
+def _finish(
+    db: Database, settings: Settings, source: str, result: SourceResult, clock: Clock
+) -> None:
+    """Record the run's outcome and when the source is due again (sooner after a failure)."""
+    finished = clock()
+    wait = settings.harvest_interval if result.error is None else RETRY_INTERVAL
+    with db.write() as conn:
+        harvest_store.finish(
+            conn,
+            source,
+            now=finished,
+            error=result.error,
+            next_run_at=finished + timedelta(seconds=wait),
+        )
+    if result.error:
+        log.warning("harvest of %s failed: %s (next try in %.0f s)", source, result.error, wait)
+
+
+def window(
+    settings: Settings, state: dict[str, Any], start: date | None, end: date | None, today: date
+) -> tuple[date, date]:
     """The days to harvest: as asked, else since the last success, else the first-run days."""
     end = end or today
     if start is None:
@@ -173,9 +220,16 @@ def window(settings: Settings, state: dict[str, Any], start: date | None, end: d
     return min(start, end), end
 
 
-def run_due(db: Database, settings: Settings, *, first_start: bool = False,
-            pipeline: Pipeline | None = None, stop: threading.Event | None = None,
-            clock: Clock = utc_now, owner: str | None = None) -> list[SourceResult]:
+def run_due(
+    db: Database,
+    settings: Settings,
+    *,
+    first_start: bool = False,
+    pipeline: Pipeline | None = None,
+    stop: threading.Event | None = None,
+    clock: Clock = utc_now,
+    owner: str | None = None,
+) -> list[SourceResult]:
     """Harvest the configured sources whose time has come (the scheduler's and --loop's step).
 
     On ``first_start`` with an empty store every source runs at once over the last
@@ -192,8 +246,9 @@ def run_due(db: Database, settings: Settings, *, first_start: bool = False,
         start = now.date() - timedelta(days=FIRST_DAYS - 1)
     if not due:
         return []
-    return harvest(db, settings, due, start=start, pipeline=pipeline, stop=stop, clock=clock,
-                   owner=owner)
+    return harvest(
+        db, settings, due, start=start, pipeline=pipeline, stop=stop, clock=clock, owner=owner
+    )
 
 
 def seconds_until_due(db: Database, settings: Settings, clock: Clock = utc_now) -> float:
@@ -213,7 +268,7 @@ def seconds_until_due(db: Database, settings: Settings, clock: Clock = utc_now) 
     return min(waits, default=settings.harvest_interval)
 
 
-# -- the three sources ----------------------------------------------------------------------------
+# -- the three sources ---------------------------------------------------------------------------
 
 
 def _upstream(run: _Run, start: date, end: date) -> None:
@@ -230,8 +285,10 @@ def _upstream(run: _Run, start: date, end: date) -> None:
     run.store_records(items())
     if days and len(run.result.problems) == len(days):
         more = len(days) - 1
-        raise SourceError(f"no day could be fetched: {run.result.problems[0]}"
-                          + (f" (and {more} more day{'s' if more > 1 else ''})" if more else ""))
+        raise SourceError(
+            f"no day could be fetched: {run.result.problems[0]}"
+            + (f" (and {more} more day{'s' if more > 1 else ''})" if more else "")
+        )
 
 
 def _oai_pmh(run: _Run, start: date, end: date) -> None:
@@ -241,8 +298,12 @@ def _oai_pmh(run: _Run, start: date, end: date) -> None:
     until = end if end < run.clock().date() else None
     for set_spec in settings.oai_pmh_sets or [None]:
         key = f"oai-pmh:{prefix}:{set_spec or '*'}"
-        params = {"prefix": prefix, "set": set_spec, "from": start.isoformat(),
-                  "until": until.isoformat() if until else None}
+        params = {
+            "prefix": prefix,
+            "set": set_spec,
+            "from": start.isoformat(),
+            "until": until.isoformat() if until else None,
+        }
         with run.db.read() as conn:
             saved = (harvest_store.get(conn, key) or {}).get("cursor") or {}
         token = saved.get("token") if saved.get("params") == params else None
@@ -251,26 +312,32 @@ def _oai_pmh(run: _Run, start: date, end: date) -> None:
         except oai_pmh.BadResumptionToken:
             if not token:
                 raise
-            log.warning("OAI-PMH resumption token for %s expired; harvesting it again from %s",
-                        key, start)
+            log.warning(
+                "OAI-PMH resumption token for %s expired; harvesting it again from %s", key, start
+            )
             _oai_list(run, key, params, None, 0)
 
 
-def _oai_list(run: _Run, key: str, params: dict[str, Any], token: str | None,
-              pages: int) -> None:
+def _oai_list(run: _Run, key: str, params: dict[str, Any], token: str | None, pages: int) -> None:
     if token:
         log.info("resuming OAI-PMH list %s after page %d", key, pages)
     pager = oai_pmh.list_records(
-        run.settings, run.http, prefix=params["prefix"], set_spec=params["set"],
+        run.settings,
+        run.http,
+        prefix=params["prefix"],
+        set_spec=params["set"],
         from_=date.fromisoformat(params["from"]),
-        until=date.fromisoformat(params["until"]) if params["until"] else None, token=token)
+        until=date.fromisoformat(params["until"]) if params["until"] else None,
+        token=token,
+    )
     for page in pager:
         run.progress(run.source, 0, page.complete_size)
         run.store_records(page.items)
         pages += 1
         with run.db.write() as conn:
-            harvest_store.save_cursor(conn, key, {"params": params, "token": page.token,
-                                                  "pages": pages, "url": page.url})
+            harvest_store.save_cursor(
+                conn, key, {"params": params, "token": page.token, "pages": pages, "url": page.url}
+            )
         run.renew_lease()
 
 
@@ -278,10 +345,17 @@ def _arxiv_api(run: _Run, start: date, end: date) -> None:
     dates = f"submittedDate:[{start:%Y%m%d}0000 TO {end:%Y%m%d}2359]"
     base = run.settings.arxiv_api_query.strip()
     query = f"({base}) AND {dates}" if base else dates
-    run.store_records(arxiv_api.search_items(
-        run.settings, query, max_results=ARXIV_API_LIMIT, sort_by="submittedDate",
-        sort_order="ascending", using=run.http,
-        on_total=lambda total: run.progress(run.source, 0, total)))
+    run.store_records(
+        arxiv_api.search_items(
+            run.settings,
+            query,
+            max_results=ARXIV_API_LIMIT,
+            sort_by="submittedDate",
+            sort_order="ascending",
+            using=run.http,
+            on_total=lambda total: run.progress(run.source, 0, total),
+        )
+    )
 
 
 RUNNERS: dict[str, Callable[[_Run, date, date], None]] = {
@@ -289,54 +363,3 @@ RUNNERS: dict[str, Callable[[_Run, date, date], None]] = {
     "oai-pmh": _oai_pmh,
     "arxiv-api": _arxiv_api,
 }
-
-
-# -- status for pages -------------------------------------------------------------------------------
-
-
-@dataclass
-class SourceStatus:
-    source: str
-    last_attempt_at: datetime | None = None
-    last_success_at: datetime | None = None
-    last_error: str | None = None
-    next_run_at: datetime | None = None
-    running: bool = False
-
-
-@dataclass
-class HarvestStatus:
-    sources: list[SourceStatus]
-
-    @property
-    def unreachable(self) -> bool:
-        """Every configured source failed its latest run: the site cannot fill itself."""
-        return bool(self.sources) and all(s.last_error for s in self.sources)
-
-    @property
-    def last_success_at(self) -> datetime | None:
-        return max((s.last_success_at for s in self.sources if s.last_success_at), default=None)
-
-
-def status(db: Database, sources: list[str] | None = None,
-           now: datetime | None = None) -> HarvestStatus:
-    """How each source fared, for pages: ``sources`` (the configured ones), else every source
-    that has run."""
-    now = now or utc_now()
-    with db.read() as conn:
-        states = harvest_store.many(conn, list(SOURCES if sources is None else sources))
-    if sources is None:
-        sources = [s for s in SOURCES if s in states]
-    result = []
-    for source in sources:
-        state = states.get(source) or {}
-        lease_until = state.get("lease_until")
-        result.append(SourceStatus(
-            source=source,
-            last_attempt_at=state.get("last_attempt_at"),
-            last_success_at=state.get("last_success_at"),
-            last_error=state.get("last_error"),
-            next_run_at=state.get("next_run_at"),
-            running=lease_until is not None and lease_until > now,
-        ))
-    return HarvestStatus(result)

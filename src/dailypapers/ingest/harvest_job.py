@@ -21,8 +21,14 @@ MAX_PAUSE = 60.0
 
 
 class HarvestJob:
-    def __init__(self, db: Database, settings: Settings, *, pipeline: Pipeline | None = None,
-                 clock: harvest.Clock = harvest.utc_now):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        pipeline: Pipeline | None = None,
+        clock: harvest.Clock = harvest.utc_now,
+    ):
         self.db = db
         self.settings = settings
         self.pipeline = pipeline
@@ -32,6 +38,12 @@ class HarvestJob:
 
     def __call__(self, stop: threading.Event) -> float:
         first, self.first = self.first, False
-        self.results = harvest.run_due(self.db, self.settings, first_start=first,
-                                       pipeline=self.pipeline, stop=stop, clock=self.clock)
+        self.results = harvest.run_due(
+            self.db,
+            self.settings,
+            first_start=first,
+            pipeline=self.pipeline,
+            stop=stop,
+            clock=self.clock,
+        )
         return min(harvest.seconds_until_due(self.db, self.settings, self.clock), MAX_PAUSE)

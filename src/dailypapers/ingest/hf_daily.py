@@ -91,7 +91,8 @@ def parse_entry(entry: Any, feed_day: date | None, origin: str) -> FeedRecord:
         published_at=parse_time(raw.get("publishedAt"), "publishedAt"),
         github_repo=clean_url(raw.get("githubRepo"), "githubRepo"),
         github_stars=clean_count(raw.get("githubStars"), "githubStars")
-        if raw.get("githubStars") is not None else None,
+        if raw.get("githubStars") is not None
+        else None,
         project_page=clean_url(raw.get("projectPage"), "projectPage"),
         ai_summary=clean_optional(raw.get("ai_summary"), "ai_summary"),
         ai_keywords=keywords,

@@ -76,8 +76,14 @@ class Throttle:
 class Fetcher:
     """GET with retries for one harvest run; use as a context manager (closes the client)."""
 
-    def __init__(self, settings: Settings, *, throttle: Throttle | None = None,
-                 delay: float = 0.0, stop: threading.Event | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        throttle: Throttle | None = None,
+        delay: float = 0.0,
+        stop: threading.Event | None = None,
+    ):
         self.settings = settings
         self.throttle = throttle
         self.delay = delay
@@ -130,10 +136,12 @@ class Fetcher:
             if attempt >= RETRIES:
                 tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
                 raise (Unreachable if unreachable else SourceError)(
-                    f"{full_url}: {problem} ({tries})")
+                    f"{full_url}: {problem} ({tries})"
+                )
             attempt += 1
-            log.info("%s: %s; retrying in %.1f s (%d/%d)", full_url, problem, pause, attempt,
-                     RETRIES)
+            log.info(
+                "%s: %s; retrying in %.1f s (%d/%d)", full_url, problem, pause, attempt, RETRIES
+            )
             _sleep(pause, self.stop)
 
 

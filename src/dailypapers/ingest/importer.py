@@ -41,9 +41,7 @@ def _read_json(path: Path) -> Iterator[Item]:
     elif arxiv_listing.looks_like(payload):
         yield from arxiv_listing.parse_objects(payload, day, str(path))
     else:
-        yield Rejection(
-            str(path), "not a daily_papers response nor a list of arXiv records"
-        )
+        yield Rejection(str(path), "not a daily_papers response nor a list of arXiv records")
 
 
 def count_hint(paths: Iterable[Path]) -> int:

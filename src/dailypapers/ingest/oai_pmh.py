@@ -1,4 +1,5 @@
-"""arXiv's OAI-PMH interface: ListRecords pages (and GetRecord) in the ``arXivRaw`` or ``arXiv`` format.
+"""arXiv's OAI-PMH interface: ListRecords pages (and GetRecord) in the ``arXivRaw`` or ``arXiv``
+format.
 
 This module only fetches and parses; :mod:`dailypapers.ingest.harvest` keeps the resumption token
 in the store after each page so an interrupted harvest resumes. The server's flow control (503
@@ -88,9 +89,16 @@ def fetcher(settings: Settings, **kwargs) -> Fetcher:
     return Fetcher(settings, **kwargs)
 
 
-def list_records(settings: Settings, http: Fetcher, *, prefix: str,
-                 set_spec: str | None = None, from_: date | None = None,
-                 until: date | None = None, token: str | None = None) -> Iterator[Page]:
+def list_records(
+    settings: Settings,
+    http: Fetcher,
+    *,
+    prefix: str,
+    set_spec: str | None = None,
+    from_: date | None = None,
+    until: date | None = None,
+    token: str | None = None,
+) -> Iterator[Page]:
     """ListRecords page by page; with ``token``, continue an earlier list from there."""
     if token:
         params = {"verb": "ListRecords", "resumptionToken": token}
@@ -110,11 +118,15 @@ def list_records(settings: Settings, http: Fetcher, *, prefix: str,
         params = {"verb": "ListRecords", "resumptionToken": page.token}
 
 
-def get_record(settings: Settings, arxiv_id: str, *, prefix: str = "arXivRaw",
-               using: Fetcher | None = None) -> Item | None:
+def get_record(
+    settings: Settings, arxiv_id: str, *, prefix: str = "arXivRaw", using: Fetcher | None = None
+) -> Item | None:
     """One paper by arXiv id (None when it was deleted)."""
-    params = {"verb": "GetRecord", "identifier": IDENTIFIER_PREFIX + arxiv_id,
-              "metadataPrefix": prefix}
+    params = {
+        "verb": "GetRecord",
+        "identifier": IDENTIFIER_PREFIX + arxiv_id,
+        "metadataPrefix": prefix,
+    }
     http = using or fetcher(settings)
     try:
         page = fetch_page(settings, http, params)
@@ -143,8 +155,7 @@ def parse_page(root: etree._Element, url: str, status: int = 200) -> Page:
         message = " ".join((error.text or "").split())
         if code == "noRecordsMatch":
             return Page(url=url, items=[], token=None, complete_size=0)
-        raise (BadResumptionToken if code == "badResumptionToken" else OaiError)(
-            code, message, url)
+        raise (BadResumptionToken if code == "badResumptionToken" else OaiError)(code, message, url)
     if status != 200 or root.tag != f"{{{OAI}}}OAI-PMH":
         raise SourceError(f"{url}: HTTP {status}, not an OAI-PMH answer")
     items = []

@@ -40,9 +40,25 @@ BATCH_SIZE = 1000
 TEXT_FIELDS = ("title", "abstract", "authors", "categories", "primary_category", "comment")
 # Fields hashed for "unchanged": the metadata a reader sees (not bookkeeping such as source).
 HASHED_FIELDS = (
-    "version", "title", "abstract", "authors", "categories", "comment", "published_at",
-    "updated_at", "abs_url", "pdf_url", "github_repo", "github_stars", "project_page",
-    "ai_summary", "ai_keywords", "organization", "media_urls", "discussion_id", "listed_on",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "comment",
+    "published_at",
+    "updated_at",
+    "abs_url",
+    "pdf_url",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
+    "organization",
+    "media_urls",
+    "discussion_id",
+    "listed_on",
 )
 MAX_KEPT_REJECTIONS = 1000
 
@@ -74,16 +90,22 @@ BatchListener = Callable[[Database, list[int]], None]
 
 
 class Pipeline:
-    def __init__(self, db: Database, *, batch_size: int = BATCH_SIZE,
-                 listeners: Iterable[BatchListener] = (),
-                 on_rejection: Callable[[Rejection], None] | None = None):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        batch_size: int = BATCH_SIZE,
+        listeners: Iterable[BatchListener] = (),
+        on_rejection: Callable[[Rejection], None] | None = None,
+    ):
         self.db = db
         self.batch_size = batch_size
         self.listeners = list(listeners)
         self.on_rejection = on_rejection
 
-    def run(self, items: Iterable[Item], *,
-            progress: Callable[[int], None] | None = None) -> ImportSummary:
+    def run(
+        self, items: Iterable[Item], *, progress: Callable[[int], None] | None = None
+    ) -> ImportSummary:
         """Consume ``items`` (a generator is fine); ``progress`` gets the count of each batch."""
         summary = ImportSummary()
         iterator = iter(items)
@@ -95,44 +117,11 @@ class Pipeline:
 
     def run_batch(self, batch: list[Item]) -> ImportSummary:
         summary = ImportSummary()
-        # Several records of one paper in a batch (a paper on two feed days, or in two files)
-        # merge in order, as they would across batches.
-        papers_in: dict[str, list[PaperRecord]] = {}
-        feeds_in: list[FeedRecord] = []
-        for item in batch:
-            if isinstance(item, Rejection):
-                self._reject(summary, item)
-                continue
-            paper = item.paper if isinstance(item, FeedRecord) else item
-            try:
-                validate(paper)
-            except ValueError as error:
-                self._reject(summary, Rejection(paper.origin or item.origin, str(error)))
-                continue
-            papers_in.setdefault(paper.arxiv_id, []).append(paper)
-            if isinstance(item, FeedRecord):
-                feeds_in.append(item)
-
+        papers_in, feeds_in = self._validated(batch, summary)
         with self.db.write() as conn:
             stored = paper_store.by_arxiv_ids(conn, papers_in)
             now = datetime.now(UTC)
-            inserts, updates, outcome = [], [], {}
-            for arxiv_id, records in papers_in.items():
-                before = stored.get(arxiv_id)
-                row = dict(before) if before else None
-                for record in records:
-                    row = merge(row, record)
-                row["content_hash"] = content_hash(row)
-                if before is None:
-                    row["created_at"] = row["modified_at"] = now
-                    inserts.append(row)
-                    outcome[arxiv_id] = "new"
-                elif row["content_hash"] != before["content_hash"]:
-                    row["modified_at"] = now
-                    updates.append(row)
-                    outcome[arxiv_id] = "updated"
-                else:
-                    outcome[arxiv_id] = "unchanged"
+            inserts, updates, outcome = _merged(stored, papers_in, now)
             ids = {k: v["id"] for k, v in stored.items()}
             ids.update(paper_store.insert_many(conn, inserts))
             paper_store.update_many(conn, updates)
@@ -150,8 +139,36 @@ class Pipeline:
                 listener(self.db, changed)
         return summary
 
-    def _upsert_feed(self, conn, feeds: list[FeedRecord], ids: dict[str, int],
-                     summary: ImportSummary, now: datetime) -> set[str]:
+    def _validated(
+        self, batch: list[Item], summary: ImportSummary
+    ) -> tuple[dict[str, list[PaperRecord]], list[FeedRecord]]:
+        """The batch's valid papers by arXiv id (several records of one paper, from two feed days
+        or two files, merge in order as they would across batches) and its feed records."""
+        papers_in: dict[str, list[PaperRecord]] = {}
+        feeds_in: list[FeedRecord] = []
+        for item in batch:
+            if isinstance(item, Rejection):
+                self._reject(summary, item)
+                continue
+            paper = item.paper if isinstance(item, FeedRecord) else item
+            try:
+                validate(paper)
+            except ValueError as error:
+                self._reject(summary, Rejection(paper.origin or item.origin, str(error)))
+                continue
+            papers_in.setdefault(paper.arxiv_id, []).append(paper)
+            if isinstance(item, FeedRecord):
+                feeds_in.append(item)
+        return papers_in, feeds_in
+
+    def _upsert_feed(
+        self,
+        conn,
+        feeds: list[FeedRecord],
+        ids: dict[str, int],
+        summary: ImportSummary,
+        now: datetime,
+    ) -> set[str]:
         if not feeds:
             return set()
         submitters = user_store.ensure_upstream(conn, [f.submitter for f in feeds if f.submitter])
@@ -168,9 +185,12 @@ class Pipeline:
             row = existing.get(key) or inserts.get(key)
             if row is None:
                 inserts[key] = {
-                    "paper_id": paper_id, "feed_day": record.feed_day,
-                    "submitted_at": record.submitted_at, "submitter_id": submitter_id,
-                    "upstream_upvotes": record.upvotes, "upstream_comments": record.comments,
+                    "paper_id": paper_id,
+                    "feed_day": record.feed_day,
+                    "submitted_at": record.submitted_at,
+                    "submitter_id": submitter_id,
+                    "upstream_upvotes": record.upvotes,
+                    "upstream_comments": record.comments,
                     "source": record.source,
                 }
                 changed.add(record.paper.arxiv_id)
@@ -245,7 +265,8 @@ def merge(row: dict[str, Any] | None, record: PaperRecord) -> dict[str, Any]:
         return incoming
     merged = dict(row)
     older = (
-        record.version is not None and row["version"] is not None
+        record.version is not None
+        and row["version"] is not None
         and record.version < row["version"]
     )
     for name, value in incoming.items():
@@ -264,3 +285,27 @@ def merge(row: dict[str, Any] | None, record: PaperRecord) -> dict[str, Any]:
 def content_hash(row: dict[str, Any]) -> str:
     payload = json.dumps([row.get(name) for name in HASHED_FIELDS], default=str, sort_keys=True)
     return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
+
+
+def _merged(
+    stored: dict[str, dict], papers_in: dict[str, list[PaperRecord]], now: datetime
+) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """(rows to insert, rows to update, each paper's outcome: new, updated or unchanged)."""
+    inserts, updates, outcome = [], [], {}
+    for arxiv_id, records in papers_in.items():
+        before = stored.get(arxiv_id)
+        row = dict(before) if before else None
+        for record in records:
+            row = merge(row, record)
+        row["content_hash"] = content_hash(row)
+        if before is None:
+            row["created_at"] = row["modified_at"] = now
+            inserts.append(row)
+            outcome[arxiv_id] = "new"
+        elif row["content_hash"] != before["content_hash"]:
+            row["modified_at"] = now
+            updates.append(row)
+            outcome[arxiv_id] = "updated"
+        else:
+            outcome[arxiv_id] = "unchanged"
+    return inserts, updates, outcome

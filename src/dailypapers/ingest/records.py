@@ -87,7 +87,7 @@ class Rejection:
 Item = PaperRecord | FeedRecord | Rejection
 
 
-# -- helpers sources use to turn raw values into record fields ------------------------------------
+# -- helpers sources use to turn raw values into record fields -----------------------------------
 
 
 def clean_line(value: Any, what: str, *, required: bool = True, limit: int = MAX_TITLE) -> str:

@@ -69,5 +69,6 @@ def _get_json(http: Fetcher, url: str, params: dict[str, str]) -> list:
         raise DayUnavailable(f"{full_url}: the answer is not valid JSON ({error})") from None
     if not isinstance(payload, list):
         raise DayUnavailable(
-            f"{full_url}: expected a JSON list of papers, got {type(payload).__name__}")
+            f"{full_url}: expected a JSON list of papers, got {type(payload).__name__}"
+        )
     return payload

@@ -46,8 +46,7 @@ def cards(db: Database, paper_ids: list[int], *, user_id: int | None = None) -> 
         return cards_in(conn, paper_ids, user_id=user_id)
 
 
-def cards_in(conn: Connection, paper_ids: list[int], *, user_id: int | None = None
-             ) -> list[Card]:
+def cards_in(conn: Connection, paper_ids: list[int], *, user_id: int | None = None) -> list[Card]:
     """:func:`cards` inside a transaction the caller holds."""
     found = feed_store.cards_of_papers(conn, paper_ids)
     mine = vote_store.voted(conn, user_id, paper_ids)
@@ -82,8 +81,10 @@ def decode_cursor(text: str) -> tuple[datetime | None, int]:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         when, paper_id = json.loads(raw)
-        if not isinstance(paper_id, int) or isinstance(paper_id, bool) or not (
-            0 < paper_id < 2**63
+        if (
+            not isinstance(paper_id, int)
+            or isinstance(paper_id, bool)
+            or not (0 < paper_id < 2**63)
         ):
             raise ValueError
         moment = datetime.fromisoformat(when) if when is not None else None
@@ -102,8 +103,9 @@ class ArxivUnavailable(RuntimeError):
     """arXiv could not be asked just now (it refused, timed out or is down)."""
 
 
-def index(db: Database, settings: Settings, arxiv_id: str, *,
-          pipeline: Pipeline | None = None) -> Card:
+def index(
+    db: Database, settings: Settings, arxiv_id: str, *, pipeline: Pipeline | None = None
+) -> Card:
     """Fetch a paper's metadata from the arXiv API into the store (new or refreshed); returns
     its card. Raises InvalidArxivId, NotOnArxiv or ArxivUnavailable.
     ``pipeline``: the one whose listeners (the search index) must see the paper."""

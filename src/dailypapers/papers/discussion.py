@@ -18,8 +18,20 @@ from dailypapers.store import comments as comment_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store.comments import MAX_BODY, InvalidComment
 
-__all__ = ["MAX_BODY", "CommentNotFound", "Deleted", "InvalidComment", "Node", "NotYours",
-           "PaperNotFound", "count", "delete", "may_delete", "post", "thread"]
+__all__ = [
+    "MAX_BODY",
+    "CommentNotFound",
+    "Deleted",
+    "InvalidComment",
+    "Node",
+    "NotYours",
+    "PaperNotFound",
+    "count",
+    "delete",
+    "may_delete",
+    "post",
+    "thread",
+]
 
 
 class CommentNotFound(LookupError):
@@ -50,8 +62,9 @@ def may_delete(user: User | None, comment: Comment) -> bool:
     return user is not None and (user.id == comment.author_id or user.is_admin)
 
 
-def post(db: Database, user_id: int, arxiv_id: str, body: str,
-         parent_id: int | None = None) -> Comment:
+def post(
+    db: Database, user_id: int, arxiv_id: str, body: str, parent_id: int | None = None
+) -> Comment:
     """Store a comment (a reply when ``parent_id`` is given).
 
     Raises PaperNotFound, or InvalidComment (empty, too long, or a parent on another paper).

@@ -115,9 +115,17 @@ def _cards_of(rows: list[dict]) -> list[Card]:
 # (see _cards).
 
 
-def day(db: Database, when: date | None = None, *, user_id: int | None = None,
-        limit: int | None = None, offset: int = 0, order: str = "upvotes",
-        submitter_id: int | None = None, count: bool = True) -> Listing:
+def day(
+    db: Database,
+    when: date | None = None,
+    *,
+    user_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "upvotes",
+    submitter_id: int | None = None,
+    count: bool = True,
+) -> Listing:
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
     with db.read() as conn:
         when = when or feed_store.newest_day(conn)
@@ -126,38 +134,104 @@ def day(db: Database, when: date | None = None, *, user_id: int | None = None,
         cards, total = _cards(conn, when, when, order, limit, offset, submitter_id, count)
         before, after = feed_store.neighbour_days(conn, when) if count else (None, None)
         _with_votes(conn, cards, user_id)
-    return Listing("day", when.isoformat(), when, when, cards, total,
-                   before.isoformat() if before else None, after.isoformat() if after else None)
+    return Listing(
+        "day",
+        when.isoformat(),
+        when,
+        when,
+        cards,
+        total,
+        before.isoformat() if before else None,
+        after.isoformat() if after else None,
+    )
 
 
-def week(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-         offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
-         count: bool = True) -> Listing:
+def week(
+    db: Database,
+    label: str,
+    *,
+    user_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "upvotes",
+    submitter_id: int | None = None,
+    count: bool = True,
+) -> Listing:
     start, end = parse_week(label)
-    return _range(db, "week", week_label(start), start, end, user_id, limit, offset, order,
-                  week_label, submitter_id, count)
+    return _range(
+        db,
+        "week",
+        week_label(start),
+        start,
+        end,
+        user_id,
+        limit,
+        offset,
+        order,
+        week_label,
+        submitter_id,
+        count,
+    )
 
 
-def month(db: Database, label: str, *, user_id: int | None = None, limit: int | None = None,
-          offset: int = 0, order: str = "upvotes", submitter_id: int | None = None,
-          count: bool = True) -> Listing:
+def month(
+    db: Database,
+    label: str,
+    *,
+    user_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "upvotes",
+    submitter_id: int | None = None,
+    count: bool = True,
+) -> Listing:
     start, end = parse_month(label)
-    return _range(db, "month", month_label(start), start, end, user_id, limit, offset, order,
-                  month_label, submitter_id, count)
+    return _range(
+        db,
+        "month",
+        month_label(start),
+        start,
+        end,
+        user_id,
+        limit,
+        offset,
+        order,
+        month_label,
+        submitter_id,
+        count,
+    )
 
 
-def everything(db: Database, *, user_id: int | None = None, limit: int | None = None,
-               offset: int = 0, order: str = "submitted",
-               submitter_id: int | None = None, count: bool = True) -> Listing:
+def everything(
+    db: Database,
+    *,
+    user_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "submitted",
+    submitter_id: int | None = None,
+    count: bool = True,
+) -> Listing:
     """The whole feed (e.g. one user's submissions, or the API's unfiltered list)."""
-    return _range(db, "all", "all", None, None, user_id, limit, offset, order, None,
-                  submitter_id, count)
+    return _range(
+        db, "all", "all", None, None, user_id, limit, offset, order, None, submitter_id, count
+    )
 
 
-def _range(db: Database, kind: str, label: str, start: date | None, end: date | None,
-           user_id: int | None, limit: int | None, offset: int, order: str,
-           label_of, submitter_id: int | None = None,
-           count: bool = True) -> Listing:
+def _range(
+    db: Database,
+    kind: str,
+    label: str,
+    start: date | None,
+    end: date | None,
+    user_id: int | None,
+    limit: int | None,
+    offset: int,
+    order: str,
+    label_of,
+    submitter_id: int | None = None,
+    count: bool = True,
+) -> Listing:
     """Entries of ``start..end``; previous/next name the nearest periods that have entries
     (skipping empty ones, as days do), or None at either end of the feed."""
     with db.read() as conn:
@@ -167,13 +241,28 @@ def _range(db: Database, kind: str, label: str, start: date | None, end: date | 
             before = feed_store.neighbour_days(conn, start)[0]
             after = feed_store.neighbour_days(conn, end)[1]
         _with_votes(conn, cards, user_id)
-    return Listing(kind, label, start, end, cards, total,
-                   label_of(before) if before else None, label_of(after) if after else None)
+    return Listing(
+        kind,
+        label,
+        start,
+        end,
+        cards,
+        total,
+        label_of(before) if before else None,
+        label_of(after) if after else None,
+    )
 
 
-def _cards(conn: Connection, start: date | None, end: date | None, order: str,
-           limit: int | None, offset: int, submitter_id: int | None,
-           count: bool = True) -> tuple[list[Card], int]:
+def _cards(
+    conn: Connection,
+    start: date | None,
+    end: date | None,
+    order: str,
+    limit: int | None,
+    offset: int,
+    submitter_id: int | None,
+    count: bool = True,
+) -> tuple[list[Card], int]:
     """One page of a period's cards in ``order``, and how many the period has in all (with
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
@@ -182,10 +271,14 @@ def _cards(conn: Connection, start: date | None, end: date | None, order: str,
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         reference = min(datetime.now(UTC), end_of_period)
         ranked = rank_trending(
-            _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id)), reference)
+            _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id)), reference
+        )
         return _page(ranked, limit, offset), len(ranked)
-    cards = _cards_of(feed_store.cards(conn, start, end, order=order, limit=limit,
-                                       offset=offset, submitter_id=submitter_id))
+    cards = _cards_of(
+        feed_store.cards(
+            conn, start, end, order=order, limit=limit, offset=offset, submitter_id=submitter_id
+        )
+    )
     if not count or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
@@ -194,11 +287,18 @@ def _cards(conn: Connection, start: date | None, end: date | None, order: str,
 
 
 def _page(items: list, limit: int | None, offset: int) -> list:
-    return items[offset: offset + limit] if limit is not None else items[offset:]
+    return items[offset : offset + limit] if limit is not None else items[offset:]
 
 
-def entries(db: Database, *, period: tuple[str, str] | None = None, submitter: str | None = None,
-            order: str = "submitted", limit: int = 50, offset: int = 0) -> list[Card]:
+def entries(
+    db: Database,
+    *,
+    period: tuple[str, str] | None = None,
+    submitter: str | None = None,
+    order: str = "submitted",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Card]:
     """One page of the feed as the API lists it: of a period (``("date" | "week" | "month",
     label)``, else the whole feed), of one submitter's entries (by username; none for an
     unknown one), newest first or by trending score. No counting: ask one more than you show to
@@ -222,10 +322,16 @@ def entries(db: Database, *, period: tuple[str, str] | None = None, submitter: s
     return load(db, label, order=order, count=False, **window).cards
 
 
-def trending(db: Database, now: datetime | None = None, *, user_id: int | None = None,
-             limit: int | None = 50, offset: int = 0,
-             submitter_id: int | None = None) -> Listing:
-    """Entries of the trending window ranked by :func:`dailypapers.papers.trending.trending_score`."""
+def trending(
+    db: Database,
+    now: datetime | None = None,
+    *,
+    user_id: int | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+    submitter_id: int | None = None,
+) -> Listing:
+    """Entries of the trending window, by :func:`dailypapers.papers.trending.trending_score`."""
     now = now or datetime.now(UTC)
     with db.read() as conn:
         newest = feed_store.newest_day(conn, on_or_before=now.date())

@@ -33,8 +33,9 @@ class Profile:
     pages: int = 1
 
 
-def profile(db: Database, username: str, *, page: int = 1,
-            viewer_id: int | None = None) -> Profile | None:
+def profile(
+    db: Database, username: str, *, page: int = 1, viewer_id: int | None = None
+) -> Profile | None:
     """``username``'s submissions (newest first, paged) and upvotes; None for nobody."""
     everything = (date.min, date.max)
     with db.read() as conn:
@@ -43,12 +44,25 @@ def profile(db: Database, username: str, *, page: int = 1,
             return None
         user = User.from_row(row)
         total = feed_store.count_cards(conn, *everything, submitter_id=user.id)
-        submitted = [Card.from_row(r) for r in feed_store.cards(
-            conn, *everything, submitter_id=user.id, order="submitted", limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE)]
-        upvoted = [Upvoted(r["arxiv_id"], r["title"], r["voted_at"]) for r in
-                   vote_store.papers_voted_by(conn, user.id, limit=UPVOTED_SHOWN)
-                   ] if page == 1 else []
+        submitted = [
+            Card.from_row(r)
+            for r in feed_store.cards(
+                conn,
+                *everything,
+                submitter_id=user.id,
+                order="submitted",
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+            )
+        ]
+        upvoted = (
+            [
+                Upvoted(r["arxiv_id"], r["title"], r["voted_at"])
+                for r in vote_store.papers_voted_by(conn, user.id, limit=UPVOTED_SHOWN)
+            ]
+            if page == 1
+            else []
+        )
         mine = vote_store.voted(conn, viewer_id, (card.id for card in submitted))
     for card in submitted:
         card.upvoted = card.id in mine

@@ -86,6 +86,15 @@ class Comment:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Comment:
-        return cls(row["id"], row["paper_id"], row["author_id"], row["author_username"],
-                   row["author_fullname"] or "", row["parent_id"], row["body"],
-                   bool(row["hidden"]), row["created_at"], row["updated_at"])
+        return cls(
+            row["id"],
+            row["paper_id"],
+            row["author_id"],
+            row["author_username"],
+            row["author_fullname"] or "",
+            row["parent_id"],
+            row["body"],
+            bool(row["hidden"]),
+            row["created_at"],
+            row["updated_at"],
+        )

@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 class SubmissionError(ValueError):
     """A refused submission; ``code`` says why (invalid, not_found, duplicate, limit, upstream)."""
 
-    def __init__(self, code: str, message: str, *, arxiv_id: str | None = None,
-                 feed_day: date | None = None):
+    def __init__(
+        self, code: str, message: str, *, arxiv_id: str | None = None, feed_day: date | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.arxiv_id = arxiv_id
@@ -49,8 +50,15 @@ class Submission:
     fetched: bool  # the metadata came from the arXiv API just now
 
 
-def submit(db: Database, settings: Settings, user_id: int, text: str, *,
-           now: datetime | None = None, pipeline: Pipeline | None = None) -> Submission:
+def submit(
+    db: Database,
+    settings: Settings,
+    user_id: int,
+    text: str,
+    *,
+    now: datetime | None = None,
+    pipeline: Pipeline | None = None,
+) -> Submission:
     """Put the paper ``text`` names into today's feed, submitted by ``user_id``.
 
     ``pipeline`` is the ingest pipeline new papers go through (pass the app's, with its search
@@ -74,6 +82,24 @@ def submit(db: Database, settings: Settings, user_id: int, text: str, *,
         _fetch_into_store(db, settings, arxiv_id, pipeline)
         fetched = True
 
+    paper_id = _enter_feed(db, settings, user_id, arxiv_id, now)
+    return Submission(arxiv_id, paper_id, today, fetched)
+
+
+def _enter_feed(
+    db: Database, settings: Settings, user_id: int, arxiv_id: str, now: datetime
+) -> int:
+    """Add the stored paper to today's feed, checking the limit and the feed again inside the
+    write (two submissions at once); returns the paper's id."""
+    today = now.date()
+    entry = {
+        "feed_day": today,
+        "submitted_at": now,
+        "submitter_id": user_id,
+        "upstream_upvotes": 0,
+        "upstream_comments": 0,
+        "source": "local",
+    }
     try:
         with db.write() as conn:
             # Lock the submitter's row (PostgreSQL) so two submissions at once cannot both pass
@@ -82,18 +108,19 @@ def submit(db: Database, settings: Settings, user_id: int, text: str, *,
             _check_limit(conn, settings, user_id, today)
             paper = paper_store.get(conn, arxiv_id)
             if paper is None:  # deleted between the fetch and now; vanishingly rare
-                raise SubmissionError("not_found", f"arXiv has no paper {arxiv_id}.",
-                                      arxiv_id=arxiv_id)
+                raise SubmissionError(
+                    "not_found", f"arXiv has no paper {arxiv_id}.", arxiv_id=arxiv_id
+                )
             _check_not_in_feed(conn, paper["id"], arxiv_id)
-            feed_store.insert_many(conn, [{
-                "paper_id": paper["id"], "feed_day": today, "submitted_at": now,
-                "submitter_id": user_id, "upstream_upvotes": 0, "upstream_comments": 0,
-                "source": "local",
-            }])
+            feed_store.insert_many(conn, [{"paper_id": paper["id"], **entry}])
     except IntegrityError:  # someone submitted the same paper at the same instant
-        raise SubmissionError("duplicate", f"{arxiv_id} is already in today's feed.",
-                              arxiv_id=arxiv_id, feed_day=today) from None
-    return Submission(arxiv_id, paper["id"], today, fetched)
+        raise SubmissionError(
+            "duplicate",
+            f"{arxiv_id} is already in today's feed.",
+            arxiv_id=arxiv_id,
+            feed_day=today,
+        ) from None
+    return paper["id"]
 
 
 def remaining_today(db: Database, settings: Settings, user_id: int, today: date) -> int:
@@ -118,23 +145,30 @@ def _check_not_in_feed(conn: Connection, paper_id: int, arxiv_id: str) -> None:
     if entries:
         day = entries[0]["feed_day"]
         raise SubmissionError(
-            "duplicate", f"{arxiv_id} is already in the feed: it was featured on "
-            f"{day.isoformat()}.", arxiv_id=arxiv_id, feed_day=day)
+            "duplicate",
+            f"{arxiv_id} is already in the feed: it was featured on {day.isoformat()}.",
+            arxiv_id=arxiv_id,
+            feed_day=day,
+        )
 
 
-def _fetch_into_store(db: Database, settings: Settings, arxiv_id: str,
-                      pipeline: Pipeline | None) -> None:
+def _fetch_into_store(
+    db: Database, settings: Settings, arxiv_id: str, pipeline: Pipeline | None
+) -> None:
     """Bring a paper the store lacks in from the arXiv API (the same path as the API's index)."""
     try:
         catalog.index(db, settings, arxiv_id, pipeline=pipeline)
     except catalog.ArxivUnavailable as error:
         log.warning("submit %s: arXiv API failed: %s", arxiv_id, error)
         raise SubmissionError(
-            "upstream", f"arXiv could not be asked about {arxiv_id} just now ({error}). "
-            "Try again in a minute.", arxiv_id=arxiv_id) from None
+            "upstream",
+            f"arXiv could not be asked about {arxiv_id} just now ({error}). Try again in a minute.",
+            arxiv_id=arxiv_id,
+        ) from None
     except catalog.NotOnArxiv:
-        raise SubmissionError("not_found", f"arXiv has no paper {arxiv_id}.",
-                              arxiv_id=arxiv_id) from None
+        raise SubmissionError(
+            "not_found", f"arXiv has no paper {arxiv_id}.", arxiv_id=arxiv_id
+        ) from None
 
 
 def _sentence(message: str) -> str:

@@ -161,8 +161,11 @@ class TorchEmbedder:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         vectors = self.model.encode(
-            [t if t.strip() else "." for t in texts], batch_size=batch_size,
-            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            [t if t.strip() else "." for t in texts],
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return vectors.astype(np.float32)
 
@@ -205,17 +208,23 @@ def build_onnx_model(target: Path) -> Path:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                LastHiddenState(model), (example, example, torch.zeros_like(example)), str(fp32),
+                LastHiddenState(model),
+                (example, example, torch.zeros_like(example)),
+                str(fp32),
                 input_names=["input_ids", "attention_mask", "token_type_ids"],
                 output_names=["last_hidden_state"],
-                dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic,
-                              "token_type_ids": dynamic, "last_hidden_state": dynamic},
-                opset_version=17, dynamo=False,
+                dynamic_axes={
+                    "input_ids": dynamic,
+                    "attention_mask": dynamic,
+                    "token_type_ids": dynamic,
+                    "last_hidden_state": dynamic,
+                },
+                opset_version=17,
+                dynamo=False,
             )
         logging.getLogger("root").disabled = True  # quantize_dynamic nags about pre-processing
         try:
-            quantize_dynamic(str(fp32), str(partial), per_channel=True,
-                             weight_type=QuantType.QInt8)
+            quantize_dynamic(str(fp32), str(partial), per_channel=True, weight_type=QuantType.QInt8)
         finally:
             logging.getLogger("root").disabled = False
         partial.replace(target)

@@ -78,7 +78,9 @@ def load_beir(folder: Path, split: str = "test") -> Collection:
         str(row["_id"]): (str(row.get("title") or ""), str(row.get("text") or ""))
         for row in _read_jsonl(folder / "corpus.jsonl")
     }
-    queries = {str(r["_id"]): str(r.get("text") or "") for r in _read_jsonl(folder / "queries.jsonl")}
+    queries = {
+        str(r["_id"]): str(r.get("text") or "") for r in _read_jsonl(folder / "queries.jsonl")
+    }
     qrels_path = folder / "qrels" / f"{split}.tsv"
     if not qrels_path.exists():
         raise InvalidCollection(f"{qrels_path} is missing")
@@ -96,10 +98,11 @@ def load_beir(folder: Path, split: str = "test") -> Collection:
 
 
 def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
-    gain = sum((2 ** grades.get(doc, 0) - 1) / math.log2(rank + 2)
-               for rank, doc in enumerate(ranked[:k]))
+    gain = sum(
+        (2 ** grades.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k])
+    )
     ideal = sorted((g for g in grades.values() if g > 0), reverse=True)[:k]
-    best = sum((2 ** g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
+    best = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
     return gain / best if best else 0.0
 
 
@@ -113,22 +116,35 @@ def _records(collection: Collection) -> tuple[list[PaperRecord], dict[str, str]]
     for position, (doc_id, (title, text)) in enumerate(collection.corpus.items()):
         arxiv_id = synthetic_id(position)
         back[arxiv_id] = doc_id
-        records.append(PaperRecord(
-            arxiv_id=arxiv_id, title=title.strip() or text[:80].strip() or doc_id,
-            abstract=text, authors=[], source="beir", origin=f"corpus.jsonl {doc_id}",
-        ))
+        records.append(
+            PaperRecord(
+                arxiv_id=arxiv_id,
+                title=title.strip() or text[:80].strip() or doc_id,
+                abstract=text,
+                authors=[],
+                source="beir",
+                origin=f"corpus.jsonl {doc_id}",
+            )
+        )
     return records, back
 
 
-def evaluate(collection: Collection, settings: Settings, *,
-             modes: tuple[str, ...] = MODES,
-             progress: Callable[[int], None] | None = None) -> Report:
+def evaluate(
+    collection: Collection,
+    settings: Settings,
+    *,
+    modes: tuple[str, ...] = MODES,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
     """Import, embed and index the corpus in a throwaway store, then run every query."""
     with tempfile.TemporaryDirectory(prefix="dailypapers-eval-") as folder:
         scratch = Settings(
-            data_dir=Path(folder), database_url=f"sqlite:///{Path(folder) / 'eval.sqlite3'}",
+            data_dir=Path(folder),
+            database_url=f"sqlite:///{Path(folder) / 'eval.sqlite3'}",
             search_model_dir=settings.resolved_search_model_dir,
-            search_embedder=settings.search_embedder, harvest_sources=[], jobs=[],
+            search_embedder=settings.search_embedder,
+            harvest_sources=[],
+            jobs=[],
         )
         db = connect(scratch.resolved_database_url)
         try:
@@ -144,15 +160,22 @@ def evaluate(collection: Collection, settings: Settings, *,
             db.dispose()
 
 
-def run_queries(db, settings: Settings, collection: Collection,
-                back: dict[str, str], *, modes: tuple[str, ...] = MODES) -> Report:
+def run_queries(
+    db,
+    settings: Settings,
+    collection: Collection,
+    back: dict[str, str],
+    *,
+    modes: tuple[str, ...] = MODES,
+) -> Report:
     report = Report(queries=list(collection.qrels))
     for mode in modes:
         ndcg = recall = 0.0
         started = time.perf_counter()
         for query_id, grades in collection.qrels.items():
-            results = service.search(db, settings, collection.queries[query_id], mode=mode,
-                                     limit=100)
+            results = service.search(
+                db, settings, collection.queries[query_id], mode=mode, limit=100
+            )
             ranked = [back.get(item.arxiv_id, "") for item in results.items]
             ndcg += ndcg_at(ranked, grades)
             recall += recall_at(ranked, grades)

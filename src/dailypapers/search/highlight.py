@@ -50,7 +50,8 @@ class Highlighter:
         heads = sorted({w[:3] for w in (*self.stems, *self.prefixes) if w}, key=len, reverse=True)
         self.candidates = (
             re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")\w*", re.IGNORECASE)
-            if heads else None
+            if heads
+            else None
         )
 
     def _matches(self, word: str) -> bool:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def rrf(rankings: Sequence[Sequence[int]], *, k: int = 60,
-        weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
+def rrf(
+    rankings: Sequence[Sequence[int]], *, k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[int, float]]:
     """(id, fused score), best first; ``rankings`` are id lists, best first."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[int, float] = {}
@@ -24,8 +25,9 @@ def rrf(rankings: Sequence[Sequence[int]], *, k: int = 60,
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def convex(scored: Sequence[Sequence[tuple[int, float]]], *,
-           weights: Sequence[float]) -> list[tuple[int, float]]:
+def convex(
+    scored: Sequence[Sequence[tuple[int, float]]], *, weights: Sequence[float]
+) -> list[tuple[int, float]]:
     """Weighted sum of min-max normalised scores (a missing id scores 0 in that list)."""
     totals: dict[int, float] = {}
     for hits, weight in zip(scored, weights, strict=True):

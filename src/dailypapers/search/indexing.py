@@ -42,9 +42,14 @@ EMBED_INTERVAL = 30.0
 SNAPSHOT_EVERY = 1000
 
 
-def embed_pending(db: Database, settings: Settings, *, paper_ids: Iterable[int] | None = None,
-                  progress: Callable[[int], None] | None = None,
-                  keep_going: Callable[[], bool] = lambda: True) -> int:
+def embed_pending(
+    db: Database,
+    settings: Settings,
+    *,
+    paper_ids: Iterable[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> int:
     """Embed papers lacking a current embedding (all, or among ``paper_ids``); returns how many
     vectors were computed. Papers whose embedded text did not change are only marked current."""
     model = embedder_module.for_settings(settings)
@@ -53,8 +58,9 @@ def embed_pending(db: Database, settings: Settings, *, paper_ids: Iterable[int] 
     after = 0
     while keep_going():
         with db.read() as conn:
-            rows = embedding_store.pending(conn, model.model_name, after_id=after, limit=CHUNK,
-                                           paper_ids=wanted)
+            rows = embedding_store.pending(
+                conn, model.model_name, after_id=after, limit=CHUNK, paper_ids=wanted
+            )
         if not rows:
             break
         after = rows[-1]["id"]
@@ -62,19 +68,27 @@ def embed_pending(db: Database, settings: Settings, *, paper_ids: Iterable[int] 
         for row in rows:
             text = embedder_module.paper_text(row["title"], row["abstract"])
             digest = embedder_module.text_hash(text)
-            entry = {"paper_id": row["id"], "content_hash": row["content_hash"],
-                     "text_hash": digest, "model": model.model_name, "text": text}
+            entry = {
+                "paper_id": row["id"],
+                "content_hash": row["content_hash"],
+                "text_hash": digest,
+                "model": model.model_name,
+                "text": text,
+            }
             if row["stored_model"] == model.model_name and row["stored_text_hash"] == digest:
                 unchanged.append(entry)
             else:
                 fresh.append(entry)
         vectors = model.embed_texts([e["text"] for e in fresh], embedder_module.BATCH_SIZE)
         with db.write() as conn:
-            embedding_store.save(conn, [
-                {k: v for k, v in e.items() if k != "text"} | {
-                    "vector": embedding_store.to_bytes(vector)}
-                for e, vector in zip(fresh, vectors, strict=True)
-            ])
+            embedding_store.save(
+                conn,
+                [
+                    {k: v for k, v in e.items() if k != "text"}
+                    | {"vector": embedding_store.to_bytes(vector)}
+                    for e, vector in zip(fresh, vectors, strict=True)
+                ],
+            )
             embedding_store.touch(conn, unchanged)
         computed += len(fresh)
         if progress:
@@ -98,8 +112,9 @@ def listener(settings: Settings) -> Callable[[Database, list[int]], None]:
         try:
             embed_pending(db, settings, paper_ids=changed)
         except Exception:
-            log.exception("embedding %d new papers failed; `dailypapers index` will retry",
-                          len(changed))
+            log.exception(
+                "embedding %d new papers failed; `dailypapers index` will retry", len(changed)
+            )
 
     return on_batch
 
@@ -109,8 +124,13 @@ def pending_count(db: Database) -> int:
         return embedding_store.count_pending(conn, embedder_module.MODEL_NAME)
 
 
-def write_snapshot(db: Database, settings: Settings, *, full: bool = False,
-                   progress: Callable[[int], None] | None = None) -> VectorIndex:
+def write_snapshot(
+    db: Database,
+    settings: Settings,
+    *,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> VectorIndex:
     """Bring the snapshot under ``search_index_dir`` up to date with the store and save it.
 
     Without ``full`` an existing valid snapshot is loaded and caught up (fast); with it, or when
@@ -121,15 +141,21 @@ def write_snapshot(db: Database, settings: Settings, *, full: bool = False,
     index = None
     if not full:
         try:
-            index = VectorIndex.load(folder, model, embedder_module.DIMENSIONS,
-                                     threads=embedder_module.THREADS)
+            index = VectorIndex.load(
+                folder, model, embedder_module.DIMENSIONS, threads=embedder_module.THREADS
+            )
             index.catch_up(db)
         except Exception as error:
             log.info("rebuilding the vector index from the store (%s)", error)
             index = None
     if index is None:
-        index = VectorIndex.from_store(db, model, embedder_module.DIMENSIONS,
-                                       threads=embedder_module.THREADS, progress=progress)
+        index = VectorIndex.from_store(
+            db,
+            model,
+            embedder_module.DIMENSIONS,
+            threads=embedder_module.THREADS,
+            progress=progress,
+        )
     index.save(folder)
     semantic.for_settings(db, settings).replace(index)
     return index

@@ -139,8 +139,9 @@ def _window(conn: Connection, matches: int) -> int:
     return int(newest * (1 - RANK_BUDGET / matches))
 
 
-def match_expression(conn: Connection, query: Query, *, relaxed: bool = False,
-                     plain: list[Term] | None = None) -> str | None:
+def match_expression(
+    conn: Connection, query: Query, *, relaxed: bool = False, plain: list[Term] | None = None
+) -> str | None:
     """The backend expression for ``query`` (None when it has no positive term); ``relaxed``
     requires any of the ``plain`` terms (default: all of the query's) instead of all."""
     if not query.include:
@@ -162,8 +163,9 @@ def match_expression(conn: Connection, query: Query, *, relaxed: bool = False,
             negative = " OR ".join(_fts_term(t) for t in query.exclude)
             expression = f"({expression}) NOT ({negative})"
         else:
-            expression = f"({expression}) & !(" + " | ".join(_pg_term(t) for t in query.exclude) \
-                + ")"
+            expression = (
+                f"({expression}) & !(" + " | ".join(_pg_term(t) for t in query.exclude) + ")"
+            )
     return expression
 
 
@@ -180,9 +182,16 @@ def can_relax(query: Query) -> bool:
     return len(_plain(query)) > 1
 
 
-def search(conn: Connection, query: Query, filters: search_store.Filters, *,
-           sort: str = "relevance", limit: int = 20, offset: int = 0,
-           relax_below: int | None = None) -> KeywordResult:
+def search(
+    conn: Connection,
+    query: Query,
+    filters: search_store.Filters,
+    *,
+    sort: str = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+    relax_below: int | None = None,
+) -> KeywordResult:
     """Papers matching ``query`` under ``filters``, ordered by ``sort`` (ids and scores).
 
     With relevance order, fewer than ``relax_below`` (default: ``limit``) papers having every
@@ -190,13 +199,7 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
     """
     relax_below = limit if relax_below is None else relax_below
     if not query.include:
-        exclude = exclusion_expression(conn, query)
-        if not filters:
-            return KeywordResult([], 0)
-        ids = search_store.filtered(conn, filters, exclude_match=exclude, sort=sort,
-                                    limit=limit, offset=offset)
-        total = search_store.count_filtered(conn, filters) if ids else offset
-        return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
+        return _filtered_only(conn, query, filters, sort, limit, offset)
     expression = match_expression(conn, query)
     floor = ranking_window(conn, query) if sort == "relevance" else 0
     if sort == "relevance" and offset == 0 and len(_plain(query)) > LONG_QUERY:
@@ -205,30 +208,72 @@ def search(conn: Connection, query: Query, filters: search_store.Filters, *,
         # pass (its rarest words) at once.
         hits = []
     else:
-        hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit,
-                                      offset=offset, min_id=floor)
+        hits = search_store.full_text(
+            conn, expression, filters, sort=sort, limit=limit, offset=offset, min_id=floor
+        )
     terms, reach = (
         informative_terms(conn, query)
         if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query)
         else ([], 0)
     )
     if terms:
-        relaxed = match_expression(conn, query, relaxed=True, plain=terms)
-        # The rarest word alone can be common ("generative" stems to "generat": 35k of 85k
-        # papers): the relaxed pass then ranks a window of recent papers as the strict one does.
-        more = search_store.full_text(conn, relaxed, filters, sort=sort, limit=limit,
-                                      min_id=_window(conn, reach),
-                                      term_weights=_term_weights(conn, terms))
-        if len(more) > len(hits):
-            # Papers with every word stay on top; the relaxed pass fills the page after them.
-            seen = {paper_id for paper_id, _ in hits}
-            top = max((s for _, s in more), default=0.0)
-            hits = (hits + [(i, s - top - 1.0) for i, s in more if i not in seen])[:limit]
-            # Counting the relaxed matches costs as much as ranking them: estimate instead.
-            return KeywordResult(hits, max(len(hits), reach if not filters else len(more)),
-                                 relaxed=True)
+        relaxed = _relaxed(conn, query, filters, sort, limit, hits, terms, reach)
+        if relaxed is not None:
+            return relaxed
     if len(hits) < limit:
         total = offset + len(hits)
     else:
         total = search_store.count_full_text(conn, expression, filters, min_id=floor)
     return KeywordResult(hits, max(total, offset + len(hits)))
+
+
+def _filtered_only(
+    conn: Connection,
+    query: Query,
+    filters: search_store.Filters,
+    sort: str,
+    limit: int,
+    offset: int,
+) -> KeywordResult:
+    """A query of filters (and exclusions) only: the papers under the filters, in ``sort``."""
+    exclude = exclusion_expression(conn, query)
+    if not filters:
+        return KeywordResult([], 0)
+    ids = search_store.filtered(
+        conn, filters, exclude_match=exclude, sort=sort, limit=limit, offset=offset
+    )
+    total = search_store.count_filtered(conn, filters) if ids else offset
+    return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
+
+
+def _relaxed(
+    conn: Connection,
+    query: Query,
+    filters: search_store.Filters,
+    sort: str,
+    limit: int,
+    hits: list[tuple[int, float]],
+    terms: list[Term],
+    reach: int,
+) -> KeywordResult | None:
+    """The strict page filled with papers having any of ``terms``; None when that adds none."""
+    relaxed = match_expression(conn, query, relaxed=True, plain=terms)
+    # The rarest word alone can be common ("generative" stems to "generat": 35k of 85k
+    # papers): the relaxed pass then ranks a window of recent papers as the strict one does.
+    more = search_store.full_text(
+        conn,
+        relaxed,
+        filters,
+        sort=sort,
+        limit=limit,
+        min_id=_window(conn, reach),
+        term_weights=_term_weights(conn, terms),
+    )
+    if len(more) <= len(hits):
+        return None
+    # Papers with every word stay on top; the relaxed pass fills the page after them.
+    seen = {paper_id for paper_id, _ in hits}
+    top = max((s for _, s in more), default=0.0)
+    hits = (hits + [(i, s - top - 1.0) for i, s in more if i not in seen])[:limit]
+    # Counting the relaxed matches costs as much as ranking them: estimate instead.
+    return KeywordResult(hits, max(len(hits), reach if not filters else len(more)), relaxed=True)

@@ -57,7 +57,8 @@ class SemanticIndex:
         now = time.monotonic()
         # One thread catches up at a time; the others search what is there meanwhile.
         if now - self._last_refresh >= self.refresh_interval and self._catching_up.acquire(
-                blocking=False):
+            blocking=False
+        ):
             try:
                 self._last_refresh = now
                 index.catch_up(db)
@@ -71,22 +72,29 @@ class SemanticIndex:
 
     def _open(self, db: Database) -> None:
         try:
-            self.index = VectorIndex.load(self.folder, MODEL_NAME, DIMENSIONS,
-                                          threads=self.threads)
+            self.index = VectorIndex.load(self.folder, MODEL_NAME, DIMENSIONS, threads=self.threads)
             return
         except IndexUnreadable as error:
             self.problem = str(error)
         with db.read() as conn:
             stored = embedding_store.count(conn, MODEL_NAME)
         if stored == 0:
-            log.warning("%s and no paper has an embedding yet: semantic search is off; %s",
-                        self.problem, REBUILD_HINT)
+            log.warning(
+                "%s and no paper has an embedding yet: semantic search is off; %s",
+                self.problem,
+                REBUILD_HINT,
+            )
             self.index = VectorIndex(MODEL_NAME, DIMENSIONS, threads=self.threads)
             return
-        log.warning("%s: rebuilding it from %d stored embeddings in the background; %s",
-                    self.problem, stored, REBUILD_HINT)
-        self.building = threading.Thread(target=self._rebuild, args=(db,), daemon=True,
-                                         name="vector-index-rebuild")
+        log.warning(
+            "%s: rebuilding it from %d stored embeddings in the background; %s",
+            self.problem,
+            stored,
+            REBUILD_HINT,
+        )
+        self.building = threading.Thread(
+            target=self._rebuild, args=(db,), daemon=True, name="vector-index-rebuild"
+        )
         self.building.start()
 
     def _rebuild(self, db: Database) -> None:
@@ -122,8 +130,11 @@ def for_settings(db: Database, settings) -> SemanticIndex:
     key = (str(db.engine.url), str(settings.resolved_search_index_dir))
     with _registry_lock:
         if key not in _registry:
-            _registry[key] = SemanticIndex(settings.resolved_search_index_dir,
-                                           threads=THREADS, refresh_interval=REFRESH_SECONDS)
+            _registry[key] = SemanticIndex(
+                settings.resolved_search_index_dir,
+                threads=THREADS,
+                refresh_interval=REFRESH_SECONDS,
+            )
         return _registry[key]
 
 

@@ -79,84 +79,149 @@ class SearchResults:
         return self.offset + len(self.items) < self.total
 
 
-def search(db: Database, settings: Settings, query: str, *, mode: str = "hybrid",
-           sort: str = "relevance", date_from: date | None = None, date_to: date | None = None,
-           category: str | None = None, limit: int = 20, offset: int = 0,
-           user_id: int | None = None) -> SearchResults:
+def search(
+    db: Database,
+    settings: Settings,
+    query: str,
+    *,
+    mode: str = "hybrid",
+    sort: str = "relevance",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    category: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    user_id: int | None = None,
+) -> SearchResults:
     """One page of results; ``user_id`` marks the papers that reader upvoted."""
     parsed = parse(query)
-    mode = mode if mode in MODES else "hybrid"
-    sort = sort if sort in SORTS else "relevance"
-    limit = min(max(int(limit), 1), MAX_LIMIT)
-    offset = min(max(int(offset), 0), MAX_OFFSET)
-    results = SearchResults(parsed, mode=mode, sort=sort, limit=limit, offset=offset)
-    categories = list(parsed.categories)
-    if category and category.lower() not in (c.lower() for c in categories):
-        categories.append(category)
-    filters = search_store.Filters(date_from or parsed.date_from, date_to or parsed.date_to,
-                                   categories)
+    results = SearchResults(
+        parsed,
+        mode=mode if mode in MODES else "hybrid",
+        sort=sort if sort in SORTS else "relevance",
+        limit=min(max(int(limit), 1), MAX_LIMIT),
+        offset=min(max(int(offset), 0), MAX_OFFSET),
+    )
+    filters = _filters(parsed, category, date_from, date_to)
     notices = list(parsed.notes)
-
-    direct_id = None
-    if parsed.arxiv_id:
-        with db.read() as conn:
-            direct_id = paper_store.id_of(conn, parsed.arxiv_id)
-        if direct_id is None:
-            notices.append(f"arXiv {parsed.arxiv_id} is not on this site yet.")
+    direct_id = _direct_hit(db, parsed, notices)
     # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
     chosen = bool(category or date_from or date_to)
     if (parsed.is_empty and not chosen) or (
-            parsed.arxiv_id and direct_id is None and not parsed.include):
+        parsed.arxiv_id and direct_id is None and not parsed.include
+    ):
         results.notice = " ".join(notices) or None
         return results
-
     index = None
-    wants_semantic = mode != "keyword" and bool(parsed.semantic_text or direct_id)
-    if wants_semantic:
+    if results.mode != "keyword" and bool(parsed.semantic_text or direct_id):
         index, notice = semantic.for_settings(db, settings).get(db)
         if notice:
             notices.append(notice)
         if index is None or len(index) == 0:
             index = None
-    window = offset + limit
-    candidates = max(CANDIDATES, window)
-
     with db.read() as conn:
-        if direct_id is not None:
-            ranked = [(direct_id, 1.0)]
-            if index is not None:
-                ranked += similar.neighbours(db, settings, direct_id, k=max(window, 8))
-            page, total = ranked[offset:window], len(ranked)
-        elif index is None:
-            found = keyword.search(conn, parsed, filters, sort=sort, limit=limit, offset=offset)
-            page, total = found.hits, found.total
-        else:
-            page, total = _ranked(conn, settings, parsed, filters, index, mode, sort,
-                                  candidates, limit, offset)
+        page, total = _page(conn, db, settings, results, filters, index, direct_id)
         scores = dict(page)
         cards = catalog.cards_in(conn, [paper_id for paper_id, _ in page], user_id=user_id)
-
-    highlighter = Highlighter(parsed.highlight_words())
-    for card in cards:  # a paper deleted since it was indexed has no card: it is left out
-        item = SearchItem(
-            card, scores[card.id], highlighter.segments(card.title),
-            highlighter.segments(card.abstract), direct_hit=card.id == direct_id,
-        )
-        results.items.append(item)
-        if item.direct_hit:
-            results.direct_hit = item
-    results.total = max(total, offset + len(results.items))
+    _add_items(results, cards, scores, direct_id)
+    results.total = max(total, results.offset + len(results.items))
     results.notice = " ".join(notices) or None
     return results
 
 
-def _ranked(conn, settings, parsed: Query, filters, index, mode: str,
-            sort: str, candidates: int, limit: int, offset: int
-            ) -> tuple[list[tuple[int, float]], int]:
+def _filters(
+    parsed: Query, category: str | None, date_from: date | None, date_to: date | None
+) -> search_store.Filters:
+    """The query's own filters (``cat:``, ``from:``, ``to:``) with those chosen beside it."""
+    categories = list(parsed.categories)
+    if category and category.lower() not in (c.lower() for c in categories):
+        categories.append(category)
+    return search_store.Filters(
+        date_from or parsed.date_from, date_to or parsed.date_to, categories
+    )
+
+
+def _direct_hit(db: Database, parsed: Query, notices: list[str]) -> int | None:
+    """The stored paper a query names by arXiv id or URL (a notice when it is not stored)."""
+    if not parsed.arxiv_id:
+        return None
+    with db.read() as conn:
+        direct_id = paper_store.id_of(conn, parsed.arxiv_id)
+    if direct_id is None:
+        notices.append(f"arXiv {parsed.arxiv_id} is not on this site yet.")
+    return direct_id
+
+
+def _page(
+    conn,
+    db: Database,
+    settings: Settings,
+    results: SearchResults,
+    filters: search_store.Filters,
+    index,
+    direct_id: int | None,
+) -> tuple[list[tuple[int, float]], int]:
+    """(page of (paper id, score), total) in the mode asked for."""
+    offset, limit = results.offset, results.limit
+    window = offset + limit
+    if direct_id is not None:
+        ranked = [(direct_id, 1.0)]
+        if index is not None:
+            ranked += similar.neighbours(db, settings, direct_id, k=max(window, 8))
+        return ranked[offset:window], len(ranked)
+    if index is None:
+        found = keyword.search(
+            conn, results.query, filters, sort=results.sort, limit=limit, offset=offset
+        )
+        return found.hits, found.total
+    return _ranked(
+        conn,
+        settings,
+        results.query,
+        filters,
+        index,
+        results.mode,
+        results.sort,
+        max(CANDIDATES, window),
+        limit,
+        offset,
+    )
+
+
+def _add_items(
+    results: SearchResults, cards: list[Card], scores: dict[int, float], direct_id: int | None
+) -> None:
+    highlighter = Highlighter(results.query.highlight_words())
+    for card in cards:  # a paper deleted since it was indexed has no card: it is left out
+        item = SearchItem(
+            card,
+            scores[card.id],
+            highlighter.segments(card.title),
+            highlighter.segments(card.abstract),
+            direct_hit=card.id == direct_id,
+        )
+        results.items.append(item)
+        if item.direct_hit:
+            results.direct_hit = item
+
+
+def _ranked(
+    conn,
+    settings,
+    parsed: Query,
+    filters,
+    index,
+    mode: str,
+    sort: str,
+    candidates: int,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int]:
     """(page of (id, score), total) for semantic and hybrid modes."""
     vector = embedder_module.for_settings(settings).embed_query(parsed.semantic_text)
-    allowed = index.mask(date_from=filters.date_from, date_to=filters.date_to,
-                         categories=list(filters.categories))
+    allowed = index.mask(
+        date_from=filters.date_from, date_to=filters.date_to, categories=list(filters.categories)
+    )
     # Field terms and phrases are explicit constraints: then the semantic side only re-ranks
     # the papers that satisfy them instead of adding others.
     strict = any(t.field or t.quoted for t in parsed.include)
@@ -179,8 +244,11 @@ def _ranked(conn, settings, parsed: Query, filters, index, mode: str,
     if mode == "semantic":
         ranked = sorted(semantic_hits, key=lambda hit: -hit[1])
     else:
-        ranked = hybrid.rrf([[i for i, _ in keyword_hits], [i for i, _ in semantic_hits]],
-                            k=RRF_K, weights=[keyword_weight, 1.0])
+        ranked = hybrid.rrf(
+            [[i for i, _ in keyword_hits], [i for i, _ in semantic_hits]],
+            k=RRF_K,
+            weights=[keyword_weight, 1.0],
+        )
     total = max(len(ranked), keyword_total if mode == "hybrid" else 0)
     if sort == "relevance":
         return ranked[offset : offset + limit], total
@@ -198,12 +266,13 @@ def _cosines(index, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float
     return sorted(scored, key=lambda hit: -hit[1])
 
 
-def similar_papers(db: Database, settings: Settings, paper_id: int, k: int = 8
-                   ) -> list[SearchItem]:
+def similar_papers(db: Database, settings: Settings, paper_id: int, k: int = 8) -> list[SearchItem]:
     """The ``k`` papers most similar to ``paper_id`` (empty until it has an embedding)."""
     found = dict(similar.neighbours(db, settings, paper_id, k=k))
-    return [SearchItem(card, found[card.id], [(card.title, False)], [(card.abstract, False)])
-            for card in catalog.cards(db, list(found))]
+    return [
+        SearchItem(card, found[card.id], [(card.title, False)], [(card.abstract, False)])
+        for card in catalog.cards(db, list(found))
+    ]
 
 
 def indexing_listener(settings: Settings) -> Callable[[Database, list[int]], None]:

@@ -28,6 +28,5 @@ def neighbours(db: Database, settings, paper_id: int, k: int = 8) -> list[tuple[
         vector = embedding_store.from_bytes([stored[paper_id]], DIMENSIONS)[0]
     vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
     hits = index.search(vector, k + 4)
-    found = [(h.paper_id, h.score) for h in hits
-             if h.paper_id != paper_id and h.score < DUPLICATE]
+    found = [(h.paper_id, h.score) for h in hits if h.paper_id != paper_id and h.score < DUPLICATE]
     return found[:k]

@@ -77,8 +77,14 @@ class VectorIndex:
         self.lock = threading.RLock()
 
     def _new_graph(self) -> Index:
-        return Index(ndim=self.dimensions, metric="cos", dtype="f16", connectivity=16,
-                     expansion_add=128, expansion_search=128)
+        return Index(
+            ndim=self.dimensions,
+            metric="cos",
+            dtype="f16",
+            connectivity=16,
+            expansion_add=128,
+            expansion_search=128,
+        )
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -93,11 +99,14 @@ class VectorIndex:
         self.days = np.concatenate([self.days, np.full(new_size - size, -1, dtype=np.int32)])
         self.present = np.concatenate([self.present, np.zeros(new_size - size, dtype=bool)])
         self.fingerprints = np.concatenate(
-            [self.fingerprints, np.zeros(new_size - size, dtype=np.uint32)])
-        self.category_bits = np.concatenate([
-            self.category_bits,
-            np.zeros((new_size - size, self.category_bits.shape[1]), dtype=np.uint64),
-        ])
+            [self.fingerprints, np.zeros(new_size - size, dtype=np.uint32)]
+        )
+        self.category_bits = np.concatenate(
+            [
+                self.category_bits,
+                np.zeros((new_size - size, self.category_bits.shape[1]), dtype=np.uint64),
+            ]
+        )
 
     def _category_bit(self, name: str) -> int:
         bit = self.categories.get(name)
@@ -105,8 +114,9 @@ class VectorIndex:
             bit = self.categories[name] = len(self.categories)
             words = bit // 64 + 1
             if words > self.category_bits.shape[1]:
-                extra = np.zeros((len(self.category_bits), words - self.category_bits.shape[1]),
-                                 dtype=np.uint64)
+                extra = np.zeros(
+                    (len(self.category_bits), words - self.category_bits.shape[1]), dtype=np.uint64
+                )
                 self.category_bits = np.concatenate([self.category_bits, extra], axis=1)
         return bit
 
@@ -118,13 +128,17 @@ class VectorIndex:
             return 0
         with self.lock:
             self._grow(max(r["paper_id"] for r in rows))
-            fresh = [r for r in rows if not (
-                self.present[r["paper_id"]]
-                and self.fingerprints[r["paper_id"]] == zlib.crc32(r["vector"]))]
+            fresh = [
+                r
+                for r in rows
+                if not (
+                    self.present[r["paper_id"]]
+                    and self.fingerprints[r["paper_id"]] == zlib.crc32(r["vector"])
+                )
+            ]
             if fresh:
                 ids = np.array([r["paper_id"] for r in fresh], dtype=np.uint64)
-                vectors = embedding_store.from_bytes([r["vector"] for r in fresh],
-                                                     self.dimensions)
+                vectors = embedding_store.from_bytes([r["vector"] for r in fresh], self.dimensions)
                 known = ids[self.present[ids.astype(np.int64)]]
                 if len(known):
                     self.graph.remove(known)
@@ -156,8 +170,9 @@ class VectorIndex:
         return applied
 
     @classmethod
-    def from_store(cls, db, model: str, dimensions: int, *, threads: int = 0,
-                   progress=None) -> VectorIndex:
+    def from_store(
+        cls, db, model: str, dimensions: int, *, threads: int = 0, progress=None
+    ) -> VectorIndex:
         index = cls(model, dimensions, threads=threads)
         with db.read() as conn:
             for rows in embedding_store.stream(conn, model, page=20_000):
@@ -169,8 +184,13 @@ class VectorIndex:
 
     # -- filters -----------------------------------------------------------------------------
 
-    def mask(self, *, date_from: date | None = None, date_to: date | None = None,
-             categories: list[str] | None = None) -> np.ndarray | None:
+    def mask(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        categories: list[str] | None = None,
+    ) -> np.ndarray | None:
         """Papers passing the filters (by paper id), or None when there is no filter."""
         if not (date_from or date_to or categories):
             return None
@@ -226,8 +246,10 @@ class VectorIndex:
 
     def _graph_search(self, vector: np.ndarray, k: int) -> list[Hit]:
         matches = self.graph.search(vector, k, threads=1)
-        return [Hit(int(key), 1.0 - float(distance))
-                for key, distance in zip(matches.keys, matches.distances, strict=True)]
+        return [
+            Hit(int(key), 1.0 - float(distance))
+            for key, distance in zip(matches.keys, matches.distances, strict=True)
+        ]
 
     def _exact(self, vector: np.ndarray, candidates: np.ndarray, k: int) -> list[Hit]:
         scores = np.empty(len(candidates), dtype=np.float32)
@@ -255,11 +277,19 @@ class VectorIndex:
             attrs_tmp = folder / ".attributes.npz.tmp"
             self.graph.save(str(graph_tmp))
             with attrs_tmp.open("wb") as handle:
-                np.savez(handle, days=self.days, present=self.present,
-                         fingerprints=self.fingerprints, category_bits=self.category_bits)
+                np.savez(
+                    handle,
+                    days=self.days,
+                    present=self.present,
+                    fingerprints=self.fingerprints,
+                    category_bits=self.category_bits,
+                )
             meta = {
-                "format": FORMAT, "model": self.model, "dimensions": self.dimensions,
-                "count": len(self.graph), "categories": self.categories,
+                "format": FORMAT,
+                "model": self.model,
+                "dimensions": self.dimensions,
+                "count": len(self.graph),
+                "categories": self.categories,
                 "watermark": self.watermark.isoformat() if self.watermark else None,
             }
         (folder / "meta.json").unlink(missing_ok=True)
@@ -277,8 +307,11 @@ class VectorIndex:
             raise IndexUnreadable(f"no vector index snapshot in {folder}")
         try:
             meta = json.loads(meta_path.read_text())
-            if meta.get("format") != FORMAT or meta.get("model") != model or \
-                    meta.get("dimensions") != dimensions:
+            if (
+                meta.get("format") != FORMAT
+                or meta.get("model") != model
+                or meta.get("dimensions") != dimensions
+            ):
                 raise IndexUnreadable(f"snapshot in {folder} is of another model or format")
             index = cls(model, dimensions, threads=threads)
             graph = Index.restore(str(folder / "vectors.usearch"))

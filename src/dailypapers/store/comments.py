@@ -15,8 +15,9 @@ class InvalidComment(ValueError):
     pass
 
 
-def add(conn: Connection, paper_id: int, author_id: int, body: str,
-        parent_id: int | None = None) -> int:
+def add(
+    conn: Connection, paper_id: int, author_id: int, body: str, parent_id: int | None = None
+) -> int:
     """Store a comment (a reply when ``parent_id`` is given); returns its id."""
     body = body.strip()
     if not body:
@@ -30,16 +31,20 @@ def add(conn: Connection, paper_id: int, author_id: int, body: str,
         if parent_paper != paper_id:
             raise InvalidComment("The comment you replied to does not exist on this paper.")
     inserted = conn.execute(
-        comments.insert().values(paper_id=paper_id, author_id=author_id, body=body,
-                                 parent_id=parent_id)
+        comments.insert().values(
+            paper_id=paper_id, author_id=author_id, body=body, parent_id=parent_id
+        )
     )
     return inserted.inserted_primary_key[0]
 
 
 def get(conn: Connection, comment_id: int) -> dict[str, Any] | None:
     query = (
-        select(comments, users.c.username.label("author_username"),
-               users.c.fullname.label("author_fullname"))
+        select(
+            comments,
+            users.c.username.label("author_username"),
+            users.c.fullname.label("author_fullname"),
+        )
         .join(users, users.c.id == comments.c.author_id)
         .where(comments.c.id == comment_id)
     )
@@ -50,8 +55,11 @@ def get(conn: Connection, comment_id: int) -> dict[str, Any] | None:
 def for_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
     """All visible comments of a paper, oldest first, with their author's names."""
     query = (
-        select(comments, users.c.username.label("author_username"),
-               users.c.fullname.label("author_fullname"))
+        select(
+            comments,
+            users.c.username.label("author_username"),
+            users.c.fullname.label("author_fullname"),
+        )
         .join(users, users.c.id == comments.c.author_id)
         .where(comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
         .order_by(comments.c.created_at, comments.c.id)
@@ -60,8 +68,11 @@ def for_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
 
 
 def count(conn: Connection, paper_id: int) -> int:
-    query = select(func.count()).select_from(comments).where(
-        comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
+    query = (
+        select(func.count())
+        .select_from(comments)
+        .where(comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
+    )
     return conn.execute(query).scalar_one()
 
 

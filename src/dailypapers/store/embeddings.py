@@ -24,8 +24,10 @@ def from_bytes(blobs: Sequence[bytes], dimensions: int) -> np.ndarray:
     """float32 matrix, one row per blob."""
     if not blobs:
         return np.zeros((0, dimensions), dtype=np.float32)
-    return np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(len(blobs), -1).astype(
-        np.float32
+    return (
+        np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE)
+        .reshape(len(blobs), -1)
+        .astype(np.float32)
     )
 
 
@@ -37,13 +39,24 @@ def _stale(model: str):
     )
 
 
-def pending(conn: Connection, model: str, *, after_id: int = 0, limit: int = 1000,
-            paper_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def pending(
+    conn: Connection,
+    model: str,
+    *,
+    after_id: int = 0,
+    limit: int = 1000,
+    paper_ids: Iterable[int] | None = None,
+) -> list[dict[str, Any]]:
     """Papers without a current embedding (none, another model, or changed since), by id."""
     query = (
-        select(papers.c.id, papers.c.title, papers.c.abstract, papers.c.content_hash,
-               paper_embeddings.c.model.label("stored_model"),
-               paper_embeddings.c.text_hash.label("stored_text_hash"))
+        select(
+            papers.c.id,
+            papers.c.title,
+            papers.c.abstract,
+            papers.c.content_hash,
+            paper_embeddings.c.model.label("stored_model"),
+            paper_embeddings.c.text_hash.label("stored_text_hash"),
+        )
         .select_from(papers.outerjoin(paper_embeddings, paper_embeddings.c.paper_id == papers.c.id))
         .where(papers.c.id > after_id, _stale(model))
         .order_by(papers.c.id)
@@ -73,8 +86,10 @@ def save(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     statement = insert(paper_embeddings)
     statement = statement.on_conflict_do_update(
         index_elements=[paper_embeddings.c.paper_id],
-        set_={name: statement.excluded[name] for name in
-              ("model", "content_hash", "text_hash", "vector", "embedded_at")},
+        set_={
+            name: statement.excluded[name]
+            for name in ("model", "content_hash", "text_hash", "vector", "embedded_at")
+        },
     )
     conn.execute(statement, values)
 
@@ -89,20 +104,20 @@ def touch(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         .values(content_hash=bindparam("_hash"), embedded_at=bindparam("_at"))
     )
     now = datetime.now(UTC)
-    conn.execute(statement, [
-        {"_id": r["paper_id"], "_hash": r["content_hash"], "_at": now} for r in rows
-    ])
+    conn.execute(
+        statement, [{"_id": r["paper_id"], "_hash": r["content_hash"], "_at": now} for r in rows]
+    )
 
 
 def count(conn: Connection, model: str) -> int:
     return conn.execute(
-        select(func.count()).select_from(paper_embeddings)
-        .where(paper_embeddings.c.model == model)
+        select(func.count()).select_from(paper_embeddings).where(paper_embeddings.c.model == model)
     ).scalar_one()
 
 
-def stream(conn: Connection, model: str, *, since: datetime | None = None,
-           page: int = 5000) -> Iterator[list[dict[str, Any]]]:
+def stream(
+    conn: Connection, model: str, *, since: datetime | None = None, page: int = 5000
+) -> Iterator[list[dict[str, Any]]]:
     """Pages of (paper_id, vector, embedded_at, published_at, listed_on, categories), by id.
 
     ``since`` keeps the embeddings written at or after that time (a worker catching up).
@@ -110,9 +125,14 @@ def stream(conn: Connection, model: str, *, since: datetime | None = None,
     after = 0
     while True:
         query = (
-            select(paper_embeddings.c.paper_id, paper_embeddings.c.vector,
-                   paper_embeddings.c.embedded_at, papers.c.published_at, papers.c.listed_on,
-                   papers.c.categories)
+            select(
+                paper_embeddings.c.paper_id,
+                paper_embeddings.c.vector,
+                paper_embeddings.c.embedded_at,
+                papers.c.published_at,
+                papers.c.listed_on,
+                papers.c.categories,
+            )
             .join(papers, papers.c.id == paper_embeddings.c.paper_id)
             .where(paper_embeddings.c.model == model, paper_embeddings.c.paper_id > after)
             .order_by(paper_embeddings.c.paper_id)
@@ -152,10 +172,14 @@ def try_lease(conn: Connection, name: str, owner: str, until: datetime, now: dat
         conn.execute(insert(search_jobs).values(name=name).on_conflict_do_nothing())
     taken = conn.execute(
         update(search_jobs)
-        .where(search_jobs.c.name == name, or_(
-            search_jobs.c.lease_owner.is_(None), search_jobs.c.lease_owner == owner,
-            search_jobs.c.lease_until < now,
-        ))
+        .where(
+            search_jobs.c.name == name,
+            or_(
+                search_jobs.c.lease_owner.is_(None),
+                search_jobs.c.lease_owner == owner,
+                search_jobs.c.lease_until < now,
+            ),
+        )
         .values(lease_owner=owner, lease_until=until)
     )
     return taken.rowcount == 1

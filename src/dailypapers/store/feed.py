@@ -70,9 +70,15 @@ def refresh_paper_upvotes(conn: Connection, paper_ids: Iterable[int]) -> None:
 
 def submitted_on(conn: Connection, user_id: int, day: date) -> int:
     """Papers ``user_id`` submitted to the feed (locally) on ``day``."""
-    query = select(func.count()).select_from(feed_entries).where(
-        feed_entries.c.submitter_id == user_id, feed_entries.c.source == "local",
-        feed_entries.c.feed_day == day)
+    query = (
+        select(func.count())
+        .select_from(feed_entries)
+        .where(
+            feed_entries.c.submitter_id == user_id,
+            feed_entries.c.source == "local",
+            feed_entries.c.feed_day == day,
+        )
+    )
     return conn.execute(query).scalar_one()
 
 
@@ -87,16 +93,21 @@ def has_entry(conn: Connection, paper_id: int, feed_day) -> bool:
     return conn.execute(query).first() is not None
 
 
-# -- reading the feed: the cards of a day / week / month / trending window -------------------------
+# -- reading the feed: the cards of a day / week / month / trending window -----------------------
 
 LOCAL_VOTES = (
-    select(func.count()).select_from(votes).where(votes.c.paper_id == papers.c.id)
-    .correlate(papers).scalar_subquery()
+    select(func.count())
+    .select_from(votes)
+    .where(votes.c.paper_id == papers.c.id)
+    .correlate(papers)
+    .scalar_subquery()
 )
 LOCAL_COMMENTS = (
-    select(func.count()).select_from(comments)
+    select(func.count())
+    .select_from(comments)
     .where(comments.c.paper_id == papers.c.id, comments.c.hidden.is_(False))
-    .correlate(papers).scalar_subquery()
+    .correlate(papers)
+    .scalar_subquery()
 )
 UPVOTES = (papers.c.upstream_upvotes + LOCAL_VOTES).label("upvotes")
 submitter = users.alias("submitter")
@@ -164,8 +175,9 @@ def cards(
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def count_cards(conn: Connection, start: date | None, end: date | None, *,
-                submitter_id: int | None = None) -> int:
+def count_cards(
+    conn: Connection, start: date | None, end: date | None, *, submitter_id: int | None = None
+) -> int:
     query = _period(select(func.count()).select_from(feed_entries), start, end, submitter_id)
     return conn.execute(query).scalar_one()
 
@@ -180,10 +192,16 @@ def newest_day(conn: Connection, *, on_or_before: date | None = None) -> date | 
 def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
     """The nearest feed days before and after ``day`` that have entries (skipping empty days)."""
     # One round trip for both (each side is an index lookup on feed_day).
-    before = (select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day)
-              .scalar_subquery())
-    after = (select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day)
-             .scalar_subquery())
+    before = (
+        select(func.max(feed_entries.c.feed_day))
+        .where(feed_entries.c.feed_day < day)
+        .scalar_subquery()
+    )
+    after = (
+        select(func.min(feed_entries.c.feed_day))
+        .where(feed_entries.c.feed_day > day)
+        .scalar_subquery()
+    )
     row = conn.execute(select(before.label("before"), after.label("after"))).one()
     return _as_date(row.before), _as_date(row.after)
 
@@ -196,8 +214,11 @@ def _as_date(value):
 def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
     """A paper's feed entries (usually one), oldest first, with the submitter's name."""
     query = (
-        select(feed_entries, submitter.c.username.label("submitter_username"),
-               submitter.c.fullname.label("submitter_fullname"))
+        select(
+            feed_entries,
+            submitter.c.username.label("submitter_username"),
+            submitter.c.fullname.label("submitter_fullname"),
+        )
         .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
         .where(feed_entries.c.paper_id == paper_id)
         .order_by(feed_entries.c.feed_day)

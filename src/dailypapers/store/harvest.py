@@ -25,9 +25,11 @@ def ensure(conn: Connection, source: str) -> None:
 
 
 def get(conn: Connection, source: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(harvest_state).where(harvest_state.c.source == source)
-    ).mappings().first()
+    row = (
+        conn.execute(select(harvest_state).where(harvest_state.c.source == source))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -74,8 +76,9 @@ def release(conn: Connection, source: str, owner: str) -> None:
     )
 
 
-def finish(conn: Connection, source: str, *, now: datetime, next_run_at: datetime,
-           error: str | None) -> None:
+def finish(
+    conn: Connection, source: str, *, now: datetime, next_run_at: datetime, error: str | None
+) -> None:
     """Record the end of a run: success (``error`` None) or failure with its message."""
     values: dict[str, Any] = {"next_run_at": next_run_at, "last_error": error}
     if error is None:
@@ -85,9 +88,7 @@ def finish(conn: Connection, source: str, *, now: datetime, next_run_at: datetim
 
 def save_cursor(conn: Connection, key: str, cursor: dict[str, Any] | None) -> None:
     ensure(conn, key)
-    conn.execute(
-        update(harvest_state).where(harvest_state.c.source == key).values(cursor=cursor)
-    )
+    conn.execute(update(harvest_state).where(harvest_state.c.source == key).values(cursor=cursor))
 
 
 def due(conn: Connection, sources: list[str], now: datetime) -> list[str]:

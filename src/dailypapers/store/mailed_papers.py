@@ -11,10 +11,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dailypapers.db.schema import mailed_papers
 
 
-def rows_for(subscription_id: int, outbox_id: int, paper_ids: Iterable[int],
-             now: datetime) -> list[dict]:
-    return [{"subscription_id": subscription_id, "paper_id": p, "outbox_id": outbox_id,
-             "mailed_at": now} for p in dict.fromkeys(paper_ids)]
+def rows_for(
+    subscription_id: int, outbox_id: int, paper_ids: Iterable[int], now: datetime
+) -> list[dict]:
+    return [
+        {
+            "subscription_id": subscription_id,
+            "paper_id": p,
+            "outbox_id": outbox_id,
+            "mailed_at": now,
+        }
+        for p in dict.fromkeys(paper_ids)
+    ]
 
 
 def record(conn: Connection, rows: list[dict]) -> None:

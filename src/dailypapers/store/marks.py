@@ -13,12 +13,16 @@ from dailypapers.db.schema import paper_marks
 KINDS = ("saved", "not_interested")
 
 
-def set_mark(conn: Connection, user_id: int, paper_id: int, kind: str | None,
-             now: datetime) -> None:
-    """Set (or with ``kind=None`` clear) the user's mark on the paper; a new mark replaces the old."""
+def set_mark(
+    conn: Connection, user_id: int, paper_id: int, kind: str | None, now: datetime
+) -> None:
+    """Set (with ``kind=None``: clear) the user's mark on the paper; a new mark replaces the old."""
     if kind is None:
-        conn.execute(delete(paper_marks).where(paper_marks.c.user_id == user_id,
-                                               paper_marks.c.paper_id == paper_id))
+        conn.execute(
+            delete(paper_marks).where(
+                paper_marks.c.user_id == user_id, paper_marks.c.paper_id == paper_id
+            )
+        )
         return
     if kind not in KINDS:
         raise ValueError(f"unknown mark {kind!r}: use one of {KINDS}")

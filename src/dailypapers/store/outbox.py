@@ -7,8 +7,9 @@ database's own row locking; digest/worker.py explains the state machine and what
        ^                 |                          |--4xx--> queued (retry later)
        |                 |                          |--5xx--> failed
        |                 |                          `--worker died / reply lost--> unconfirmed
-       `--4xx, refused---'--5xx--> failed      (any queued digest of an unsubscribed address
-                                                --> cancelled; a digest with nothing in it --> empty)
+       `--4xx, refused---'--5xx--> failed
+
+Any queued digest of an unsubscribed address --> cancelled; a digest with nothing in it --> empty.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def for_subscription(conn: Connection, subscription_id: int) -> list[dict[str, A
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def claim(conn: Connection, worker: str, now: datetime, lease_until: datetime,
-          limit: int) -> list[dict[str, Any]]:
+def claim(
+    conn: Connection, worker: str, now: datetime, lease_until: datetime, limit: int
+) -> list[dict[str, Any]]:
     """Take up to ``limit`` sendable rows for ``worker``: queued and due, or ``sending`` rows whose
     worker's lease ran out before its commit point (nothing of theirs reached the server).
 
@@ -89,15 +91,22 @@ def claim(conn: Connection, worker: str, now: datetime, lease_until: datetime,
         _may_send,
     )
     picked = (
-        select(outbox.c.id).where(claimable)
-        .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
+        select(outbox.c.id)
+        .where(claimable)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
     statement = (
         update(outbox)
         .where(outbox.c.id.in_(picked.scalar_subquery()), claimable)
-        .values(status="sending", lease_owner=worker, lease_until=lease_until,
-                attempts=outbox.c.attempts + 1, updated_at=now)
+        .values(
+            status="sending",
+            lease_owner=worker,
+            lease_until=lease_until,
+            attempts=outbox.c.attempts + 1,
+            updated_at=now,
+        )
         .returning(*outbox.c)
     )
     rows = [dict(r) for r in conn.execute(statement).mappings()]
@@ -110,8 +119,10 @@ def cancel_inactive(conn: Connection, now: datetime) -> int:
         update(outbox)
         .where(
             outbox.c.kind == "digest",
-            or_(outbox.c.status == "queued",
-                and_(outbox.c.status == "sending", outbox.c.lease_until < now)),
+            or_(
+                outbox.c.status == "queued",
+                and_(outbox.c.status == "sending", outbox.c.lease_until < now),
+            ),
             ~_subscription_active,
         )
         .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
@@ -119,15 +130,20 @@ def cancel_inactive(conn: Connection, now: datetime) -> int:
     return conn.execute(statement).rowcount
 
 
-def commit_point(conn: Connection, outbox_id: int, worker: str, now: datetime,
-                 lease_until: datetime) -> bool:
+def commit_point(
+    conn: Connection, outbox_id: int, worker: str, now: datetime, lease_until: datetime
+) -> bool:
     """Decide, once and for all, that this row is handed to the server: only the worker that
     still owns it, and only while its address still wants mail. Renews the lease so the reply
     has time to arrive. False means: abort the SMTP transaction, do not send."""
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.status == "sending",
-               outbox.c.lease_owner == worker, _may_send)
+        .where(
+            outbox.c.id == outbox_id,
+            outbox.c.status == "sending",
+            outbox.c.lease_owner == worker,
+            _may_send,
+        )
         .values(status="committed", lease_until=lease_until, updated_at=now)
     )
     return conn.execute(statement).rowcount == 1
@@ -136,41 +152,67 @@ def commit_point(conn: Connection, outbox_id: int, worker: str, now: datetime,
 def mark_sent(conn: Connection, outbox_id: int, worker: str, reply: str, now: datetime) -> bool:
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.status == "committed",
-               outbox.c.lease_owner == worker)
-        .values(status="sent", sent_at=now, smtp_reply=reply[:1000], lease_owner=None,
-                lease_until=None, updated_at=now)
+        .where(
+            outbox.c.id == outbox_id, outbox.c.status == "committed", outbox.c.lease_owner == worker
+        )
+        .values(
+            status="sent",
+            sent_at=now,
+            smtp_reply=reply[:1000],
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+        )
     )
     return conn.execute(statement).rowcount == 1
 
 
-def mark_handed_over(conn: Connection, outbox_id: int, worker: str, note: str,
-                     now: datetime) -> bool:
+def mark_handed_over(
+    conn: Connection, outbox_id: int, worker: str, note: str, now: datetime
+) -> bool:
     """The end of data went out but the commit point's COMMIT failed: the worker knows the server
     has it, so it is recorded as committed (never resent; its reply decides the rest)."""
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
-               outbox.c.status.in_(("sending", "committed")))
+        .where(
+            outbox.c.id == outbox_id,
+            outbox.c.lease_owner == worker,
+            outbox.c.status.in_(("sending", "committed")),
+        )
         .values(status="committed", last_error=note[:1000], updated_at=now)
     )
     return conn.execute(statement).rowcount == 1
 
 
-def mark_retry(conn: Connection, outbox_id: int, worker: str, error: str, next_attempt_at: datetime,
-               now: datetime, max_attempts: int) -> str:
+def mark_retry(
+    conn: Connection,
+    outbox_id: int,
+    worker: str,
+    error: str,
+    next_attempt_at: datetime,
+    now: datetime,
+    max_attempts: int,
+) -> str:
     """A temporary failure: try again at ``next_attempt_at``, or give up after ``max_attempts``.
     Returns the new status."""
     gave_up = outbox.c.attempts >= max_attempts
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
-               outbox.c.status.in_(("sending", "committed")))
+        .where(
+            outbox.c.id == outbox_id,
+            outbox.c.lease_owner == worker,
+            outbox.c.status.in_(("sending", "committed")),
+        )
         .values(
             status=case((gave_up, "failed"), else_="queued"),
-            last_error=case((gave_up, f"gave up after {max_attempts} attempts: " + error[:900]),
-                            else_=error[:1000]),
-            next_attempt_at=next_attempt_at, lease_owner=None, lease_until=None, updated_at=now,
+            last_error=case(
+                (gave_up, f"gave up after {max_attempts} attempts: " + error[:900]),
+                else_=error[:1000],
+            ),
+            next_attempt_at=next_attempt_at,
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
         )
         .returning(outbox.c.status)
     )
@@ -184,10 +226,18 @@ def mark_failed(conn: Connection, outbox_id: int, worker: str, error: str, now: 
     """A permanent failure (5xx): recorded for the admin, never retried on its own."""
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
-               outbox.c.status.in_(("sending", "committed")))
-        .values(status="failed", last_error=error[:1000], lease_owner=None, lease_until=None,
-                updated_at=now)
+        .where(
+            outbox.c.id == outbox_id,
+            outbox.c.lease_owner == worker,
+            outbox.c.status.in_(("sending", "committed")),
+        )
+        .values(
+            status="failed",
+            last_error=error[:1000],
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+        )
     )
     done = conn.execute(statement).rowcount == 1
     if done:
@@ -195,15 +245,22 @@ def mark_failed(conn: Connection, outbox_id: int, worker: str, error: str, now: 
     return done
 
 
-def mark_unconfirmed(conn: Connection, outbox_id: int, worker: str, error: str,
-                     now: datetime) -> bool:
+def mark_unconfirmed(
+    conn: Connection, outbox_id: int, worker: str, error: str, now: datetime
+) -> bool:
     """The end of data went out but no reply came back: maybe delivered, so never resent."""
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
-               outbox.c.status == "committed")
-        .values(status="unconfirmed", last_error=error[:1000], lease_owner=None,
-                lease_until=None, updated_at=now)
+        .where(
+            outbox.c.id == outbox_id, outbox.c.lease_owner == worker, outbox.c.status == "committed"
+        )
+        .values(
+            status="unconfirmed",
+            last_error=error[:1000],
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+        )
     )
     return conn.execute(statement).rowcount == 1
 
@@ -211,8 +268,12 @@ def mark_unconfirmed(conn: Connection, outbox_id: int, worker: str, error: str,
 def cancel(conn: Connection, outbox_id: int, worker: str, now: datetime) -> bool:
     statement = (
         update(outbox)
-        .where(outbox.c.id == outbox_id, outbox.c.lease_owner == worker,
-               outbox.c.status == "sending", ~_may_send)
+        .where(
+            outbox.c.id == outbox_id,
+            outbox.c.lease_owner == worker,
+            outbox.c.status == "sending",
+            ~_may_send,
+        )
         .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
     )
     return conn.execute(statement).rowcount == 1
@@ -224,10 +285,18 @@ def release(conn: Connection, outbox_ids: Sequence[int], worker: str, now: datet
         return 0
     statement = (
         update(outbox)
-        .where(outbox.c.id.in_(list(outbox_ids)), outbox.c.lease_owner == worker,
-               outbox.c.status == "sending")
-        .values(status="queued", lease_owner=None, lease_until=None,
-                attempts=outbox.c.attempts - 1, updated_at=now)
+        .where(
+            outbox.c.id.in_(list(outbox_ids)),
+            outbox.c.lease_owner == worker,
+            outbox.c.status == "sending",
+        )
+        .values(
+            status="queued",
+            lease_owner=None,
+            lease_until=None,
+            attempts=outbox.c.attempts - 1,
+            updated_at=now,
+        )
     )
     return conn.execute(statement).rowcount
 
@@ -238,9 +307,14 @@ def settle_in_doubt(conn: Connection, now: datetime) -> int:
     statement = (
         update(outbox)
         .where(outbox.c.status == "committed", outbox.c.lease_until < now)
-        .values(status="unconfirmed", lease_owner=None, lease_until=None, updated_at=now,
-                last_error="the worker stopped after its commit point, before the server's "
-                "reply was recorded: the server has probably accepted it, so it is not resent")
+        .values(
+            status="unconfirmed",
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+            last_error="the worker stopped after its commit point, before the server's "
+            "reply was recorded: the server has probably accepted it, so it is not resent",
+        )
     )
     return conn.execute(statement).rowcount
 
@@ -250,15 +324,14 @@ def requeue(conn: Connection, outbox_id: int, now: datetime) -> bool:
     statement = (
         update(outbox)
         .where(outbox.c.id == outbox_id, outbox.c.status.in_(PROBLEMS))
-        .values(status="queued", attempts=0, next_attempt_at=now, last_error=None,
-                updated_at=now)
+        .values(status="queued", attempts=0, next_attempt_at=now, last_error=None, updated_at=now)
     )
     return conn.execute(statement).rowcount == 1
 
 
 def counts(conn: Connection) -> dict[str, int]:
     query = select(outbox.c.status, func.count()).group_by(outbox.c.status)
-    return {status: n for status, n in conn.execute(query)}
+    return dict(conn.execute(query))
 
 
 def subscriptions_with_period(conn: Connection, period: str) -> set[int]:
@@ -274,19 +347,30 @@ def ids_with_status(conn: Connection, status: str) -> set[int]:
 def problems(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
     """Failed and unconfirmed mails, newest first: what the admin must look at."""
     query = (
-        select(outbox.c.id, outbox.c.kind, outbox.c.period, outbox.c.recipient,
-               outbox.c.message_id, outbox.c.status, outbox.c.attempts, outbox.c.last_error,
-               outbox.c.updated_at)
+        select(
+            outbox.c.id,
+            outbox.c.kind,
+            outbox.c.period,
+            outbox.c.recipient,
+            outbox.c.message_id,
+            outbox.c.status,
+            outbox.c.attempts,
+            outbox.c.last_error,
+            outbox.c.updated_at,
+        )
         .where(outbox.c.status.in_(PROBLEMS))
-        .order_by(outbox.c.updated_at.desc(), outbox.c.id.desc()).limit(limit)
+        .order_by(outbox.c.updated_at.desc(), outbox.c.id.desc())
+        .limit(limit)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def pending(conn: Connection) -> int:
     """Rows that a worker could still send (now or later)."""
-    query = select(func.count()).select_from(outbox).where(
-        outbox.c.status.in_(("queued", "sending", "committed"))
+    query = (
+        select(func.count())
+        .select_from(outbox)
+        .where(outbox.c.status.in_(("queued", "sending", "committed")))
     )
     return conn.execute(query).scalar_one()
 

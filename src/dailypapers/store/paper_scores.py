@@ -18,27 +18,36 @@ from dailypapers.db.schema import feed_entries, papers, votes
 _ABSTRACT_CHARS = 600
 
 
-def feed_papers(conn: Connection, start_day: date, end_day: date, as_of: datetime
-                ) -> list[dict[str, Any]]:
+def feed_papers(
+    conn: Connection, start_day: date, end_day: date, as_of: datetime
+) -> list[dict[str, Any]]:
     """Papers whose feed day falls in ``[start_day, end_day)`` and that were submitted by
     ``as_of``, one row each with ``upvotes``, ``entered_at`` (earliest entry) and ``feed_day``."""
     local_votes = (
-        select(func.count()).select_from(votes)
+        select(func.count())
+        .select_from(votes)
         .where(votes.c.paper_id == papers.c.id, votes.c.created_at <= as_of)
         .scalar_subquery()
     )
     query = (
         select(
-            papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.authors,
+            papers.c.id,
+            papers.c.arxiv_id,
+            papers.c.title,
+            papers.c.authors,
             func.substr(papers.c.abstract, 1, _ABSTRACT_CHARS).label("abstract"),
-            papers.c.github_repo, papers.c.upstream_upvotes,
+            papers.c.github_repo,
+            papers.c.upstream_upvotes,
             func.min(feed_entries.c.submitted_at).label("entered_at"),
             func.min(feed_entries.c.feed_day).label("feed_day"),
             local_votes.label("local_votes"),
         )
         .join(papers, papers.c.id == feed_entries.c.paper_id)
-        .where(feed_entries.c.feed_day >= start_day, feed_entries.c.feed_day < end_day,
-               feed_entries.c.submitted_at <= as_of)
+        .where(
+            feed_entries.c.feed_day >= start_day,
+            feed_entries.c.feed_day < end_day,
+            feed_entries.c.submitted_at <= as_of,
+        )
         .group_by(papers.c.id)
     )
     rows = []
@@ -61,9 +70,14 @@ def by_ids(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[str, An
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(wanted), 900):
         query = select(
-            papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.authors,
+            papers.c.id,
+            papers.c.arxiv_id,
+            papers.c.title,
+            papers.c.authors,
             func.substr(papers.c.abstract, 1, _ABSTRACT_CHARS).label("abstract"),
-            papers.c.github_repo, papers.c.upstream_upvotes, papers.c.published_at,
+            papers.c.github_repo,
+            papers.c.upstream_upvotes,
+            papers.c.published_at,
         ).where(papers.c.id.in_(wanted[start : start + 900]))
         for row in conn.execute(query).mappings():
             item = dict(row)
@@ -85,18 +99,23 @@ def voted_by(conn: Connection, user_ids: Iterable[int]) -> dict[int, set[int]]:
     return found
 
 
-def recent_paper_ids(conn: Connection, since: datetime, until: datetime, limit: int
-                     ) -> list[int]:
+def recent_paper_ids(conn: Connection, since: datetime, until: datetime, limit: int) -> list[int]:
     """Ids of papers first published in ``(since, until]`` (or, for arXiv listing dumps that carry
     no date, listed on a day in it), newest first: the "for you" pool."""
     query = (
         select(papers.c.id)
-        .where(or_(
-            and_(papers.c.published_at > since, papers.c.published_at <= until),
-            and_(papers.c.published_at.is_(None), papers.c.listed_on > since.date(),
-                 papers.c.listed_on <= until.date()),
-        ))
-        .order_by(papers.c.id.desc()).limit(limit)
+        .where(
+            or_(
+                and_(papers.c.published_at > since, papers.c.published_at <= until),
+                and_(
+                    papers.c.published_at.is_(None),
+                    papers.c.listed_on > since.date(),
+                    papers.c.listed_on <= until.date(),
+                ),
+            )
+        )
+        .order_by(papers.c.id.desc())
+        .limit(limit)
     )
     return list(conn.execute(query).scalars())
 
@@ -111,7 +130,6 @@ def stored_at(conn: Connection, paper_ids: Iterable[int]) -> dict[int, datetime]
         )
         found.update({r.id: r.created_at for r in conn.execute(query)})
     return found
-
 
 
 def newest_published(conn: Connection) -> datetime | None:

@@ -23,9 +23,26 @@ from dailypapers.db.schema import UTCDateTime, papers
 
 # Columns an ingest record can set (everything but keys, counters and bookkeeping).
 CONTENT_COLUMNS = (
-    "arxiv_id", "version", "title", "abstract", "authors", "categories", "primary_category",
-    "comment", "published_at", "updated_at", "abs_url", "pdf_url", "github_repo", "github_stars",
-    "project_page", "ai_summary", "ai_keywords", "organization", "media_urls", "discussion_id",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "comment",
+    "published_at",
+    "updated_at",
+    "abs_url",
+    "pdf_url",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
+    "organization",
+    "media_urls",
+    "discussion_id",
     "listed_on",
 )
 
@@ -52,7 +69,6 @@ def id_of(conn: Connection, arxiv_id: str) -> int | None:
 
 def arxiv_id_of(conn: Connection, paper_id: int) -> str | None:
     return conn.execute(select(papers.c.arxiv_id).where(papers.c.id == paper_id)).scalar()
-
 
 
 def count(conn: Connection) -> int:
@@ -82,7 +98,6 @@ def update_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
-
 def _arxiv_date(conn: Connection):
     """A paper's arXiv date: its first-version time, else its listing day at 00:00 UTC (arXiv
     listing dumps carry no time). Typed as UTCDateTime, so cursors compare on both backends."""
@@ -94,8 +109,9 @@ def _arxiv_date(conn: Connection):
     return type_coerce(func.coalesce(papers.c.published_at, listed), UTCDateTime())
 
 
-def newest_page(conn: Connection, limit: int,
-                after: tuple[datetime | None, int] | None = None) -> list[dict[str, Any]]:
+def newest_page(
+    conn: Connection, limit: int, after: tuple[datetime | None, int] | None = None
+) -> list[dict[str, Any]]:
     """One page of every paper, newest arXiv date first (undated papers last), continuing after
     the (arxiv_date, id) of the previous page's last paper. Rows carry ``arxiv_date``."""
     when = _arxiv_date(conn)

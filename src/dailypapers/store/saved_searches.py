@@ -11,26 +11,48 @@ from sqlalchemy import Connection, delete, or_, select, update
 from dailypapers.db.schema import saved_searches
 
 
-def add(conn: Connection, query: str, filters: dict[str, Any], now: datetime, *,
-        subscription_id: int | None = None, user_id: int | None = None) -> int:
+def add(
+    conn: Connection,
+    query: str,
+    filters: dict[str, Any],
+    now: datetime,
+    *,
+    subscription_id: int | None = None,
+    user_id: int | None = None,
+) -> int:
     """Save a search (idempotent: the same query and filters for the same owner is one alert)."""
     if subscription_id is None and user_id is None:
         raise ValueError("a saved search belongs to a subscription or a user")
-    owner = (saved_searches.c.subscription_id == subscription_id if subscription_id is not None
-             else saved_searches.c.user_id == user_id)
-    for row in conn.execute(select(saved_searches).where(owner,
-                                                         saved_searches.c.query == query)).mappings():
+    owner = (
+        saved_searches.c.subscription_id == subscription_id
+        if subscription_id is not None
+        else saved_searches.c.user_id == user_id
+    )
+    for row in conn.execute(
+        select(saved_searches).where(owner, saved_searches.c.query == query)
+    ).mappings():
         if row["filters"] == filters:
             return row["id"]
-    inserted = conn.execute(saved_searches.insert().values(
-        subscription_id=subscription_id, user_id=user_id, query=query, filters=filters,
-        watermark_at=now, created_at=now,
-    ))
+    inserted = conn.execute(
+        saved_searches.insert().values(
+            subscription_id=subscription_id,
+            user_id=user_id,
+            query=query,
+            filters=filters,
+            watermark_at=now,
+            created_at=now,
+        )
+    )
     return inserted.inserted_primary_key[0]
 
 
-def remove(conn: Connection, search_id: int, *, user_id: int | None = None,
-           subscription_id: int | None = None) -> bool:
+def remove(
+    conn: Connection,
+    search_id: int,
+    *,
+    user_id: int | None = None,
+    subscription_id: int | None = None,
+) -> bool:
     """Delete a saved search of exactly this owner (a user, or else a subscription)."""
     if user_id is not None:
         owner = saved_searches.c.user_id == user_id
@@ -42,8 +64,9 @@ def remove(conn: Connection, search_id: int, *, user_id: int | None = None,
     return conn.execute(statement).rowcount == 1
 
 
-def for_owner(conn: Connection, *, user_id: int | None, subscription_id: int | None
-              ) -> list[dict[str, Any]]:
+def for_owner(
+    conn: Connection, *, user_id: int | None, subscription_id: int | None
+) -> list[dict[str, Any]]:
     """The searches a subscription gets alerts for: its own and its account's."""
     conditions = []
     if user_id is not None:
@@ -56,12 +79,15 @@ def for_owner(conn: Connection, *, user_id: int | None, subscription_id: int | N
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def for_owners(conn: Connection, subscription_ids: Iterable[int], user_ids: Iterable[int]
-               ) -> list[dict[str, Any]]:
+def for_owners(
+    conn: Connection, subscription_ids: Iterable[int], user_ids: Iterable[int]
+) -> list[dict[str, Any]]:
     subs, users_ = sorted(set(subscription_ids)), sorted(set(user_ids))
     rows: dict[int, dict[str, Any]] = {}
-    for column, wanted in ((saved_searches.c.subscription_id, subs),
-                           (saved_searches.c.user_id, users_)):
+    for column, wanted in (
+        (saved_searches.c.subscription_id, subs),
+        (saved_searches.c.user_id, users_),
+    ):
         for start in range(0, len(wanted), 900):
             query = select(saved_searches).where(column.in_(wanted[start : start + 900]))
             rows.update({r["id"]: dict(r) for r in conn.execute(query).mappings()})

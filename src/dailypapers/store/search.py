@@ -49,7 +49,8 @@ def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> l
     if filters.date_from:
         clauses.append(f"{day} >= :date_from")
         params["date_from"] = (
-            filters.date_from.isoformat() if sqlite
+            filters.date_from.isoformat()
+            if sqlite
             else datetime.combine(filters.date_from, time(), UTC)
         )
     if filters.date_to:
@@ -62,8 +63,7 @@ def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> l
         column = "p.categories" if sqlite else "lower(p.categories::text)"
         tests = []
         for position, category in enumerate(filters.categories):
-            escaped = category.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-                "_", "\\_")
+            escaped = category.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params[f"cat{position}"] = f'%"{escaped}"%'
             tests.append(f"{column} LIKE :cat{position} ESCAPE '\\'")
             if "." not in category:  # an archive: also every one of its categories
@@ -92,9 +92,17 @@ def _order_sql(conn: Connection, sort: str) -> str:
     raise ValueError(f"unknown sort {sort!r}")
 
 
-def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "relevance",
-              limit: int = 20, offset: int = 0, min_id: int = 0,
-              term_weights: Sequence[tuple[str, float]] = ()) -> list[tuple[int, float]]:
+def full_text(
+    conn: Connection,
+    match: str,
+    filters: Filters,
+    *,
+    sort: str = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+    min_id: int = 0,
+    term_weights: Sequence[tuple[str, float]] = (),
+) -> list[tuple[int, float]]:
     """(paper id, score) of papers matching ``match`` (FTS5 expression or tsquery text).
 
     Scores grow with relevance on both backends (SQLite's bm25 is negated). ``min_id`` limits
@@ -111,27 +119,20 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
             where.insert(0, "papers_fts.rowid >= :min_id")
         w = BM25_WEIGHTS
         score = f"-bm25(papers_fts, {w[0]}, {w[1]}, {w[2]})"
-        if where == (["papers_fts.rowid >= :min_id"] if min_id > 0 else []) and \
-                sort == "relevance":  # nothing needs the paper row: skip the join
+        if (
+            where == (["papers_fts.rowid >= :min_id"] if min_id > 0 else []) and sort == "relevance"
+        ):  # nothing needs the paper row: skip the join
             window = " AND rowid >= :min_id" if min_id > 0 else ""
-            sql = (f"SELECT rowid AS id, {score} AS score FROM papers_fts WHERE papers_fts "
-                   f"MATCH :match{window} ORDER BY score DESC, rowid DESC "
-                   "LIMIT :limit OFFSET :offset")
+            sql = (
+                f"SELECT rowid AS id, {score} AS score FROM papers_fts WHERE papers_fts "
+                f"MATCH :match{window} ORDER BY score DESC, rowid DESC "
+                "LIMIT :limit OFFSET :offset"
+            )
             return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
         source = "papers_fts JOIN papers p ON p.id = papers_fts.rowid"
         where.insert(0, "papers_fts MATCH :match")
     else:
-        score = "ts_rank(p.search_document, q, 1)"
-        if term_weights:
-            # ts_rank counts every word alike (no IDF): weighting each term's rank by its
-            # rarity lets a paper sharing the rare words of a description beat one sharing
-            # its common ones, as BM25 does on SQLite.
-            parts = []
-            for position, (term, weight) in enumerate(term_weights):
-                params[f"term{position}"] = term
-                parts.append(f"{float(weight):.6f} * ts_rank(p.search_document, "
-                             f"to_tsquery('english', :term{position}), 1)")
-            score = "(" + " + ".join(parts) + ")"
+        score = _pg_score(term_weights, params)
         source = "papers p, to_tsquery('english', :match) q"
         where.insert(0, "p.search_document @@ q")
         if min_id > 0:
@@ -144,8 +145,28 @@ def full_text(conn: Connection, match: str, filters: Filters, *, sort: str = "re
     return [(row.id, float(row.score)) for row in conn.execute(text(sql), params)]
 
 
-def count_full_text(conn: Connection, match: str, filters: Filters, *, cap: int = 1_000,
-                    min_id: int = 0) -> int:
+def _pg_score(term_weights: Sequence[tuple[str, float]], params: dict[str, Any]) -> str:
+    """PostgreSQL's score: ``ts_rank`` of the query, or the weighted sum of its terms' ranks.
+
+    ts_rank counts every word alike (no IDF): weighting each term's rank by its rarity lets a
+    paper sharing the rare words of a description beat one sharing its common ones, as BM25
+    does on SQLite.
+    """
+    if not term_weights:
+        return "ts_rank(p.search_document, q, 1)"
+    parts = []
+    for position, (term, weight) in enumerate(term_weights):
+        params[f"term{position}"] = term
+        parts.append(
+            f"{float(weight):.6f} * ts_rank(p.search_document, "
+            f"to_tsquery('english', :term{position}), 1)"
+        )
+    return "(" + " + ".join(parts) + ")"
+
+
+def count_full_text(
+    conn: Connection, match: str, filters: Filters, *, cap: int = 1_000, min_id: int = 0
+) -> int:
     """How many papers match, counted up to ``cap`` (the page says "1000+" beyond)."""
     params: dict[str, Any] = {"match": match, "cap": cap, "min_id": min_id}
     where = _filter_sql(conn, filters, params)
@@ -166,34 +187,53 @@ def count_full_text(conn: Connection, match: str, filters: Filters, *, cap: int 
     return conn.execute(text(sql), params).scalar_one()
 
 
-def filtered(conn: Connection, filters: Filters, *, exclude_match: str | None = None,
-             sort: str = "newest", limit: int = 20, offset: int = 0) -> list[int]:
+def filtered(
+    conn: Connection,
+    filters: Filters,
+    *,
+    exclude_match: str | None = None,
+    sort: str = "newest",
+    limit: int = 20,
+    offset: int = 0,
+) -> list[int]:
     """Papers passing the filters only (no words to match), newest or most upvoted first."""
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     where = _filter_sql(conn, filters, params) or ["1 = 1"]
     if exclude_match:
         params["exclude"] = exclude_match
         if _is_sqlite(conn):
-            where.append("p.id NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
-                         ":exclude)")
+            where.append(
+                "p.id NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH :exclude)"
+            )
         else:
             where.append("NOT (p.search_document @@ to_tsquery('english', :exclude))")
     order = _order_sql(conn, "newest" if sort == "relevance" else sort)
-    sql = (f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} "
-           "LIMIT :limit OFFSET :offset")
+    sql = (
+        f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} "
+        "LIMIT :limit OFFSET :offset"
+    )
     return [row.id for row in conn.execute(text(sql), params)]
 
 
 def count_filtered(conn: Connection, filters: Filters, *, cap: int = 1_000) -> int:
     params: dict[str, Any] = {"cap": cap}
     where = _filter_sql(conn, filters, params) or ["1 = 1"]
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {' AND '.join(where)} "
-           "LIMIT :cap) AS matches")
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {' AND '.join(where)} "
+        "LIMIT :cap) AS matches"
+    )
     return conn.execute(text(sql), params).scalar_one()
 
 
-def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters | None = None,
-              *, limit: int = 20, offset: int = 0) -> list[int]:
+def order_ids(
+    conn: Connection,
+    ids: Iterable[int],
+    sort: str,
+    filters: Filters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[int]:
     """``ids`` (a candidate set) that pass ``filters``, ordered by ``sort`` in SQL."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
@@ -205,8 +245,10 @@ def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters 
         params[f"id{position}"] = paper_id
         names.append(f":id{position}")
     where.insert(0, f"p.id IN ({', '.join(names)})")
-    sql = (f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY "
-           f"{_order_sql(conn, sort)} LIMIT :limit OFFSET :offset")
+    sql = (
+        f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY "
+        f"{_order_sql(conn, sort)} LIMIT :limit OFFSET :offset"
+    )
     return [row.id for row in conn.execute(text(sql), params)]
 
 
@@ -215,8 +257,9 @@ def order_ids(conn: Connection, ids: Iterable[int], sort: str, filters: Filters 
 PG_EXACT_UNDER = 500
 
 
-def document_frequencies(conn: Connection, words: Sequence[str], *,
-                         cap: int = 100_000) -> dict[str, int]:
+def document_frequencies(
+    conn: Connection, words: Sequence[str], *, cap: int = 100_000
+) -> dict[str, int]:
     """Papers containing each word (as the index stems it), counted up to ``cap``."""
     wanted = list(dict.fromkeys(words))
     if not wanted:
@@ -232,37 +275,57 @@ def document_frequencies(conn: Connection, words: Sequence[str], *,
         )
         found = {row.term: row.doc for row in rows}
         return {w: min(found.get(stems[w], 0), cap) for w in wanted}
-    # PostgreSQL keeps no per-word document count, and counting a common word's GIN matches
-    # costs tens of milliseconds a word. Its statistics do know the common words: ANALYZE
-    # samples the most common lexemes of the tsvector column, and the planner's row estimate
-    # for a one-word query comes from them. Common words take that estimate; rarer ones (and
-    # every word when statistics are missing or stale) are counted, cheaply while they stay
-    # under PG_EXACT_UNDER, in full otherwise.
-    # Stop words ("with", "is") are in no tsvector, and a tsquery drops them: they restrict
-    # nothing, so they count as matching every paper (the cap). Counted as 0 they made "Scaling
-    # with" look rare, and its ranking ran over every paper about scaling.
-    stop_words = set(conn.execute(
-        text("SELECT w FROM unnest(CAST(:words AS text[])) AS w "
-             "WHERE to_tsvector('english', w) = ''::tsvector"), {"words": wanted}).scalars())
+    return _pg_document_frequencies(conn, wanted, cap)
+
+
+def _pg_document_frequencies(conn: Connection, wanted: list[str], cap: int) -> dict[str, int]:
+    """PostgreSQL keeps no per-word document count, and counting a common word's GIN matches
+    costs tens of milliseconds a word. Its statistics do know the common words: ANALYZE samples
+    the most common lexemes of the tsvector column, and the planner's row estimate for a one-word
+    query comes from them. Common words take that estimate; rarer ones (and every word when
+    statistics are missing or stale) are counted, cheaply while they stay under PG_EXACT_UNDER,
+    in full otherwise.
+
+    Stop words ("with", "is") are in no tsvector, and a tsquery drops them: they restrict
+    nothing, so they count as matching every paper (the cap). Counted as 0 they made "Scaling
+    with" look rare, and its ranking ran over every paper about scaling.
+    """
+    stop_words = set(
+        conn.execute(
+            text(
+                "SELECT w FROM unnest(CAST(:words AS text[])) AS w "
+                "WHERE to_tsvector('english', w) = ''::tsvector"
+            ),
+            {"words": wanted},
+        ).scalars()
+    )
     counts = dict.fromkeys(stop_words, cap)
     for word in wanted:
-        if word in stop_words:
-            continue
-        params = {"q": "'" + word.replace("'", "''") + "'", "cap": cap}
-        plan = conn.execute(
-            text("EXPLAIN (FORMAT JSON) SELECT 1 FROM papers WHERE search_document @@ "
-                 "to_tsquery('english', :q)"), params).scalar_one()
-        estimate = int(plan[0]["Plan"]["Plan Rows"])
-        if estimate >= PG_EXACT_UNDER:
-            counts[word] = min(estimate, cap)
-            continue
-        count_sql = ("SELECT count(*) FROM (SELECT 1 FROM papers WHERE search_document @@ "
-                     "to_tsquery('english', :q) LIMIT :cap) AS matches")
-        exact = conn.execute(text(count_sql), {**params, "cap": PG_EXACT_UNDER}).scalar_one()
-        if exact >= PG_EXACT_UNDER:  # the statistics missed a common word: count it all
-            exact = conn.execute(text(count_sql), params).scalar_one()
-        counts[word] = min(exact, cap)
+        if word not in stop_words:
+            counts[word] = _pg_count(conn, word, cap)
     return counts
+
+
+def _pg_count(conn: Connection, word: str, cap: int) -> int:
+    params = {"q": "'" + word.replace("'", "''") + "'", "cap": cap}
+    plan = conn.execute(
+        text(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM papers WHERE search_document @@ "
+            "to_tsquery('english', :q)"
+        ),
+        params,
+    ).scalar_one()
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate >= PG_EXACT_UNDER:
+        return min(estimate, cap)
+    count_sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM papers WHERE search_document @@ "
+        "to_tsquery('english', :q) LIMIT :cap) AS matches"
+    )
+    exact = conn.execute(text(count_sql), {**params, "cap": PG_EXACT_UNDER}).scalar_one()
+    if exact >= PG_EXACT_UNDER:  # the statistics missed a common word: count it all
+        exact = conn.execute(text(count_sql), params).scalar_one()
+    return min(exact, cap)
 
 
 def _porter():
@@ -276,10 +339,8 @@ def _porter():
     return local.stemmer
 
 
-
 def max_paper_id(conn: Connection) -> int:
     return conn.execute(select(func.max(papers.c.id))).scalar() or 0
-
 
 
 def matching(conn: Connection, ids: Sequence[int], match: str) -> set[int]:
@@ -293,9 +354,13 @@ def matching(conn: Connection, ids: Sequence[int], match: str) -> set[int]:
         params[f"id{position}"] = paper_id
         names.append(f":id{position}")
     if _is_sqlite(conn):
-        sql = (f"SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH :match "
-               f"AND rowid IN ({', '.join(names)})")
+        sql = (
+            f"SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH :match "
+            f"AND rowid IN ({', '.join(names)})"
+        )
     else:
-        sql = (f"SELECT id FROM papers WHERE id IN ({', '.join(names)}) "
-               "AND search_document @@ to_tsquery('english', :match)")
+        sql = (
+            f"SELECT id FROM papers WHERE id IN ({', '.join(names)}) "
+            "AND search_document @@ to_tsquery('english', :match)"
+        )
     return {row.id for row in conn.execute(text(sql), params)}

@@ -23,11 +23,15 @@ def address_times_since(conn: Connection, address: str, since: datetime) -> list
     return _times_since(conn, sign_in_failures.c.address, address, since)
 
 
-def _times_since(conn: Connection, column, value: str, since: datetime,
-                 limit: int = 1000) -> list[datetime]:
-    query = (select(sign_in_failures.c.failed_at)
-             .where(column == value, sign_in_failures.c.failed_at > since)
-             .order_by(sign_in_failures.c.failed_at).limit(limit))
+def _times_since(
+    conn: Connection, column, value: str, since: datetime, limit: int = 1000
+) -> list[datetime]:
+    query = (
+        select(sign_in_failures.c.failed_at)
+        .where(column == value, sign_in_failures.c.failed_at > since)
+        .order_by(sign_in_failures.c.failed_at)
+        .limit(limit)
+    )
     return list(conn.execute(query).scalars())
 
 
@@ -36,5 +40,6 @@ def clear_login(conn: Connection, login: str) -> None:
 
 
 def delete_before(conn: Connection, before: datetime) -> int:
-    return conn.execute(delete(sign_in_failures).where(sign_in_failures.c.failed_at <= before)
-                        ).rowcount
+    return conn.execute(
+        delete(sign_in_failures).where(sign_in_failures.c.failed_at <= before)
+    ).rowcount

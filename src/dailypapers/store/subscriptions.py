@@ -40,7 +40,8 @@ def create(conn: Connection, email: str, now: datetime, **preferences: Any) -> d
 
 def link_user(conn: Connection, subscription_id: int, user_id: int, now: datetime) -> None:
     conn.execute(
-        update(subscriptions).where(subscriptions.c.id == subscription_id)
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
         .values(user_id=user_id, updated_at=now)
     )
 
@@ -48,7 +49,8 @@ def link_user(conn: Connection, subscription_id: int, user_id: int, now: datetim
 def confirm(conn: Connection, subscription_id: int, now: datetime) -> None:
     """Confirm (again): a confirmed link also brings back an address that had unsubscribed."""
     conn.execute(
-        update(subscriptions).where(subscriptions.c.id == subscription_id)
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
         .values(confirmed_at=now, unsubscribed_at=None, updated_at=now)
     )
 
@@ -56,7 +58,8 @@ def confirm(conn: Connection, subscription_id: int, now: datetime) -> None:
 def reopen(conn: Connection, subscription_id: int, now: datetime) -> None:
     """An unsubscribed address subscribes again: it needs a new confirmation first."""
     conn.execute(
-        update(subscriptions).where(subscriptions.c.id == subscription_id)
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
         .values(confirmed_at=None, updated_at=now)
     )
 
@@ -76,17 +79,25 @@ def unsubscribe(conn: Connection, subscription_id: int, now: datetime) -> None:
     )
 
 
-def update_preferences(conn: Connection, subscription_id: int, now: datetime,
-                       **preferences: Any) -> None:
+def update_preferences(
+    conn: Connection, subscription_id: int, now: datetime, **preferences: Any
+) -> None:
     conn.execute(
-        update(subscriptions).where(subscriptions.c.id == subscription_id)
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
         .values(updated_at=now, **preferences)
     )
 
 
 def active(conn: Connection) -> list[dict[str, Any]]:
     """Confirmed subscriptions that did not unsubscribe: the ones digests are composed for."""
-    query = select(subscriptions).where(
-        and_(subscriptions.c.confirmed_at.is_not(None), subscriptions.c.unsubscribed_at.is_(None))
-    ).order_by(subscriptions.c.id)
+    query = (
+        select(subscriptions)
+        .where(
+            and_(
+                subscriptions.c.confirmed_at.is_not(None), subscriptions.c.unsubscribed_at.is_(None)
+            )
+        )
+        .order_by(subscriptions.c.id)
+    )
     return [dict(row) for row in conn.execute(query).mappings()]

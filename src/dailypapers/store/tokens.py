@@ -45,30 +45,36 @@ def create(conn: Connection, user_id: int, kind: str, name: str = "") -> tuple[s
     if len(name) > MAX_NAME:
         raise TokenError(f"A token name is at most {MAX_NAME} characters.")
     active = conn.execute(
-        select(api_tokens.c.id).where(api_tokens.c.user_id == user_id,
-                                      api_tokens.c.revoked_at.is_(None))
+        select(api_tokens.c.id).where(
+            api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None)
+        )
     ).all()
     if len(active) >= MAX_ACTIVE_PER_USER:
         raise TokenError(f"You have {MAX_ACTIVE_PER_USER} active tokens: revoke one first.")
     secret = PREFIXES[kind] + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     row = {
-        "user_id": user_id, "kind": kind, "name": name, "token_hash": hash_token(secret),
-        "prefix": secret[: len(PREFIXES[kind]) + 4], "created_at": now,
+        "user_id": user_id,
+        "kind": kind,
+        "name": name,
+        "token_hash": hash_token(secret),
+        "prefix": secret[: len(PREFIXES[kind]) + 4],
+        "created_at": now,
     }
     token_id = conn.execute(api_tokens.insert().values(**row)).inserted_primary_key[0]
     return secret, get(conn, token_id)
 
 
 def get(conn: Connection, token_id: int) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(*_PUBLIC_COLUMNS).where(api_tokens.c.id == token_id)
-    ).mappings().first()
+    row = (
+        conn.execute(select(*_PUBLIC_COLUMNS).where(api_tokens.c.id == token_id)).mappings().first()
+    )
     return dict(row) if row else None
 
 
-def list_for(conn: Connection, user_id: int, kind: str | None = None, *,
-             include_revoked: bool = False) -> list[dict[str, Any]]:
+def list_for(
+    conn: Connection, user_id: int, kind: str | None = None, *, include_revoked: bool = False
+) -> list[dict[str, Any]]:
     """A user's tokens, newest first (never their hashes)."""
     query = select(*_PUBLIC_COLUMNS).where(api_tokens.c.user_id == user_id)
     if kind is not None:
@@ -83,12 +89,21 @@ def resolve(conn: Connection, token: str, kind: str) -> dict[str, Any] | None:
     """The active token of kind ``kind`` joined with its user (``id`` is the user's), or None.
     Callers record the use with :func:`mark_used` on a write connection when it is due."""
     query = (
-        select(api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at,
-               users.c.id, users.c.username, users.c.fullname, users.c.avatar_url,
-               users.c.upstream_id)
+        select(
+            api_tokens.c.id.label("token_id"),
+            api_tokens.c.last_used_at,
+            users.c.id,
+            users.c.username,
+            users.c.fullname,
+            users.c.avatar_url,
+            users.c.upstream_id,
+        )
         .join(users, users.c.id == api_tokens.c.user_id)
-        .where(api_tokens.c.token_hash == hash_token(token), api_tokens.c.kind == kind,
-               api_tokens.c.revoked_at.is_(None))
+        .where(
+            api_tokens.c.token_hash == hash_token(token),
+            api_tokens.c.kind == kind,
+            api_tokens.c.revoked_at.is_(None),
+        )
     )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
@@ -100,8 +115,9 @@ def needs_mark(last_used_at: datetime | None) -> bool:
 
 
 def mark_used(conn: Connection, token_id: int) -> None:
-    conn.execute(update(api_tokens).where(api_tokens.c.id == token_id)
-                 .values(last_used_at=datetime.now(UTC)))
+    conn.execute(
+        update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=datetime.now(UTC))
+    )
 
 
 def owner_of(conn: Connection, token_id: int) -> int | None:
@@ -121,7 +137,12 @@ def revoke(conn: Connection, token_id: int) -> bool:
 
 
 _PUBLIC_COLUMNS = (
-    api_tokens.c.id, api_tokens.c.user_id, api_tokens.c.kind, api_tokens.c.name,
-    api_tokens.c.prefix, api_tokens.c.created_at, api_tokens.c.last_used_at,
+    api_tokens.c.id,
+    api_tokens.c.user_id,
+    api_tokens.c.kind,
+    api_tokens.c.name,
+    api_tokens.c.prefix,
+    api_tokens.c.created_at,
+    api_tokens.c.last_used_at,
     api_tokens.c.revoked_at,
 )

@@ -54,8 +54,12 @@ def ensure_upstream(conn: Connection, refs: Sequence[Any]) -> dict[str, int]:
         if row is None:
             row = {"username": username, "password_hash": None, "upstream_id": ref.upstream_id}
             row["id"] = conn.execute(
-                users.insert().values(username=username[:64], fullname=(ref.fullname or "")[:200],
-                                      avatar_url=ref.avatar_url, upstream_id=ref.upstream_id)
+                users.insert().values(
+                    username=username[:64],
+                    fullname=(ref.fullname or "")[:200],
+                    avatar_url=ref.avatar_url,
+                    upstream_id=ref.upstream_id,
+                )
             ).inserted_primary_key[0]
             by_name[username.lower()] = row
             if ref.upstream_id:
@@ -75,7 +79,7 @@ def key_of(ref: Any) -> str:
     return ref.upstream_id or ref.username.lower()
 
 
-# -- local accounts (site) --------------------------------------------------------------------------
+# -- local accounts (site) -----------------------------------------------------------------------
 
 
 def create(conn: Connection, username: str, email: str, password_hash: str) -> int:
@@ -99,8 +103,9 @@ def email_taken(conn: Connection, email: str) -> bool:
 def get_for_login(conn: Connection, login: str) -> dict[str, Any] | None:
     """The local account whose username or email is ``login`` (any case), or None."""
     column = users.c.email if "@" in login else users.c.username
-    query = select(users).where(func.lower(column) == login.lower(),
-                                users.c.password_hash.is_not(None))
+    query = select(users).where(
+        func.lower(column) == login.lower(), users.c.password_hash.is_not(None)
+    )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
 

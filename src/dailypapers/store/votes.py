@@ -1,4 +1,4 @@
-"""Votes: one per user per paper (the primary key enforces it), counted on top of upstream counts."""
+"""Votes: one per user per paper (the primary key enforces it), added to upstream counts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def add(conn: Connection, user_id: int, paper_id: int) -> bool:
     """Record an upvote; False when this user had already voted (nothing changes then)."""
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(votes).values(user_id=user_id, paper_id=paper_id).on_conflict_do_nothing()
+        insert(votes)
+        .values(user_id=user_id, paper_id=paper_id)
+        .on_conflict_do_nothing()
         .returning(votes.c.paper_id)  # rowcount is not reliable for INSERT on every driver
     )
     return conn.execute(statement).first() is not None
@@ -45,8 +47,7 @@ def voted(conn: Connection, user_id: int | None, paper_ids: Iterable[int]) -> se
     wanted = list(set(paper_ids))
     if user_id is None or not wanted:
         return set()
-    query = select(votes.c.paper_id).where(votes.c.user_id == user_id,
-                                           votes.c.paper_id.in_(wanted))
+    query = select(votes.c.paper_id).where(votes.c.user_id == user_id, votes.c.paper_id.in_(wanted))
     return set(conn.execute(query).scalars())
 
 

@@ -55,8 +55,14 @@ def create_app(settings: Settings, db: Any) -> FastAPI:
         finally:
             counter.close()
 
-    app = FastAPI(title="dailypapers", version="0.1.0", lifespan=lifespan, docs_url=None,
-                  redoc_url=None, description=api.DESCRIPTION)
+    app = FastAPI(
+        title="dailypapers",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description=api.DESCRIPTION,
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.page_cache = ResponseCache(counter, settings.cache_seconds, PAGE_BYTES)

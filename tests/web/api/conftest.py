@@ -28,8 +28,9 @@ from tests.support import corpora, data
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The root settings without the response cache and without rate limits (see above)."""
-    return settings.model_copy(update={"cache_seconds": 0.0, "api_rate_anonymous": 0,
-                                       "api_rate_token": 0})
+    return settings.model_copy(
+        update={"cache_seconds": 0.0, "api_rate_anonymous": 0, "api_rate_token": 0}
+    )
 
 
 @pytest.fixture

@@ -43,8 +43,12 @@ def test_swagger_ui_draws_every_operation_in_a_browser_without_a_policy_violatio
 
 def test_every_api_operation_declares_its_models_and_errors(client):
     schema = client.get("/openapi.json").json()
-    operations = [(path, method, op) for path, ops in schema["paths"].items()
-                  for method, op in ops.items() if path.startswith("/api/")]
+    operations = [
+        (path, method, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if path.startswith("/api/")
+    ]
     assert len(operations) >= 11
     for path, method, op in operations:
         answers = op["responses"]
@@ -54,11 +58,24 @@ def test_every_api_operation_declares_its_models_and_errors(client):
         can_be_invalid = op.get("parameters") or op.get("requestBody")
         for status in ("400", "429") if can_be_invalid else ("429",):
             assert answers[status]["content"]["application/json"]["schema"]["$ref"].endswith(
-                "/ApiError"), (path, method, status)
+                "/ApiError"
+            ), (path, method, status)
     entry = schema["components"]["schemas"]["DailyEntry"]["properties"]
-    for field in ("paper", "publishedAt", "title", "summary", "thumbnail", "numComments",
-                  "submittedBy", "ai_summary", "ai_keywords", "githubRepo", "githubStars",
-                  "projectPage", "organization"):
+    for field in (
+        "paper",
+        "publishedAt",
+        "title",
+        "summary",
+        "thumbnail",
+        "numComments",
+        "submittedBy",
+        "ai_summary",
+        "ai_keywords",
+        "githubRepo",
+        "githubStars",
+        "projectPage",
+        "organization",
+    ):
         assert field in entry, field
     user = schema["components"]["schemas"]["UserOverview"]["properties"]
     assert {"_id", "name", "user", "avatarUrl", "fullname", "type", "isPro"} <= set(user)

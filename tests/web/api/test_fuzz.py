@@ -25,8 +25,9 @@ EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "30"))  # more for a 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                         ids=["positive", "negative"])
+@pytest.mark.parametrize(
+    "mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"]
+)
 @pytest.mark.store("api")
 def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_token, mode):
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_for_fuzz, db))
@@ -35,14 +36,19 @@ def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case) -> None:
             # Schema-valid is not always valid: 2025-02-30 has the shape of a date, an unknown id
             # the shape of an id. Those are refused with 400/404 on purpose, so the check that
             # every schema-valid request is accepted is left out; all the others run.
-            case.call_and_validate(headers=data.bearer(alice_token),
-                                   excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(
+                headers=data.bearer(alice_token), excluded_checks=[positive_data_acceptance]
+            )
 
         try:
             fuzz()

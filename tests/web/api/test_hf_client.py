@@ -42,8 +42,9 @@ def test_it_lists_a_day_as_the_client_parses_it(hf, upstream_day):
 def test_it_filters_and_pages_with_each_client_argument(hf):
     week = list(hf.list_daily_papers(week="2025-W24", limit=100))
     month = list(hf.list_daily_papers(month="2025-06", limit=100))
-    assert week and all("2025-06-09" <= p.submitted_at.date().isoformat() <= "2025-06-15"
-                        for p in week)
+    assert week and all(
+        "2025-06-09" <= p.submitted_at.date().isoformat() <= "2025-06-15" for p in week
+    )
     assert [p.id for p in week] == [p.id for p in month]  # only that week of June was imported
     first = list(hf.list_daily_papers(date="2025-06-10", limit=10, p=0))
     second = list(hf.list_daily_papers(date="2025-06-10", limit=10, p=1))
@@ -54,8 +55,9 @@ def test_it_filters_and_pages_with_each_client_argument(hf):
     trending = list(hf.list_daily_papers(sort="trending", limit=5))
     newest = list(hf.list_daily_papers(sort="publishedAt", limit=5))
     assert len(trending) == len(newest) == 5
-    assert [p.submitted_at for p in newest] == sorted((p.submitted_at for p in newest),
-                                                      reverse=True)
+    assert [p.submitted_at for p in newest] == sorted(
+        (p.submitted_at for p in newest), reverse=True
+    )
 
 
 def test_it_answers_paper_info_and_404(hf, upstream_day):

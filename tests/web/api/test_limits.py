@@ -48,8 +48,7 @@ def test_the_limiter_forgets_idle_keys_to_stay_bounded():
 
 @pytest.fixture
 def limited(settings, db):
-    app = create_app(settings.model_copy(update={"api_rate_anonymous": 5,
-                                                 "api_rate_token": 8}), db)
+    app = create_app(settings.model_copy(update={"api_rate_anonymous": 5, "api_rate_token": 8}), db)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -68,8 +67,12 @@ def test_a_token_has_its_own_larger_limit(limited, db, carol):
     for _ in range(5):
         limited.get("/api/daily_papers", params={"limit": 1})
     assert limited.get("/api/daily_papers").status_code == 429
-    statuses = [limited.get("/api/daily_papers", params={"limit": 1},
-                            headers=data.bearer(token)).status_code for _ in range(9)]
+    statuses = [
+        limited.get(
+            "/api/daily_papers", params={"limit": 1}, headers=data.bearer(token)
+        ).status_code
+        for _ in range(9)
+    ]
     assert statuses == [200] * 8 + [429]
 
 

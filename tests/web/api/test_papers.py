@@ -27,10 +27,18 @@ def test_it_ignores_a_version_suffix_and_accepts_an_arxiv_url(client):
 
 
 def test_it_answers_an_old_style_id_with_its_slash(client, db):
-    data.store(db, PaperRecord(
-        arxiv_id="hep-th/9901001", version=2, title="An old paper", abstract="About strings.",
-        authors=["Ada Lovelace", "Alan Turing"],
-        published_at=datetime(1999, 1, 4, 12, tzinfo=UTC), source="test"))
+    data.store(
+        db,
+        PaperRecord(
+            arxiv_id="hep-th/9901001",
+            version=2,
+            title="An old paper",
+            abstract="About strings.",
+            authors=["Ada Lovelace", "Alan Turing"],
+            published_at=datetime(1999, 1, 4, 12, tzinfo=UTC),
+            source="test",
+        ),
+    )
     answer = client.get("/api/papers/hep-th/9901001")
     assert answer.status_code == 200
     paper = answer.json()
@@ -50,8 +58,9 @@ def test_it_answers_a_paper_outside_the_feed(client):
     assert answer == outside[0] and answer["upvotes"] == 0
 
 
-@pytest.mark.parametrize("paper_id", ["2601.99999", "abc", "2613.00001", "hep-th/99", "x" * 300,
-                                      "2506.08007/extra"])
+@pytest.mark.parametrize(
+    "paper_id", ["2601.99999", "abc", "2613.00001", "hep-th/99", "x" * 300, "2506.08007/extra"]
+)
 def test_it_answers_404_naming_id_for_an_unknown_or_malformed_id(client, paper_id):
     answer = client.get(f"/api/papers/{paper_id}")
     assert answer.status_code == 404
@@ -67,7 +76,7 @@ def test_it_pages_through_every_paper_newest_first_by_cursor(client, db):
         assert answer.status_code == 200
         seen.extend(answer.json())
         link = answer.headers.get("link")
-        url = link[1:link.index(">")] if link else None
+        url = link[1 : link.index(">")] if link else None
         pages += 1
     ids = [p["id"] for p in seen]
     with db.read() as conn:

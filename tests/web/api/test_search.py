@@ -28,15 +28,21 @@ def test_it_finds_papers_with_their_matches_highlighted(client):
         assert _joined(result["highlightedSummary"]) == result["summary"]
         assert result["upvoted"] is False
         assert {s["type"] for s in result["highlightedTitle"]} <= {"text", "highlight"}
-    marked = [s["text"].lower() for s in results[0]["highlightedTitle"]
-              if s["type"] == "highlight"]
+    marked = [s["text"].lower() for s in results[0]["highlightedTitle"] if s["type"] == "highlight"]
     assert "reinforcement" in marked
 
 
-@pytest.mark.parametrize("query", ["2506.08007", "2506.08007v2", "arXiv:2506.08007",
-                                   "https://arxiv.org/abs/2506.08007v1",
-                                   "https://arxiv.org/pdf/2506.08007",
-                                   "https://huggingface.co/papers/2506.08007"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "2506.08007",
+        "2506.08007v2",
+        "arXiv:2506.08007",
+        "https://arxiv.org/abs/2506.08007v1",
+        "https://arxiv.org/pdf/2506.08007",
+        "https://huggingface.co/papers/2506.08007",
+    ],
+)
 def test_an_arxiv_id_or_url_finds_that_paper_first(client, query):
     results = client.get("/api/papers/search", params={"q": query}).json()
     assert results[0]["paper"]["id"] == "2506.08007"
@@ -49,8 +55,9 @@ def test_it_says_whether_the_caller_upvoted_and_never_caches_that(settings, db, 
     with TestClient(create_app(cached, db)) as client:
         client.post("/api/papers/2506.08007/upvote", headers=data.bearer(alice_token))
         for _ in range(2):
-            mine = client.get("/api/papers/search", params={"q": "2506.08007"},
-                              headers=data.bearer(alice_token))
+            mine = client.get(
+                "/api/papers/search", params={"q": "2506.08007"}, headers=data.bearer(alice_token)
+            )
             assert mine.json()[0]["upvoted"] is True and mine.headers["x-api-cache"] == "off"
         for state in ("miss", "hit"):
             anonymous = client.get("/api/papers/search", params={"q": "2506.08007"})
@@ -64,17 +71,22 @@ def test_without_a_query_it_answers_the_newest_papers(client):
     assert [r["paper"]["id"] for r in results] == [p["id"] for p in newest]
 
 
-@pytest.mark.parametrize(("params", "parameter"), [
-    ({"q": "x" * 300}, "q"), ({"q": "diffusion", "limit": 0}, "limit"),
-    ({"q": "diffusion", "limit": 121}, "limit"),
-])
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"q": "x" * 300}, "q"),
+        ({"q": "diffusion", "limit": 0}, "limit"),
+        ({"q": "diffusion", "limit": 121}, "limit"),
+    ],
+)
 def test_it_refuses_an_invalid_search_naming_the_parameter(client, params, parameter):
     answer = client.get("/api/papers/search", params=params)
     assert answer.status_code == 400 and answer.json()["parameter"] == parameter
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(a b)", "title:* OR 1=1 --", "🦀 数学",
-                                   "-", "au:", "\x00"])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "NEAR(a b)", "title:* OR 1=1 --", "🦀 数学", "-", "au:", "\x00"]
+)
 def test_hostile_queries_answer_without_error(client, query):
     answer = client.get("/api/papers/search", params={"q": query})
     assert answer.status_code == 200 and isinstance(answer.json(), list)
@@ -83,11 +95,13 @@ def test_hostile_queries_answer_without_error(client, query):
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_a_search_has_a_feed_with_the_same_papers(client, fmt):
     api = client.get("/api/papers/search", params={"q": "video generation", "limit": 50}).json()
-    parsed = feedparser.parse(client.get(f"/feeds/search.{fmt}",
-                                         params={"q": "video generation"}).content)
+    parsed = feedparser.parse(
+        client.get(f"/feeds/search.{fmt}", params={"q": "video generation"}).content
+    )
     assert parsed.bozo is False and api
     assert [e.link.rsplit("/papers/", 1)[1] for e in parsed.entries] == [
-        r["paper"]["id"] for r in api]
+        r["paper"]["id"] for r in api
+    ]
 
 
 def test_the_official_client_lists_papers_by_query(live_server, monkeypatch):

@@ -27,9 +27,14 @@ def settings(settings, model_dir):
 
 
 def _feed_address(client: TestClient) -> str:
-    answer = client.post("/settings/tokens", data={
-        "csrf_token": web.page_token(client, "/settings/tokens"), "kind": "feed",
-        "name": "for you"})
+    answer = client.post(
+        "/settings/tokens",
+        data={
+            "csrf_token": web.page_token(client, "/settings/tokens"),
+            "kind": "feed",
+            "name": "for you",
+        },
+    )
     assert answer.status_code == 200
     url = re.search(r'id="new-feed"[^>]*value="([^"]+)"', answer.text).group(1)
     assert url not in client.get("/settings/tokens").text  # shown once
@@ -39,8 +44,10 @@ def _feed_address(client: TestClient) -> str:
 def _revoke_first(client: TestClient) -> None:
     page = client.get("/settings/tokens")
     token_id = re.search(r'name="token_id" value="(\d+)"', page.text).group(1)
-    answer = client.post("/settings/tokens/revoke", data={
-        "csrf_token": web.csrf_token_of(page.text), "token_id": token_id})
+    answer = client.post(
+        "/settings/tokens/revoke",
+        data={"csrf_token": web.csrf_token_of(page.text), "token_id": token_id},
+    )
     assert answer.status_code == 200
 
 
@@ -71,9 +78,11 @@ def test_the_feed_carries_the_readers_personal_ranking(as_user, db, settings, al
     reader = as_user(alice)
     address = _feed_address(reader)
     for paper in ("2506.08007", "2506.07044"):
-        voted = reader.post(f"/papers/{paper}/vote", data={
-            "csrf_token": web.page_token(reader, f"/papers/{paper}"), "vote": "up"},
-            follow_redirects=False)
+        voted = reader.post(
+            f"/papers/{paper}/vote",
+            data={"csrf_token": web.page_token(reader, f"/papers/{paper}"), "vote": "up"},
+            follow_redirects=False,
+        )
         assert voted.status_code in (200, 303), voted.text
     ranked, notice = personal.for_user(db, settings, alice, limit=routes.FEED_SIZE)
     assert ranked and notice is None
@@ -84,4 +93,5 @@ def test_the_feed_carries_the_readers_personal_ranking(as_user, db, settings, al
         parsed = feedparser.parse(answer.content)
         assert parsed.bozo is False
         assert [e.link.rsplit("/papers/", 1)[1] for e in parsed.entries] == [
-            card.arxiv_id for card, _ in ranked]
+            card.arxiv_id for card, _ in ranked
+        ]

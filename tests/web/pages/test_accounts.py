@@ -176,7 +176,7 @@ def test_it_cannot_sign_in_as_an_upstream_user_without_a_password(db):
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [
         ("/papers/2506.08007#discussion", "/papers/2506.08007#discussion"),
         ("/papers?date=2025-06-10", "/papers?date=2025-06-10"),
@@ -220,7 +220,7 @@ def test_it_refuses_a_sign_in_without_the_csrf_token(client):
     assert response.status_code == 403 and "Form expired" in response.text
 
 
-# -- CSRF on every state-changing route ------------------------------------------------------------
+# -- CSRF on every state-changing route ----------------------------------------------------------
 
 
 def test_it_checks_the_csrf_token_on_every_state_changing_route(alice, app, as_user):

@@ -25,31 +25,39 @@ def as_of() -> datetime:
     return datetime.combine(day, time(8), tzinfo=UTC)
 
 
-def _yesterdays_paper(db, as_of):  # noqa: ANN001
+def _yesterdays_paper(db, as_of):
     at = as_of - timedelta(hours=20)
-    data.store(db, data.in_feed(data.paper("2603.00001", "A paper", published_at=at),
-                                (as_of - timedelta(days=1)).date(), upvotes=3, submitted_at=at))
+    data.store(
+        db,
+        data.in_feed(
+            data.paper("2603.00001", "A paper", published_at=at),
+            (as_of - timedelta(days=1)).date(),
+            upvotes=3,
+            submitted_at=at,
+        ),
+    )
 
 
-def _made_admin(db, user: User) -> None:  # noqa: ANN001
+def _made_admin(db, user: User) -> None:
     # No part of the site makes an admin (an operator sets the flag in the database), so this
     # one write goes behind the domain's back; tests.support has no helper for it yet.
     with db.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(is_admin=True))
 
 
-def test_marks_need_sign_in_and_a_csrf_token_and_replace_each_other(db, client, as_user,
-                                                                    alice):
+def test_marks_need_sign_in_and_a_csrf_token_and_replace_each_other(db, client, as_user, alice):
     data.store(db, data.in_feed(data.paper("2603.00001", "A paper"), date(2026, 3, 2)))
-    refused = client.post("/papers/2603.00001/mark", data={"kind": "saved"},
-                          follow_redirects=False)
+    refused = client.post("/papers/2603.00001/mark", data={"kind": "saved"}, follow_redirects=False)
     assert refused.status_code == 303 and "/signin" in refused.headers["location"]
     reader = as_user(alice)
     assert reader.post("/papers/2603.00001/mark", data={"kind": "saved"}).status_code == 403
     token = web.page_token(reader, "/settings/digest")
     for kind in ("saved", "not_interested"):
-        done = reader.post("/papers/2603.00001/mark", follow_redirects=False,
-                           data={"kind": kind, "csrf_token": token, "next": "/for-you"})
+        done = reader.post(
+            "/papers/2603.00001/mark",
+            follow_redirects=False,
+            data={"kind": kind, "csrf_token": token, "next": "/for-you"},
+        )
         assert done.status_code == 303 and done.headers["location"] == "/for-you"
     with db.read() as conn:
         marks = mark_store.for_user(conn, alice.id)
@@ -63,44 +71,59 @@ def test_marks_need_sign_in_and_a_csrf_token_and_replace_each_other(db, client, 
 def test_a_search_saved_as_an_alert_belongs_to_the_account(db, as_user, alice, bob):
     reader = as_user(alice)
     token = web.page_token(reader, "/settings/digest")
-    saved = reader.post("/search/alerts", follow_redirects=False,
-                        data={"q": "sparse attention", "mode": "keyword", "csrf_token": token})
+    saved = reader.post(
+        "/search/alerts",
+        follow_redirects=False,
+        data={"q": "sparse attention", "mode": "keyword", "csrf_token": token},
+    )
     assert saved.status_code == 303
     assert "sparse attention" in reader.get("/settings/digest").text
     [alert] = account.of(db, alice).alerts
     assert alert.filters == {"mode": "keyword"}
     assert account.of(db, bob).alerts == []  # only its owner lists it...
     other = as_user(bob)
-    other.post("/settings/digest/alerts/delete", data={
-        "search_id": alert.id, "csrf_token": web.page_token(other, "/settings/digest")})
+    other.post(
+        "/settings/digest/alerts/delete",
+        data={"search_id": alert.id, "csrf_token": web.page_token(other, "/settings/digest")},
+    )
     assert account.of(db, alice).alerts == [alert]  # ...or deletes it
     reader.post("/settings/digest/alerts/delete", data={"search_id": alert.id, "csrf_token": token})
     assert account.of(db, alice).alerts == []
 
 
-def test_subscribing_from_the_account_still_needs_the_confirmation(db, mail_settings, sink,
-                                                                   as_of, as_user, alice):
+def test_subscribing_from_the_account_still_needs_the_confirmation(
+    db, mail_settings, sink, as_of, as_user, alice
+):
     _yesterdays_paper(db, as_of)
     reader = as_user(alice)
     token = web.page_token(reader, "/settings/digest")
-    form = {"csrf_token": token, "frequency": "weekly", "weekly_day": "1", "send_hour": "8",
-            "timezone": "Europe/Paris", "content": ["top", "for_you"]}
+    form = {
+        "csrf_token": token,
+        "frequency": "weekly",
+        "weekly_day": "1",
+        "send_hour": "8",
+        "timezone": "Europe/Paris",
+        "content": ["top", "for_you"],
+    }
     assert reader.post("/settings/digest", data=form, follow_redirects=False).status_code == 303
     bad = reader.post("/settings/digest", data={**form, "content": []})
     assert bad.status_code == 422 and "at least one" in bad.text
     assert "confirmation link" in reader.get("/settings/digest").text
     jobs.run_once(db, mail_settings, as_of=as_of)
     assert [r.message["Subject"] for r in sink.received] == [
-        "Confirm your dailypapers subscription"]
+        "Confirm your dailypapers subscription"
+    ]
     mine = account.of(db, alice).subscription
     assert mine.email == "alice@example.org" and mine.confirmed_at is None
     assert mine.user_id == alice.id
     assert (mine.frequency, mine.timezone, mine.content) == (
-        "weekly", "Europe/Paris", ["top", "for_you"])
+        "weekly",
+        "Europe/Paris",
+        ["top", "for_you"],
+    )
 
 
-def test_the_admin_sees_failed_mail_and_resends_it(db, mail_settings, sink, as_of, as_user,
-                                                   alice):
+def test_the_admin_sees_failed_mail_and_resends_it(db, mail_settings, sink, as_of, as_user, alice):
     _yesterdays_paper(db, as_of)
     subscriptions.subscribe(db, mail_settings, "dave@example.org")  # dave follows his link
     jobs.send_due(db, mail_settings)
@@ -117,7 +140,9 @@ def test_the_admin_sees_failed_mail_and_resends_it(db, mail_settings, sink, as_o
     page = reader.get("/admin/digests")
     assert page.status_code == 200 and "550 5.1.1 No such user here" in page.text
     outbox_id = re.search(r'name="outbox_id" value="(\d+)"', page.text).group(1)
-    reader.post("/admin/digests/resend", data={"outbox_id": outbox_id,
-                                               "csrf_token": web.csrf_token_of(page.text)})
+    reader.post(
+        "/admin/digests/resend",
+        data={"outbox_id": outbox_id, "csrf_token": web.csrf_token_of(page.text)},
+    )
     jobs.send_due(db, mail_settings)
     assert [r.rcpt_tos for r in sink.received] == [["dave@example.org"]]

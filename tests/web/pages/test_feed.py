@@ -88,7 +88,7 @@ def test_it_ranks_trending_papers(client):
 
 
 @pytest.mark.parametrize(
-    "path, expected",
+    ("path", "expected"),
     [
         ("/papers/date/2025-13-01", "YYYY-MM-DD"),
         ("/papers/date/2025-02-30", "YYYY-MM-DD"),

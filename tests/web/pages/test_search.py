@@ -82,7 +82,7 @@ def test_the_similar_papers_partial_renders(indexed, search_settings):
     assert html.count("<li>") == 5 and "Similar papers" in html
 
 
-# -- the results as the site's cards, votes, alerts, feeds ----------------------------------------
+# -- the results as the site's cards, votes, alerts, feeds ---------------------------------------
 
 RPT = "2506.08007"  # "Reinforcement Pre-Training", 7 authors, in the corpus with upstream upvotes
 

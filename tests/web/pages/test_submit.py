@@ -35,7 +35,7 @@ def submit(client: TestClient, pasted: str):
 
 
 @pytest.mark.parametrize(
-    "pasted, key, title",
+    ("pasted", "key", "title"),
     [
         (
             "https://arxiv.org/abs/1605.08386v1",

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.store("feed")
 
 def _create(client: TestClient, name: str) -> str:
     page = client.get("/settings/tokens")
-    answer = client.post("/settings/tokens",
-                         data={"csrf_token": csrf_token_of(page.text), "name": name})
+    answer = client.post(
+        "/settings/tokens", data={"csrf_token": csrf_token_of(page.text), "name": name}
+    )
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
     return re.search(r'id="new-token"[^>]*value="(dp_[^"]+)"', answer.text).group(1)
 
@@ -35,8 +36,10 @@ def test_a_user_revokes_a_token_on_the_page(alice, as_user):
     secret = _create(browser, "old")
     token_id = browser.get("/api/tokens", headers=bearer(secret)).json()[0]["id"]
     page = browser.get("/settings/tokens")
-    answer = browser.post("/settings/tokens/revoke",
-                          data={"csrf_token": csrf_token_of(page.text), "token_id": token_id})
+    answer = browser.post(
+        "/settings/tokens/revoke",
+        data={"csrf_token": csrf_token_of(page.text), "token_id": token_id},
+    )
     assert answer.status_code == 200 and "No tokens yet." in answer.text
     assert browser.get("/api/tokens", headers=bearer(secret)).status_code == 401
 
@@ -46,8 +49,9 @@ def test_revoking_someone_elses_token_is_forbidden(alice, bob, as_user):
     secret = _create(bobs_browser, "bobs")
     bobs = bobs_browser.get("/api/tokens", headers=bearer(secret)).json()[0]["id"]
     page = alices.get("/settings/tokens")
-    answer = alices.post("/settings/tokens/revoke",
-                         data={"csrf_token": csrf_token_of(page.text), "token_id": bobs})
+    answer = alices.post(
+        "/settings/tokens/revoke", data={"csrf_token": csrf_token_of(page.text), "token_id": bobs}
+    )
     assert answer.status_code == 403
     assert bobs_browser.get("/api/tokens", headers=bearer(secret)).status_code == 200
 

@@ -15,7 +15,7 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.mark.parametrize(
-    "path, data",
+    ("path", "data"),
     [
         ("/papers/2506.08007/vote", {"vote": "up", "next": "/papers/date/2025-06-10#p1"}),
         ("/papers/2506.08007/comments", {"body": "hello"}),

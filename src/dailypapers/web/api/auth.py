@@ -59,10 +59,12 @@ async def caller(
     who = ANONYMOUS
     secret = credentials.credentials if credentials else None
     if secret is None and "authorization" in request.headers:
-        raise ApiProblem(401, "The Authorization header must be 'Bearer <API token>'.",
-                         "Authorization")
-    if secret is not None and (tokens.looks_like(secret, "api")
-                               or request.method not in SAFE_METHODS):
+        raise ApiProblem(
+            401, "The Authorization header must be 'Bearer <API token>'.", "Authorization"
+        )
+    if secret is not None and (
+        tokens.looks_like(secret, "api") or request.method not in SAFE_METHODS
+    ):
         holder = await run_in_threadpool(tokens.resolve, request.app.state.db, secret, "api")
         if holder is None:
             raise ApiProblem(401, "This API token is invalid or was revoked.", "Authorization")
@@ -74,11 +76,15 @@ async def caller(
     wait = limiter.hit(key)
     if wait is not None:
         raise ApiProblem(
-            429, f"Too many requests: at most {limiter.per_minute} a minute. Try again in "
-            f"{retry_after_header(wait)} s.", None,
-            headers={"Retry-After": retry_after_header(wait),
-                     "X-RateLimit-Limit": str(limiter.per_minute),
-                     "X-RateLimit-Remaining": "0"},
+            429,
+            f"Too many requests: at most {limiter.per_minute} a minute. Try again in "
+            f"{retry_after_header(wait)} s.",
+            None,
+            headers={
+                "Retry-After": retry_after_header(wait),
+                "X-RateLimit-Limit": str(limiter.per_minute),
+                "X-RateLimit-Remaining": "0",
+            },
         )
     return who
 
@@ -86,6 +92,10 @@ async def caller(
 async def signed_in_caller(who: Caller = Depends(caller)) -> Caller:
     """A caller with a valid API token (writes); 401 otherwise."""
     if who.user is None:
-        raise ApiProblem(401, "This needs an API token: send 'Authorization: Bearer <token>' "
-                         "(create one in your settings).", "Authorization")
+        raise ApiProblem(
+            401,
+            "This needs an API token: send 'Authorization: Bearer <token>' "
+            "(create one in your settings).",
+            "Authorization",
+        )
     return who

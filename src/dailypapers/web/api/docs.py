@@ -40,14 +40,22 @@ def _tidy(schema: dict[str, Any]) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
-        return render(request, "docs.html", {"title": f"{app.title}: API",
-                                             "openapi_url": app.openapi_url or "/openapi.json"})
+        return render(
+            request,
+            "docs.html",
+            {"title": f"{app.title}: API", "openapi_url": app.openapi_url or "/openapi.json"},
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _tidy(get_openapi(title=app.title, version=app.version,
-                                                   description=app.description,
-                                                   routes=app.routes))
+            app.openapi_schema = _tidy(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -37,11 +37,13 @@ JSON = "application/json"
 CACHE_HEADER = "X-Api-Cache"  # hit / miss / off: whether the response cache answered
 
 
-async def json_answer(request: Request, compute: Callable[[], tuple[bytes, dict[str, str]]],
-                      *, shareable: bool = True) -> Response:
+async def json_answer(
+    request: Request, compute: Callable[[], tuple[bytes, dict[str, str]]], *, shareable: bool = True
+) -> Response:
     """The JSON answer ``compute()`` gives as (body, headers), through the response cache."""
-    (body, headers), state = await cached(request, compute, shareable=shareable,
-                                          size=lambda value: len(value[0]))
+    (body, headers), state = await cached(
+        request, compute, shareable=shareable, size=lambda value: len(value[0])
+    )
     return Response(body, media_type=JSON, headers={**headers, CACHE_HEADER: state})
 
 
@@ -54,7 +56,45 @@ def next_link(request: Request, **params: Any) -> dict[str, str]:
     return {"Link": f'<{base}{request.url.path}?{urlencode(query)}>; rel="next"'}
 
 
-# -- /api/daily_papers -----------------------------------------------------------------------------
+DayParameter = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        pattern=DAY_PATTERN,
+        examples=["2025-06-10"],
+        description="YYYY-MM-DD (a full ISO datetime is accepted too).",
+    ),
+]
+WeekParameter = Annotated[
+    str | None,
+    Query(
+        max_length=40, pattern=WEEK_PATTERN, description="ISO week YYYY-Www.", examples=["2025-W24"]
+    ),
+]
+MonthParameter = Annotated[
+    str | None,
+    Query(max_length=40, pattern=MONTH_PATTERN, description="YYYY-MM.", examples=["2025-06"]),
+]
+
+
+def _one_period(date: str | None, week: str | None, month: str | None) -> tuple[str, str] | None:
+    """The one period asked for (400 naming the second when two are given), checked."""
+    given = [
+        (name, value)
+        for name, value in (("date", date), ("week", week), ("month", month))
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise bad_request(
+            given[1][0],
+            f"give only one of date, week and month (got {' and '.join(n for n, _ in given)})",
+        )
+    if given:
+        _check_period(*given[0])
+    return given[0] if given else None
+
+
+# -- /api/daily_papers ---------------------------------------------------------------------------
 
 
 @router.get(
@@ -68,40 +108,29 @@ def next_link(request: Request, **params: Any) -> dict[str, str]:
 )
 async def daily_papers(
     request: Request,
-    date: Annotated[str | None, Query(
-        max_length=40, pattern=DAY_PATTERN,
-        description="YYYY-MM-DD (a full ISO datetime is accepted too).",
-        examples=["2025-06-10"])] = None,
-    week: Annotated[str | None, Query(max_length=40, pattern=WEEK_PATTERN,
-                                      description="ISO week YYYY-Www.",
-                                      examples=["2025-W24"])] = None,
-    month: Annotated[str | None, Query(max_length=40, pattern=MONTH_PATTERN,
-                                       description="YYYY-MM.",
-                                       examples=["2025-06"])] = None,
-    submitter: Annotated[str | None, Query(max_length=64,
-                                           description="Only this user's submissions.")] = None,
-    sort: Annotated[Literal["publishedAt", "trending"], Query(
-        description="`publishedAt`: newest submission first; `trending`: by trending score."
-    )] = "publishedAt",
+    date: DayParameter = None,
+    week: WeekParameter = None,
+    month: MonthParameter = None,
+    submitter: Annotated[
+        str | None, Query(max_length=64, description="Only this user's submissions.")
+    ] = None,
+    sort: Annotated[
+        Literal["publishedAt", "trending"],
+        Query(description="`publishedAt`: newest submission first; `trending`: by trending score."),
+    ] = "publishedAt",
     p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page, from 0.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Entries per page.")] = 50,
     who: Caller = Depends(caller),
 ) -> Response:
-    given = [(name, value) for name, value in (("date", date), ("week", week), ("month", month))
-             if value is not None]
-    if len(given) > 1:
-        raise bad_request(given[1][0], f"give only one of date, week and month (got "
-                                       f"{' and '.join(n for n, _ in given)})")
-    period = given[0] if given else None
-    if period is not None:
-        _check_period(*period)
+    period = _one_period(date, week, month)
     db = request.app.state.db
     shaper: Shaper = request.app.state.api_shaper
     order = "trending" if sort == "trending" else "submitted"
 
     def compute() -> tuple[bytes, dict[str, str]]:
-        cards = listing.entries(db, period=period, submitter=submitter, order=order,
-                                limit=limit + 1, offset=p * limit)
+        cards = listing.entries(
+            db, period=period, submitter=submitter, order=order, limit=limit + 1, offset=p * limit
+        )
         more = len(cards) > limit and p < MAX_PAGE
         body = dumps([shaper.entry(card) for card in cards[:limit]])
         return body, (next_link(request, p=p + 1) if more else {})
@@ -110,15 +139,16 @@ async def daily_papers(
 
 
 def _check_period(name: str, value: str) -> None:
-    parse = {"date": listing.parse_day, "week": listing.parse_week,
-             "month": listing.parse_month}[name]
+    parse = {"date": listing.parse_day, "week": listing.parse_week, "month": listing.parse_month}[
+        name
+    ]
     try:
         parse(value)
     except listing.InvalidPeriod as error:
         raise bad_request(name, str(error)) from None
 
 
-# -- /api/papers/search ----------------------------------------------------------------------------
+# -- /api/papers/search --------------------------------------------------------------------------
 
 
 @router.get(
@@ -147,15 +177,21 @@ async def search_papers(
             found = [(card, None, None) for card in page]
         else:
             results = service.search(db, settings, query, limit=limit, user_id=who.user_id)
-            found = [(item.paper, item.title_highlights, item.abstract_highlights)
-                     for item in results.items]
-        return dumps([shaper.search_entry(card, title, summary, card.upvoted)
-                      for card, title, summary in found]), {}
+            found = [
+                (item.paper, item.title_highlights, item.abstract_highlights)
+                for item in results.items
+            ]
+        return dumps(
+            [
+                shaper.search_entry(card, title, summary, card.upvoted)
+                for card, title, summary in found
+            ]
+        ), {}
 
     return await json_answer(request, compute, shareable=who.user is None)
 
 
-# -- /api/papers -----------------------------------------------------------------------------------
+# -- /api/papers ---------------------------------------------------------------------------------
 
 
 @router.get(
@@ -163,13 +199,14 @@ async def search_papers(
     response_model=list[Paper],
     responses=responses(400, 401, 429),
     summary="Every paper, newest arXiv date first",
-    description="Cursor pagination: the next page's URL is in the `Link: <...>; rel=\"next\"` "
+    description='Cursor pagination: the next page\'s URL is in the `Link: <...>; rel="next"` '
     "header (absent on the last page). Papers without an arXiv date come last.",
 )
 async def all_papers(
     request: Request,
-    cursor: Annotated[str | None, Query(max_length=200,
-                                        description="From the previous page's Link.")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="From the previous page's Link.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     who: Caller = Depends(caller),
 ) -> Response:
@@ -189,7 +226,7 @@ async def all_papers(
     return await json_answer(request, compute)
 
 
-# -- /api/papers/{id} ------------------------------------------------------------------------------
+# -- /api/papers/{id} ----------------------------------------------------------------------------
 
 
 def paper_card_or_404(db: Any, paper_id: str, user_id: int | None = None) -> Card:
@@ -214,8 +251,7 @@ def paper_card_or_404(db: Any, paper_id: str, user_id: int | None = None) -> Car
 )
 async def paper(
     request: Request,
-    id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229",
-                            examples=["2602.23229"])],
+    id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229", examples=["2602.23229"])],
     who: Caller = Depends(caller),
 ) -> Response:
     db = request.app.state.db

@@ -5,8 +5,8 @@ Two halves that must agree:
 - pydantic models (``DailyEntry``, ``Paper``, ...) describe the shapes for OpenAPI and for
   validation in tests; the fuzzing test checks real responses against them;
 - :class:`Shaper` turns the papers package's records (:class:`~dailypapers.papers.records.Card`)
-  into plain dicts. Endpoints serialise those dicts with orjson: building a pydantic object per entry would
-  cost more than the whole query on the hot path.
+  into plain dicts. Endpoints serialise those dicts with orjson: building a pydantic object per
+  entry would cost more than the whole query on the hot path.
 
 Optional values are left out rather than sent as ``null``, as upstream does; the models mark
 them as optional *and* nullable so either is within the schema. Times are written the upstream
@@ -28,7 +28,7 @@ from dailypapers.accounts.records import User
 from dailypapers.papers.records import Card
 from dailypapers.papers.records import Comment as StoredComment
 
-# -- models (OpenAPI and tests) --------------------------------------------------------------------
+# -- models (OpenAPI and tests) -------------------------------------------------------------------
 
 
 class _Model(BaseModel):
@@ -79,7 +79,8 @@ class Paper(_Extras):
     authors: list[Author]
     publishedAt: datetime | None = Field(None, description="arXiv first-version time.")
     submittedOnDailyAt: datetime | None = Field(
-        None, description="When the paper entered the daily feed (absent if it never did).")
+        None, description="When the paper entered the daily feed (absent if it never did)."
+    )
     submittedOnDailyBy: UserOverview | None = None
     title: str
     summary: str = Field(description="The abstract.")
@@ -150,7 +151,7 @@ class Empty(_Model):
     """``{}``: the upstream answer of a write that has nothing to say."""
 
 
-# -- shaping ---------------------------------------------------------------------------------------
+# -- shaping -------------------------------------------------------------------------------------
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -194,8 +195,14 @@ class Shaper:
         self.default_avatar = f"{self.base}/static/api/avatar.svg"
         self.default_thumbnail = f"{self.base}/static/api/paper.svg"
 
-    def user(self, user_id: int, username: str, fullname: str | None,
-             avatar_url: str | None, upstream_id: str | None) -> dict[str, Any]:
+    def user(
+        self,
+        user_id: int,
+        username: str,
+        fullname: str | None,
+        avatar_url: str | None,
+        upstream_id: str | None,
+    ) -> dict[str, Any]:
         return {
             "_id": user_id_string(user_id, upstream_id),
             "avatarUrl": avatar_url or self.default_avatar,
@@ -209,9 +216,13 @@ class Shaper:
     def submitter(self, card: Card) -> dict[str, Any] | None:
         if card.submitter_id is None:
             return None
-        return self.user(card.submitter_id, card.submitter_username,
-                         card.submitter_fullname, card.submitter_avatar_url,
-                         card.submitter_upstream_id)
+        return self.user(
+            card.submitter_id,
+            card.submitter_username,
+            card.submitter_fullname,
+            card.submitter_avatar_url,
+            card.submitter_upstream_id,
+        )
 
     def paper(self, card: Card) -> dict[str, Any]:
         """The ``paper`` object (and, flattened, ``GET /api/papers/{id}``)."""
@@ -270,8 +281,9 @@ class Shaper:
             out["publishedAt"] = iso(card.created_at)
         return out
 
-    def search_entry(self, card: Card, title_segments: list | None,
-                     summary_segments: list | None, upvoted: bool) -> dict[str, Any]:
+    def search_entry(
+        self, card: Card, title_segments: list | None, summary_segments: list | None, upvoted: bool
+    ) -> dict[str, Any]:
         out = self.entry(card)
         out["upvoted"] = upvoted
         out["highlightedTitle"] = segments(title_segments, card.title)
@@ -280,18 +292,26 @@ class Shaper:
 
     def comment(self, comment: StoredComment, html: str, author: User) -> dict[str, Any]:
         """A stored comment, its body rendered as ``html``, in the upstream ``newMessage`` shape."""
-        overview = self.user(author.id, author.username, author.fullname, author.avatar_url,
-                             author.upstream_id)
+        overview = self.user(
+            author.id, author.username, author.fullname, author.avatar_url, author.upstream_id
+        )
         return {
             "id": comment_id_string(comment.id),
             "createdAt": iso(comment.created_at),
             "type": "comment",
             "author": overview,
             "data": {
-                "latest": {"raw": comment.body, "html": html,
-                           "updatedAt": iso(comment.updated_at), "author": overview},
-                "reactions": [], "edited": comment.updated_at != comment.created_at,
-                "hidden": comment.hidden, "numEdits": 0, "editors": [],
+                "latest": {
+                    "raw": comment.body,
+                    "html": html,
+                    "updatedAt": iso(comment.updated_at),
+                    "author": overview,
+                },
+                "reactions": [],
+                "edited": comment.updated_at != comment.created_at,
+                "hidden": comment.hidden,
+                "numEdits": 0,
+                "editors": [],
             },
         }
 

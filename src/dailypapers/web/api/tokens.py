@@ -28,27 +28,41 @@ class TokenOut(BaseModel):
 
     @classmethod
     def of(cls, token: tokens.Token) -> TokenOut:
-        return cls(id=token.id, kind=token.kind, name=token.name, prefix=token.prefix,
-                   createdAt=token.created_at, lastUsedAt=token.last_used_at,
-                   revokedAt=token.revoked_at)
+        return cls(
+            id=token.id,
+            kind=token.kind,
+            name=token.name,
+            prefix=token.prefix,
+            createdAt=token.created_at,
+            lastUsedAt=token.last_used_at,
+            revokedAt=token.revoked_at,
+        )
 
 
-@router.get("/tokens", response_model=list[TokenOut], responses=responses(401, 429),
-            summary="Your active API and feed tokens (never the secrets)")
-async def list_tokens(request: Request,
-                      who: Caller = Depends(signed_in_caller)) -> list[TokenOut]:
+@router.get(
+    "/tokens",
+    response_model=list[TokenOut],
+    responses=responses(401, 429),
+    summary="Your active API and feed tokens (never the secrets)",
+)
+async def list_tokens(request: Request, who: Caller = Depends(signed_in_caller)) -> list[TokenOut]:
     found = await run_in_threadpool(tokens.list_for, request.app.state.db, who.user)
     return [TokenOut.of(token) for token in found]
 
 
-@router.delete("/tokens/{tokenId}", response_model=TokenOut,
-               responses=responses(401, 403, 404, 429),
-               summary="Revoke one of your tokens",
-               description="Revoking the token this request is made with is allowed: it stops "
-               "working for the next request.")
-async def delete_token(request: Request,
-                       tokenId: Annotated[int, Path(ge=1, le=2**62)],
-                       who: Caller = Depends(signed_in_caller)) -> TokenOut:
+@router.delete(
+    "/tokens/{tokenId}",
+    response_model=TokenOut,
+    responses=responses(401, 403, 404, 429),
+    summary="Revoke one of your tokens",
+    description="Revoking the token this request is made with is allowed: it stops "
+    "working for the next request.",
+)
+async def delete_token(
+    request: Request,
+    tokenId: Annotated[int, Path(ge=1, le=2**62)],
+    who: Caller = Depends(signed_in_caller),
+) -> TokenOut:
     try:
         revoked = await run_in_threadpool(tokens.revoke, request.app.state.db, who.user, tokenId)
     except tokens.TokenNotFound:

@@ -44,11 +44,12 @@ class VoteOut(BaseModel):
     upvoted: bool = Field(description="Whether the caller's vote is now counted.")
 
 
-# -- comments --------------------------------------------------------------------------------------
+# -- comments ------------------------------------------------------------------------------------
 
 
-def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
-                  parent: str | None) -> bytes:
+def _post_comment(
+    request: Request, who: Caller, paper_id: str, body: str, parent: str | None
+) -> bytes:
     shaper: Shaper = request.app.state.api_shaper
     parent_key = None
     if parent is not None:
@@ -63,8 +64,7 @@ def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
         if parent_key is not None and "replied to" in str(error):
             raise not_found("commentId", str(error)) from None
         raise bad_request("comment", str(error)) from None
-    return dumps({"newMessage": shaper.comment(posted, str(markup.render(posted.body)),
-                                               who.user)})
+    return dumps({"newMessage": shaper.comment(posted, str(markup.render(posted.body)), who.user)})
 
 
 @router.post(
@@ -73,8 +73,9 @@ def _post_comment(request: Request, who: Caller, paper_id: str, body: str,
     responses=responses(400, 401, 404, 429),
     summary="Comment on a paper",
 )
-async def comment(request: Request, id: PaperId, payload: CommentIn,
-                  who: Caller = Depends(signed_in_caller)) -> Response:
+async def comment(
+    request: Request, id: PaperId, payload: CommentIn, who: Caller = Depends(signed_in_caller)
+) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, None)
     return Response(body, media_type="application/json")
 
@@ -85,14 +86,18 @@ async def comment(request: Request, id: PaperId, payload: CommentIn,
     responses=responses(400, 401, 404, 429),
     summary="Reply to a comment",
 )
-async def reply(request: Request, id: PaperId,
-                commentId: Annotated[str, Path(max_length=64)],
-                payload: CommentIn, who: Caller = Depends(signed_in_caller)) -> Response:
+async def reply(
+    request: Request,
+    id: PaperId,
+    commentId: Annotated[str, Path(max_length=64)],
+    payload: CommentIn,
+    who: Caller = Depends(signed_in_caller),
+) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, commentId)
     return Response(body, media_type="application/json")
 
 
-# -- votes -----------------------------------------------------------------------------------------
+# -- votes ---------------------------------------------------------------------------------------
 
 
 def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
@@ -104,19 +109,25 @@ def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
     return VoteOut(id=state.arxiv_id, upvotes=state.upvotes, upvoted=state.voted)
 
 
-@router.post("/papers/{id:path}/upvote", response_model=VoteOut,
-             responses=responses(401, 404, 429), summary="Upvote a paper (dailypapers)",
-             description="Idempotent: upvoting twice counts once.")
-async def upvote(request: Request, id: PaperId,
-                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+@router.post(
+    "/papers/{id:path}/upvote",
+    response_model=VoteOut,
+    responses=responses(401, 404, 429),
+    summary="Upvote a paper (dailypapers)",
+    description="Idempotent: upvoting twice counts once.",
+)
+async def upvote(request: Request, id: PaperId, who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, True)
 
 
-@router.delete("/papers/{id:path}/upvote", response_model=VoteOut,
-               responses=responses(401, 404, 429), summary="Take back an upvote (dailypapers)",
-               description="Idempotent: nothing happens when the caller had not upvoted.")
-async def unvote(request: Request, id: PaperId,
-                 who: Caller = Depends(signed_in_caller)) -> VoteOut:
+@router.delete(
+    "/papers/{id:path}/upvote",
+    response_model=VoteOut,
+    responses=responses(401, 404, 429),
+    summary="Take back an upvote (dailypapers)",
+    description="Idempotent: nothing happens when the caller had not upvoted.",
+)
+async def unvote(request: Request, id: PaperId, who: Caller = Depends(signed_in_caller)) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, False)
 
 
@@ -124,19 +135,33 @@ async def unvote(request: Request, id: PaperId,
 
 
 class SubmitIn(BaseModel):
-    arxivId: str = Field(min_length=1, max_length=300, examples=["2401.01234"],
-                         description="arXiv id or abs/pdf URL of the paper to submit.")
+    arxivId: str = Field(
+        min_length=1,
+        max_length=300,
+        examples=["2401.01234"],
+        description="arXiv id or abs/pdf URL of the paper to submit.",
+    )
 
 
 # A refused submission's reason -> (status, field named).
-SUBMISSION_STATUS = {"invalid": 400, "not_found": 404, "duplicate": 409, "limit": 429,
-                     "upstream": 502}
+SUBMISSION_STATUS = {
+    "invalid": 400,
+    "not_found": 404,
+    "duplicate": 409,
+    "limit": 429,
+    "upstream": 502,
+}
 
 
 def _submit(request: Request, who: Caller, text: str) -> bytes:
     try:
-        done = submissions.submit(request.app.state.db, request.app.state.settings,
-                                  who.user_id, text, pipeline=request.app.state.pipeline)
+        done = submissions.submit(
+            request.app.state.db,
+            request.app.state.settings,
+            who.user_id,
+            text,
+            pipeline=request.app.state.pipeline,
+        )
     except submissions.SubmissionError as error:
         status = SUBMISSION_STATUS.get(error.code, 400)
         headers = {}
@@ -149,30 +174,42 @@ def _submit(request: Request, who: Caller, text: str) -> bytes:
     return dumps(request.app.state.api_shaper.entry(card))
 
 
-@router.post("/daily_papers", response_model=DailyEntry,
-             responses=responses(400, 401, 404, 409, 429, 502),
-             summary="Submit a paper to today's feed (dailypapers)",
-             description="The paper (fetched from arXiv if it is not stored yet) enters today's "
-             "feed (UTC), submitted by the token's user. Answers the new feed entry. A paper "
-             "already in the feed is a 409; over the daily submission limit, a 429.")
-async def submit(request: Request, payload: SubmitIn,
-                 who: Caller = Depends(signed_in_caller)) -> Response:
+@router.post(
+    "/daily_papers",
+    response_model=DailyEntry,
+    responses=responses(400, 401, 404, 409, 429, 502),
+    summary="Submit a paper to today's feed (dailypapers)",
+    description="The paper (fetched from arXiv if it is not stored yet) enters today's "
+    "feed (UTC), submitted by the token's user. Answers the new feed entry. A paper "
+    "already in the feed is a 409; over the daily submission limit, a 429.",
+)
+async def submit(
+    request: Request, payload: SubmitIn, who: Caller = Depends(signed_in_caller)
+) -> Response:
     body = await run_in_threadpool(_submit, request, who, payload.arxivId)
     return Response(body, media_type="application/json")
 
 
-# -- indexing a paper from arXiv ------------------------------------------------------------------
+# -- indexing a paper from arXiv -----------------------------------------------------------------
 
 
 class IndexIn(BaseModel):
-    arxivId: str = Field(min_length=1, max_length=200, examples=["2401.01234"],
-                         description="arXiv id (or abs/pdf URL) of the paper to index.")
+    arxivId: str = Field(
+        min_length=1,
+        max_length=200,
+        examples=["2401.01234"],
+        description="arXiv id (or abs/pdf URL) of the paper to index.",
+    )
 
 
 def index_paper(request: Request, text: str) -> None:
     try:
-        catalog.index(request.app.state.db, request.app.state.settings, text,
-                      pipeline=request.app.state.pipeline)
+        catalog.index(
+            request.app.state.db,
+            request.app.state.settings,
+            text,
+            pipeline=request.app.state.pipeline,
+        )
     except arxiv_ids.InvalidArxivId as error:
         raise bad_request("arxivId", str(error)) from None
     except catalog.NotOnArxiv as error:
@@ -181,12 +218,16 @@ def index_paper(request: Request, text: str) -> None:
         raise ApiProblem(502, f"arXiv could not be asked: {error}", "arxivId") from None
 
 
-@router.post("/papers/index", response_model=Empty,
-             responses=responses(400, 401, 404, 429, 502),
-             summary="Index a paper from arXiv",
-             description="Fetches the paper's metadata from the arXiv API into the store (or "
-             "refreshes it). Answers `{}`.")
-async def index(request: Request, payload: IndexIn,
-                who: Caller = Depends(signed_in_caller)) -> Response:
+@router.post(
+    "/papers/index",
+    response_model=Empty,
+    responses=responses(400, 401, 404, 429, 502),
+    summary="Index a paper from arXiv",
+    description="Fetches the paper's metadata from the arXiv API into the store (or "
+    "refreshes it). Answers `{}`.",
+)
+async def index(
+    request: Request, payload: IndexIn, who: Caller = Depends(signed_in_caller)
+) -> Response:
     await run_in_threadpool(index_paper, request, payload.arxivId)
     return Response(b"{}", media_type="application/json")

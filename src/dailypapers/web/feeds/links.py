@@ -39,8 +39,7 @@ def feed_links(request: Request) -> list[dict[str, str]]:
     (day, week, month, trending, search, a user's page), else the newest day's."""
     path = request.url.path.rstrip("/") or "/"
     if path == "/search":
-        links = search_links({key: request.query_params.get(key, "")
-                              for key in SEARCH_PARAMETERS})
+        links = search_links({key: request.query_params.get(key, "") for key in SEARCH_PARAMETERS})
         if links:
             return links
     elif _LIST_PAGES.match(path):
@@ -69,14 +68,18 @@ def search_links(params: dict[str, str]) -> list[dict[str, str]]:
             date.fromisoformat(chosen[key])
         except ValueError:
             chosen[key] = ""
-    query = {key: value for key, value in chosen.items()
-             if value and value != SEARCH_DEFAULTS.get(key)}
+    query = {
+        key: value for key, value in chosen.items() if value and value != SEARCH_DEFAULTS.get(key)
+    }
     return _links("/feeds/search", "?" + urlencode(query), f"Search: {(q or category)[:80]}")
 
 
 def _links(feed_path: str, query: str, title: str) -> list[dict[str, str]]:
     return [
-        {"type": MEDIA_TYPES["atom"], "title": f"{title} (Atom)",
-         "href": f"{feed_path}.atom{query}"},
+        {
+            "type": MEDIA_TYPES["atom"],
+            "title": f"{title} (Atom)",
+            "href": f"{feed_path}.atom{query}",
+        },
         {"type": MEDIA_TYPES["rss"], "title": f"{title} (RSS)", "href": f"{feed_path}.rss{query}"},
     ]

@@ -29,9 +29,13 @@ router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 Format = Literal["atom", "rss"]
 FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The feed.",
-          "content": {"application/atom+xml": {"schema": {"type": "string"}},
-                      "application/rss+xml": {"schema": {"type": "string"}}}},
+    200: {
+        "description": "The feed.",
+        "content": {
+            "application/atom+xml": {"schema": {"type": "string"}},
+            "application/rss+xml": {"schema": {"type": "string"}},
+        },
+    },
     **responses(400, 404),
 }
 # Fifty entries: more than a busy day of the feed, few enough for every reader to fetch often.
@@ -40,8 +44,9 @@ SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a plain ``date`` would also take 1.5 (a timestamp)
 
 
-async def _answer(request: Request, fmt: str,
-                  build: Callable[[], tuple[Feed, list[Card]]]) -> Response:
+async def _answer(
+    request: Request, fmt: str, build: Callable[[], tuple[Feed, list[Card]]]
+) -> Response:
     settings = request.app.state.settings
 
     def compute() -> bytes:
@@ -59,13 +64,21 @@ def _period(parse: Callable[[str], Any], name: str, value: str) -> None:
         raise bad_request(name, str(error)) from None
 
 
-@router.get("/papers.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="The newest feed day")
+@router.get(
+    "/papers.{fmt}",
+    responses=FEED_RESPONSES,
+    response_class=Response,
+    summary="The newest feed day",
+)
 async def latest_day(request: Request, fmt: Format) -> Response:
     def build() -> tuple[Feed, list[Card]]:
         view = listing.day(request.app.state.db, limit=FEED_SIZE)
-        feed = Feed(f"papers of {view.label}" if view.label else "daily papers", "/papers",
-                    "/feeds/papers", "The newest day of the daily feed, most upvoted first.")
+        feed = Feed(
+            f"papers of {view.label}" if view.label else "daily papers",
+            "/papers",
+            "/feeds/papers",
+            "The newest day of the daily feed, most upvoted first.",
+        )
         return feed, view.cards
 
     return await _answer(request, fmt, build)
@@ -73,73 +86,117 @@ async def latest_day(request: Request, fmt: Format) -> Response:
 
 # A period page's view and how its feed describes it: (parse, view, description).
 PERIODS: dict[str, tuple[Callable[[str], Any], Callable[..., listing.Listing], str]] = {
-    "date": (listing.parse_day, lambda db, value, limit: listing.day(
-        db, listing.parse_day(value), limit=limit),
-        "Papers that entered the daily feed on {label}, most upvoted first."),
+    "date": (
+        listing.parse_day,
+        lambda db, value, limit: listing.day(db, listing.parse_day(value), limit=limit),
+        "Papers that entered the daily feed on {label}, most upvoted first.",
+    ),
     "week": (listing.parse_week, listing.week, "The most upvoted papers of the week {label}."),
     "month": (listing.parse_month, listing.month, "The most upvoted papers of {label}."),
 }
 
 
-@router.get("/papers/{period}/{value}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="One day, ISO week or month of the feed")
-async def period_feed(request: Request, period: Literal["date", "week", "month"],
-                      value: Annotated[str, Path(max_length=40, examples=["2025-06-10"])],
-                      fmt: Format) -> Response:
+@router.get(
+    "/papers/{period}/{value}.{fmt}",
+    responses=FEED_RESPONSES,
+    response_class=Response,
+    summary="One day, ISO week or month of the feed",
+)
+async def period_feed(
+    request: Request,
+    period: Literal["date", "week", "month"],
+    value: Annotated[str, Path(max_length=40, examples=["2025-06-10"])],
+    fmt: Format,
+) -> Response:
     parse, view_of, description = PERIODS[period]
     _period(parse, period, value)
 
     def build() -> tuple[Feed, list[Card]]:
         view = view_of(request.app.state.db, value, limit=FEED_SIZE)
-        return Feed(f"papers of {view.label}", f"/papers/{period}/{value}",
-                    f"/feeds/papers/{period}/{value}",
-                    description.format(label=view.label)), view.cards
+        return Feed(
+            f"papers of {view.label}",
+            f"/papers/{period}/{value}",
+            f"/feeds/papers/{period}/{value}",
+            description.format(label=view.label),
+        ), view.cards
 
     return await _answer(request, fmt, build)
 
 
-@router.get("/papers/trending.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="Trending papers")
+@router.get(
+    "/papers/trending.{fmt}",
+    responses=FEED_RESPONSES,
+    response_class=Response,
+    summary="Trending papers",
+)
 async def trending_feed(request: Request, fmt: Format) -> Response:
     def build() -> tuple[Feed, list[Card]]:
         view = listing.trending(request.app.state.db, limit=FEED_SIZE)
-        return Feed("trending papers", "/papers/trending", "/feeds/papers/trending",
-                    "Papers by upvotes discounted by age, best first."), view.cards
+        return Feed(
+            "trending papers",
+            "/papers/trending",
+            "/feeds/papers/trending",
+            "Papers by upvotes discounted by age, best first.",
+        ), view.cards
 
     return await _answer(request, fmt, build)
 
 
-@router.get("/users/{username}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="What one user submitted")
-async def user_feed(request: Request, username: Annotated[str, Path(max_length=64)],
-                    fmt: Format) -> Response:
+@router.get(
+    "/users/{username}.{fmt}",
+    responses=FEED_RESPONSES,
+    response_class=Response,
+    summary="What one user submitted",
+)
+async def user_feed(
+    request: Request, username: Annotated[str, Path(max_length=64)], fmt: Format
+) -> Response:
     def build() -> tuple[Feed, list[Card]]:
         user = registration.find(request.app.state.db, username)
         if user is None:
             raise not_found("username", f"no user {username!r} here")
         cards = listing.entries(request.app.state.db, submitter=user.username, limit=FEED_SIZE)
         name = user.username
-        return Feed(f"submitted by {name}", f"/users/{quote(name)}",
-                    f"/feeds/users/{quote(name)}",
-                    f"Papers {name} submitted to the daily feed, newest first."), cards
+        return Feed(
+            f"submitted by {name}",
+            f"/users/{quote(name)}",
+            f"/feeds/users/{quote(name)}",
+            f"Papers {name} submitted to the daily feed, newest first.",
+        ), cards
 
     return await _answer(request, fmt, build)
 
 
-@router.get("/search.{fmt}", responses={**FEED_RESPONSES, **responses(503)},
-            response_class=Response, summary="Any search")
+@router.get(
+    "/search.{fmt}",
+    responses={**FEED_RESPONSES, **responses(503)},
+    response_class=Response,
+    summary="Any search",
+)
 async def search_feed(
-    request: Request, fmt: Format,
-    q: Annotated[str, Query(max_length=MAX_SEARCH_QUERY,
-                            description="The query, as on the search page.")] = "",
+    request: Request,
+    fmt: Format,
+    q: Annotated[
+        str, Query(max_length=MAX_SEARCH_QUERY, description="The query, as on the search page.")
+    ] = "",
     mode: Annotated[Literal["hybrid", "keyword", "semantic"], Query()] = "hybrid",
     sort: Annotated[Literal["relevance", "newest", "upvotes"], Query()] = "relevance",
-    category: Annotated[str, Query(max_length=40, pattern=CATEGORY_PATTERN,
-                                   description="An arXiv category (cs.CL) or archive (cs).")] = "",
-    date_from: Annotated[str | None, Query(max_length=10, pattern=DAY_PATTERN,
-                                           description="First arXiv date, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, Query(max_length=10, pattern=DAY_PATTERN,
-                                         description="Last arXiv date, YYYY-MM-DD.")] = None,
+    category: Annotated[
+        str,
+        Query(
+            max_length=40,
+            pattern=CATEGORY_PATTERN,
+            description="An arXiv category (cs.CL) or archive (cs).",
+        ),
+    ] = "",
+    date_from: Annotated[
+        str | None,
+        Query(max_length=10, pattern=DAY_PATTERN, description="First arXiv date, YYYY-MM-DD."),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(max_length=10, pattern=DAY_PATTERN, description="Last arXiv date, YYYY-MM-DD."),
+    ] = None,
 ) -> Response:
     if not q.strip() and not category:
         raise bad_request("q", "q: say what to search for (or choose a category)")
@@ -147,12 +204,21 @@ async def search_feed(
     what = _search_words(q, mode, category, first, last)
 
     def build() -> tuple[Feed, list[Card]]:
-        results = service.search(request.app.state.db, request.app.state.settings, q,
-                                 mode=mode, sort=sort, category=category or None,
-                                 date_from=first, date_to=last, limit=FEED_SIZE)
+        results = service.search(
+            request.app.state.db,
+            request.app.state.settings,
+            q,
+            mode=mode,
+            sort=sort,
+            category=category or None,
+            date_from=first,
+            date_to=last,
+            limit=FEED_SIZE,
+        )
         order = "best match first" if sort == "relevance" else f"{SORT_WORDS[sort]} first"
-        feed = Feed(f"search: {what}", "/search", "/feeds/search",
-                    f"Papers matching {what}, {order}.")
+        feed = Feed(
+            f"search: {what}", "/search", "/feeds/search", f"Papers matching {what}, {order}."
+        )
         return feed, [item.paper for item in results.items]
 
     return await _answer(request, fmt, build)
@@ -169,8 +235,7 @@ def _day(name: str, value: str | None) -> date | None:
         raise bad_request(name, f"{name}: {value} is not a day of the calendar") from None
 
 
-def _search_words(q: str, mode: str, category: str, first: date | None,
-                  last: date | None) -> str:
+def _search_words(q: str, mode: str, category: str, first: date | None, last: date | None) -> str:
     parts = [q.strip()] if q.strip() else []
     if category:
         parts.append(f"in {category}")
@@ -183,12 +248,17 @@ def _search_words(q: str, mode: str, category: str, first: date | None,
     return " ".join(parts)
 
 
-@router.get("/for-you/{token}.{fmt}", responses=FEED_RESPONSES, response_class=Response,
-            summary="A reader's private \"for you\" feed",
-            description="The address (with its secret token) is made on the settings page and "
-            "stops working when revoked there.")
-async def for_you_feed(request: Request, token: Annotated[str, Path(max_length=100)],
-                       fmt: Format) -> Response:
+@router.get(
+    "/for-you/{token}.{fmt}",
+    responses=FEED_RESPONSES,
+    response_class=Response,
+    summary='A reader\'s private "for you" feed',
+    description="The address (with its secret token) is made on the settings page and "
+    "stops working when revoked there.",
+)
+async def for_you_feed(
+    request: Request, token: Annotated[str, Path(max_length=100)], fmt: Format
+) -> Response:
     state = request.app.state
 
     def compute() -> bytes:
@@ -196,13 +266,18 @@ async def for_you_feed(request: Request, token: Annotated[str, Path(max_length=1
         if holder is None:
             raise not_found("token", "no such feed (the address may have been revoked)")
         name = holder.user.username
-        picked, notice = personal.for_user(state.db, state.settings, holder.user,
-                                           limit=FEED_SIZE)
-        feed = Feed(f"for {name}", "/for-you", f"/feeds/for-you/{token}",
-                    notice or f"Papers picked for {name} from what they upvoted and saved, "
-                    "best first.")
+        picked, notice = personal.for_user(state.db, state.settings, holder.user, limit=FEED_SIZE)
+        feed = Feed(
+            f"for {name}",
+            "/for-you",
+            f"/feeds/for-you/{token}",
+            notice or f"Papers picked for {name} from what they upvoted and saved, best first.",
+        )
         return render(feed, [card for card, _score in picked], fmt, state.settings)
 
     body, cache_state = await cached(request, compute, size=len, shareable=False)
-    return Response(body, media_type=MEDIA_TYPES[fmt],
-                    headers={"X-Api-Cache": cache_state, "Cache-Control": "private, no-store"})
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"X-Api-Cache": cache_state, "Cache-Control": "private, no-store"},
+    )

@@ -35,8 +35,7 @@ class Feed:
         self.description = description
 
 
-def render(feed: Feed, cards: list[Card], fmt: str, settings: Settings,
-           query: str = "") -> bytes:
+def render(feed: Feed, cards: list[Card], fmt: str, settings: Settings, query: str = "") -> bytes:
     """The feed of ``cards`` as Atom or RSS."""
     base = settings.base_url.rstrip("/")
     suffix = f"?{query}" if query else ""
@@ -66,8 +65,7 @@ def _entry_time(card: Card) -> datetime:
     return card.submitted_at or card.published_at or card.created_at
 
 
-def _add_entry(generator: FeedGenerator, card: Card, when: datetime,
-               base: str) -> None:
+def _add_entry(generator: FeedGenerator, card: Card, when: datetime, base: str) -> None:
     page = f"{base}/papers/{card.arxiv_id}"
     entry = generator.add_entry(order="append")
     entry.id(page)
@@ -94,13 +92,19 @@ def _content_html(card: Card, page: str, author_count: int) -> str:
     if author_count > MAX_AUTHORS:
         named += f" and {author_count - MAX_AUTHORS} more"
     links = [f'<a href="{escape(page)}">discussion</a>']
-    for label, url in (("arXiv", card.abs_url), ("PDF", card.pdf_url),
-                       ("GitHub", card.github_repo), ("project page",
-                                                             card.project_page)):
+    for label, url in (
+        ("arXiv", card.abs_url),
+        ("PDF", card.pdf_url),
+        ("GitHub", card.github_repo),
+        ("project page", card.project_page),
+    ):
         if url:
             links.append(f'<a href="{escape(url)}">{label}</a>')
-    abstract = "".join(f"<p>{escape(part)}</p>" for part in
-                       re.split(r"\n\s*\n", card.abstract or "") if part.strip())
+    abstract = "".join(
+        f"<p>{escape(part)}</p>"
+        for part in re.split(r"\n\s*\n", card.abstract or "")
+        if part.strip()
+    )
     return (
         f"<p>{escape(named)}</p>"
         f"<p>{upvotes} upvote{'s' if upvotes != 1 else ''} · "

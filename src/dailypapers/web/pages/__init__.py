@@ -19,7 +19,16 @@ from dailypapers.web.pages import (
 )
 
 ROUTERS = [
-    votes.router, comments.router, submit.router, accounts.router, tokens.router,
-    digest.router, digest_settings.router, for_you.router, admin.router, paper.router,
-    feed.router, search.router,
+    votes.router,
+    comments.router,
+    submit.router,
+    accounts.router,
+    tokens.router,
+    digest.router,
+    digest_settings.router,
+    for_you.router,
+    admin.router,
+    paper.router,
+    feed.router,
+    search.router,
 ]

@@ -26,13 +26,27 @@ from dailypapers.web.plumbing.rendering import render
 router = APIRouter(include_in_schema=False)
 
 
-def _form(request: Request, template: str, next_url: str, values: dict | None = None,
-          errors: dict | None = None, status_code: int = 200) -> Response:
+def _form(
+    request: Request,
+    template: str,
+    next_url: str,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Response:
     # Sent here by an action (vote, comment, submit): say why.
     reason = "Sign in to continue; you will be brought back." if next_url != "/" else None
-    return render(request, template, {
-        "next_url": next_url, "values": values or {}, "errors": errors or {}, "reason": reason,
-    }, status_code=status_code)
+    return render(
+        request,
+        template,
+        {
+            "next_url": next_url,
+            "values": values or {},
+            "errors": errors or {},
+            "reason": reason,
+        },
+        status_code=status_code,
+    )
 
 
 @router.api_route("/signin", methods=["GET", "HEAD"])
@@ -44,18 +58,29 @@ async def signin_form(request: Request, next: str = Query("/", max_length=2000))
 
 
 @router.post("/signin", dependencies=[Depends(csrf.protect)])
-async def signin(request: Request, login: str = Form("", max_length=320),
-                 password: str = Form("", max_length=passwords.MAX_LENGTH),
-                 next: str = Form("/", max_length=2000)) -> Response:
+async def signin(
+    request: Request,
+    login: str = Form("", max_length=320),
+    password: str = Form("", max_length=passwords.MAX_LENGTH),
+    next: str = Form("/", max_length=2000),
+) -> Response:
     next_url = safe_next(next)
     db = request.app.state.db
     try:
-        user = await run_in_threadpool(partial(authenticate, db, login, password,
-                                               address=client_ip(request),
-                                               limits=throttle.DEFAULT))
+        user = await run_in_threadpool(
+            partial(
+                authenticate,
+                db,
+                login,
+                password,
+                address=client_ip(request),
+                limits=throttle.DEFAULT,
+            )
+        )
     except throttle.Throttled as throttled:
-        response = _form(request, "signin.html", next_url, {"login": login},
-                         {"form": str(throttled)}, 429)
+        response = _form(
+            request, "signin.html", next_url, {"login": login}, {"form": str(throttled)}, 429
+        )
         response.headers["Retry-After"] = str(throttled.retry_after)
         return response
     if user is None:
@@ -78,17 +103,26 @@ async def signup_form(request: Request, next: str = Query("/", max_length=2000))
 
 
 @router.post("/signup", dependencies=[Depends(csrf.protect)])
-async def signup(request: Request, username: str = Form("", max_length=200),
-                 email: str = Form("", max_length=400),
-                 password: str = Form("", max_length=passwords.MAX_LENGTH + 1),
-                 next: str = Form("/", max_length=2000)) -> Response:
+async def signup(
+    request: Request,
+    username: str = Form("", max_length=200),
+    email: str = Form("", max_length=400),
+    password: str = Form("", max_length=passwords.MAX_LENGTH + 1),
+    next: str = Form("/", max_length=2000),
+) -> Response:
     next_url = safe_next(next)
     db = request.app.state.db
     try:
         user = await run_in_threadpool(registration.sign_up, db, username, email, password)
     except registration.AccountError as error:
-        return _form(request, "signup.html", next_url, {"username": username, "email": email},
-                     error.errors, 400)
+        return _form(
+            request,
+            "signup.html",
+            next_url,
+            {"username": username, "email": email},
+            error.errors,
+            400,
+        )
     await run_in_threadpool(sessions.sign_in, db, sessions.of(request), user)
     return RedirectResponse(next_url, status_code=303)
 
@@ -100,18 +134,24 @@ async def signout(request: Request) -> Response:
 
 
 @router.api_route("/users/{username}", methods=["GET", "HEAD"])
-async def user_page(request: Request, username: str,
-                    page: int = Query(1, ge=1, le=10_000)) -> Response:
+async def user_page(
+    request: Request, username: str, page: int = Query(1, ge=1, le=10_000)
+) -> Response:
     def build(user: User | None) -> Response:
-        profile = people.profile(request.app.state.db, username, page=page,
-                                 viewer_id=user.id if user else None)
+        profile = people.profile(
+            request.app.state.db, username, page=page, viewer_id=user.id if user else None
+        )
         if profile is None:
-            return render_error(request, 404, f"There is no user called “{username}”.",
-                                title="User not found")
+            return render_error(
+                request, 404, f"There is no user called “{username}”.", title="User not found"
+            )
         if page > profile.pages:
-            return render_error(request, 404, f"{username} has {profile.pages} page(s) of "
-                                "submissions.", action={"href": request.url.path,
-                                                        "text": "First page"})
+            return render_error(
+                request,
+                404,
+                f"{username} has {profile.pages} page(s) of submissions.",
+                action={"href": request.url.path, "text": "First page"},
+            )
         return render(request, "user.html", {"profile": profile})
 
     return await cached_page(request, build)

@@ -23,13 +23,13 @@ async def admin_digests(request: Request, user: User | None = Depends(viewer)) -
     if not user.is_admin:
         return await error_page(request, 403, "Only the site's admins can see the outbox.")
     seen = await run_in_threadpool(outbox.overview, request.app.state.db)
-    return render(request, "digest/admin.html", {"counts": seen.counts,
-                                                 "problems": seen.problems})
+    return render(request, "digest/admin.html", {"counts": seen.counts, "problems": seen.problems})
 
 
 @router.post("/admin/digests/resend")
-async def admin_resend(request: Request, user: User = Depends(acting_user),
-                       outbox_id: int = Form(..., ge=1, le=2**62)) -> Response:
+async def admin_resend(
+    request: Request, user: User = Depends(acting_user), outbox_id: int = Form(..., ge=1, le=2**62)
+) -> Response:
     if not user.is_admin:
         return await error_page(request, 403, "Only the site's admins can resend mail.")
     await run_in_threadpool(outbox.requeue, request.app.state.db, [outbox_id])

@@ -23,37 +23,49 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post(f"/papers/{ARXIV_ID}/comments")
-async def comment(request: Request, arxiv_id: str, user: User = Depends(acting_user),
-                  body: str = Form("", max_length=20_000),
-                  parent_id: int | None = Form(None, ge=1, le=2**62)) -> Response:
+async def comment(
+    request: Request,
+    arxiv_id: str,
+    user: User = Depends(acting_user),
+    body: str = Form("", max_length=20_000),
+    parent_id: int | None = Form(None, ge=1, le=2**62),
+) -> Response:
     db = request.app.state.db
     try:
-        posted = await run_in_threadpool(discussion.post, db, user.id, arxiv_id, body,
-                                         parent_id)
+        posted = await run_in_threadpool(discussion.post, db, user.id, arxiv_id, body, parent_id)
     except discussion.PaperNotFound:
-        return await error_page(request, 404, f"There is no paper {arxiv_id} to comment on.",
-                                q=arxiv_id)
+        return await error_page(
+            request, 404, f"There is no paper {arxiv_id} to comment on.", q=arxiv_id
+        )
     except discussion.InvalidComment as error:
-        return await run_in_threadpool(_comment_refused, request, user, arxiv_id, body,
-                                       parent_id, str(error))
+        return await run_in_threadpool(
+            _comment_refused, request, user, arxiv_id, body, parent_id, str(error)
+        )
     key = voting.resolve_id(arxiv_id)
     if is_htmx(request):
         count = await run_in_threadpool(discussion.count, db, posted.paper_id)
-        return render(request, "_comment.html", {
-            "node": discussion.Node(posted), "paper": {"arxiv_id": key}, "comment_count": count,
-        })
+        return render(
+            request,
+            "_comment.html",
+            {
+                "node": discussion.Node(posted),
+                "paper": {"arxiv_id": key},
+                "comment_count": count,
+            },
+        )
     return RedirectResponse(f"/papers/{key}#comment-{posted.id}", status_code=303)
 
 
 @router.post("/comments/{comment_id}/delete")
-async def delete_comment(request: Request, comment_id: int = Path(ge=1, le=2**62),
-                         user: User = Depends(acting_user)) -> Response:
+async def delete_comment(
+    request: Request, comment_id: int = Path(ge=1, le=2**62), user: User = Depends(acting_user)
+) -> Response:
     try:
-        deleted = await run_in_threadpool(discussion.delete, request.app.state.db, user,
-                                          comment_id)
+        deleted = await run_in_threadpool(discussion.delete, request.app.state.db, user, comment_id)
     except discussion.CommentNotFound:
-        return await error_page(request, 404, "There is no such comment: it may have been "
-                                "deleted with its paper.")
+        return await error_page(
+            request, 404, "There is no such comment: it may have been deleted with its paper."
+        )
     except discussion.NotYours:
         return await error_page(request, 403, "Only its author can delete a comment.")
     if is_htmx(request):
@@ -61,15 +73,25 @@ async def delete_comment(request: Request, comment_id: int = Path(ge=1, le=2**62
     return RedirectResponse(f"/papers/{deleted.arxiv_id}#discussion", status_code=303)
 
 
-def _comment_refused(request: Request, user: User, arxiv_id: str, body: str,
-                     parent_id: int | None, message: str) -> Response:
+def _comment_refused(
+    request: Request, user: User, arxiv_id: str, body: str, parent_id: int | None, message: str
+) -> Response:
     """The form again, with the error next to it and the text kept (status 422)."""
     key = voting.resolve_id(arxiv_id)
     if is_htmx(request):
         form_id = f"reply-{parent_id}" if parent_id else "comment-form"
-        return render(request, "_comment_form.html", {
-            "paper": {"arxiv_id": key}, "parent_id": parent_id, "body": body, "error": message,
-            "form_id": form_id,
-        }, status_code=422, headers={"HX-Retarget": f"#{form_id}", "HX-Reswap": "outerHTML"})
+        return render(
+            request,
+            "_comment_form.html",
+            {
+                "paper": {"arxiv_id": key},
+                "parent_id": parent_id,
+                "body": body,
+                "error": message,
+                "form_id": form_id,
+            },
+            status_code=422,
+            headers={"HX-Retarget": f"#{form_id}", "HX-Reswap": "outerHTML"},
+        )
     form_error = {"parent_id": parent_id, "body": body, "message": message}
     return paper_response(request, user, key, form_error=form_error, status_code=422)

@@ -35,14 +35,23 @@ def _page(request: Request, name: str, context: dict, status_code: int = 200) ->
 
 def _bad_link(request: Request, error: Exception, purpose: str) -> HTMLResponse:
     expired = isinstance(error, tokens.TokenExpired)
-    return _page(request, "bad_link.html",
-                 {"expired": expired, "purpose": purpose, "reason": str(error)},
-                 status_code=410 if expired else 400)
+    return _page(
+        request,
+        "bad_link.html",
+        {"expired": expired, "purpose": purpose, "reason": str(error)},
+        status_code=410 if expired else 400,
+    )
 
 
 def _preferences(subscription: Subscription | dict, token: str, **extra: object) -> dict:
-    return {"subscription": subscription, "token": token, "error": None, "saved": False,
-            **choices(), **extra}
+    return {
+        "subscription": subscription,
+        "token": token,
+        "error": None,
+        "saved": False,
+        **choices(),
+        **extra,
+    }
 
 
 @router.get("/subscribe", response_class=HTMLResponse)
@@ -57,8 +66,9 @@ def subscribe(request: Request, email: str = Form("", max_length=400)) -> HTMLRe
     try:
         subscriptions.subscribe(state.db, state.settings, email)
     except subscriptions.InvalidEmail as error:
-        return _page(request, "subscribe.html", {"email": email, "error": str(error)},
-                     status_code=400)
+        return _page(
+            request, "subscribe.html", {"email": email, "error": str(error)}, status_code=400
+        )
     # The same answer whether or not the address was already subscribed (no address probing).
     return _page(request, "check_inbox.html", {"email": subscriptions.normalise_email(email)})
 
@@ -117,22 +127,35 @@ def preferences_form(request: Request, token: str) -> HTMLResponse:
 
 @router.post("/digest/preferences/{token}", response_class=HTMLResponse)
 @csrf.exempt
-def save_preferences(request: Request, token: str, frequency: str = Form("", max_length=16),
-                     timezone: str = Form("", max_length=64),
-                     send_hour: str = Form("", max_length=4),
-                     weekly_day: str = Form("0", max_length=4),
-                     content: list[str] = Form([])) -> HTMLResponse:
+def save_preferences(
+    request: Request,
+    token: str,
+    frequency: str = Form("", max_length=16),
+    timezone: str = Form("", max_length=64),
+    send_hour: str = Form("", max_length=4),
+    weekly_day: str = Form("0", max_length=4),
+    content: list[str] = Form([]),
+) -> HTMLResponse:
     state = request.app.state
     try:
         found = subscriptions.from_unsubscribe_token(state.db, state.settings, token)
     except tokens.TokenInvalid as error:
         return _bad_link(request, error, "preferences")
-    wanted = {"frequency": frequency, "timezone": timezone, "send_hour": send_hour,
-              "weekly_day": weekly_day, "content": content}
+    wanted = {
+        "frequency": frequency,
+        "timezone": timezone,
+        "send_hour": send_hour,
+        "weekly_day": weekly_day,
+        "content": content,
+    }
     try:
         saved = subscriptions.update_preferences(state.db, found.id, wanted)
     except subscriptions.InvalidPreferences as error:
         shown = {**asdict(found), **wanted}  # the reader's choices, shown back as typed
-        return _page(request, "preferences.html", _preferences(shown, token, error=str(error)),
-                     status_code=400)
+        return _page(
+            request,
+            "preferences.html",
+            _preferences(shown, token, error=str(error)),
+            status_code=400,
+        )
     return _page(request, "preferences.html", _preferences(saved, token, saved=True))

@@ -25,14 +25,29 @@ def choices() -> dict:
     }
 
 
-def _page(request: Request, user: User, *, error: str | None = None, saved: bool = False,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    user: User,
+    *,
+    error: str | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
     """The settings page (blocking)."""
     mine = account.of(request.app.state.db, user)
-    return render(request, "digest/settings.html", {
-        "subscription": mine.subscription, "alerts": mine.alerts, "error": error,
-        "saved": saved, "section": "settings", **choices(),
-    }, status_code=status_code)
+    return render(
+        request,
+        "digest/settings.html",
+        {
+            "subscription": mine.subscription,
+            "alerts": mine.alerts,
+            "error": error,
+            "saved": saved,
+            "section": "settings",
+            **choices(),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/settings/digest")
@@ -44,15 +59,23 @@ async def digest_settings(request: Request, user: User | None = Depends(viewer))
 
 
 @router.post("/settings/digest")
-def save_digest_settings(request: Request, user: User = Depends(acting_user),
-                         frequency: str = Form("daily", max_length=16),
-                         timezone: str = Form("UTC", max_length=64),
-                         send_hour: str = Form("7", max_length=4),
-                         weekly_day: str = Form("0", max_length=4),
-                         content: list[str] = Form([])) -> Response:
+def save_digest_settings(
+    request: Request,
+    user: User = Depends(acting_user),
+    frequency: str = Form("daily", max_length=16),
+    timezone: str = Form("UTC", max_length=64),
+    send_hour: str = Form("7", max_length=4),
+    weekly_day: str = Form("0", max_length=4),
+    content: list[str] = Form([]),
+) -> Response:
     state = request.app.state
-    wanted = {"frequency": frequency, "timezone": timezone, "send_hour": send_hour,
-              "weekly_day": weekly_day, "content": content}
+    wanted = {
+        "frequency": frequency,
+        "timezone": timezone,
+        "send_hour": send_hour,
+        "weekly_day": weekly_day,
+        "content": content,
+    }
     try:
         account.save_preferences(state.db, state.settings, user, wanted)
     except (subscriptions.InvalidPreferences, subscriptions.InvalidEmail) as error:
@@ -61,7 +84,8 @@ def save_digest_settings(request: Request, user: User = Depends(acting_user),
 
 
 @router.post("/settings/digest/alerts/delete")
-def delete_alert(request: Request, user: User = Depends(acting_user),
-                 search_id: int = Form(..., ge=1, le=2**62)) -> Response:
+def delete_alert(
+    request: Request, user: User = Depends(acting_user), search_id: int = Form(..., ge=1, le=2**62)
+) -> Response:
     account.delete_alert(request.app.state.db, user, search_id)
     return RedirectResponse("/settings/digest#alerts", status_code=303)

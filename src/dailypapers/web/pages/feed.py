@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dailypapers.accounts.records import User
-from dailypapers.ingest import harvest
 from dailypapers.papers import listing
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
@@ -24,7 +23,6 @@ from dailypapers.web.plumbing.text import nice_date
 
 PAGE_SIZE = 50  # cards per page of a week or a month
 MAX_PAGE = 10_000
-
 
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +42,7 @@ async def favicon() -> Response:
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
-# -- the feed -------------------------------------------------------------------------------------
+# -- the feed ------------------------------------------------------------------------------------
 
 
 @router.api_route("/", methods=["GET", "HEAD"])
@@ -68,8 +66,9 @@ async def day_page(request: Request, day: str) -> Response:
 
 
 @router.api_route("/papers/week/{week}", methods=["GET", "HEAD"])
-async def week_page(request: Request, week: str,
-                    page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
+async def week_page(
+    request: Request, week: str, page: int = Query(1, ge=1, le=MAX_PAGE)
+) -> Response:
     start, _ = listing.parse_week(week)
     if week != listing.week_label(start):
         return RedirectResponse(f"/papers/week/{listing.week_label(start)}", 301)
@@ -77,13 +76,13 @@ async def week_page(request: Request, week: str,
 
 
 @router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
-async def month_page(request: Request, month: str,
-                     page: int = Query(1, ge=1, le=MAX_PAGE)) -> Response:
+async def month_page(
+    request: Request, month: str, page: int = Query(1, ge=1, le=MAX_PAGE)
+) -> Response:
     start, _ = listing.parse_month(month)
     if month != listing.month_label(start):
         return RedirectResponse(f"/papers/month/{listing.month_label(start)}", 301)
-    return await cached_page(request,
-                             lambda user: _range_page(request, user, "month", month, page))
+    return await cached_page(request, lambda user: _range_page(request, user, "month", month, page))
 
 
 @router.api_route("/papers/trending", methods=["GET", "HEAD"])
@@ -101,16 +100,24 @@ def _tabs(day: date | None) -> dict[str, str]:
     }
 
 
-def _day_page(request: Request, user: User | None, when: date | None,
-              template: str = "listing.html") -> Response:
+def _day_page(
+    request: Request, user: User | None, when: date | None, template: str = "listing.html"
+) -> Response:
     view = listing.day(_db(request), when, user_id=_uid(user))
     day = view.start or when
     harvest_status = None
     if template == "home.html":  # the front page says how harvesting goes
-        harvest_status = harvest.status(_db(request), request.app.state.settings.harvest_sources)
+        harvest_status = harvest_status.status(
+            _db(request), request.app.state.settings.harvest_sources
+        )
     context = {
         "harvest": harvest_status,
-        "section": "day", "view": view, "tabs": _tabs(day), "page": 1, "pages": 1, "offset": 0,
+        "section": "day",
+        "view": view,
+        "tabs": _tabs(day),
+        "page": 1,
+        "pages": 1,
+        "offset": 0,
         "heading": "Daily papers",
         "subheading": f"{day:%A}, {nice_date(day)}" if day else "",
         "empty_store": view.start is None,
@@ -120,26 +127,36 @@ def _day_page(request: Request, user: User | None, when: date | None,
     return render(request, template, context)
 
 
-def _range_page(request: Request, user: User | None, kind: str, label: str,
-                page: int) -> Response:
+def _range_page(request: Request, user: User | None, kind: str, label: str, page: int) -> Response:
     load = listing.week if kind == "week" else listing.month
-    view = load(_db(request), label, user_id=_uid(user), limit=PAGE_SIZE,
-                offset=(page - 1) * PAGE_SIZE)
+    view = load(
+        _db(request), label, user_id=_uid(user), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     pages = max(1, -(-view.total // PAGE_SIZE))
     if page > pages:
-        return render_error(request, 404, f"This {kind} has {pages} page"
-                            f"{'s' if pages > 1 else ''} of papers; there is no page {page}.",
-                            action={"href": request.url.path, "text": "First page"})
+        return render_error(
+            request,
+            404,
+            f"This {kind} has {pages} page"
+            f"{'s' if pages > 1 else ''} of papers; there is no page {page}.",
+            action={"href": request.url.path, "text": "First page"},
+        )
     if kind == "week":
-        subheading = (f"{view.label} · {nice_date(view.start)} – {nice_date(view.end)}")
+        subheading = f"{view.label} · {nice_date(view.start)} – {nice_date(view.end)}"
         describe = _week_text
     else:
         subheading = f"{view.start:%B} {view.start.year}"
         describe = _month_text
     context = {
-        "section": "day", "view": view, "tabs": _tabs(view.start), "page": page, "pages": pages,
-        "offset": (page - 1) * PAGE_SIZE, "heading": f"{kind.capitalize()}ly papers",
-        "subheading": subheading, "empty_store": False,
+        "section": "day",
+        "view": view,
+        "tabs": _tabs(view.start),
+        "page": page,
+        "pages": pages,
+        "offset": (page - 1) * PAGE_SIZE,
+        "heading": f"{kind.capitalize()}ly papers",
+        "subheading": subheading,
+        "empty_store": False,
         "prev_link": _link(kind, view.previous, describe),
         "next_link": _link(kind, view.next, describe),
     }
@@ -149,17 +166,22 @@ def _range_page(request: Request, user: User | None, kind: str, label: str,
 def _trending_page(request: Request, user: User | None) -> Response:
     view = listing.trending(_db(request), user_id=_uid(user), limit=PAGE_SIZE)
     context = {
-        "section": "trending", "view": view, "tabs": _tabs(view.end), "page": 1, "pages": 1,
-        "offset": 0, "heading": "Trending papers",
+        "section": "trending",
+        "view": view,
+        "tabs": _tabs(view.end),
+        "page": 1,
+        "pages": 1,
+        "offset": 0,
+        "heading": "Trending papers",
         "subheading": "Upvotes weighed by age: what people are reading now.",
         "empty_store": view.end is None or view.total == 0,
-        "prev_link": None, "next_link": None,
+        "prev_link": None,
+        "next_link": None,
     }
     return render(request, "listing.html", context)
 
 
-def _link(kind: str, label: str | None, describe: Callable[[str], str]
-          ) -> dict[str, str] | None:
+def _link(kind: str, label: str | None, describe: Callable[[str], str]) -> dict[str, str] | None:
     if not label:
         return None
     return {"href": f"/papers/{kind}/{label}", "text": describe(label)}

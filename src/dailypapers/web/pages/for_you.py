@@ -30,31 +30,41 @@ async def for_you(request: Request, user: User | None = Depends(viewer)) -> Resp
     if user is None:
         raise SignInRequired("/for-you")
     state = request.app.state
-    items, notice = await run_in_threadpool(personal.for_user, state.db, state.settings, user,
-                                            limit=SHOWN)
-    return render(request, "digest/for_you.html",
-                  {"items": items, "notice": notice, "section": "for-you", "next_url": "/for-you"})
+    items, notice = await run_in_threadpool(
+        personal.for_user, state.db, state.settings, user, limit=SHOWN
+    )
+    return render(
+        request,
+        "digest/for_you.html",
+        {"items": items, "notice": notice, "section": "for-you", "next_url": "/for-you"},
+    )
 
 
 @router.post(f"/papers/{ARXIV_ID}/mark")
-async def mark(request: Request, arxiv_id: str, user: User = Depends(acting_user),
-               kind: str = Form("", max_length=20), next: str = Form("", max_length=2000)
-               ) -> Response:
+async def mark(
+    request: Request,
+    arxiv_id: str,
+    user: User = Depends(acting_user),
+    kind: str = Form("", max_length=20),
+    next: str = Form("", max_length=2000),
+) -> Response:
     if kind not in MARKS:
         return await error_page(request, 400, "Mark a paper as saved or not interested.")
     try:
-        await run_in_threadpool(marks.set_mark, request.app.state.db, user, arxiv_id,
-                                MARKS[kind])
+        await run_in_threadpool(marks.set_mark, request.app.state.db, user, arxiv_id, MARKS[kind])
     except PaperNotFound:
-        return await error_page(request, 404, f"There is no paper {arxiv_id} to mark.",
-                                q=arxiv_id)
+        return await error_page(request, 404, f"There is no paper {arxiv_id} to mark.", q=arxiv_id)
     return RedirectResponse(safe_next(next, default="/for-you"), status_code=303)
 
 
 @router.post("/search/alerts")
-async def save_search(request: Request, user: User = Depends(acting_user),
-                      q: str = Form("", max_length=500), mode: str = Form("", max_length=16),
-                      category: str = Form("", max_length=32)) -> Response:
+async def save_search(
+    request: Request,
+    user: User = Depends(acting_user),
+    q: str = Form("", max_length=500),
+    mode: str = Form("", max_length=16),
+    category: str = Form("", max_length=32),
+) -> Response:
     """Keep a search as an alert: its new matches go in the reader's next digest."""
     if not q.strip():
         return await error_page(request, 400, "Type a search first, then save it as an alert.")

@@ -31,22 +31,39 @@ async def paper_page(request: Request, arxiv_id: str) -> Response:
     try:
         key = arxiv_ids.normalise(arxiv_id)
     except arxiv_ids.InvalidArxivId as error:  # shaped like an id, but e.g. month 13
-        return render_error(request, 404, f"{str(error)[0].upper()}{str(error)[1:]}.",
-                            q=arxiv_id, title="No such paper")
+        return render_error(
+            request,
+            404,
+            f"{str(error)[0].upper()}{str(error)[1:]}.",
+            q=arxiv_id,
+            title="No such paper",
+        )
     if key != arxiv_id:  # versioned or differently spelled: one URL per paper
         return RedirectResponse(f"/papers/{key}", 301)
     return await cached_page(request, lambda user: paper_response(request, user, key))
 
 
-def paper_response(request: Request, user: User | None, key: str, *,
-                   form_error: dict | None = None, status_code: int = 200) -> Response:
+def paper_response(
+    request: Request,
+    user: User | None,
+    key: str,
+    *,
+    form_error: dict | None = None,
+    status_code: int = 200,
+) -> Response:
     """The paper page (also shown again by the comment action with a form error). Blocking."""
     view = detail.load(request.app.state.db, key, user_id=user.id if user else None)
     if view is None:
         action = {"href": f"/submit?paper={key}", "text": f"Submit {key} from arXiv"}
-        return render_error(request, 404, f"This site has no paper {key} yet. If it is on "
-                            "arXiv, you can submit it to today’s feed.", q=key,
-                            title="Paper not found", action=action)
+        return render_error(
+            request,
+            404,
+            f"This site has no paper {key} yet. If it is on "
+            "arXiv, you can submit it to today’s feed.",
+            q=key,
+            title="Paper not found",
+            action=action,
+        )
     context = {
         "view": view,
         "form_error": form_error,
@@ -58,8 +75,9 @@ def paper_response(request: Request, user: User | None, key: str, *,
 
 def _similar(request: Request, paper_id: int) -> list[service.SearchItem]:
     try:
-        return service.similar_papers(request.app.state.db, request.app.state.settings,
-                                      paper_id, k=SIMILAR)
+        return service.similar_papers(
+            request.app.state.db, request.app.state.settings, paper_id, k=SIMILAR
+        )
     except Exception:  # a missing or broken index must not take the paper page down
         log.exception("similar papers failed for paper %s", paper_id)
         return []

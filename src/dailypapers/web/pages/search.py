@@ -35,13 +35,25 @@ def _day(value: str | None) -> date | None:
 
 
 @router.api_route("/search", methods=["GET", "HEAD"], include_in_schema=False)
-async def search_page(request: Request, q: str = "", mode: str = "hybrid",
-                      sort: str = "relevance", category: str = "", date_from: str = "",
-                      date_to: str = "", page: str = "1") -> Response:
+async def search_page(
+    request: Request,
+    q: str = "",
+    mode: str = "hybrid",
+    sort: str = "relevance",
+    category: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    page: str = "1",
+) -> Response:
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
-    params = {"q": q, "mode": mode if mode in service.MODES else "hybrid",
-              "sort": sort if sort in service.SORTS else "relevance",
-              "category": category.strip(), "date_from": date_from, "date_to": date_to}
+    params = {
+        "q": q,
+        "mode": mode if mode in service.MODES else "hybrid",
+        "sort": sort if sort in service.SORTS else "relevance",
+        "category": category.strip(),
+        "date_from": date_from,
+        "date_to": date_to,
+    }
     return await cached_page(request, lambda user: _page(request, user, params, number))
 
 
@@ -50,22 +62,47 @@ def _page(request: Request, user: User | None, params: dict[str, str], number: i
     results = None
     if params["q"].strip() or params["category"]:
         results = service.search(
-            state.db, state.settings, params["q"], mode=params["mode"], sort=params["sort"],
-            category=params["category"] or None, date_from=_day(params["date_from"]),
-            date_to=_day(params["date_to"]), limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+            state.db,
+            state.settings,
+            params["q"],
+            mode=params["mode"],
+            sort=params["sort"],
+            category=params["category"] or None,
+            date_from=_day(params["date_from"]),
+            date_to=_day(params["date_to"]),
+            limit=PER_PAGE,
+            offset=(number - 1) * PER_PAGE,
             user_id=user.id if user else None,
         )
     voted = {item.paper_id for item in results.items if item.paper.upvoted} if results else set()
     # The search's address without defaults: pagination links and where a vote comes back to.
-    query = urlencode({key: value for key, value in params.items()
-                       if value and value != {"mode": "hybrid", "sort": "relevance"}.get(key)})
+    query = urlencode(
+        {
+            key: value
+            for key, value in params.items()
+            if value and value != {"mode": "hybrid", "sort": "relevance"}.get(key)
+        }
+    )
     here = f"/search?{query}" + (f"&page={number}" if number > 1 else "")
     filtered = any(params[key] for key in ("category", "date_from", "date_to")) or (
-        params["mode"] != "hybrid" or params["sort"] != "relevance")
-    return render(request, "search.html", {
-        "q": params["q"], "params": params, "results": results, "page": number,
-        "has_next": bool(results and results.has_more and number < MAX_PAGE),
-        "query_string": query, "next_url": here if len(here) <= MAX_NEXT else "/search",
-        "voted": voted, "filtered": filtered, "search_feeds": search_links(params),
-        "modes": MODE_LABELS, "sorts": SORT_LABELS, "section": "search",
-    })
+        params["mode"] != "hybrid" or params["sort"] != "relevance"
+    )
+    return render(
+        request,
+        "search.html",
+        {
+            "q": params["q"],
+            "params": params,
+            "results": results,
+            "page": number,
+            "has_next": bool(results and results.has_more and number < MAX_PAGE),
+            "query_string": query,
+            "next_url": here if len(here) <= MAX_NEXT else "/search",
+            "voted": voted,
+            "filtered": filtered,
+            "search_feeds": search_links(params),
+            "modes": MODE_LABELS,
+            "sorts": SORT_LABELS,
+            "section": "search",
+        },
+    )

@@ -28,26 +28,50 @@ async def submit_form(request: Request, paper: str = Query("", max_length=300)) 
 
 
 @router.post("/submit")
-async def submit(request: Request, user: User = Depends(acting_user),
-                 paper: str = Form("", max_length=300)) -> Response:
+async def submit(
+    request: Request, user: User = Depends(acting_user), paper: str = Form("", max_length=300)
+) -> Response:
     state = request.app.state
     try:
-        done = await run_in_threadpool(submissions.submit, state.db, state.settings, user.id,
-                                       paper, pipeline=state.pipeline)
+        done = await run_in_threadpool(
+            submissions.submit, state.db, state.settings, user.id, paper, pipeline=state.pipeline
+        )
     except submissions.SubmissionError as error:
         existing = error.arxiv_id if error.code == "duplicate" else None
-        return await run_in_threadpool(_page, request, user, paper, {"paper": str(error)},
-                                       existing, STATUS.get(error.code, 400))
+        return await run_in_threadpool(
+            _page,
+            request,
+            user,
+            paper,
+            {"paper": str(error)},
+            existing,
+            STATUS.get(error.code, 400),
+        )
     return RedirectResponse(f"/papers/{done.arxiv_id}?submitted=1", status_code=303)
 
 
-def _page(request: Request, user: User, paper: str, errors: dict[str, str],
-          existing: str | None, status_code: int) -> Response:
+def _page(
+    request: Request,
+    user: User,
+    paper: str,
+    errors: dict[str, str],
+    existing: str | None,
+    status_code: int,
+) -> Response:
     settings = request.app.state.settings
     today = datetime.now(UTC).date()
     remaining = submissions.remaining_today(request.app.state.db, settings, user.id, today)
-    return render(request, "submit.html", {
-        "section": "submit", "values": {"paper": paper}, "errors": errors,
-        "existing": existing, "today": today, "limit": settings.submissions_per_day,
-        "remaining": remaining,
-    }, status_code=status_code)
+    return render(
+        request,
+        "submit.html",
+        {
+            "section": "submit",
+            "values": {"paper": paper},
+            "errors": errors,
+            "existing": existing,
+            "today": today,
+            "limit": settings.submissions_per_day,
+            "remaining": remaining,
+        },
+        status_code=status_code,
+    )

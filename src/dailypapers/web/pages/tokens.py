@@ -23,18 +23,35 @@ router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _page(request: Request, user: User, *, new_secret: str | None = None,
-          new_kind: str = "api", errors: dict[str, str] | None = None,
-          values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    user: User,
+    *,
+    new_secret: str | None = None,
+    new_kind: str = "api",
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     """The page with the user's tokens (blocking)."""
     db = request.app.state.db
     base = request.app.state.settings.base_url.rstrip("/")
     new_feed = f"{base}/feeds/for-you/{new_secret}.atom" if new_kind == "feed" else None
-    return render(request, "tokens.html", {
-        "tokens": tokens.list_for(db, user, "api"), "feeds": tokens.list_for(db, user, "feed"),
-        "new_secret": new_secret if new_kind == "api" else None, "new_feed": new_feed,
-        "errors": errors or {}, "values": values or {}, "section": "settings",
-    }, status_code=status_code, headers=NO_STORE)
+    return render(
+        request,
+        "tokens.html",
+        {
+            "tokens": tokens.list_for(db, user, "api"),
+            "feeds": tokens.list_for(db, user, "feed"),
+            "new_secret": new_secret if new_kind == "api" else None,
+            "new_feed": new_feed,
+            "errors": errors or {},
+            "values": values or {},
+            "section": "settings",
+        },
+        status_code=status_code,
+        headers=NO_STORE,
+    )
 
 
 @router.api_route("/settings/tokens", methods=["GET", "HEAD"])
@@ -46,25 +63,30 @@ async def tokens_page(request: Request) -> Response:
 
 
 @router.post("/settings/tokens")
-async def create_token(request: Request, name: str = Form("", max_length=500),
-                       kind: str = Form("api", max_length=10),
-                       user: User = Depends(acting_user)) -> Response:
+async def create_token(
+    request: Request,
+    name: str = Form("", max_length=500),
+    kind: str = Form("api", max_length=10),
+    user: User = Depends(acting_user),
+) -> Response:
     kind = kind if kind in tokens.PREFIXES else "api"
 
     def create() -> Response:
         try:
             secret, _token = tokens.create(request.app.state.db, user, kind, name)
         except tokens.TokenError as error:
-            return _page(request, user, errors={"name": str(error)}, values={"name": name},
-                         status_code=400)
+            return _page(
+                request, user, errors={"name": str(error)}, values={"name": name}, status_code=400
+            )
         return _page(request, user, new_secret=secret, new_kind=kind)
 
     return await run_in_threadpool(create)
 
 
 @router.post("/settings/tokens/revoke")
-async def revoke(request: Request, token_id: int = Form(..., ge=1, le=2**62),
-                 user: User = Depends(acting_user)) -> Response:
+async def revoke(
+    request: Request, token_id: int = Form(..., ge=1, le=2**62), user: User = Depends(acting_user)
+) -> Response:
     def run() -> Response:
         try:
             tokens.revoke(request.app.state.db, user, token_id)

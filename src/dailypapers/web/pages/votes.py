@@ -21,15 +21,20 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post(f"/papers/{ARXIV_ID}/vote")
-async def vote(request: Request, arxiv_id: str, user: User = Depends(acting_user),
-               vote: str = Form("up", max_length=8), next: str = Form("", max_length=2000)
-               ) -> Response:
+async def vote(
+    request: Request,
+    arxiv_id: str,
+    user: User = Depends(acting_user),
+    vote: str = Form("up", max_length=8),
+    next: str = Form("", max_length=2000),
+) -> Response:
     act = voting.unvote if vote == "none" else voting.upvote
     try:
         state = await run_in_threadpool(act, request.app.state.db, user.id, arxiv_id)
     except voting.PaperNotFound:
-        return await error_page(request, 404, f"There is no paper {arxiv_id} to vote on.",
-                                q=arxiv_id)
+        return await error_page(
+            request, 404, f"There is no paper {arxiv_id} to vote on.", q=arxiv_id
+        )
     back = safe_next(next, default=f"/papers/{state.arxiv_id}")
     if is_htmx(request):
         return render(request, "_vote.html", {"state": state, "next_url": back.split("#")[0]})

@@ -50,7 +50,8 @@ class ResponseCache:
         self.counter = counter
         self.enabled = seconds > 0 and counter.usable
         self._entries: TTLCache[str, Entry] = TTLCache(
-            maxsize=max_bytes, ttl=max(seconds, 1e-9), getsizeof=lambda entry: entry.size)
+            maxsize=max_bytes, ttl=max(seconds, 1e-9), getsizeof=lambda entry: entry.size
+        )
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -77,8 +78,9 @@ async def generation(scope: Scope, counter: ChangeCounter) -> object:
     """The change counter for this request, read once (on the event loop when that is cheap)."""
     state = scope.setdefault("state", {})
     if GENERATION not in state:
-        state[GENERATION] = (counter.current() if counter.is_cheap
-                             else await run_in_threadpool(counter.current))
+        state[GENERATION] = (
+            counter.current() if counter.is_cheap else await run_in_threadpool(counter.current)
+        )
     return state[GENERATION]
 
 
@@ -89,8 +91,11 @@ def _key(scope: Scope) -> str:
 
 def _anonymous_page_request(scope: Scope) -> bool:
     session = sessions.of_scope(scope)
-    return (scope["method"] in ("GET", "HEAD") and (session is None or not session.signed_in)
-            and not any(name == b"hx-request" for name, _ in scope["headers"]))
+    return (
+        scope["method"] in ("GET", "HEAD")
+        and (session is None or not session.signed_in)
+        and not any(name == b"hx-request" for name, _ in scope["headers"])
+    )
 
 
 class PageCacheMiddleware:
@@ -99,8 +104,12 @@ class PageCacheMiddleware:
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] != "GET" or not self.cache.enabled
-                or not _anonymous_page_request(scope)):
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not self.cache.enabled
+            or not _anonymous_page_request(scope)
+        ):
             await self.app(scope, receive, send)
             return
         found = self.cache.get(_key(scope), await generation(scope, self.cache.counter))
@@ -108,9 +117,17 @@ class PageCacheMiddleware:
             await self.app(scope, receive, send)
             return
         status, body = found
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"text/html; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()), (b"x-page-cache", b"hit")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-page-cache", b"hit"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -139,8 +156,13 @@ async def cached_page(request: Request, build: Build) -> Response:
     return response
 
 
-async def cached(request: Request, compute: Callable[[], Any], *, size: Callable[[Any], int],
-                 shareable: bool = True) -> tuple[Any, str]:
+async def cached(
+    request: Request,
+    compute: Callable[[], Any],
+    *,
+    size: Callable[[Any], int],
+    shareable: bool = True,
+) -> tuple[Any, str]:
     """(``compute()`` run in a thread, or its earlier value for this URL while the database is
     unchanged; "hit", "miss" or "off"). ``shareable=False`` (a personal answer) always computes."""
     cache: ResponseCache = request.app.state.api_cache

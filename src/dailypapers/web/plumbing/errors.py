@@ -64,8 +64,13 @@ class ApiError(BaseModel):
 class ApiProblem(Exception):
     """Raised by API and feed code: becomes ``status`` with the JSON error body."""
 
-    def __init__(self, status: int, error: str, parameter: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        parameter: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(error)
         self.status = status
         self.error = error
@@ -87,8 +92,9 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in statuses:
         entry: dict[str, Any] = {"model": ApiError, "description": DESCRIBED[status]}
         if status == 429:
-            entry["headers"] = {"Retry-After": {"schema": {"type": "integer"},
-                                                "description": "Seconds to wait."}}
+            entry["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+            }
         out[status] = entry
     return out
 
@@ -97,8 +103,9 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith(JSON_PREFIXES)
 
 
-def json_error(status: int, error: str, parameter: str | None = None,
-               headers: dict[str, str] | None = None) -> Response:
+def json_error(
+    status: int, error: str, parameter: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     body = orjson.dumps({"error": error, "parameter": parameter})
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
@@ -116,24 +123,47 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[str | None, str]:
     return parameter, f"{parameter}: {message}" if parameter else message
 
 
-async def error_page(request: Request, status_code: int, message: str, *,
-                     title: str | None = None, q: str = "", action: dict | None = None,
-                     headers: dict[str, str] | None = None) -> Response:
+async def error_page(
+    request: Request,
+    status_code: int,
+    message: str,
+    *,
+    title: str | None = None,
+    q: str = "",
+    action: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The error page, with the header showing who is signed in."""
     await viewer(request)
-    return render_error(request, status_code, message, title=title, q=q, action=action,
-                        headers=headers)
+    return render_error(
+        request, status_code, message, title=title, q=q, action=action, headers=headers
+    )
 
 
-def render_error(request: Request, status_code: int, message: str, *, title: str | None = None,
-                 q: str = "", action: dict | None = None,
-                 headers: dict[str, str] | None = None) -> Response:
+def render_error(
+    request: Request,
+    status_code: int,
+    message: str,
+    *,
+    title: str | None = None,
+    q: str = "",
+    action: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The error page, for routes that already loaded the viewer (no I/O)."""
-    return render(request, "error.html", {
-        "status_code": status_code,
-        "title": title or TITLES.get(status_code, "Something went wrong"),
-        "message": message, "q": q, "action": action,
-    }, status_code=status_code, headers=headers)
+    return render(
+        request,
+        "error.html",
+        {
+            "status_code": status_code,
+            "title": title or TITLES.get(status_code, "Something went wrong"),
+            "message": message,
+            "q": q,
+            "action": action,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 async def _problem(_request: Request, problem: ApiProblem) -> Response:
@@ -150,8 +180,10 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/papers/"):
             # /papers/<something that is no arXiv id>: offer to search for it.
             q = request.url.path.removeprefix("/papers/")[:200]
-            message = (f"“{q}” is not an arXiv id we can look up (ids look like 2406.12345 or "
-                       "hep-th/9901001). Search for it instead:")
+            message = (
+                f"“{q}” is not an arXiv id we can look up (ids look like 2406.12345 or "
+                "hep-th/9901001). Search for it instead:"
+            )
     elif exc.status_code == 405:
         message = "This address does not answer that kind of request."
     else:
@@ -173,9 +205,13 @@ async def _invalid_period(request: Request, exc: InvalidPeriod) -> Response:
     message = str(exc)
     if wants_json(request):
         return json_error(400, message, None)
-    return await error_page(request, 404, message[0].upper() + message[1:] + ".",
-                            title="No such day, week or month",
-                            action={"href": "/papers", "text": "Latest papers"})
+    return await error_page(
+        request,
+        404,
+        message[0].upper() + message[1:] + ".",
+        title="No such day, week or month",
+        action={"href": "/papers", "text": "Latest papers"},
+    )
 
 
 async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
@@ -188,7 +224,8 @@ async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
 
 async def _csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
     return await error_page(
-        request, 403,
+        request,
+        403,
         "This form has expired or did not come from this site, so nothing was changed. "
         "Go back, reload the page and try again.",
         title="Form expired",
@@ -200,12 +237,19 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         return json_error(500, "Internal Server Error")
     try:
-        return await error_page(request, 500, "Something broke on our side while making this "
-                                "page. It has been logged; please try again in a moment.",
-                                title="Something went wrong")
+        return await error_page(
+            request,
+            500,
+            "Something broke on our side while making this "
+            "page. It has been logged; please try again in a moment.",
+            title="Something went wrong",
+        )
     except Exception:  # the error page itself failed (e.g. a template problem)
-        return Response("Something went wrong on our side. Please try again later.",
-                        status_code=500, media_type="text/plain")
+        return Response(
+            "Something went wrong on our side. Please try again later.",
+            status_code=500,
+            media_type="text/plain",
+        )
 
 
 def install(app: FastAPI) -> None:

@@ -37,8 +37,9 @@ def marked(segments: Sequence[tuple[str, bool]] | None) -> Markup:
     return Markup("".join(parts))
 
 
-def paragraphs(segments: Sequence[tuple[str, bool]] | None,
-               split: Callable[[str], list[str]]) -> list[Segments]:
+def paragraphs(
+    segments: Sequence[tuple[str, bool]] | None, split: Callable[[str], list[str]]
+) -> list[Segments]:
     """The segments cut into paragraphs by ``split`` (the feed cards' paragraphs of a text)."""
     return [_split(part) for part in split(_join(segments or []))]
 
@@ -62,7 +63,7 @@ def excerpt(segments: Sequence[tuple[str, bool]] | None, limit: int = PREVIEW_LI
             if visible >= limit:
                 break
     cut = "".join(window)
-    rest = text[start + len(cut):]
+    rest = text[start + len(cut) :]
     more = bool(_SENTINELS.sub("", rest))
     if not more:
         cut += rest  # nothing but a closing sentinel was left

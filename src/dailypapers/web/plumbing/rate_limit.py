@@ -16,8 +16,13 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000):
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ):
         self.per_minute = per_minute
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
         self.burst = per_minute

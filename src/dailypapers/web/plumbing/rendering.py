@@ -82,13 +82,20 @@ class CardBodies:
         self._lock = threading.Lock()
 
     def __call__(self, card: Card, show_day: bool) -> Markup:
-        key = (card.id, card.modified_at, card.num_comments, card.feed_day,
-               card.submitter_username, bool(show_day))
+        key = (
+            card.id,
+            card.modified_at,
+            card.num_comments,
+            card.feed_day,
+            card.submitter_username,
+            bool(show_day),
+        )
         with self._lock:
             body = self._bodies.get(key)
         if body is None:
-            body = Markup(self.env.get_template("_card_body.html").render(c=card,
-                                                                          show_day=show_day))
+            body = Markup(
+                self.env.get_template("_card_body.html").render(c=card, show_day=show_day)
+            )
             with self._lock:
                 self._bodies[key] = body
         return body
@@ -104,13 +111,20 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        authors_short=text.authors_short, nice_date=text.nice_date, preview=text.preview,
-        paragraphs=text.paragraphs, markdown=markup.render, paper_path=text.paper_path,
-        github_name=text.github_name, marked=highlighting.marked, excerpt=highlighting.excerpt,
+        authors_short=text.authors_short,
+        nice_date=text.nice_date,
+        preview=text.preview,
+        paragraphs=text.paragraphs,
+        markdown=markup.render,
+        paper_path=text.paper_path,
+        github_name=text.github_name,
+        marked=highlighting.marked,
+        excerpt=highlighting.excerpt,
         marked_paragraphs=marked_paragraphs,
     )
-    env.globals.update(count_of=text.count_of, asset_version=asset_version(),
-                       may_delete=discussion.may_delete)
+    env.globals.update(
+        count_of=text.count_of, asset_version=asset_version(), may_delete=discussion.may_delete
+    )
     env.globals["card_body"] = CardBodies(env)
     return env
 
@@ -118,8 +132,15 @@ def _environment() -> jinja2.Environment:
 templates = Jinja2Templates(env=_environment(), context_processors=[_site_context])
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """A page (or an htmx fragment)."""
-    return templates.TemplateResponse(request, name, context or {}, status_code=status_code,
-                                      headers=headers)
+    return templates.TemplateResponse(
+        request, name, context or {}, status_code=status_code, headers=headers
+    )

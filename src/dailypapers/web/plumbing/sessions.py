@@ -166,8 +166,9 @@ def sign_in(db: Any, session: Session, user: User) -> None:
     """Start a signed-in session for ``user`` under a fresh token (no fixation). Blocking."""
     old = session.token_hash if session.signed_in else None
     session.token = secrets.token_urlsafe(32)
-    account_sessions.start(db, _hash(session.token), user,
-                           timedelta(seconds=session.codec.max_age), replacing=old)
+    account_sessions.start(
+        db, _hash(session.token), user, timedelta(seconds=session.codec.max_age), replacing=old
+    )
     session.signed_in = True
     session.dirty = True
     session.user, session.loaded = user, True

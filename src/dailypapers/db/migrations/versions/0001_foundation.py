@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("upstream_id", name="uq_users_upstream_id"),
     )
-    op.create_index(
-        "uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True
-    )
+    op.create_index("uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True)
     op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
 
     op.create_table(
@@ -87,11 +85,15 @@ def upgrade() -> None:
         sa.Column("source", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_feed_entries"),
         sa.ForeignKeyConstraint(
-            ["paper_id"], ["papers.id"], name="fk_feed_entries_paper_id_papers",
+            ["paper_id"],
+            ["papers.id"],
+            name="fk_feed_entries_paper_id_papers",
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["submitter_id"], ["users.id"], name="fk_feed_entries_submitter_id_users",
+            ["submitter_id"],
+            ["users.id"],
+            name="fk_feed_entries_submitter_id_users",
             ondelete="SET NULL",
         ),
         sa.UniqueConstraint("paper_id", "feed_day", name="uq_feed_entries_paper_id_feed_day"),
@@ -132,7 +134,9 @@ def upgrade() -> None:
             ["author_id"], ["users.id"], name="fk_comments_author_id_users", ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["parent_id"], ["comments.id"], name="fk_comments_parent_id_comments",
+            ["parent_id"],
+            ["comments.id"],
+            name="fk_comments_parent_id_comments",
             ondelete="CASCADE",
         ),
     )

@@ -39,20 +39,20 @@ SQLITE_UP = [
     "CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, 'row')",
     f"""CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
         INSERT INTO papers_fts(rowid, title, authors, abstract)
-        VALUES (new.id, new.title, {AUTHORS.format(row='new')}, new.abstract);
+        VALUES (new.id, new.title, {AUTHORS.format(row="new")}, new.abstract);
     END""",
     f"""CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
         INSERT INTO papers_fts(papers_fts, rowid, title, authors, abstract)
-        VALUES ('delete', old.id, old.title, {AUTHORS.format(row='old')}, old.abstract);
+        VALUES ('delete', old.id, old.title, {AUTHORS.format(row="old")}, old.abstract);
     END""",
     f"""CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors, abstract ON papers BEGIN
         INSERT INTO papers_fts(papers_fts, rowid, title, authors, abstract)
-        VALUES ('delete', old.id, old.title, {AUTHORS.format(row='old')}, old.abstract);
+        VALUES ('delete', old.id, old.title, {AUTHORS.format(row="old")}, old.abstract);
         INSERT INTO papers_fts(rowid, title, authors, abstract)
-        VALUES (new.id, new.title, {AUTHORS.format(row='new')}, new.abstract);
+        VALUES (new.id, new.title, {AUTHORS.format(row="new")}, new.abstract);
     END""",
     f"""INSERT INTO papers_fts(rowid, title, authors, abstract)
-        SELECT id, title, {AUTHORS.format(row='papers')}, abstract FROM papers""",
+        SELECT id, title, {AUTHORS.format(row="papers")}, abstract FROM papers""",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS papers_fts_update",
@@ -87,7 +87,9 @@ def upgrade() -> None:
         sa.Column("embedded_at", UTCDateTime, nullable=False),
         sa.PrimaryKeyConstraint("paper_id", name="pk_paper_embeddings"),
         sa.ForeignKeyConstraint(
-            ["paper_id"], ["papers.id"], name="fk_paper_embeddings_paper_id_papers",
+            ["paper_id"],
+            ["papers.id"],
+            name="fk_paper_embeddings_paper_id_papers",
             ondelete="CASCADE",
         ),
     )

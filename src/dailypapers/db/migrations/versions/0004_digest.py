@@ -56,8 +56,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime, nullable=False, server_default=sa.func.now()),
         sa.PrimaryKeyConstraint("id", name="pk_saved_searches"),
         sa.ForeignKeyConstraint(
-            ["subscription_id"], ["subscriptions.id"],
-            name="fk_saved_searches_subscription_id_subscriptions", ondelete="CASCADE",
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name="fk_saved_searches_subscription_id_subscriptions",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name="fk_saved_searches_user_id_users", ondelete="CASCADE"
@@ -103,8 +105,10 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime, nullable=False, server_default=sa.func.now()),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.ForeignKeyConstraint(
-            ["subscription_id"], ["subscriptions.id"],
-            name="fk_outbox_subscription_id_subscriptions", ondelete="CASCADE",
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name="fk_outbox_subscription_id_subscriptions",
+            ondelete="CASCADE",
         ),
         sa.UniqueConstraint("message_id", name="uq_outbox_message_id"),
         sa.UniqueConstraint("subscription_id", "period", name="uq_outbox_subscription_id_period"),
@@ -119,15 +123,21 @@ def upgrade() -> None:
         sa.Column("mailed_at", UTCDateTime, nullable=False),
         sa.PrimaryKeyConstraint("subscription_id", "paper_id", name="pk_mailed_papers"),
         sa.ForeignKeyConstraint(
-            ["subscription_id"], ["subscriptions.id"],
-            name="fk_mailed_papers_subscription_id_subscriptions", ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["paper_id"], ["papers.id"], name="fk_mailed_papers_paper_id_papers",
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name="fk_mailed_papers_subscription_id_subscriptions",
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["outbox_id"], ["outbox.id"], name="fk_mailed_papers_outbox_id_outbox",
+            ["paper_id"],
+            ["papers.id"],
+            name="fk_mailed_papers_paper_id_papers",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["outbox.id"],
+            name="fk_mailed_papers_outbox_id_outbox",
             ondelete="CASCADE",
         ),
     )

@@ -31,8 +31,9 @@ def upgrade() -> None:
         sa.Column("last_used_at", UTCDateTime),
         sa.Column("revoked_at", UTCDateTime),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_api_tokens_user_id_users"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_api_tokens_user_id_users"
+        ),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
     op.create_index("ix_api_tokens_user_id", "api_tokens", ["user_id"])

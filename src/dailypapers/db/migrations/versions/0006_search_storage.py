@@ -32,9 +32,13 @@ depends_on = None
 def _has_lz4() -> bool:
     # lz4 is a build option of the server: it is listed among default_toast_compression's values
     # only when the server was built with it (Debian's and the official images are).
-    return bool(op.get_bind().exec_driver_sql(
-        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-    ).scalar())
+    return bool(
+        op.get_bind()
+        .exec_driver_sql(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        .scalar()
+    )
 
 
 def upgrade() -> None:
@@ -50,6 +54,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE papers ALTER COLUMN search_document SET STORAGE EXTENDED, "
-               "ALTER COLUMN search_document SET COMPRESSION default, "
-               "ALTER COLUMN search_document SET STATISTICS -1")
+    op.execute(
+        "ALTER TABLE papers ALTER COLUMN search_document SET STORAGE EXTENDED, "
+        "ALTER COLUMN search_document SET COMPRESSION default, "
+        "ALTER COLUMN search_document SET STATISTICS -1"
+    )

@@ -27,10 +27,12 @@ def upgrade() -> None:
         sa.Column("failed_at", UTCDateTime, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sign_in_failures"),
     )
-    op.create_index("ix_sign_in_failures_login_failed_at", "sign_in_failures",
-                    ["login", "failed_at"])
-    op.create_index("ix_sign_in_failures_address_failed_at", "sign_in_failures",
-                    ["address", "failed_at"])
+    op.create_index(
+        "ix_sign_in_failures_login_failed_at", "sign_in_failures", ["login", "failed_at"]
+    )
+    op.create_index(
+        "ix_sign_in_failures_address_failed_at", "sign_in_failures", ["address", "failed_at"]
+    )
     op.create_index("ix_sign_in_failures_failed_at", "sign_in_failures", ["failed_at"])
 
 
