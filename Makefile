@@ -8,8 +8,12 @@ BIN := $(VENV)/bin
 run: install
 	$(BIN)/dailypapers serve
 
+# Lint and format checks first (seconds), then the suite on two processes (pytest-xdist): both
+# backends, browser tests included. `make test PYTEST_ARGS="-m 'not slow'"` skips the slow ones.
 test: install-test system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -47,7 +47,6 @@ from dailypapers.digest import worker
 from dailypapers.ingest import arxiv_api, http
 from dailypapers.papers import changes
 from dailypapers.search import semantic
-from tests.fixtures.search import store_vectors
 from tests.support import corpora, data, pg, stores
 
 BACKENDS = [
@@ -120,7 +119,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, templates: stores.Tem
         corpus = request.getfixturevalue("search_corpus")
         templates.builders["search"] = lambda db: (
             corpora._import(db, corpus),
-            store_vectors(db, vectors),
+            corpora.store_vectors(db, vectors),
         )
     if name != "empty" and name != "search":
         request.getfixturevalue("shared_data")

@@ -3,6 +3,7 @@ job, and stopping waits for the step under way."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -36,9 +37,10 @@ def test_a_failing_step_is_logged_and_the_job_goes_on(caplog, monkeypatch):
         return 0.01
 
     job = background.Job("flaky", step)
-    runner = background.Runner([job]).start()
-    assert job.wait_for_steps(2, timeout=10)
-    runner.stop()
+    with caplog.at_level(logging.ERROR, logger="dailypapers.background"):
+        runner = background.Runner([job]).start()
+        assert job.wait_for_steps(2, timeout=10)
+        runner.stop()
     assert "flaky: step failed" in caplog.text and "the database went away" in caplog.text
 
 

@@ -337,6 +337,7 @@ def test_a_second_harvest_starts_where_the_last_success_left_off(
     ]
 
 
+@pytest.mark.slow
 def test_the_harvest_loop_keeps_going_every_interval(
     settings, upstream_server, upstream_replay, tmp_path
 ):

@@ -11,7 +11,7 @@ from dailypapers.papers import catalog
 from dailypapers.web.plumbing.sessions import COOKIE, SessionCodec, start_for_user
 from tests.support import data
 
-pytestmark = pytest.mark.store("feed")
+pytestmark = [pytest.mark.store("feed"), pytest.mark.slow]
 
 VOTERS = 100
 UPSTREAM_VOTES = 97  # what the upstream feed counted for 2506.08007

@@ -67,6 +67,7 @@ def test_the_labelled_queries_point_at_corpus_papers(search_corpus):
     assert len(labelled_queries()) >= 30 and wanted <= stored
 
 
+@pytest.mark.slow
 def test_eval_search_prints_the_three_modes(search_corpus, model_dir, tmp_path):
     # The command imports the collection into a throwaway SQLite store of its own whatever the
     # site's database is: one run, not one per backend.

@@ -238,6 +238,7 @@ def test_a_second_worker_embeds_nothing_while_the_first_holds_the_lease(db, sear
     assert indexing.pending_count(db) == 0
 
 
+@pytest.mark.slow
 def test_index_loop_embeds_papers_that_arrive_until_sigterm(tmp_path, model_dir, listing_line):
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     env = {

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from dailypapers.db import Database
 from dailypapers.ingest import importer
+from dailypapers.search import embedder
+from dailypapers.store import embeddings as embedding_store
 from tests.support import data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +105,25 @@ def search_files(folder: Path) -> list[Path]:
             for _, line in zip(range(SEARCH_LISTING_PAPERS), source, strict=False):
                 sink.write(line)
     return [*(day_file(day) for day in SEARCH_DAYS), target]
+
+
+def store_vectors(db: Database, vectors: dict[str, bytes]) -> int:
+    """Save the session's vectors for every stored paper lacking one (through the store)."""
+    with db.read() as conn:
+        rows = embedding_store.pending(conn, embedder.MODEL_NAME, limit=100_000)
+    saved = []
+    for row in rows:
+        digest = embedder.text_hash(embedder.paper_text(row["title"], row["abstract"]))
+        if digest in vectors:
+            saved.append(
+                {
+                    "paper_id": row["id"],
+                    "model": embedder.MODEL_NAME,
+                    "content_hash": row["content_hash"],
+                    "text_hash": digest,
+                    "vector": vectors[digest],
+                }
+            )
+    with db.write() as conn:
+        embedding_store.save(conn, saved)
+    return len(saved)

@@ -330,8 +330,8 @@ def requeue(conn: Connection, outbox_id: int, now: datetime) -> bool:
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    query = select(outbox.c.status, func.count()).group_by(outbox.c.status)
-    return dict(conn.execute(query))
+    query = select(outbox.c.status, func.count().label("n")).group_by(outbox.c.status)
+    return {row.status: row.n for row in conn.execute(query)}
 
 
 def subscriptions_with_period(conn: Connection, period: str) -> set[int]:

@@ -14,7 +14,7 @@ from dailypapers.papers import discussion
 from tests.support.corpora import HOSTILE_ID, UNLISTED_ID
 from tests.support.data import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.store("feed")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.store("feed")]
 
 
 def expect_url(page, path: str) -> None:

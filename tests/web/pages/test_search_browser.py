@@ -11,7 +11,7 @@ import pytest
 from dailypapers.web.app import create_app
 from tests.support.data import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.store("search")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.store("search")]
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dailypapers.accounts.records import User
+from dailypapers.ingest import harvest_status
 from dailypapers.papers import listing
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
@@ -105,13 +106,11 @@ def _day_page(
 ) -> Response:
     view = listing.day(_db(request), when, user_id=_uid(user))
     day = view.start or when
-    harvest_status = None
+    sources = None
     if template == "home.html":  # the front page says how harvesting goes
-        harvest_status = harvest_status.status(
-            _db(request), request.app.state.settings.harvest_sources
-        )
+        sources = harvest_status.status(_db(request), request.app.state.settings.harvest_sources)
     context = {
-        "harvest": harvest_status,
+        "harvest": sources,
         "section": "day",
         "view": view,
         "tabs": _tabs(day),
