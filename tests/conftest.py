@@ -25,6 +25,10 @@ Outside services
   servers, for their request logs. ``sink`` is a real SMTP server on loopback and
   ``mail_settings`` the settings that mail to it.
 
+Digests
+  ``as_of``: a Tuesday 08:00 UTC in the future, when a daily digest is due; ``readers(...)``:
+  confirmed subscriptions, double opt-in through ``sink`` included (:mod:`tests.support.digests`).
+
 Tuning
   ``quick`` (every test): the tuning constants that make production polite or safe but tests
   slow (arXiv's 3 s spacing, HTTP backoff, argon2's 64 MiB) set for speed, in one place.
@@ -56,7 +60,12 @@ BACKENDS = [
 ]
 
 
-pytest_plugins = ["tests.fixtures.search", "tests.fixtures.site", "tests.fixtures.services"]
+pytest_plugins = [
+    "tests.fixtures.search",
+    "tests.fixtures.site",
+    "tests.fixtures.services",
+    "tests.fixtures.digests",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,54 +11,18 @@ Usage: ``python -m tests.screenshots [--out DIR] [--shared DIR] [--no-semantic]`
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from tests.support.browser import launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 # This checkout's code, whatever copy the venv has installed (as pytest's pythonpath does).
 sys.path.insert(0, str(ROOT / "src"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "correct horse battery"
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 MODEL_CACHE = Path(tempfile.gettempdir()) / "dailypapers-screens-model"
@@ -155,7 +119,7 @@ def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:
     written: list[Path] = []
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         for scheme in ("light", "dark"):
             for label, width in WIDTHS.items():
                 if scheme == "dark" and label == "phone":

@@ -41,7 +41,10 @@ def test_a_failing_step_is_logged_and_the_job_goes_on(caplog, monkeypatch):
         runner = background.Runner([job]).start()
         assert job.wait_for_steps(2, timeout=10)
         runner.stop()
-    assert "flaky: step failed" in caplog.text and "the database went away" in caplog.text
+    logger = background.log
+    state = (logging.root.manager.disable, logger.disabled, logger.getEffectiveLevel(),
+             logger.propagate, logger.handlers, logging.getLogger().handlers)
+    assert "flaky: step failed" in caplog.text and "the database went away" in caplog.text, state
 
 
 def test_stopping_lets_the_step_under_way_finish():

@@ -37,49 +37,48 @@ def latency_table(results: dict) -> Table:
     return table
 
 
+# The columns of the tables of numbers: heading, then how its cell is written from the row (a
+# format string over the row's keys: ``{query[p50]}`` reads row["query"]["p50"]).
+INDEX_COLUMNS = {
+    "build s": "{index_build_s:.1f}",
+    "snapshot load s": "{snapshot_load_s:.2f}",
+    "usearch MB": "{index_mb:.0f}",
+    "index RSS MB": "{index_rss_mb:.0f}",
+    "process RSS MB": "{rss_after_load_mb:.0f}",
+    "peak RSS MB": "{rss_peak_mb:.0f}",
+}
+EMBEDDING_COLUMNS = {
+    "onnx-int8 abstracts/s": "{onnx-int8:.1f}",
+    "torch abstracts/s": "{torch:.1f}",
+    "cosine int8 vs fp32": "{cosine:.4f}",
+    "query embedding p50 ms": "{query[p50]:.2f}",
+    "p95 ms": "{query[p95]:.2f}",
+}
+
+
+def _numbers(title: str, columns: dict[str, str], first: str | None = None) -> Table:
+    """A table of right-aligned numbers, after a ``first`` column naming each row if given."""
+    table = Table(title=title)
+    for heading in ([first] if first else []) + list(columns):
+        table.add_column(heading, justify="right")
+    return table
+
+
+def _cells(row: dict, columns: dict[str, str]) -> list[str]:
+    return [cell.format_map(row) for cell in columns.values()]
+
+
 def index_table(results: dict) -> Table:
-    table = Table(title="vector index and memory")
-    for column in (
-        "corpus",
-        "build s",
-        "snapshot load s",
-        "usearch MB",
-        "index RSS MB",
-        "process RSS MB",
-        "peak RSS MB",
-    ):
-        table.add_column(column, justify="right")
+    table = _numbers("vector index and memory", INDEX_COLUMNS, first="corpus")
     for label, row in results.items():
         if isinstance(row, dict) and "index_build_s" in row:
-            table.add_row(
-                f"{label} ({row['papers']:,})",
-                f"{row['index_build_s']:.1f}",
-                f"{row['snapshot_load_s']:.2f}",
-                f"{row['index_mb']:.0f}",
-                f"{row['index_rss_mb']:.0f}",
-                f"{row['rss_after_load_mb']:.0f}",
-                f"{row['rss_peak_mb']:.0f}",
-            )
+            table.add_row(f"{label} ({row['papers']:,})", *_cells(row, INDEX_COLUMNS))
     return table
 
 
 def embedding_table(emb: dict) -> Table:
-    table = Table(title="embedding")
-    for column in (
-        "onnx-int8 abstracts/s",
-        "torch abstracts/s",
-        "cosine int8 vs fp32",
-        "query embedding p50 ms",
-        "p95 ms",
-    ):
-        table.add_column(column, justify="right")
-    table.add_row(
-        f"{emb['onnx-int8']:.1f}",
-        f"{emb['torch']:.1f}",
-        f"{emb['cosine']:.4f}",
-        f"{emb['query']['p50']:.2f}",
-        f"{emb['query']['p95']:.2f}",
-    )
+    table = _numbers("embedding", EMBEDDING_COLUMNS)
+    table.add_row(*_cells(emb, EMBEDDING_COLUMNS))
     return table
 
 

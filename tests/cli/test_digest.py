@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import email
-import re
-from datetime import UTC, datetime, time, timedelta
 from email import policy
 
-import pytest
 from click.testing import CliRunner
 
 from dailypapers.cli import main
-from dailypapers.digest import jobs, outbox, subscriptions
-from tests.support import data
+from dailypapers.digest import outbox
+from tests.support import digests
 
 
 def _env(settings) -> dict[str, str]:
@@ -27,44 +24,11 @@ def _env(settings) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def as_of() -> datetime:
-    """The next Tuesday 08:00 UTC at least a day away: a daily 07:00 digest is due then."""
-    day = (datetime.now(UTC) + timedelta(days=1)).date()
-    while day.weekday() != 1:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(8), tzinfo=UTC)
-
-
-def _readers(db, settings, sink, as_of, count=2):
-    """Yesterday's paper, and ``count`` readers who subscribed and followed the link of their
-    confirmation mail (taken out of the sink: a test sees what came after)."""
-    at = as_of - timedelta(hours=20)
-    data.store(
-        db,
-        data.in_feed(
-            data.paper("2603.00001", "Yesterday's paper", published_at=at),
-            (as_of - timedelta(days=1)).date(),
-            upvotes=7,
-            submitted_at=at,
-        ),
-    )
-    addresses = [f"{name}@example.org" for name in ("alice", "bob", "carol")[:count]]
-    for address in addresses:
-        subscriptions.subscribe(db, settings, address)
-    jobs.send_due(db, settings)
-    assert sorted(r.rcpt_tos[0] for r in sink.received) == addresses
-    for mail in sink.received:
-        text = mail.message.get_body(preferencelist=("plain",)).get_content()
-        token = re.search(r"/subscribe/confirm/([A-Za-z0-9._\-]+)", text).group(1)
-        assert subscriptions.confirm(db, settings, token).active
-    sink.received.clear()
-
-
 def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
-    db, mail_settings, sink, as_of, tmp_path
+    db, mail_settings, sink, as_of, readers, tmp_path
 ):
-    _readers(db, mail_settings, sink, as_of)
+    digests.yesterdays_paper(db, as_of)
+    readers("alice@example.org", "bob@example.org")
     before = outbox.overview(db).counts
     folder = tmp_path / "mail"
     result = CliRunner().invoke(
@@ -84,8 +48,9 @@ def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
     assert sink.received == []
 
 
-def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink, as_of):
-    _readers(db, mail_settings, sink, as_of, count=1)
+def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink, as_of, readers):
+    digests.yesterdays_paper(db, as_of)
+    readers("alice@example.org")
     for _ in range(2):
         result = CliRunner().invoke(
             main, ["digest", "run", "--as-of", as_of.isoformat()], env=_env(mail_settings)

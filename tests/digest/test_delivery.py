@@ -63,6 +63,19 @@ def _subscribe_and_confirm(client, sink, db, mail_settings, address="alice@examp
     return confirmation
 
 
+def _first_digest(client, sink, db, mail_settings, as_of, bob, carol):
+    """Alice's first digest: Monday's papers stored, her subscription confirmed, the round of
+    ``as_of`` sent."""
+    _monday_papers(db, as_of, bob, carol)
+    _subscribe_and_confirm(client, sink, db, mail_settings)
+    jobs.run_once(db, mail_settings, as_of=as_of)
+    return sink.received[-1]
+
+
+def _unsubscribe_path(message) -> str:
+    return urlsplit(message["List-Unsubscribe"].strip("<>")).path
+
+
 def test_it_sends_nothing_but_the_confirmation_until_the_link_is_followed(
     client, sink, db, mail_settings, as_of, bob, carol
 ):
@@ -87,11 +100,7 @@ def test_it_sends_nothing_but_the_confirmation_until_the_link_is_followed(
 def test_a_digest_lists_the_period_by_upvotes_in_both_parts_with_unsubscribe_headers(
     client, sink, db, mail_settings, as_of, bob, carol
 ):
-    _monday_papers(db, as_of, bob, carol)
-    _subscribe_and_confirm(client, sink, db, mail_settings)
-    jobs.run_once(db, mail_settings, as_of=as_of)
-
-    digest = sink.received[-1]
+    digest = _first_digest(client, sink, db, mail_settings, as_of, bob, carol)
     message = digest.message
     monday = as_of - timedelta(days=1)
     label = f"{monday:%a} {monday.day} {monday:%b}"
@@ -125,8 +134,7 @@ def test_one_click_unsubscribe_needs_no_sign_in_and_stops_all_mail(
     _subscribe_and_confirm(client, sink, db, mail_settings)
     jobs.compose_due(db, mail_settings, as_of)  # a digest waits in the outbox...
     jobs.run_once(db, mail_settings, as_of=as_of)
-    unsubscribe_url = sink.received[-1].message["List-Unsubscribe"].strip("<>")
-    path = urlsplit(unsubscribe_url).path
+    path = _unsubscribe_path(sink.received[-1].message)
     next_day = as_of + timedelta(days=1)
     data.store(db, _in_feed("2603.00009", "Tuesday's paper", as_of, 1))
     jobs.compose_due(db, mail_settings, next_day)  # ...and tomorrow's is composed already
@@ -147,10 +155,8 @@ def test_one_click_unsubscribe_needs_no_sign_in_and_stops_all_mail(
 def test_the_unsubscribe_page_shows_a_button_and_changes_nothing_on_get(
     client, sink, db, mail_settings, as_of, bob, carol
 ):
-    _monday_papers(db, as_of, bob, carol)
-    _subscribe_and_confirm(client, sink, db, mail_settings)
-    jobs.run_once(db, mail_settings, as_of=as_of)
-    path = urlsplit(sink.received[-1].message["List-Unsubscribe"].strip("<>")).path
+    digest = _first_digest(client, sink, db, mail_settings, as_of, bob, carol)
+    path = _unsubscribe_path(digest.message)
     page = client.get(path)
     assert page.status_code == 200 and '<button type="submit">Unsubscribe</button>' in page.text
     with db.read() as conn:
@@ -225,10 +231,8 @@ def test_tampered_and_expired_links_get_a_helpful_page(client, sink, db, mail_se
 def test_preferences_change_frequency_time_zone_and_content(
     client, sink, db, mail_settings, as_of, bob, carol
 ):
-    _monday_papers(db, as_of, bob, carol)
-    _subscribe_and_confirm(client, sink, db, mail_settings)
-    jobs.run_once(db, mail_settings, as_of=as_of)
-    path = urlsplit(sink.received[-1].message["List-Unsubscribe"].strip("<>")).path
+    digest = _first_digest(client, sink, db, mail_settings, as_of, bob, carol)
+    path = _unsubscribe_path(digest.message)
     preferences = path.replace("/unsubscribe/", "/digest/preferences/")
     form = {
         "frequency": "weekly",

@@ -13,27 +13,14 @@ from dailypapers.cli import main
 from dailypapers.db import Database
 from dailypapers.digest import jobs, outbox, subscriptions, tokens, worker
 from dailypapers.store import outbox as outbox_store
-from tests.support import data
+from tests.support import digests
 from tests.support.mail import free_port
-
-
-def _yesterdays_paper(db, as_of):
-    at = as_of - timedelta(hours=20)
-    data.store(
-        db,
-        data.in_feed(
-            data.paper("2603.00001", "A paper", published_at=at),
-            (as_of - timedelta(days=1)).date(),
-            upvotes=5,
-            submitted_at=at,
-        ),
-    )
 
 
 def _one_digest_due(db, settings, as_of, readers, *addresses):
     """A digest waiting in the outbox for each address (alice's by default)."""
     addresses = addresses or ("alice@example.org",)
-    _yesterdays_paper(db, as_of)
+    digests.yesterdays_paper(db, as_of)
     readers(*addresses)
     composed = jobs.compose_due(db, settings, as_of)
     assert composed.composed == len(addresses)
@@ -197,7 +184,7 @@ def test_two_workers_at_once_send_every_digest_once(
 ):
     monkeypatch.setattr(worker, "BATCH", 4)
     monkeypatch.setattr(worker, "CONNECTIONS", 2)
-    _yesterdays_paper(db, as_of)
+    digests.yesterdays_paper(db, as_of)
     readers(*(f"reader{n}@example.org" for n in range(60)))
     assert outbox.overview(db).counts == {"sent": 60}  # their confirmations
     threads = [

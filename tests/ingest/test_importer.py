@@ -208,24 +208,21 @@ def test_it_updates_a_newer_version_without_losing_votes_comments_or_feed(db, sh
     voting.upvote(db, alice.id, "2506.08007")
     discussion.post(db, alice.id, "2506.08007", "Nice")
     pipeline = Pipeline(db)
-    newer = PaperRecord(
-        arxiv_id="2506.08007",
-        version=2,
-        title="Reinforcement Pre-Training v2",
-        abstract="Revised.",
-        authors=["Qingxiu Dong"],
-        source="arxiv-api",
-    )
+
+    def version(number: int, title: str, abstract: str, author: str) -> PaperRecord:
+        """The paper as arXiv's API gives one of its versions."""
+        return PaperRecord(
+            arxiv_id="2506.08007",
+            version=number,
+            title=title,
+            abstract=abstract,
+            authors=[author],
+            source="arxiv-api",
+        )
+
+    newer = version(2, "Reinforcement Pre-Training v2", "Revised.", "Qingxiu Dong")
     assert pipeline.run([newer]).updated == 1
-    older = PaperRecord(
-        arxiv_id="2506.08007",
-        version=1,
-        title="Old title",
-        abstract="Old.",
-        authors=["Someone"],
-        source="arxiv-api",
-    )
-    assert pipeline.run([older]).unchanged == 1
+    assert pipeline.run([version(1, "Old title", "Old.", "Someone")]).unchanged == 1
     with db.read() as conn:
         after = paper_store.get(conn, "2506.08007")
         assert feed_store.has_entry(conn, after["id"], date(2025, 6, 10))

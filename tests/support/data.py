@@ -10,6 +10,7 @@ from dailypapers.accounts.records import User
 from dailypapers.db import Database
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.records import FeedRecord, PaperRecord
+from dailypapers.papers import catalog
 
 PASSWORD = "correct horse battery"
 
@@ -51,6 +52,11 @@ def store(db: Database, *items: PaperRecord | FeedRecord) -> None:
 def person(db: Database, username: str, *, email: str | None = None) -> User:
     """A local account, signed up as anyone would (password :data:`PASSWORD`)."""
     return registration.sign_up(db, username, email or f"{username}@example.org", PASSWORD)
+
+
+def paper_id(db: Database, arxiv_id: str) -> int:
+    """The key a stored paper is known by in the store (and in the pages' element ids)."""
+    return catalog.card(db, arxiv_id).id
 
 
 def api_token(db: Database, user: User, kind: str = "api") -> str:

@@ -1,29 +1,22 @@
-"""Talking to the site as a person would: forms with their CSRF token, signing in, a browser.
-
-The browser is Debian's Chromium driven by Playwright (``playwright install`` cannot download
-browsers here); the flags keep it from reaching for the network on its own.
-"""
+"""Talking to the site as a person would: forms with their CSRF token, signing in, htmx's
+requests; and every route, for the tests that walk them (a real browser is in
+:mod:`tests.support.browser`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from dailypapers.accounts.records import User
 from tests.support import data
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# What htmx adds to its requests: the answer is then a fragment to swap in.
+HTMX = {"HX-Request": "true"}
 
 
 def csrf_token_of(html: str) -> str:
@@ -38,35 +31,32 @@ def page_token(client: TestClient, path: str = "/signin") -> str:
     return csrf_token_of(client.get(path).text)
 
 
+def submit_form(
+    client: TestClient, path: str, fields: dict, *, page: str | None = None, **options: Any
+) -> Response:
+    """Post ``fields`` to ``path`` as its form would: with the CSRF token of the form on ``page``
+    (default: ``path`` itself, as for the sign-in and sign-up forms)."""
+    data = {"csrf_token": page_token(client, page or path), **fields}
+    return client.post(path, data=data, **options)
+
+
 def sign_in(client: TestClient, user: User, password: str = data.PASSWORD) -> TestClient:
     """Sign ``client`` in as ``user`` through the sign-in form."""
-    response = client.post(
-        "/signin",
-        data={
-            "csrf_token": page_token(client),
-            "login": user.username,
-            "password": password,
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
+    fields = {"login": user.username, "password": password, "next": "/"}
+    response = submit_form(client, "/signin", fields, follow_redirects=False)
     assert response.status_code == 303, response.text
     return client
 
 
 def sign_up(client: TestClient, username: str, password: str = data.PASSWORD) -> str:
     """Sign a new account up through the form (signed in afterwards); returns its username."""
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": page_token(client, "/signup"),
-            "username": username,
-            "email": f"{username}@example.org",
-            "password": password,
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
+    fields = {
+        "username": username,
+        "email": f"{username}@example.org",
+        "password": password,
+        "next": "/",
+    }
+    response = submit_form(client, "/signup", fields, follow_redirects=False)
     assert response.status_code == 303, response.text
     return username
 

@@ -32,7 +32,7 @@ def _moment(value: str | None) -> datetime | None:
 
 
 @group.command("run")
-@click.option("--loop", is_flag=True, help="Keep going: a round every minute, until SIGTERM.")
+@loops.loop_option("Keep going: a round every minute, until SIGTERM.")
 @click.option(
     "--dry-run",
     "dry_run",

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from dailypapers.cli import loops
 from dailypapers.cli.context import Context, console, pass_context
-from dailypapers.cli.output import print_rejections, print_summary
+from dailypapers.cli.output import print_rejections, print_summary, quiet_option
 from dailypapers.config import Settings
 from dailypapers.db import Database
 from dailypapers.ingest import harvest
@@ -42,13 +42,11 @@ from dailypapers.search import indexing
     type=click.DateTime(["%Y-%m-%d"]),
     help="Last day (YYYY-MM-DD). Default: today.",
 )
-@click.option(
-    "--loop",
-    is_flag=True,
-    help="Keep going: harvest each source again every DAILYPAPERS_HARVEST_INTERVAL "
+@loops.loop_option(
+    "Keep going: harvest each source again every DAILYPAPERS_HARVEST_INTERVAL "
     "seconds (a failed one sooner). SIGTERM or Ctrl-C stops after the harvest under way.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_context
 def command(
     ctx: Context,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dailypapers.cli.context import Context, console, pass_context
-from dailypapers.cli.output import print_rejections, print_summary, progress
+from dailypapers.cli.output import print_rejections, print_summary, progress, quiet_option
 from dailypapers.ingest import importer
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.search import indexing
@@ -17,7 +17,7 @@ from dailypapers.search import indexing
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_context
 def command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
     """Import files or folders: upstream daily JSON (.json[.gz]) or arXiv listings (.jsonl[.gz])."""

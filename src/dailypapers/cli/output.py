@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,6 +19,8 @@ from sqlalchemy.engine import make_url
 from dailypapers.cli.context import console
 from dailypapers.ingest.pipeline import ImportSummary
 
+# The commands that show a progress bar take ``--quiet`` to show none.
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
 REJECTIONS_SHOWN = 20  # rejected records printed one by one; the rest are counted
 
 

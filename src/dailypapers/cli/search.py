@@ -11,7 +11,7 @@ from rich.table import Table
 
 from dailypapers.cli import loops
 from dailypapers.cli.context import Context, console, pass_context
-from dailypapers.cli.output import progress
+from dailypapers.cli.output import progress, quiet_option
 from dailypapers.search import embedder, evaluation, indexing
 
 
@@ -22,13 +22,10 @@ from dailypapers.search import embedder, evaluation, indexing
     help="Rebuild the vector index from every stored embedding instead of catching up "
     "the snapshot.",
 )
-@click.option(
-    "--loop",
-    is_flag=True,
-    help="Then keep going: embed new papers as they arrive (the embed job), until "
-    "SIGTERM or Ctrl-C.",
+@loops.loop_option(
+    "Then keep going: embed new papers as they arrive (the embed job), until SIGTERM or Ctrl-C.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_context
 def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
     """Embed papers lacking a current embedding, then write the vector index snapshot.
@@ -61,7 +58,7 @@ def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
 @click.command("eval-search")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--split", default="test", show_default=True, help="qrels/<split>.tsv to read.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_context
 def eval_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
     """Evaluate search on a BEIR collection: nDCG@10 and Recall@100 per mode.

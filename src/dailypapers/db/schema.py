@@ -10,6 +10,7 @@ timezone-aware UTC (:class:`UTCDateTime`), lists are JSON, arXiv ids are stored 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -67,14 +68,36 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _now_default():
-    return func.now()
+def _table(name: str, *items: Any) -> Table:
+    return Table(name, metadata, *items)
 
 
-users = Table(
+def _key() -> Column:
+    """A table's surrogate key, ``id``."""
+    return Column("id", Key, primary_key=True)
+
+
+def _stamp(name: str) -> Column:
+    """When a row was made or last changed: the database's clock unless the write says."""
+    return Column(name, UTCDateTime, nullable=False, server_default=func.now())
+
+
+def _refers(name: str, table: str, on_delete: str = "CASCADE", **options: Any) -> Column:
+    """A key of a row of ``table``; ``on_delete`` is what that row's deletion does to this one."""
+    return Column(name, Key, ForeignKey(f"{table}.id", ondelete=on_delete), **options)
+
+
+def _user_and_paper() -> tuple[Column, Column]:
+    """The key of a table of one row per user and paper (a vote, a mark)."""
+    return (
+        _refers("user_id", "users", primary_key=True),
+        _refers("paper_id", "papers", primary_key=True),
+    )
+
+
+users = _table(
     "users",
-    metadata,
-    Column("id", Key, primary_key=True),
+    _key(),
     Column("username", String(64), nullable=False),
     Column("email", String(320)),
     Column("password_hash", Text),
@@ -84,16 +107,15 @@ users = Table(
     # their 24-hex upstream id, and no password, so nobody can sign in as them.
     Column("upstream_id", String(64), unique=True),
     Column("is_admin", Boolean, nullable=False, server_default=false()),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
 )
 # Usernames and emails are unique regardless of case ("Alice" cannot sign up next to "alice").
 Index("uq_users_username_lower", func.lower(users.c.username), unique=True)
 Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
 
-papers = Table(
+papers = _table(
     "papers",
-    metadata,
-    Column("id", Key, primary_key=True),
+    _key(),
     Column("arxiv_id", String(64), nullable=False, unique=True),
     Column("version", Integer),
     Column("title", Text, nullable=False),
@@ -121,20 +143,19 @@ papers = Table(
     # Hash of the normalised metadata: lets a re-import tell "unchanged" without comparing fields.
     Column("content_hash", String(32), nullable=False),
     Column("source", String(32), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
-    Column("modified_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
+    _stamp("modified_at"),
     Index(None, "published_at"),
     Index(None, "created_at"),
 )
 
-feed_entries = Table(
+feed_entries = _table(
     "feed_entries",
-    metadata,
-    Column("id", Key, primary_key=True),
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    _key(),
+    _refers("paper_id", "papers", nullable=False),
     Column("feed_day", Date, nullable=False),
     Column("submitted_at", UTCDateTime, nullable=False),
-    Column("submitter_id", Key, ForeignKey("users.id", ondelete="SET NULL")),
+    _refers("submitter_id", "users", "SET NULL"),
     Column("upstream_upvotes", Integer, nullable=False, server_default="0"),
     Column("upstream_comments", Integer, nullable=False, server_default="0"),
     Column("source", String(32), nullable=False),  # "upstream" or "local"
@@ -143,34 +164,30 @@ feed_entries = Table(
     Index(None, "submitter_id"),
 )
 
-votes = Table(
+votes = _table(
     "votes",
-    metadata,
-    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    *_user_and_paper(),
+    _stamp("created_at"),
     Index(None, "paper_id"),
 )
 
-comments = Table(
+comments = _table(
     "comments",
-    metadata,
-    Column("id", Key, primary_key=True),
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
-    Column("author_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("parent_id", Key, ForeignKey("comments.id", ondelete="CASCADE")),
+    _key(),
+    _refers("paper_id", "papers", nullable=False),
+    _refers("author_id", "users", nullable=False),
+    _refers("parent_id", "comments"),
     Column("body", Text, nullable=False),  # Markdown as written; rendered and sanitised on output
     Column("hidden", Boolean, nullable=False, server_default=false()),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
-    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
+    _stamp("updated_at"),
     Index(None, "paper_id", "created_at"),
 )
 
 # One row per harvestable source and parameter set: when it last ran, where an interrupted
 # harvest resumes (cursor), and a lease so only one worker harvests a source at a time.
-harvest_state = Table(
+harvest_state = _table(
     "harvest_state",
-    metadata,
     Column("source", String(200), primary_key=True),
     Column("cursor", Json),
     Column("last_attempt_at", UTCDateTime),
@@ -188,12 +205,11 @@ harvest_state = Table(
 
 # Signed-in sessions. The cookie carries a random token; only its SHA-256 is stored, so a copy of
 # the database does not let anyone sign in. Signing out deletes the row (the cookie dies with it).
-sessions = Table(
+sessions = _table(
     "sessions",
-    metadata,
     Column("id", String(64), primary_key=True),  # sha256 hex of the cookie's token
-    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _refers("user_id", "users", nullable=False),
+    _stamp("created_at"),
     Column("expires_at", UTCDateTime, nullable=False),
     Index(None, "user_id"),
     Index(None, "expires_at"),
@@ -202,10 +218,9 @@ sessions = Table(
 # Failed sign-ins, one row each, kept for DAILYPAPERS_SIGN_IN_WINDOW: counted per login (the
 # username or email typed, lowercased, whether or not it names an account) and per client address
 # to slow down password guessing. A correct password deletes its login's rows.
-sign_in_failures = Table(
+sign_in_failures = _table(
     "sign_in_failures",
-    metadata,
-    Column("id", Key, primary_key=True),
+    _key(),
     Column("login", String(320), nullable=False),
     Column("address", String(64), nullable=False),
     Column("failed_at", UTCDateTime, nullable=False),
@@ -219,9 +234,8 @@ sign_in_failures = Table(
 # PostgreSQL statement-level triggers (migration 0002) bump it inside the writing transaction, so
 # the new count becomes visible exactly when the data does. SQLite needs no row: ``PRAGMA
 # data_version`` on a connection that never writes moves whenever any other connection commits.
-site_generation = Table(
+site_generation = _table(
     "site_generation",
-    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("n", BigInteger, nullable=False, server_default="0"),
 )
@@ -249,10 +263,9 @@ FULL_TEXT_COLUMNS = frozenset({("papers", "search_document")})
 # ``content_hash`` is papers.content_hash when embedded (a differing one marks it for a check),
 # ``text_hash`` the hash of the text embedded (equal means the vector is still right), and
 # ``embedded_at`` lets every worker's index catch up with what others embedded.
-paper_embeddings = Table(
+paper_embeddings = _table(
     "paper_embeddings",
-    metadata,
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    _refers("paper_id", "papers", primary_key=True),
     Column("model", String(100), nullable=False),
     Column("content_hash", String(32), nullable=False),
     Column("text_hash", String(32), nullable=False),
@@ -262,9 +275,8 @@ paper_embeddings = Table(
 )
 
 # Leases for search jobs (the background embedder) so one worker at a time runs each.
-search_jobs = Table(
+search_jobs = _table(
     "search_jobs",
-    metadata,
     Column("name", String(100), primary_key=True),
     Column("lease_owner", String(100)),
     Column("lease_until", UTCDateTime),
@@ -275,12 +287,11 @@ search_jobs = Table(
 
 # A mail address that asked for digests (double opt-in: nothing but the confirmation mail goes out
 # until confirmed_at is set). user_id links it to an account when one subscribed from settings.
-subscriptions = Table(
+subscriptions = _table(
     "subscriptions",
-    metadata,
-    Column("id", Key, primary_key=True),
+    _key(),
     Column("email", String(320), nullable=False),  # normalised by email-validator
-    Column("user_id", Key, ForeignKey("users.id", ondelete="SET NULL")),
+    _refers("user_id", "users", "SET NULL"),
     Column("confirmed_at", UTCDateTime),
     Column("unsubscribed_at", UTCDateTime),
     Column("frequency", String(16), nullable=False, server_default="daily"),  # daily | weekly
@@ -289,47 +300,41 @@ subscriptions = Table(
     Column("weekly_day", Integer, nullable=False, server_default="0"),  # 0 = Monday
     # Sections wanted, e.g. ["top", "trending", "for_you", "searches"].
     Column("content", Json, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
-    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
+    _stamp("updated_at"),
     Index(None, "user_id"),
 )
 Index("uq_subscriptions_email_lower", func.lower(subscriptions.c.email), unique=True)
 
 # A search kept as an alert: new matches (papers stored after the watermark) go in the next digest.
-saved_searches = Table(
+saved_searches = _table(
     "saved_searches",
-    metadata,
-    Column("id", Key, primary_key=True),
-    Column("subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE")),
-    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE")),
+    _key(),
+    _refers("subscription_id", "subscriptions"),
+    _refers("user_id", "users"),
     Column("query", Text, nullable=False),
     Column("filters", Json, nullable=False),
     Column("watermark_at", UTCDateTime, nullable=False),  # last matched up to here
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
     Index(None, "subscription_id"),
     Index(None, "user_id"),
 )
 
 # A reader's "saved" or "not interested" mark on a paper: one per user and paper.
-paper_marks = Table(
+paper_marks = _table(
     "paper_marks",
-    metadata,
-    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    *_user_and_paper(),
     Column("kind", String(16), nullable=False),  # saved | not_interested
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
 )
 
 # One mail to one recipient for one period (digest) or one confirmation request; the unique
 # (subscription, period) makes composing idempotent. The delivery state machine and its crash
 # guarantee are documented in digest/worker.py.
-outbox = Table(
+outbox = _table(
     "outbox",
-    metadata,
-    Column("id", Key, primary_key=True),
-    Column(
-        "subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False
-    ),
+    _key(),
+    _refers("subscription_id", "subscriptions", nullable=False),
     Column("period", String(64), nullable=False),  # "daily:2026-03-03", "confirm:2026-03-03T09"
     Column("kind", String(16), nullable=False),  # digest | confirmation
     Column("recipient", String(320), nullable=False),
@@ -347,20 +352,17 @@ outbox = Table(
     Column("smtp_reply", Text),
     Column("composed_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
-    Column("updated_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("updated_at"),
     UniqueConstraint("subscription_id", "period"),
     Index(None, "status", "next_attempt_at"),
 )
 
 # Papers already mailed to a subscription, so "for you" never repeats one.
-mailed_papers = Table(
+mailed_papers = _table(
     "mailed_papers",
-    metadata,
-    Column(
-        "subscription_id", Key, ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("paper_id", Key, ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
-    Column("outbox_id", Key, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    _refers("subscription_id", "subscriptions", primary_key=True),
+    _refers("paper_id", "papers", primary_key=True),
+    _refers("outbox_id", "outbox", nullable=False),
     Column("mailed_at", UTCDateTime, nullable=False),
     Index(None, "outbox_id"),
 )
@@ -371,16 +373,15 @@ mailed_papers = Table(
 # Secrets a user holds: API tokens (``Authorization: Bearer``) and private feed tokens (in a feed
 # URL). Only the SHA-256 of a token is stored; the token itself is shown once, at creation.
 # ``prefix`` (its first characters) lets the settings page tell tokens apart.
-api_tokens = Table(
+api_tokens = _table(
     "api_tokens",
-    metadata,
-    Column("id", Key, primary_key=True),
-    Column("user_id", Key, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    _key(),
+    _refers("user_id", "users", nullable=False),
     Column("kind", String(8), nullable=False),  # "api" or "feed"
     Column("name", String(100), nullable=False, server_default=""),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, server_default=_now_default()),
+    _stamp("created_at"),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
     Index(None, "user_id"),

@@ -29,6 +29,7 @@ from dailypapers.db import Database
 from dailypapers.digest import deliver, render
 from dailypapers.digest.commit_point import CommitPoint
 from dailypapers.store import outbox as outbox_store
+from dailypapers.tally import Tally
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +55,18 @@ def default_worker_id() -> str:
 
 
 @dataclass
-class SendSummary:
+class SendSummary(Tally):
+    """What a sending run did with the outbox's rows: sent (the server said 250), queued again
+    for a retry, failed for good, left unconfirmed (maybe delivered, never resent), cancelled
+    (the address no longer wants mail); ``errors`` are the first failures, worded."""
+
+    KEPT = 20  # errors worth reading: the rest are much the same
     sent: int = 0
     retried: int = 0
     failed: int = 0
     unconfirmed: int = 0
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
-
-    def add(self, other: SendSummary) -> None:
-        for name in ("sent", "retried", "failed", "unconfirmed", "cancelled"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors.extend(other.errors[: max(0, 20 - len(self.errors))])
 
 
 class Sender(CommitPoint):

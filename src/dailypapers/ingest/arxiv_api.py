@@ -12,28 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
 from dailypapers import arxiv_ids
 from dailypapers.config import Settings
+from dailypapers.ingest import records
 from dailypapers.ingest.http import Fetcher, SourceError, Throttle
-from dailypapers.ingest.records import (
-    MAX_ABSTRACT,
-    InvalidRecord,
-    Item,
-    PaperRecord,
-    Rejection,
-    clean_authors,
-    clean_categories,
-    clean_line,
-    clean_text,
-    clean_url,
-    parse_arxiv_id,
-    parse_time,
-)
+from dailypapers.ingest.records import Item, PaperRecord, Rejection
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +63,7 @@ def fetch_by_ids(settings: Settings, ids: list[str]) -> list[PaperRecord]:
     Unknown ids are simply absent from the result. Raises ArxivApiError when arXiv refuses the
     request (a malformed id) or cannot be reached.
     """
-    records = []
-    for item in fetch_items_by_ids(settings, ids):
-        if isinstance(item, Rejection):
-            log.warning("arXiv API entry skipped: %s", item)
-        else:
-            records.append(item)
-    return records
+    return list(_papers_only(fetch_items_by_ids(settings, ids)))
 
 
 def fetch_items_by_ids(
@@ -98,26 +81,15 @@ def fetch_items_by_ids(
     return items
 
 
-def search(
-    settings: Settings,
-    query: str,
-    *,
-    max_results: int,
-    start: int = 0,
-    page_size: int = PAGE_SIZE,
-    sort_by: str = "relevance",
-    sort_order: str = "descending",
-) -> Iterator[PaperRecord]:
-    """Papers matching an arXiv search query, up to ``max_results``, fetched page by page."""
-    for item in search_items(
-        settings,
-        query,
-        max_results=max_results,
-        start=start,
-        page_size=page_size,
-        sort_by=sort_by,
-        sort_order=sort_order,
-    ):
+def search(settings: Settings, query: str, **options: Any) -> Iterator[PaperRecord]:
+    """Papers matching an arXiv search query, up to ``max_results``, fetched page by page (the
+    options of :func:`search_items` but ``using`` and ``on_total``)."""
+    return _papers_only(search_items(settings, query, **options))
+
+
+def _papers_only(items: Iterable[Item]) -> Iterator[PaperRecord]:
+    """The papers of ``items``; a malformed entry is logged and skipped."""
+    for item in items:
         if isinstance(item, Rejection):
             log.warning("arXiv API entry skipped: %s", item)
         else:
@@ -221,7 +193,7 @@ def parse_entry(entry: etree._Element, origin: str) -> Item:
     """One Atom entry as a PaperRecord, or a Rejection saying what is wrong with it."""
     raw_id = entry.findtext("atom:id", "", NS).strip()
     try:
-        arxiv_id, version = parse_arxiv_id(raw_id)
+        arxiv_id, version = records.parse_arxiv_id(raw_id)
         primary = entry.find("arxiv:primary_category", NS)
         terms = [primary.get("term")] if primary is not None and primary.get("term") else []
         terms += [c.get("term") for c in entry.findall("atom:category", NS) if c.get("term")]
@@ -233,27 +205,29 @@ def parse_entry(entry: etree._Element, origin: str) -> Item:
         return PaperRecord(
             arxiv_id=arxiv_id,
             version=version,
-            title=clean_line(entry.findtext("atom:title", None, NS), "title"),
-            abstract=clean_text(entry.findtext("atom:summary", None, NS), "summary"),
-            authors=clean_authors(
+            title=records.clean_line(entry.findtext("atom:title", None, NS), "title"),
+            abstract=records.clean_text(entry.findtext("atom:summary", None, NS), "summary"),
+            authors=records.clean_authors(
                 [a.findtext("atom:name", "", NS) for a in entry.findall("atom:author", NS)]
             ),
-            categories=clean_categories(terms),
-            comment=clean_line(
+            categories=records.clean_categories(terms),
+            comment=records.clean_line(
                 entry.findtext("arxiv:comment", None, NS),
                 "comment",
                 required=False,
-                limit=MAX_ABSTRACT,
+                limit=records.MAX_ABSTRACT,
             )
             or None,
-            published_at=parse_time(entry.findtext("atom:published", None, NS), "published"),
-            updated_at=parse_time(entry.findtext("atom:updated", None, NS), "updated"),
-            abs_url=unversioned(clean_url(abs_link, "abs link")),
-            pdf_url=unversioned(clean_url(pdf_link, "pdf link")),
+            published_at=records.parse_time(
+                entry.findtext("atom:published", None, NS), "published"
+            ),
+            updated_at=records.parse_time(entry.findtext("atom:updated", None, NS), "updated"),
+            abs_url=unversioned(records.clean_url(abs_link, "abs link")),
+            pdf_url=unversioned(records.clean_url(pdf_link, "pdf link")),
             source=SOURCE,
             origin=origin,
         )
-    except InvalidRecord as error:
+    except records.InvalidRecord as error:
         suffix = f" (paper {raw_id})" if raw_id else ""
         return Rejection(origin + suffix, str(error))
 

@@ -16,20 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dailypapers.ingest import records
 from dailypapers.ingest.files import open_text
-from dailypapers.ingest.records import (
-    InvalidRecord,
-    Item,
-    PaperRecord,
-    Rejection,
-    clean_authors,
-    clean_categories,
-    clean_line,
-    clean_optional,
-    clean_text,
-    clean_url,
-    parse_arxiv_id,
-)
+from dailypapers.ingest.records import Item, PaperRecord, Rejection
 
 SOURCE = "arxiv-listing"
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -68,23 +57,23 @@ def parse_object(raw: Any, listed_on: date | None, origin: str) -> Item:
     """One listing record as a PaperRecord, or a Rejection saying what is wrong with it."""
     try:
         if not isinstance(raw, dict):
-            raise InvalidRecord("record is not a JSON object")
-        arxiv_id, version = parse_arxiv_id(raw.get("id"))
+            raise records.InvalidRecord("record is not a JSON object")
+        arxiv_id, version = records.parse_arxiv_id(raw.get("id"))
         return PaperRecord(
             arxiv_id=arxiv_id,
             version=version,
-            title=clean_line(raw.get("title"), "title"),
-            abstract=clean_text(raw.get("summary", raw.get("abstract")), "summary"),
-            authors=clean_authors(raw.get("authors", [])),
-            categories=clean_categories(raw.get("categories")),
-            comment=clean_optional(raw.get("comment"), "comment"),
-            abs_url=clean_url(raw.get("abs"), "abs"),
-            pdf_url=clean_url(raw.get("pdf"), "pdf"),
+            title=records.clean_line(raw.get("title"), "title"),
+            abstract=records.clean_text(raw.get("summary", raw.get("abstract")), "summary"),
+            authors=records.clean_authors(raw.get("authors", [])),
+            categories=records.clean_categories(raw.get("categories")),
+            comment=records.clean_optional(raw.get("comment"), "comment"),
+            abs_url=records.clean_url(raw.get("abs"), "abs"),
+            pdf_url=records.clean_url(raw.get("pdf"), "pdf"),
             listed_on=listed_on,
             source=SOURCE,
             origin=origin,
         )
-    except InvalidRecord as error:
+    except records.InvalidRecord as error:
         label = raw.get("id") if isinstance(raw, dict) else None
         suffix = f" (paper {label})" if isinstance(label, str) else ""
         return Rejection(origin + suffix, str(error))

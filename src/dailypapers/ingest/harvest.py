@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from dailypapers.config import Settings
@@ -116,23 +117,19 @@ def harvest(
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise ValueError(f"unknown harvest source(s) {unknown}; known: {', '.join(SOURCES)}")
-    owner = owner or new_owner()
-    pipeline = pipeline or Pipeline(db)
-    return [
-        harvest_source(
-            db,
-            settings,
-            source,
-            start=start,
-            end=end,
-            pipeline=pipeline,
-            progress=progress,
-            stop=stop,
-            clock=clock,
-            owner=owner,
-        )
-        for source in sources
-    ]
+    one = partial(
+        harvest_source,
+        db,
+        settings,
+        start=start,
+        end=end,
+        progress=progress,
+        stop=stop,
+        clock=clock,
+        pipeline=pipeline or Pipeline(db),  # one pipeline and one owner for every source
+        owner=owner or new_owner(),
+    )
+    return [one(source) for source in sources]
 
 
 def harvest_source(

@@ -14,23 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dailypapers.ingest.records import (
-    FeedRecord,
-    InvalidRecord,
-    Item,
-    PaperRecord,
-    Rejection,
-    UserRef,
-    clean_authors,
-    clean_count,
-    clean_line,
-    clean_optional,
-    clean_text,
-    clean_url,
-    parse_arxiv_id,
-    parse_day,
-    parse_time,
-)
+from dailypapers.ingest import records
+from dailypapers.ingest.records import FeedRecord, Item, PaperRecord, Rejection, UserRef
 
 SOURCE = "upstream"
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -59,7 +44,7 @@ def parse_response(payload: list[Any], feed_day: date | None, origin: str) -> It
         where = f"{origin} entry {position}"
         try:
             yield parse_entry(entry, feed_day, where)
-        except (InvalidRecord, ValueError, TypeError, AttributeError) as error:
+        except (records.InvalidRecord, ValueError, TypeError, AttributeError) as error:
             paper = entry.get("paper") if isinstance(entry, dict) else None
             label = paper.get("id") if isinstance(paper, dict) else None
             suffix = f" (paper {label})" if isinstance(label, str) else ""
@@ -68,51 +53,51 @@ def parse_response(payload: list[Any], feed_day: date | None, origin: str) -> It
 
 def parse_entry(entry: Any, feed_day: date | None, origin: str) -> FeedRecord:
     if not isinstance(entry, dict) or not isinstance(entry.get("paper"), dict):
-        raise InvalidRecord("entry has no 'paper' object")
+        raise records.InvalidRecord("entry has no 'paper' object")
     raw = entry["paper"]
-    arxiv_id, version = parse_arxiv_id(raw.get("id"))
+    arxiv_id, version = records.parse_arxiv_id(raw.get("id"))
     authors = raw.get("authors")
     if not isinstance(authors, list):
-        raise InvalidRecord("authors is not a list")
-    names = clean_authors([a.get("name") if isinstance(a, dict) else a for a in authors])
+        raise records.InvalidRecord("authors is not a list")
+    names = records.clean_authors([a.get("name") if isinstance(a, dict) else a for a in authors])
     keywords = raw.get("ai_keywords")
     if keywords is not None and not (
         isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)
     ):
-        raise InvalidRecord("ai_keywords is not a list of strings")
+        raise records.InvalidRecord("ai_keywords is not a list of strings")
     media = raw.get("mediaUrls", entry.get("mediaUrls"))
     organization = raw.get("organization", entry.get("organization"))
     paper = PaperRecord(
         arxiv_id=arxiv_id,
         version=version,
-        title=clean_line(raw.get("title", entry.get("title")), "title"),
-        abstract=clean_text(raw.get("summary", entry.get("summary")), "summary"),
+        title=records.clean_line(raw.get("title", entry.get("title")), "title"),
+        abstract=records.clean_text(raw.get("summary", entry.get("summary")), "summary"),
         authors=names,
-        published_at=parse_time(raw.get("publishedAt"), "publishedAt"),
-        github_repo=clean_url(raw.get("githubRepo"), "githubRepo"),
-        github_stars=clean_count(raw.get("githubStars"), "githubStars")
+        published_at=records.parse_time(raw.get("publishedAt"), "publishedAt"),
+        github_repo=records.clean_url(raw.get("githubRepo"), "githubRepo"),
+        github_stars=records.clean_count(raw.get("githubStars"), "githubStars")
         if raw.get("githubStars") is not None
         else None,
-        project_page=clean_url(raw.get("projectPage"), "projectPage"),
-        ai_summary=clean_optional(raw.get("ai_summary"), "ai_summary"),
+        project_page=records.clean_url(raw.get("projectPage"), "projectPage"),
+        ai_summary=records.clean_optional(raw.get("ai_summary"), "ai_summary"),
         ai_keywords=keywords,
         organization=organization if isinstance(organization, dict) else None,
         media_urls=media if isinstance(media, list) else None,
-        discussion_id=clean_optional(raw.get("discussionId"), "discussionId"),
+        discussion_id=records.clean_optional(raw.get("discussionId"), "discussionId"),
         source=SOURCE,
         origin=origin,
     )
-    submitted_at = parse_time(raw.get("submittedOnDailyAt"), "submittedOnDailyAt") or parse_time(
-        entry.get("publishedAt"), "publishedAt", required=True
-    )
-    day = feed_day or parse_day(submitted_at.date().isoformat(), "feed day")
+    submitted_at = records.parse_time(
+        raw.get("submittedOnDailyAt"), "submittedOnDailyAt"
+    ) or records.parse_time(entry.get("publishedAt"), "publishedAt", required=True)
+    day = feed_day or records.parse_day(submitted_at.date().isoformat(), "feed day")
     return FeedRecord(
         paper=paper,
         feed_day=day,
         submitted_at=submitted_at,
         submitter=_submitter(raw.get("submittedOnDailyBy") or entry.get("submittedBy")),
-        upvotes=clean_count(raw.get("upvotes"), "upvotes"),
-        comments=clean_count(entry.get("numComments"), "numComments"),
+        upvotes=records.clean_count(raw.get("upvotes"), "upvotes"),
+        comments=records.clean_count(entry.get("numComments"), "numComments"),
         source=SOURCE,
         origin=origin,
     )

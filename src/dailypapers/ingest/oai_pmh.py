@@ -26,20 +26,9 @@ from lxml import etree
 from pylatexenc.latex2text import LatexNodes2Text
 
 from dailypapers.config import Settings
+from dailypapers.ingest import records
 from dailypapers.ingest.http import Fetcher, SourceError
-from dailypapers.ingest.records import (
-    MAX_ABSTRACT,
-    InvalidRecord,
-    Item,
-    PaperRecord,
-    Rejection,
-    clean_authors,
-    clean_categories,
-    clean_line,
-    clean_text,
-    parse_arxiv_id,
-    parse_time,
-)
+from dailypapers.ingest.records import Item, PaperRecord, Rejection
 
 SOURCE = "oai-pmh"
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -182,34 +171,34 @@ def parse_record(record: etree._Element, url: str) -> Item | None:
     metadata = record.find(f"{{{OAI}}}metadata")
     try:
         if metadata is None or len(metadata) == 0:
-            raise InvalidRecord("record has no metadata")
+            raise records.InvalidRecord("record has no metadata")
         body = metadata[0]
         if body.tag == f"{{{FORMATS['arXivRaw']}}}arXivRaw":
             return _parse_raw(body, origin)
         if body.tag == f"{{{FORMATS['arXiv']}}}arXiv":
             return _parse_arxiv(body, origin)
-        raise InvalidRecord(f"unsupported metadata format {etree.QName(body).localname!r}")
-    except InvalidRecord as error:
+        raise records.InvalidRecord(f"unsupported metadata format {etree.QName(body).localname!r}")
+    except records.InvalidRecord as error:
         return Rejection(origin, str(error))
 
 
 def _parse_raw(body: etree._Element, origin: str) -> PaperRecord:
     ns = FORMATS["arXivRaw"]
-    arxiv_id, _ = parse_arxiv_id(body.findtext(f"{{{ns}}}id"))
+    arxiv_id, _ = records.parse_arxiv_id(body.findtext(f"{{{ns}}}id"))
     versions: list[tuple[int, datetime]] = []
     for element in body.iterfind(f"{{{ns}}}version"):
         label = element.get("version", "")
         if not re.fullmatch(r"v\d+", label):
-            raise InvalidRecord(f"version {label!r} is not vN")
+            raise records.InvalidRecord(f"version {label!r} is not vN")
         versions.append((int(label[1:]), _rfc822(element.findtext(f"{{{ns}}}date"), label)))
     versions.sort()
     return PaperRecord(
         arxiv_id=arxiv_id,
         version=versions[-1][0] if versions else None,
-        title=clean_line(body.findtext(f"{{{ns}}}title"), "title"),
-        abstract=clean_text(body.findtext(f"{{{ns}}}abstract"), "abstract"),
-        authors=clean_authors(split_authors(body.findtext(f"{{{ns}}}authors") or "")),
-        categories=clean_categories(body.findtext(f"{{{ns}}}categories")),
+        title=records.clean_line(body.findtext(f"{{{ns}}}title"), "title"),
+        abstract=records.clean_text(body.findtext(f"{{{ns}}}abstract"), "abstract"),
+        authors=records.clean_authors(split_authors(body.findtext(f"{{{ns}}}authors") or "")),
+        categories=records.clean_categories(body.findtext(f"{{{ns}}}categories")),
         comment=_comment(body.findtext(f"{{{ns}}}comments")),
         published_at=versions[0][1] if versions else None,
         updated_at=versions[-1][1] if versions else None,
@@ -220,22 +209,22 @@ def _parse_raw(body: etree._Element, origin: str) -> PaperRecord:
 
 def _parse_arxiv(body: etree._Element, origin: str) -> PaperRecord:
     ns = FORMATS["arXiv"]
-    arxiv_id, version = parse_arxiv_id(body.findtext(f"{{{ns}}}id"))
+    arxiv_id, version = records.parse_arxiv_id(body.findtext(f"{{{ns}}}id"))
     names = []
     for author in body.iterfind(f"{{{ns}}}authors/{{{ns}}}author"):
         parts = [author.findtext(f"{{{ns}}}{part}") for part in ("forenames", "keyname", "suffix")]
         names.append(_unicode_name(" ".join(p.strip() for p in parts if p and p.strip())))
-    created = parse_time(body.findtext(f"{{{ns}}}created"), "created")
+    created = records.parse_time(body.findtext(f"{{{ns}}}created"), "created")
     return PaperRecord(
         arxiv_id=arxiv_id,
         version=version,
-        title=clean_line(body.findtext(f"{{{ns}}}title"), "title"),
-        abstract=clean_text(body.findtext(f"{{{ns}}}abstract"), "abstract"),
-        authors=clean_authors(names),
-        categories=clean_categories(body.findtext(f"{{{ns}}}categories")),
+        title=records.clean_line(body.findtext(f"{{{ns}}}title"), "title"),
+        abstract=records.clean_text(body.findtext(f"{{{ns}}}abstract"), "abstract"),
+        authors=records.clean_authors(names),
+        categories=records.clean_categories(body.findtext(f"{{{ns}}}categories")),
         comment=_comment(body.findtext(f"{{{ns}}}comments")),
         published_at=created,
-        updated_at=parse_time(body.findtext(f"{{{ns}}}updated"), "updated") or created,
+        updated_at=records.parse_time(body.findtext(f"{{{ns}}}updated"), "updated") or created,
         source=SOURCE,
         origin=origin,
     )
@@ -299,14 +288,14 @@ def _rfc822(value: str | None, label: str) -> datetime:
     try:
         when = parsedate_to_datetime((value or "").strip())
     except (TypeError, ValueError):
-        raise InvalidRecord(f"date of {label} is not a date: {value!r:.40}") from None
+        raise records.InvalidRecord(f"date of {label} is not a date: {value!r:.40}") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
 
 
 def _comment(value: str | None) -> str | None:
-    return clean_line(value, "comments", required=False, limit=MAX_ABSTRACT) or None
+    return records.clean_line(value, "comments", required=False, limit=records.MAX_ABSTRACT) or None
 
 
 def _int(value: str | None) -> int | None:

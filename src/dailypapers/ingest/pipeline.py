@@ -33,38 +33,26 @@ from dailypapers.ingest.records import FeedRecord, Item, PaperRecord, Rejection
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
+from dailypapers.tally import Tally
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 TEXT_FIELDS = ("title", "abstract", "authors", "categories", "primary_category", "comment")
-# Fields hashed for "unchanged": the metadata a reader sees (not bookkeeping such as source).
-HASHED_FIELDS = (
-    "version",
-    "title",
-    "abstract",
-    "authors",
-    "categories",
-    "comment",
-    "published_at",
-    "updated_at",
-    "abs_url",
-    "pdf_url",
-    "github_repo",
-    "github_stars",
-    "project_page",
-    "ai_summary",
-    "ai_keywords",
-    "organization",
-    "media_urls",
-    "discussion_id",
-    "listed_on",
+# Fields hashed for "unchanged": the metadata a reader sees, that is every column a record sets
+# but the key (arxiv_id) and what follows from other fields (primary_category, from categories).
+HASHED_FIELDS = tuple(
+    name for name in paper_store.CONTENT_COLUMNS if name not in ("arxiv_id", "primary_category")
 )
 MAX_KEPT_REJECTIONS = 1000
 
 
 @dataclass
-class ImportSummary:
+class ImportSummary(Tally):
+    """What an import did with its items: papers new, updated or unchanged, items rejected (the
+    first MAX_KEPT_REJECTIONS of them kept to show), feed entries new or updated."""
+
+    KEPT = MAX_KEPT_REJECTIONS
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -72,12 +60,6 @@ class ImportSummary:
     feed_new: int = 0
     feed_updated: int = 0
     rejections: list[Rejection] = field(default_factory=list)
-
-    def add(self, other: ImportSummary) -> None:
-        for name in ("new", "updated", "unchanged", "rejected", "feed_new", "feed_updated"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        room = MAX_KEPT_REJECTIONS - len(self.rejections)
-        self.rejections.extend(other.rejections[: max(room, 0)])
 
     @property
     def total(self) -> int:

@@ -25,14 +25,13 @@ class InvalidRecord(ValueError):
     """A record that cannot be stored; the message says which field and why."""
 
 
-@dataclass(slots=True)
-class PaperRecord:
-    arxiv_id: str
-    title: str
-    abstract: str
-    authors: list[str]
+@dataclass(slots=True, kw_only=True)
+class PaperMetadata:
+    """What a paper may carry besides its id, text and categories: the same fields whether a
+    source yields them (:class:`PaperRecord`) or the store hands them back (the papers package's
+    ``Card``). Keyword-only, so the records built on it keep their own fields first."""
+
     version: int | None = None
-    categories: list[str] = field(default_factory=list)
     comment: str | None = None
     published_at: datetime | None = None
     updated_at: datetime | None = None
@@ -47,6 +46,15 @@ class PaperRecord:
     media_urls: list[str] | None = None
     discussion_id: str | None = None
     listed_on: date | None = None
+
+
+@dataclass(slots=True)
+class PaperRecord(PaperMetadata):
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str] = field(default_factory=list)
     source: str = "unknown"
     origin: str = ""
 

@@ -8,8 +8,10 @@ here too, with messages fit to show to the person who typed the URL.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict, Unpack
 
 from sqlalchemy import Connection
 
@@ -109,141 +111,90 @@ def _cards_of(rows: list[dict]) -> list[Card]:
     return [Card.from_row(row) for row in rows]
 
 
-# Every view takes ``order``: "upvotes" (the pages' default), "submitted" (newest entry first, the
-# API's default) or "trending" (the period's entries by trending score as of the period's end or
-# now, whichever is earlier); ``submitter_id`` to keep one user's submissions; and ``count``
-# (see _cards).
+class Options(TypedDict, total=False):
+    """What every view takes besides its period: ``user_id`` (whose upvotes the cards mark),
+    ``limit`` and ``offset`` (one page), ``order`` ("upvotes", the pages' default; "submitted",
+    newest entry first, the API's; or "trending", the period's entries by trending score as of
+    the period's end or now, whichever is earlier), ``submitter_id`` (only one user's
+    submissions) and ``count`` (see _cards)."""
+
+    user_id: int | None
+    limit: int | None
+    offset: int
+    order: str
+    submitter_id: int | None
+    count: bool
 
 
-def day(
-    db: Database,
-    when: date | None = None,
-    *,
-    user_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    order: str = "upvotes",
-    submitter_id: int | None = None,
-    count: bool = True,
-) -> Listing:
+_DEFAULTS: Options = {
+    "user_id": None,
+    "limit": None,
+    "offset": 0,
+    "order": "upvotes",
+    "submitter_id": None,
+    "count": True,
+}
+# A period's label parser, as (first day, last day), and how a day names its period.
+PERIODS: dict[str, tuple[Callable[[str], tuple[date, date]], Callable[[date], str]]] = {
+    "week": (parse_week, week_label),
+    "month": (parse_month, month_label),
+}
+
+
+def canonical_label(kind: str, text: str) -> str:
+    """The one spelling of a week or month label (``2025-W5`` is ``2025-W05``); InvalidPeriod
+    when ``text`` is none."""
+    parse, label_of = PERIODS[kind]
+    return label_of(parse(text)[0])
+
+
+def day(db: Database, when: date | None = None, **options: Unpack[Options]) -> Listing:
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
+    view = {**_DEFAULTS, **options}
     with db.read() as conn:
         when = when or feed_store.newest_day(conn)
         if when is None:
             return Listing("day", "", None, None)
-        cards, total = _cards(conn, when, when, order, limit, offset, submitter_id, count)
-        before, after = feed_store.neighbour_days(conn, when) if count else (None, None)
-        _with_votes(conn, cards, user_id)
-    return Listing(
-        "day",
-        when.isoformat(),
-        when,
-        when,
-        cards,
-        total,
-        before.isoformat() if before else None,
-        after.isoformat() if after else None,
-    )
+        return _listing(conn, "day", when, when, date.isoformat, view)
 
 
-def week(
-    db: Database,
-    label: str,
-    *,
-    user_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    order: str = "upvotes",
-    submitter_id: int | None = None,
-    count: bool = True,
-) -> Listing:
-    start, end = parse_week(label)
-    return _range(
-        db,
-        "week",
-        week_label(start),
-        start,
-        end,
-        user_id,
-        limit,
-        offset,
-        order,
-        week_label,
-        submitter_id,
-        count,
-    )
+def week(db: Database, label: str, **options: Unpack[Options]) -> Listing:
+    """An ISO week, ``YYYY-Www``."""
+    return _period(db, "week", label, options)
 
 
-def month(
-    db: Database,
-    label: str,
-    *,
-    user_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    order: str = "upvotes",
-    submitter_id: int | None = None,
-    count: bool = True,
-) -> Listing:
-    start, end = parse_month(label)
-    return _range(
-        db,
-        "month",
-        month_label(start),
-        start,
-        end,
-        user_id,
-        limit,
-        offset,
-        order,
-        month_label,
-        submitter_id,
-        count,
-    )
+def month(db: Database, label: str, **options: Unpack[Options]) -> Listing:
+    """A month, ``YYYY-MM``."""
+    return _period(db, "month", label, options)
 
 
-def everything(
-    db: Database,
-    *,
-    user_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    order: str = "submitted",
-    submitter_id: int | None = None,
-    count: bool = True,
-) -> Listing:
-    """The whole feed (e.g. one user's submissions, or the API's unfiltered list)."""
-    return _range(
-        db, "all", "all", None, None, user_id, limit, offset, order, None, submitter_id, count
-    )
+def _period(db: Database, kind: str, label: str, options: Options) -> Listing:
+    parse, label_of = PERIODS[kind]
+    start, end = parse(label)
+    with db.read() as conn:
+        return _listing(conn, kind, start, end, label_of, {**_DEFAULTS, **options})
 
 
-def _range(
-    db: Database,
+def _listing(
+    conn: Connection,
     kind: str,
-    label: str,
-    start: date | None,
-    end: date | None,
-    user_id: int | None,
-    limit: int | None,
-    offset: int,
-    order: str,
-    label_of,
-    submitter_id: int | None = None,
-    count: bool = True,
+    start: date,
+    end: date,
+    label_of: Callable[[date], str],
+    view: Options,
 ) -> Listing:
     """Entries of ``start..end``; previous/next name the nearest periods that have entries
-    (skipping empty ones, as days do), or None at either end of the feed."""
-    with db.read() as conn:
-        cards, total = _cards(conn, start, end, order, limit, offset, submitter_id, count)
-        before = after = None
-        if label_of is not None and count:
-            before = feed_store.neighbour_days(conn, start)[0]
+    (skipping empty ones), or None at either end of the feed."""
+    cards, total = _cards(conn, start, end, view)
+    before = after = None
+    if view["count"]:
+        before, after = feed_store.neighbour_days(conn, start)
+        if end != start:
             after = feed_store.neighbour_days(conn, end)[1]
-        _with_votes(conn, cards, user_id)
+    _with_votes(conn, cards, view["user_id"])
     return Listing(
         kind,
-        label,
+        label_of(start),
         start,
         end,
         cards,
@@ -253,19 +204,24 @@ def _range(
     )
 
 
+def everything(db: Database, **options: Unpack[Options]) -> Listing:
+    """The whole feed (e.g. one user's submissions, or the API's unfiltered list), newest entry
+    first unless ``order`` says otherwise."""
+    view = {**_DEFAULTS, "order": "submitted", **options}
+    with db.read() as conn:
+        cards, total = _cards(conn, None, None, view)
+        _with_votes(conn, cards, view["user_id"])
+    return Listing("all", "all", None, None, cards, total)
+
+
 def _cards(
-    conn: Connection,
-    start: date | None,
-    end: date | None,
-    order: str,
-    limit: int | None,
-    offset: int,
-    submitter_id: int | None,
-    count: bool = True,
+    conn: Connection, start: date | None, end: date | None, view: Options
 ) -> tuple[list[Card], int]:
     """One page of a period's cards in ``order``, and how many the period has in all (with
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
+    order, limit, offset = view["order"], view["limit"], view["offset"]
+    submitter_id = view["submitter_id"]
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
@@ -279,7 +235,7 @@ def _cards(
             conn, start, end, order=order, limit=limit, offset=offset, submitter_id=submitter_id
         )
     )
-    if not count or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
+    if not view["count"] or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
         total = feed_store.count_cards(conn, start, end, submitter_id=submitter_id)

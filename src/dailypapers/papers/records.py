@@ -13,9 +13,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from dailypapers.ingest.records import PaperMetadata
+
 
 @dataclass(slots=True)
-class Card:
+class Card(PaperMetadata):
     id: int
     arxiv_id: str
     title: str
@@ -27,22 +29,7 @@ class Card:
     upvotes: int = 0
     num_comments: int = 0
     upvoted: bool = False
-    version: int | None = None
     primary_category: str | None = None
-    comment: str | None = None
-    published_at: datetime | None = None
-    updated_at: datetime | None = None
-    abs_url: str | None = None
-    pdf_url: str | None = None
-    github_repo: str | None = None
-    github_stars: int | None = None
-    project_page: str | None = None
-    ai_summary: str | None = None
-    ai_keywords: list[str] | None = None
-    organization: dict[str, Any] | None = None
-    media_urls: list[str] | None = None
-    discussion_id: str | None = None
-    listed_on: date | None = None
     source: str | None = None  # where its metadata came from: arxiv-api, oai-pmh, upstream...
     # The paper's first feed entry (all None for a paper that never entered the feed).
     entry_id: int | None = None

@@ -1,2 +1,3 @@
-"""All SQL lives here, one module per entity. Functions take a Connection opened by the caller
+"""All SQL lives here, one module per entity (and :mod:`.keys` and :mod:`.leases` for what
+several of them share). Functions take a Connection opened by the caller
 with ``Database.read()`` or ``Database.write()``, so one request or job step is one transaction."""

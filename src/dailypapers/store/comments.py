@@ -38,32 +38,24 @@ def add(
     return inserted.inserted_primary_key[0]
 
 
+# Comments with their author's names, as every reader of comments wants them.
+_WITH_AUTHORS = select(
+    comments,
+    users.c.username.label("author_username"),
+    users.c.fullname.label("author_fullname"),
+).join(users, users.c.id == comments.c.author_id)
+
+
 def get(conn: Connection, comment_id: int) -> dict[str, Any] | None:
-    query = (
-        select(
-            comments,
-            users.c.username.label("author_username"),
-            users.c.fullname.label("author_fullname"),
-        )
-        .join(users, users.c.id == comments.c.author_id)
-        .where(comments.c.id == comment_id)
-    )
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(_WITH_AUTHORS.where(comments.c.id == comment_id)).mappings().first()
     return dict(row) if row else None
 
 
 def for_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
     """All visible comments of a paper, oldest first, with their author's names."""
-    query = (
-        select(
-            comments,
-            users.c.username.label("author_username"),
-            users.c.fullname.label("author_fullname"),
-        )
-        .join(users, users.c.id == comments.c.author_id)
-        .where(comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
-        .order_by(comments.c.created_at, comments.c.id)
-    )
+    query = _WITH_AUTHORS.where(
+        comments.c.paper_id == paper_id, comments.c.hidden.is_(False)
+    ).order_by(comments.c.created_at, comments.c.id)
     return [dict(row) for row in conn.execute(query).mappings()]
 
 

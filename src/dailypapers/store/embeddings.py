@@ -12,6 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dailypapers.db.schema import paper_embeddings, papers, search_jobs
+from dailypapers.store import leases
+from dailypapers.store.keys import chunks
 
 VECTOR_DTYPE = np.dtype("<f2")  # half precision: a quarter of float64, error far below the model's
 
@@ -150,8 +152,7 @@ def stream(
 def vectors_for(conn: Connection, paper_ids: Iterable[int], model: str) -> dict[int, bytes]:
     wanted = list(dict.fromkeys(int(i) for i in paper_ids))
     found: dict[int, bytes] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in chunks(wanted):
         rows = conn.execute(
             select(paper_embeddings.c.paper_id, paper_embeddings.c.vector).where(
                 paper_embeddings.c.paper_id.in_(chunk), paper_embeddings.c.model == model
@@ -168,21 +169,8 @@ def try_lease(conn: Connection, name: str, owner: str, until: datetime, now: dat
     """Take (or renew) the lease on job ``name`` unless another owner holds a live one."""
     exists = conn.execute(select(search_jobs.c.name).where(search_jobs.c.name == name)).first()
     if exists is None:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(search_jobs).values(name=name).on_conflict_do_nothing())
-    taken = conn.execute(
-        update(search_jobs)
-        .where(
-            search_jobs.c.name == name,
-            or_(
-                search_jobs.c.lease_owner.is_(None),
-                search_jobs.c.lease_owner == owner,
-                search_jobs.c.lease_until < now,
-            ),
-        )
-        .values(lease_owner=owner, lease_until=until)
-    )
-    return taken.rowcount == 1
+        leases.ensure_row(conn, search_jobs, name=name)
+    return leases.take(conn, search_jobs, search_jobs.c.name == name, owner, until, now)
 
 
 def release(conn: Connection, name: str, owner: str, now: datetime) -> None:

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, tuple_, update
 
 from dailypapers.db.schema import comments, feed_entries, papers, users, votes
+from dailypapers.store.keys import chunks
 
 
 def entries_for(conn: Connection, paper_ids: Iterable[int]) -> dict[tuple[int, Any], dict]:
     """Existing entries of these papers keyed by (paper_id, feed_day)."""
     wanted = list(set(paper_ids))
     found: dict[tuple[int, Any], dict] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in chunks(wanted):
         query = select(feed_entries).where(feed_entries.c.paper_id.in_(chunk))
         for row in conn.execute(query).mappings():
             found[(row["paper_id"], row["feed_day"])] = dict(row)
@@ -63,8 +63,7 @@ def refresh_paper_upvotes(conn: Connection, paper_ids: Iterable[int]) -> None:
         .where(feed_entries.c.paper_id == papers.c.id)
         .scalar_subquery()
     )
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in chunks(wanted):
         conn.execute(update(papers).where(papers.c.id.in_(chunk)).values(upstream_upvotes=best))
 
 
@@ -247,13 +246,13 @@ def cards_of_papers(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dic
     A paper that entered the feed on several days gets the card of its first day."""
     wanted = list(set(paper_ids))
     found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 900):
+    for chunk in chunks(wanted):
         query = (
             select(*CARD_COLUMNS)
             .select_from(papers)
             .outerjoin(feed_entries, feed_entries.c.paper_id == papers.c.id)
             .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
-            .where(papers.c.id.in_(wanted[start : start + 900]))
+            .where(papers.c.id.in_(chunk))
             .order_by(feed_entries.c.feed_day.desc())
         )
         for row in conn.execute(query).mappings():

@@ -11,17 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, and_, select, update
 
 from dailypapers.db.schema import harvest_state
+from dailypapers.store import leases
 
 
 def ensure(conn: Connection, source: str) -> None:
     """Create the source's row unless it exists (safe when two workers race)."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(insert(harvest_state).values(source=source).on_conflict_do_nothing())
+    leases.ensure_row(conn, harvest_state, source=source)
 
 
 def get(conn: Connection, source: str) -> dict[str, Any] | None:
@@ -43,19 +41,8 @@ def many(conn: Connection, sources: list[str]) -> dict[str, dict[str, Any]]:
 def claim(conn: Connection, source: str, owner: str, until: datetime, now: datetime) -> bool:
     """Take the source's lease unless another owner holds an unexpired one."""
     ensure(conn, source)
-    result = conn.execute(
-        update(harvest_state)
-        .where(
-            harvest_state.c.source == source,
-            or_(
-                harvest_state.c.lease_until.is_(None),
-                harvest_state.c.lease_until < now,
-                harvest_state.c.lease_owner == owner,
-            ),
-        )
-        .values(lease_owner=owner, lease_until=until, last_attempt_at=now)
-    )
-    return result.rowcount == 1
+    row = harvest_state.c.source == source
+    return leases.take(conn, harvest_state, row, owner, until, now, last_attempt_at=now)
 
 
 def renew(conn: Connection, source: str, owner: str, until: datetime) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.db.schema import mailed_papers
+from dailypapers.store.keys import sets_by
 
 
 def rows_for(
@@ -34,12 +35,6 @@ def record(conn: Connection, rows: list[dict]) -> None:
 
 
 def for_subscriptions(conn: Connection, subscription_ids: Iterable[int]) -> dict[int, set[int]]:
-    wanted = sorted(set(subscription_ids))
-    found: dict[int, set[int]] = {s: set() for s in wanted}
-    for start in range(0, len(wanted), 900):
-        query = select(mailed_papers.c.subscription_id, mailed_papers.c.paper_id).where(
-            mailed_papers.c.subscription_id.in_(wanted[start : start + 900])
-        )
-        for r in conn.execute(query):
-            found[r.subscription_id].add(r.paper_id)
-    return found
+    """{subscription id: ids of the papers mailed to it}."""
+    column = mailed_papers.c
+    return sets_by(conn, column.subscription_id, column.paper_id, subscription_ids)

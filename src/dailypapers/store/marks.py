@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.db.schema import paper_marks
+from dailypapers.store.keys import chunks
 
 KINDS = ("saved", "not_interested")
 
@@ -48,9 +49,9 @@ def for_user(conn: Connection, user_id: int) -> dict[int, str]:
 def for_users(conn: Connection, user_ids: Iterable[int]) -> dict[int, dict[int, str]]:
     wanted = sorted(set(user_ids))
     found: dict[int, dict[int, str]] = {u: {} for u in wanted}
-    for start in range(0, len(wanted), 900):
+    for chunk in chunks(wanted):
         query = select(paper_marks.c.user_id, paper_marks.c.paper_id, paper_marks.c.kind).where(
-            paper_marks.c.user_id.in_(wanted[start : start + 900])
+            paper_marks.c.user_id.in_(chunk)
         )
         for r in conn.execute(query):
             found[r.user_id][r.paper_id] = r.kind

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, case, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.db.schema import mailed_papers, outbox, subscriptions
+from dailypapers.store.keys import chunks
 
 PROBLEMS = ("failed", "unconfirmed")
 
@@ -56,10 +57,8 @@ def existing(conn: Connection, periods: Iterable[str]) -> set[tuple[int, str]]:
     """(subscription id, period) pairs already in the outbox for these periods."""
     wanted = sorted(set(periods))
     found: set[tuple[int, str]] = set()
-    for start in range(0, len(wanted), 500):
-        query = select(outbox.c.subscription_id, outbox.c.period).where(
-            outbox.c.period.in_(wanted[start : start + 500])
-        )
+    for chunk in chunks(wanted, 500):
+        query = select(outbox.c.subscription_id, outbox.c.period).where(outbox.c.period.in_(chunk))
         found.update((r.subscription_id, r.period) for r in conn.execute(query))
     return found
 
@@ -130,6 +129,19 @@ def cancel_inactive(conn: Connection, now: datetime) -> int:
     return conn.execute(statement).rowcount
 
 
+def _held(outbox_id: int, worker: str, *statuses: str):
+    """An UPDATE of row ``outbox_id`` that holds only while ``worker`` owns its lease and the row
+    is in one of ``statuses``."""
+    return update(outbox).where(
+        outbox.c.id == outbox_id, outbox.c.lease_owner == worker, outbox.c.status.in_(statuses)
+    )
+
+
+def _lease_over(now: datetime) -> dict[str, Any]:
+    """What ending a delivery attempt sets besides its outcome: nobody holds the row any more."""
+    return {"lease_owner": None, "lease_until": None, "updated_at": now}
+
+
 def commit_point(
     conn: Connection, outbox_id: int, worker: str, now: datetime, lease_until: datetime
 ) -> bool:
@@ -137,32 +149,16 @@ def commit_point(
     still owns it, and only while its address still wants mail. Renews the lease so the reply
     has time to arrive. False means: abort the SMTP transaction, do not send."""
     statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.status == "sending",
-            outbox.c.lease_owner == worker,
-            _may_send,
-        )
+        _held(outbox_id, worker, "sending")
+        .where(_may_send)
         .values(status="committed", lease_until=lease_until, updated_at=now)
     )
     return conn.execute(statement).rowcount == 1
 
 
 def mark_sent(conn: Connection, outbox_id: int, worker: str, reply: str, now: datetime) -> bool:
-    statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id, outbox.c.status == "committed", outbox.c.lease_owner == worker
-        )
-        .values(
-            status="sent",
-            sent_at=now,
-            smtp_reply=reply[:1000],
-            lease_owner=None,
-            lease_until=None,
-            updated_at=now,
-        )
+    statement = _held(outbox_id, worker, "committed").values(
+        status="sent", sent_at=now, smtp_reply=reply[:1000], **_lease_over(now)
     )
     return conn.execute(statement).rowcount == 1
 
@@ -172,14 +168,8 @@ def mark_handed_over(
 ) -> bool:
     """The end of data went out but the commit point's COMMIT failed: the worker knows the server
     has it, so it is recorded as committed (never resent; its reply decides the rest)."""
-    statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.lease_owner == worker,
-            outbox.c.status.in_(("sending", "committed")),
-        )
-        .values(status="committed", last_error=note[:1000], updated_at=now)
+    statement = _held(outbox_id, worker, "sending", "committed").values(
+        status="committed", last_error=note[:1000], updated_at=now
     )
     return conn.execute(statement).rowcount == 1
 
@@ -197,12 +187,7 @@ def mark_retry(
     Returns the new status."""
     gave_up = outbox.c.attempts >= max_attempts
     statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.lease_owner == worker,
-            outbox.c.status.in_(("sending", "committed")),
-        )
+        _held(outbox_id, worker, "sending", "committed")
         .values(
             status=case((gave_up, "failed"), else_="queued"),
             last_error=case(
@@ -210,9 +195,7 @@ def mark_retry(
                 else_=error[:1000],
             ),
             next_attempt_at=next_attempt_at,
-            lease_owner=None,
-            lease_until=None,
-            updated_at=now,
+            **_lease_over(now),
         )
         .returning(outbox.c.status)
     )
@@ -224,20 +207,8 @@ def mark_retry(
 
 def mark_failed(conn: Connection, outbox_id: int, worker: str, error: str, now: datetime) -> bool:
     """A permanent failure (5xx): recorded for the admin, never retried on its own."""
-    statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.lease_owner == worker,
-            outbox.c.status.in_(("sending", "committed")),
-        )
-        .values(
-            status="failed",
-            last_error=error[:1000],
-            lease_owner=None,
-            lease_until=None,
-            updated_at=now,
-        )
+    statement = _held(outbox_id, worker, "sending", "committed").values(
+        status="failed", last_error=error[:1000], **_lease_over(now)
     )
     done = conn.execute(statement).rowcount == 1
     if done:
@@ -249,32 +220,17 @@ def mark_unconfirmed(
     conn: Connection, outbox_id: int, worker: str, error: str, now: datetime
 ) -> bool:
     """The end of data went out but no reply came back: maybe delivered, so never resent."""
-    statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id, outbox.c.lease_owner == worker, outbox.c.status == "committed"
-        )
-        .values(
-            status="unconfirmed",
-            last_error=error[:1000],
-            lease_owner=None,
-            lease_until=None,
-            updated_at=now,
-        )
+    statement = _held(outbox_id, worker, "committed").values(
+        status="unconfirmed", last_error=error[:1000], **_lease_over(now)
     )
     return conn.execute(statement).rowcount == 1
 
 
 def cancel(conn: Connection, outbox_id: int, worker: str, now: datetime) -> bool:
     statement = (
-        update(outbox)
-        .where(
-            outbox.c.id == outbox_id,
-            outbox.c.lease_owner == worker,
-            outbox.c.status == "sending",
-            ~_may_send,
-        )
-        .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
+        _held(outbox_id, worker, "sending")
+        .where(~_may_send)
+        .values(status="cancelled", **_lease_over(now))
     )
     return conn.execute(statement).rowcount == 1
 

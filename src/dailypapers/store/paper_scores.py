@@ -13,9 +13,20 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from dailypapers.db.schema import feed_entries, papers, votes
+from dailypapers.store.keys import chunks, sets_by
 
 # Abstracts are cut for mail; the full text stays one click away.
 _ABSTRACT_CHARS = 600
+# What a mail shows of a paper (upstream_upvotes becomes part of its ``upvotes``).
+_MAIL_COLUMNS = (
+    papers.c.id,
+    papers.c.arxiv_id,
+    papers.c.title,
+    papers.c.authors,
+    func.substr(papers.c.abstract, 1, _ABSTRACT_CHARS).label("abstract"),
+    papers.c.github_repo,
+    papers.c.upstream_upvotes,
+)
 
 
 def feed_papers(
@@ -31,13 +42,7 @@ def feed_papers(
     )
     query = (
         select(
-            papers.c.id,
-            papers.c.arxiv_id,
-            papers.c.title,
-            papers.c.authors,
-            func.substr(papers.c.abstract, 1, _ABSTRACT_CHARS).label("abstract"),
-            papers.c.github_repo,
-            papers.c.upstream_upvotes,
+            *_MAIL_COLUMNS,
             func.min(feed_entries.c.submitted_at).label("entered_at"),
             func.min(feed_entries.c.feed_day).label("feed_day"),
             local_votes.label("local_votes"),
@@ -68,17 +73,8 @@ def by_ids(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[str, An
     """Mail-sized rows (cut abstract) of these papers, keyed by id."""
     wanted = sorted(set(paper_ids))
     found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 900):
-        query = select(
-            papers.c.id,
-            papers.c.arxiv_id,
-            papers.c.title,
-            papers.c.authors,
-            func.substr(papers.c.abstract, 1, _ABSTRACT_CHARS).label("abstract"),
-            papers.c.github_repo,
-            papers.c.upstream_upvotes,
-            papers.c.published_at,
-        ).where(papers.c.id.in_(wanted[start : start + 900]))
+    for chunk in chunks(wanted):
+        query = select(*_MAIL_COLUMNS, papers.c.published_at).where(papers.c.id.in_(chunk))
         for row in conn.execute(query).mappings():
             item = dict(row)
             item["upvotes"] = int(item.pop("upstream_upvotes") or 0)
@@ -88,15 +84,7 @@ def by_ids(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dict[str, An
 
 def voted_by(conn: Connection, user_ids: Iterable[int]) -> dict[int, set[int]]:
     """{user id: ids of the papers they upvoted}."""
-    wanted = sorted(set(user_ids))
-    found: dict[int, set[int]] = {u: set() for u in wanted}
-    for start in range(0, len(wanted), 900):
-        query = select(votes.c.user_id, votes.c.paper_id).where(
-            votes.c.user_id.in_(wanted[start : start + 900])
-        )
-        for r in conn.execute(query):
-            found[r.user_id].add(r.paper_id)
-    return found
+    return sets_by(conn, votes.c.user_id, votes.c.paper_id, user_ids)
 
 
 def recent_paper_ids(conn: Connection, since: datetime, until: datetime, limit: int) -> list[int]:
@@ -124,10 +112,8 @@ def stored_at(conn: Connection, paper_ids: Iterable[int]) -> dict[int, datetime]
     """When each paper was first stored here (what saved-search watermarks compare with)."""
     wanted = sorted(set(paper_ids))
     found: dict[int, datetime] = {}
-    for start in range(0, len(wanted), 900):
-        query = select(papers.c.id, papers.c.created_at).where(
-            papers.c.id.in_(wanted[start : start + 900])
-        )
+    for chunk in chunks(wanted):
+        query = select(papers.c.id, papers.c.created_at).where(papers.c.id.in_(chunk))
         found.update({r.id: r.created_at for r in conn.execute(query)})
     return found
 

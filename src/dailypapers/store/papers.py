@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from dailypapers.db.schema import UTCDateTime, papers
+from dailypapers.store.keys import chunks
 
 # Columns an ingest record can set (everything but keys, counters and bookkeeping).
 CONTENT_COLUMNS = (
@@ -51,8 +52,7 @@ def by_arxiv_ids(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, dict[s
     """Full rows keyed by arXiv id, for the ids that exist."""
     wanted = list(set(arxiv_ids))
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 900):  # SQLite caps bound parameters per statement
-        chunk = wanted[start : start + 900]
+    for chunk in chunks(wanted):
         for row in conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk))).mappings():
             found[row["arxiv_id"]] = dict(row)
     return found

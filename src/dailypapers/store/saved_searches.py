@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, or_, select, update
 
 from dailypapers.db.schema import saved_searches
+from dailypapers.store.keys import chunks
 
 
 def add(
@@ -88,8 +89,8 @@ def for_owners(
         (saved_searches.c.subscription_id, subs),
         (saved_searches.c.user_id, users_),
     ):
-        for start in range(0, len(wanted), 900):
-            query = select(saved_searches).where(column.in_(wanted[start : start + 900]))
+        for chunk in chunks(wanted):
+            query = select(saved_searches).where(column.in_(chunk))
             rows.update({r["id"]: dict(r) for r in conn.execute(query).mappings()})
     return [rows[k] for k in sorted(rows)]
 

@@ -180,6 +180,12 @@ def count_full_text(
         where.insert(0, "p.search_document @@ q")
         if min_id > 0:
             where.append("p.id >= :min_id")
+    return _capped_count(conn, source, where, params)
+
+
+def _capped_count(conn: Connection, source: str, where: list[str], params: dict[str, Any]) -> int:
+    """How many rows of ``source`` pass every ``where`` condition, counted up to ``:cap`` only
+    (the database stops reading there)."""
     sql = (
         f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
         "LIMIT :cap) AS matches"
@@ -218,11 +224,7 @@ def filtered(
 def count_filtered(conn: Connection, filters: Filters, *, cap: int = 1_000) -> int:
     params: dict[str, Any] = {"cap": cap}
     where = _filter_sql(conn, filters, params) or ["1 = 1"]
-    sql = (
-        f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {' AND '.join(where)} "
-        "LIMIT :cap) AS matches"
-    )
-    return conn.execute(text(sql), params).scalar_one()
+    return _capped_count(conn, "papers p", where, params)
 
 
 def order_ids(

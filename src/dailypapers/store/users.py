@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from dailypapers.db.schema import users
+from dailypapers.store.keys import chunks
 
 
 def get_by_username(conn: Connection, username: str) -> dict[str, Any] | None:
@@ -36,11 +37,11 @@ def ensure_upstream(conn: Connection, refs: Sequence[Any]) -> dict[str, int]:
     names = list({r.username.lower() for r in wanted.values()})
     by_upstream_id: dict[str, dict] = {}
     by_name: dict[str, dict] = {}
-    for start in range(0, len(ids), 900):
-        query = select(users).where(users.c.upstream_id.in_(ids[start : start + 900]))
+    for chunk in chunks(ids):
+        query = select(users).where(users.c.upstream_id.in_(chunk))
         by_upstream_id.update({r["upstream_id"]: dict(r) for r in conn.execute(query).mappings()})
-    for start in range(0, len(names), 900):
-        query = select(users).where(func.lower(users.c.username).in_(names[start : start + 900]))
+    for chunk in chunks(names):
+        query = select(users).where(func.lower(users.c.username).in_(chunk))
         by_name.update({r["username"].lower(): dict(r) for r in conn.execute(query).mappings()})
 
     result: dict[str, int] = {}

@@ -10,7 +10,7 @@ from dailypapers.accounts.signin import authenticate
 from dailypapers.web.plumbing.auth import safe_next
 from tests.support import web
 from tests.support.data import PASSWORD
-from tests.support.web import csrf_token_of, sign_up
+from tests.support.web import csrf_token_of, sign_up, submit_form
 
 pytestmark = pytest.mark.store("feed")
 
@@ -24,17 +24,8 @@ def test_it_signs_up_signs_out_and_signs_in_again(client):
     )
     assert signed_out.status_code == 303
     assert "Sign in" in client.get("/papers").text
-    form = client.get("/signin").text
-    response = client.post(
-        "/signin",
-        data={
-            "csrf_token": csrf_token_of(form),
-            "login": "ALICE",
-            "password": PASSWORD,
-            "next": "/papers/trending",
-        },
-        follow_redirects=False,
-    )
+    fields = {"login": "ALICE", "password": PASSWORD, "next": "/papers/trending"}
+    response = submit_form(client, "/signin", fields, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/papers/trending"
     assert 'href="/users/alice">alice</a>' in client.get("/papers/trending").text
 
@@ -42,17 +33,8 @@ def test_it_signs_up_signs_out_and_signs_in_again(client):
 def test_it_signs_in_with_the_email_too(client):
     sign_up(client, "alice")
     client.cookies.clear()
-    form = client.get("/signin").text
-    response = client.post(
-        "/signin",
-        data={
-            "csrf_token": csrf_token_of(form),
-            "login": "Alice@Example.org",
-            "password": PASSWORD,
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
+    fields = {"login": "Alice@Example.org", "password": PASSWORD}
+    assert submit_form(client, "/signin", fields, follow_redirects=False).status_code == 303
 
 
 def test_it_ends_the_session_on_the_server_when_signing_out(client):
@@ -65,17 +47,8 @@ def test_it_ends_the_session_on_the_server_when_signing_out(client):
 
 
 def test_it_sets_a_signed_httponly_samesite_cookie(client):
-    page = client.get("/signup")
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": csrf_token_of(page.text),
-            "username": "alice",
-            "email": "alice@example.com",
-            "password": PASSWORD,
-        },
-        follow_redirects=False,
-    )
+    fields = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
+    response = submit_form(client, "/signup", fields, follow_redirects=False)
     cookie = response.headers["set-cookie"]
     assert "dailypapers_session=" in cookie and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Path=/" in cookie
@@ -106,16 +79,8 @@ def test_it_replaces_the_session_token_when_signing_in(client):
 
 
 def test_it_reshows_the_sign_up_form_with_errors_next_to_fields_and_input_kept(client):
-    page = client.get("/signup")
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": csrf_token_of(page.text),
-            "username": "a b",
-            "email": "not-an-email",
-            "password": "short",
-        },
-    )
+    fields = {"username": "a b", "email": "not-an-email", "password": "short"}
+    response = submit_form(client, "/signup", fields)
     assert response.status_code == 400
     text = response.text
     assert 'id="username-error"' in text and 'id="email-error"' in text
@@ -127,45 +92,21 @@ def test_it_reshows_the_sign_up_form_with_errors_next_to_fields_and_input_kept(c
 def test_it_refuses_a_taken_username_whatever_its_case(client, app):
     sign_up(client, "alice")
     with TestClient(app) as other:
-        page = other.get("/signup")
-        response = other.post(
-            "/signup",
-            data={
-                "csrf_token": csrf_token_of(page.text),
-                "username": "ALICE",
-                "email": "someone@example.com",
-                "password": PASSWORD,
-            },
-        )
+        fields = {"username": "ALICE", "email": "someone@example.com", "password": PASSWORD}
+        response = submit_form(other, "/signup", fields)
         assert response.status_code == 400 and "is taken" in response.text
 
 
 def test_it_refuses_the_name_of_an_upstream_submitter(client):
-    page = client.get("/signup")
-    response = client.post(
-        "/signup",
-        data={
-            "csrf_token": csrf_token_of(page.text),
-            "username": "unilm",
-            "email": "u@example.com",
-            "password": PASSWORD,
-        },
-    )
+    fields = {"username": "unilm", "email": "u@example.com", "password": PASSWORD}
+    response = submit_form(client, "/signup", fields)
     assert response.status_code == 400 and "is taken" in response.text
 
 
 def test_it_reshows_the_sign_in_form_on_a_wrong_password_keeping_the_login(client):
     sign_up(client, "alice")
     client.cookies.clear()
-    page = client.get("/signin")
-    response = client.post(
-        "/signin",
-        data={
-            "csrf_token": csrf_token_of(page.text),
-            "login": "alice",
-            "password": "wrong password",
-        },
-    )
+    response = submit_form(client, "/signin", {"login": "alice", "password": "wrong password"})
     assert response.status_code == 400
     assert "do not match an account" in response.text and 'value="alice"' in response.text
 
@@ -275,12 +216,8 @@ def test_pages_of_other_areas_show_who_is_signed_in(app, alice, as_user):
 
 def _sign_in(client: TestClient, login: str, password: str):
     client.cookies.clear()
-    form = client.get("/signin").text
-    return client.post(
-        "/signin",
-        data={"csrf_token": csrf_token_of(form), "login": login, "password": password},
-        follow_redirects=False,
-    )
+    fields = {"login": login, "password": password}
+    return submit_form(client, "/signin", fields, follow_redirects=False)
 
 
 def test_it_answers_429_with_retry_after_and_keeps_the_login(app, alice, monkeypatch):

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers.papers import catalog, discussion
-from tests.support.web import csrf_token_of, page_token
+from dailypapers.papers import discussion
+from tests.support import data
+from tests.support.web import HTMX, csrf_token_of, page_token
 
 pytestmark = pytest.mark.store("feed")
-
-HTMX = {"HX-Request": "true"}
-
-
-def paper_id(db, arxiv_id: str) -> int:
-    return catalog.card(db, arxiv_id).id
 
 
 def test_it_posts_a_comment_and_a_reply_without_javascript(alice, bob, db, as_user):
@@ -96,12 +91,7 @@ def test_it_reshows_an_empty_comment_with_the_error_next_to_the_form(alice, as_u
 def test_it_keeps_a_too_long_reply_in_its_form_with_the_error(alice, db, as_user):
     alice_client = as_user(alice)
     token = page_token(alice_client)
-    first = alice_client.post(
-        "/papers/2506.08007/comments",
-        data={"csrf_token": token, "body": "Hi"},
-        follow_redirects=False,
-    )
-    first_id = first.headers["location"].rsplit("#comment-", 1)[1]
+    first_id = _comment(alice_client, "Hi")
     long = "word " * 2100
     page = alice_client.post(
         "/papers/2506.08007/comments",
@@ -116,18 +106,13 @@ def test_it_keeps_a_too_long_reply_in_its_form_with_the_error(alice, db, as_user
 def test_it_refuses_a_reply_to_a_comment_on_another_paper(alice, db, as_user):
     alice_client = as_user(alice)
     token = page_token(alice_client)
-    first = alice_client.post(
-        "/papers/2506.08007/comments",
-        data={"csrf_token": token, "body": "Hi"},
-        follow_redirects=False,
-    )
-    first_id = first.headers["location"].rsplit("#comment-", 1)[1]
+    first_id = _comment(alice_client, "Hi")
     other = alice_client.post(
         "/papers/2506.09251/comments",
         data={"csrf_token": token, "body": "x", "parent_id": first_id},
     )
     assert other.status_code in (404, 422)
-    assert discussion.count(db, paper_id(db, "2506.08007")) == 1
+    assert discussion.count(db, data.paper_id(db, "2506.08007")) == 1
 
 
 def _comment(client, body: str, parent_id: int | None = None) -> int:

@@ -8,11 +8,9 @@ import pytest
 
 from dailypapers.papers import catalog
 from tests.support import data
-from tests.support.web import page_token
+from tests.support.web import HTMX, page_token
 
 pytestmark = pytest.mark.store("feed")
-
-HTMX = {"HX-Request": "true"}
 
 
 def count_on(html: str, paper_db_id: int) -> int:
@@ -20,14 +18,10 @@ def count_on(html: str, paper_db_id: int) -> int:
     return int(re.search(r'<span class="count">([\d,]+)</span>', block).group(1).replace(",", ""))
 
 
-def paper_id(db, arxiv_id: str) -> int:
-    return catalog.card(db, arxiv_id).id
-
-
 def test_it_counts_a_vote_once_however_often_it_is_sent(alice, db, as_user):
     alice_client = as_user(alice)
     token = page_token(alice_client)
-    pid = paper_id(db, "2506.08007")
+    pid = data.paper_id(db, "2506.08007")
     for _ in range(3):
         response = alice_client.post(
             "/papers/2506.08007/vote",
@@ -42,7 +36,7 @@ def test_it_counts_a_vote_once_however_often_it_is_sent(alice, db, as_user):
 def test_it_swaps_the_vote_button_for_htmx_and_can_take_the_vote_back(alice, db, as_user):
     alice_client = as_user(alice)
     token = page_token(alice_client)
-    pid = paper_id(db, "2506.08007")
+    pid = data.paper_id(db, "2506.08007")
     up = alice_client.post(
         "/papers/2506.08007/vote",
         headers={**HTMX, "X-CSRF-Token": token},
@@ -65,7 +59,7 @@ def test_it_shows_the_signed_in_readers_own_votes_on_the_feed(alice, bob, db, as
     alice_client = as_user(alice)
     bob_client = as_user(bob)
     alice_client.post("/papers/2506.08007/vote", data={"csrf_token": page_token(alice_client)})
-    pid = paper_id(db, "2506.08007")
+    pid = data.paper_id(db, "2506.08007")
     mine = alice_client.get("/papers/date/2025-06-10").text.split(f'id="vote-{pid}"', 1)[1][:600]
     theirs = bob_client.get("/papers/date/2025-06-10").text.split(f'id="vote-{pid}"', 1)[1][:600]
     assert 'aria-pressed="true"' in mine and 'aria-pressed="false"' in theirs

@@ -7,11 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.web import page_token, sign_up
+from tests.support.web import HTMX, page_token, sign_up
 
 pytestmark = pytest.mark.store("feed")
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ writes, and whenever it looks like ours but is unknown or revoked, it is refused
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -99,3 +100,8 @@ async def signed_in_caller(who: Caller = Depends(caller)) -> Caller:
             "Authorization",
         )
     return who
+
+
+# A route's caller: anyone (anonymous or a token's user) or, for writes, a token's user only.
+AnyCaller = Annotated[Caller, Depends(caller)]
+SignedInCaller = Annotated[Caller, Depends(signed_in_caller)]

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from dailypapers import arxiv_ids
 from dailypapers.papers import catalog, listing
 from dailypapers.papers.records import Card
 from dailypapers.search import service
-from dailypapers.web.api.auth import Caller, caller
-from dailypapers.web.api.shapes import DailyEntry, Paper, SearchEntry, Shaper, dumps
+from dailypapers.web.api.auth import AnyCaller
+from dailypapers.web.api.shapes import DailyEntry, Paper, SearchEntry, dumps
 from dailypapers.web.plumbing.caching import cached
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 
@@ -35,6 +35,17 @@ MONTH_PATTERN = r"^\d{4}-\d{1,2}$"
 MAX_PAGE = 100_000  # p * limit must stay a sane SQL OFFSET
 JSON = "application/json"
 CACHE_HEADER = "X-Api-Cache"  # hit / miss / off: whether the response cache answered
+
+
+def _read_route(path: str, model: Any, summary: str, *errors: int):
+    """A route of this read half: it answers ``model``, or one of ``errors`` besides the 401 (a
+    bad token) and 429 (over the rate limit) that any call may get."""
+    return router.get(
+        path,
+        response_model=model,
+        responses=responses(*sorted({*errors, 401, 429})),
+        summary=summary,
+    )
 
 
 async def json_answer(
@@ -97,17 +108,12 @@ def _one_period(date: str | None, week: str | None, month: str | None) -> tuple[
 # -- /api/daily_papers ---------------------------------------------------------------------------
 
 
-@router.get(
-    "/daily_papers",
-    response_model=list[DailyEntry],
-    responses=responses(400, 401, 429),
-    summary="Papers that entered the daily feed, newest first",
-    description="Filter by the day / ISO week / month the paper entered the feed "
-    "(`submittedOnDailyAt`), and by submitter. The next page is also in a `Link: <...>; "
-    'rel="next"` header. A page past the end is `[]`.',
+@_read_route(
+    "/daily_papers", list[DailyEntry], "Papers that entered the daily feed, newest first", 400
 )
 async def daily_papers(
     request: Request,
+    who: AnyCaller,
     date: DayParameter = None,
     week: WeekParameter = None,
     month: MonthParameter = None,
@@ -120,11 +126,12 @@ async def daily_papers(
     ] = "publishedAt",
     p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page, from 0.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Entries per page.")] = 50,
-    who: Caller = Depends(caller),
 ) -> Response:
+    """Filter by the day / ISO week / month the paper entered the feed (`submittedOnDailyAt`), and
+    by submitter. The next page is also in a `Link: <...>; rel="next"` header. A page past the
+    end is `[]`."""
     period = _one_period(date, week, month)
-    db = request.app.state.db
-    shaper: Shaper = request.app.state.api_shaper
+    db, shaper = request.app.state.db, request.app.state.api_shaper
     order = "trending" if sort == "trending" else "submitted"
 
     def compute() -> tuple[bytes, dict[str, str]]:
@@ -151,23 +158,17 @@ def _check_period(name: str, value: str) -> None:
 # -- /api/papers/search --------------------------------------------------------------------------
 
 
-@router.get(
-    "/papers/search",
-    response_model=list[SearchEntry],
-    responses=responses(400, 401, 429, 503),
-    summary="Search every paper",
-    description="Keyword and semantic search over every stored paper (not only the feed), with "
-    "the matches marked in `highlightedTitle` / `highlightedSummary`. An arXiv id or an arXiv / "
-    "paper-page URL finds that paper first. Without `q`: the newest papers.",
-)
+@_read_route("/papers/search", list[SearchEntry], "Search every paper", 400, 503)
 async def search_papers(
     request: Request,
+    who: AnyCaller,
     q: Annotated[str | None, Query(max_length=250, description="What to look for.")] = None,
     limit: Annotated[int, Query(ge=1, le=120)] = 50,
-    who: Caller = Depends(caller),
 ) -> Response:
-    db = request.app.state.db
-    shaper: Shaper = request.app.state.api_shaper
+    """Keyword and semantic search over every stored paper (not only the feed), with the matches
+    marked in `highlightedTitle` / `highlightedSummary`. An arXiv id or an arXiv / paper-page
+    URL finds that paper first. Without `q`: the newest papers."""
+    db, shaper = request.app.state.db, request.app.state.api_shaper
     settings = request.app.state.settings
     query = (q or "").strip()
 
@@ -194,24 +195,18 @@ async def search_papers(
 # -- /api/papers ---------------------------------------------------------------------------------
 
 
-@router.get(
-    "/papers",
-    response_model=list[Paper],
-    responses=responses(400, 401, 429),
-    summary="Every paper, newest arXiv date first",
-    description='Cursor pagination: the next page\'s URL is in the `Link: <...>; rel="next"` '
-    "header (absent on the last page). Papers without an arXiv date come last.",
-)
+@_read_route("/papers", list[Paper], "Every paper, newest arXiv date first", 400)
 async def all_papers(
     request: Request,
+    who: AnyCaller,
     cursor: Annotated[
         str | None, Query(max_length=200, description="From the previous page's Link.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    who: Caller = Depends(caller),
 ) -> Response:
-    db = request.app.state.db
-    shaper: Shaper = request.app.state.api_shaper
+    """Cursor pagination: the next page's URL is in the `Link: <...>; rel="next"` header (absent on
+    the last page). Papers without an arXiv date come last."""
+    db, shaper = request.app.state.db, request.app.state.api_shaper
     try:
         if cursor:
             catalog.decode_cursor(cursor)
@@ -241,21 +236,15 @@ def paper_card_or_404(db: Any, paper_id: str, user_id: int | None = None) -> Car
     return found
 
 
-@router.get(
-    "/papers/{id:path}",
-    response_model=Paper,
-    responses=responses(401, 404, 429),
-    summary="One paper",
-    description="The paper's fields at the top level. Old-style ids keep their slash "
-    "(`/api/papers/hep-th/9901001`); a version suffix is ignored.",
-)
+@_read_route("/papers/{id:path}", Paper, "One paper", 404)
 async def paper(
     request: Request,
+    who: AnyCaller,
     id: Annotated[str, Path(description="arXiv id, e.g. 2602.23229", examples=["2602.23229"])],
-    who: Caller = Depends(caller),
 ) -> Response:
-    db = request.app.state.db
-    shaper: Shaper = request.app.state.api_shaper
+    """The paper's fields at the top level. Old-style ids keep their slash
+    (`/api/papers/hep-th/9901001`); a version suffix is ignored."""
+    db, shaper = request.app.state.db, request.app.state.api_shaper
 
     def compute() -> tuple[bytes, dict[str, str]]:
         return dumps(shaper.paper(paper_card_or_404(db, id))), {}

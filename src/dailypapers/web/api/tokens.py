@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import tokens
-from dailypapers.web.api.auth import Caller, signed_in_caller
+from dailypapers.web.api.auth import SignedInCaller
 from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
 
 router = APIRouter(prefix="/api", tags=["writes"])
@@ -45,7 +45,7 @@ class TokenOut(BaseModel):
     responses=responses(401, 429),
     summary="Your active API and feed tokens (never the secrets)",
 )
-async def list_tokens(request: Request, who: Caller = Depends(signed_in_caller)) -> list[TokenOut]:
+async def list_tokens(request: Request, who: SignedInCaller) -> list[TokenOut]:
     found = await run_in_threadpool(tokens.list_for, request.app.state.db, who.user)
     return [TokenOut.of(token) for token in found]
 
@@ -61,7 +61,7 @@ async def list_tokens(request: Request, who: Caller = Depends(signed_in_caller))
 async def delete_token(
     request: Request,
     tokenId: Annotated[int, Path(ge=1, le=2**62)],
-    who: Caller = Depends(signed_in_caller),
+    who: SignedInCaller,
 ) -> TokenOut:
     try:
         revoked = await run_in_threadpool(tokens.revoke, request.app.state.db, who.user, tokenId)

@@ -10,16 +10,16 @@ Upstream's shapes: ``POST /api/papers/{id}/comment`` and ``.../comment/{commentI
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from dailypapers import arxiv_ids
 from dailypapers.papers import catalog, discussion, submissions, voting
-from dailypapers.web.api.auth import Caller, signed_in_caller
+from dailypapers.web.api.auth import Caller, SignedInCaller
 from dailypapers.web.api.shapes import (
     CommentIn,
     DailyEntry,
@@ -67,31 +67,32 @@ def _post_comment(
     return dumps({"newMessage": shaper.comment(posted, str(markup.render(posted.body)), who.user)})
 
 
-@router.post(
-    "/papers/{id:path}/comment",
-    response_model=NewMessage,
-    responses=responses(400, 401, 404, 429),
-    summary="Comment on a paper",
-)
+def _comment_route(below_paper: str, summary: str):
+    """A route posting a comment (``below_paper`` is its path under the paper's): both answer
+    upstream's ``{"newMessage": ...}``."""
+    return router.post(
+        "/papers/{id:path}" + below_paper,
+        response_model=NewMessage,
+        responses=responses(400, 401, 404, 429),
+        summary=summary,
+    )
+
+
+@_comment_route("/comment", "Comment on a paper")
 async def comment(
-    request: Request, id: PaperId, payload: CommentIn, who: Caller = Depends(signed_in_caller)
+    request: Request, id: PaperId, payload: CommentIn, who: SignedInCaller
 ) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, None)
     return Response(body, media_type="application/json")
 
 
-@router.post(
-    "/papers/{id:path}/comment/{commentId}/reply",
-    response_model=NewMessage,
-    responses=responses(400, 401, 404, 429),
-    summary="Reply to a comment",
-)
+@_comment_route("/comment/{commentId}/reply", "Reply to a comment")
 async def reply(
     request: Request,
     id: PaperId,
     commentId: Annotated[str, Path(max_length=64)],
     payload: CommentIn,
-    who: Caller = Depends(signed_in_caller),
+    who: SignedInCaller,
 ) -> Response:
     body = await run_in_threadpool(_post_comment, request, who, id, payload.comment, commentId)
     return Response(body, media_type="application/json")
@@ -109,38 +110,48 @@ def _vote(request: Request, who: Caller, paper_id: str, up: bool) -> VoteOut:
     return VoteOut(id=state.arxiv_id, upvotes=state.upvotes, upvoted=state.voted)
 
 
-@router.post(
-    "/papers/{id:path}/upvote",
-    response_model=VoteOut,
-    responses=responses(401, 404, 429),
-    summary="Upvote a paper (dailypapers)",
-    description="Idempotent: upvoting twice counts once.",
-)
-async def upvote(request: Request, id: PaperId, who: Caller = Depends(signed_in_caller)) -> VoteOut:
+def _vote_route(method: str, summary: str, description: str):
+    """``POST`` (upvote) or ``DELETE`` (take it back) on a paper's ``/upvote``: both answer the
+    paper's count after the call."""
+    return router.api_route(
+        "/papers/{id:path}/upvote",
+        methods=[method],
+        response_model=VoteOut,
+        responses=responses(401, 404, 429),
+        summary=summary,
+        description=description,
+    )
+
+
+@_vote_route("POST", "Upvote a paper (dailypapers)", "Idempotent: upvoting twice counts once.")
+async def upvote(request: Request, id: PaperId, who: SignedInCaller) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, True)
 
 
-@router.delete(
-    "/papers/{id:path}/upvote",
-    response_model=VoteOut,
-    responses=responses(401, 404, 429),
-    summary="Take back an upvote (dailypapers)",
-    description="Idempotent: nothing happens when the caller had not upvoted.",
+@_vote_route(
+    "DELETE",
+    "Take back an upvote (dailypapers)",
+    "Idempotent: nothing happens when the caller had not upvoted.",
 )
-async def unvote(request: Request, id: PaperId, who: Caller = Depends(signed_in_caller)) -> VoteOut:
+async def unvote(request: Request, id: PaperId, who: SignedInCaller) -> VoteOut:
     return await run_in_threadpool(_vote, request, who, id, False)
 
 
 # -- submitting to the daily feed ---------------------------------------------------------------
 
 
-class SubmitIn(BaseModel):
-    arxivId: str = Field(
+def _paper_named(action: str, max_length: int) -> Any:
+    """The ``arxivId`` field of a body naming the paper to act on."""
+    return Field(
         min_length=1,
-        max_length=300,
+        max_length=max_length,
         examples=["2401.01234"],
-        description="arXiv id or abs/pdf URL of the paper to submit.",
+        description=f"arXiv id or abs/pdf URL of the paper to {action}.",
     )
+
+
+class SubmitIn(BaseModel):
+    arxivId: str = _paper_named("submit", 300)
 
 
 # A refused submission's reason -> (status, field named).
@@ -183,9 +194,7 @@ def _submit(request: Request, who: Caller, text: str) -> bytes:
     "feed (UTC), submitted by the token's user. Answers the new feed entry. A paper "
     "already in the feed is a 409; over the daily submission limit, a 429.",
 )
-async def submit(
-    request: Request, payload: SubmitIn, who: Caller = Depends(signed_in_caller)
-) -> Response:
+async def submit(request: Request, payload: SubmitIn, who: SignedInCaller) -> Response:
     body = await run_in_threadpool(_submit, request, who, payload.arxivId)
     return Response(body, media_type="application/json")
 
@@ -194,12 +203,7 @@ async def submit(
 
 
 class IndexIn(BaseModel):
-    arxivId: str = Field(
-        min_length=1,
-        max_length=200,
-        examples=["2401.01234"],
-        description="arXiv id (or abs/pdf URL) of the paper to index.",
-    )
+    arxivId: str = _paper_named("index", 200)
 
 
 def index_paper(request: Request, text: str) -> None:
@@ -226,8 +230,6 @@ def index_paper(request: Request, text: str) -> None:
     description="Fetches the paper's metadata from the arXiv API into the store (or "
     "refreshes it). Answers `{}`.",
 )
-async def index(
-    request: Request, payload: IndexIn, who: Caller = Depends(signed_in_caller)
-) -> Response:
+async def index(request: Request, payload: IndexIn, who: SignedInCaller) -> Response:
     await run_in_threadpool(index_paper, request, payload.arxivId)
     return Response(b"{}", media_type="application/json")

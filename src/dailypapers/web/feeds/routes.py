@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -44,6 +45,18 @@ SORT_WORDS = {"newest": "newest", "upvotes": "most upvoted"}
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a plain ``date`` would also take 1.5 (a timestamp)
 
 
+def _feed_route(path: str, summary: str, *, errors: dict | None = None, **more: Any):
+    """The route of a feed, written as Atom or RSS by the ``{fmt}`` ``path`` ends with;
+    ``errors`` documents answers besides FEED_RESPONSES'."""
+    return router.get(
+        path,
+        responses={**FEED_RESPONSES, **(errors or {})},
+        response_class=Response,
+        summary=summary,
+        **more,
+    )
+
+
 async def _answer(
     request: Request, fmt: str, build: Callable[[], tuple[Feed, list[Card]]]
 ) -> Response:
@@ -64,90 +77,77 @@ def _period(parse: Callable[[str], Any], name: str, value: str) -> None:
         raise bad_request(name, str(error)) from None
 
 
-@router.get(
-    "/papers.{fmt}",
-    responses=FEED_RESPONSES,
-    response_class=Response,
-    summary="The newest feed day",
-)
+@_feed_route("/papers.{fmt}", "The newest feed day")
 async def latest_day(request: Request, fmt: Format) -> Response:
-    def build() -> tuple[Feed, list[Card]]:
-        view = listing.day(request.app.state.db, limit=FEED_SIZE)
-        feed = Feed(
-            f"papers of {view.label}" if view.label else "daily papers",
-            "/papers",
-            "/feeds/papers",
-            "The newest day of the daily feed, most upvoted first.",
-        )
-        return feed, view.cards
-
-    return await _answer(request, fmt, build)
+    load = partial(listing.day, limit=FEED_SIZE)
+    return await _listing_feed(request, fmt, "/papers", load, "latest")
 
 
-# A period page's view and how its feed describes it: (parse, view, description).
-PERIODS: dict[str, tuple[Callable[[str], Any], Callable[..., listing.Listing], str]] = {
+# How a period page's view is loaded: (parse the value, load the view).
+PERIODS: dict[str, tuple[Callable[[str], Any], Callable[..., listing.Listing]]] = {
     "date": (
         listing.parse_day,
         lambda db, value, limit: listing.day(db, listing.parse_day(value), limit=limit),
-        "Papers that entered the daily feed on {label}, most upvoted first.",
     ),
-    "week": (listing.parse_week, listing.week, "The most upvoted papers of the week {label}."),
-    "month": (listing.parse_month, listing.month, "The most upvoted papers of {label}."),
+    "week": (listing.parse_week, listing.week),
+    "month": (listing.parse_month, listing.month),
 }
 
 
-@router.get(
-    "/papers/{period}/{value}.{fmt}",
-    responses=FEED_RESPONSES,
-    response_class=Response,
-    summary="One day, ISO week or month of the feed",
-)
+@_feed_route("/papers/{period}/{value}.{fmt}", "One day, ISO week or month of the feed")
 async def period_feed(
     request: Request,
     period: Literal["date", "week", "month"],
     value: Annotated[str, Path(max_length=40, examples=["2025-06-10"])],
     fmt: Format,
 ) -> Response:
-    parse, view_of, description = PERIODS[period]
+    parse, view_of = PERIODS[period]
     _period(parse, period, value)
-
-    def build() -> tuple[Feed, list[Card]]:
-        view = view_of(request.app.state.db, value, limit=FEED_SIZE)
-        return Feed(
-            f"papers of {view.label}",
-            f"/papers/{period}/{value}",
-            f"/feeds/papers/{period}/{value}",
-            description.format(label=view.label),
-        ), view.cards
-
-    return await _answer(request, fmt, build)
+    path = f"/papers/{period}/{value}"
+    return await _listing_feed(request, fmt, path, lambda db: view_of(db, value, limit=FEED_SIZE))
 
 
-@router.get(
-    "/papers/trending.{fmt}",
-    responses=FEED_RESPONSES,
-    response_class=Response,
-    summary="Trending papers",
-)
+@_feed_route("/papers/trending.{fmt}", "Trending papers")
 async def trending_feed(request: Request, fmt: Format) -> Response:
+    load = partial(listing.trending, limit=FEED_SIZE)
+    return await _listing_feed(request, fmt, "/papers/trending", load)
+
+
+# What a feed page's feed is called and says, by the kind of its view ("latest" for the newest
+# day); ``{label}`` is the view's label.
+LISTING_WORDS = {
+    "latest": ("papers of {label}", "The newest day of the daily feed, most upvoted first."),
+    "day": (
+        "papers of {label}",
+        "Papers that entered the daily feed on {label}, most upvoted first.",
+    ),
+    "week": ("papers of {label}", "The most upvoted papers of the week {label}."),
+    "month": ("papers of {label}", "The most upvoted papers of {label}."),
+    "trending": ("trending papers", "Papers by upvotes discounted by age, best first."),
+}
+
+
+async def _listing_feed(
+    request: Request,
+    fmt: str,
+    path: str,
+    load: Callable[[Any], listing.Listing],
+    words: str | None = None,
+) -> Response:
+    """The feed of the feed page at ``path``, whose view ``load(db)`` gives, described by the
+    :data:`LISTING_WORDS` of ``words`` (default: the view's kind)."""
+
     def build() -> tuple[Feed, list[Card]]:
-        view = listing.trending(request.app.state.db, limit=FEED_SIZE)
-        return Feed(
-            "trending papers",
-            "/papers/trending",
-            "/feeds/papers/trending",
-            "Papers by upvotes discounted by age, best first.",
-        ), view.cards
+        view = load(request.app.state.db)
+        title, about = LISTING_WORDS[words or view.kind]
+        title = title.format(label=view.label) if view.label else "daily papers"
+        feed = Feed(title, path, f"/feeds{path}", about.format(label=view.label))
+        return feed, view.cards
 
     return await _answer(request, fmt, build)
 
 
-@router.get(
-    "/users/{username}.{fmt}",
-    responses=FEED_RESPONSES,
-    response_class=Response,
-    summary="What one user submitted",
-)
+@_feed_route("/users/{username}.{fmt}", "What one user submitted")
 async def user_feed(
     request: Request, username: Annotated[str, Path(max_length=64)], fmt: Format
 ) -> Response:
@@ -167,12 +167,7 @@ async def user_feed(
     return await _answer(request, fmt, build)
 
 
-@router.get(
-    "/search.{fmt}",
-    responses={**FEED_RESPONSES, **responses(503)},
-    response_class=Response,
-    summary="Any search",
-)
+@_feed_route("/search.{fmt}", "Any search", errors=responses(503))
 async def search_feed(
     request: Request,
     fmt: Format,
@@ -248,11 +243,9 @@ def _search_words(q: str, mode: str, category: str, first: date | None, last: da
     return " ".join(parts)
 
 
-@router.get(
+@_feed_route(
     "/for-you/{token}.{fmt}",
-    responses=FEED_RESPONSES,
-    response_class=Response,
-    summary='A reader\'s private "for you" feed',
+    'A reader\'s private "for you" feed',
     description="The address (with its secret token) is made on the settings page and "
     "stops working when revoked there.",
 )

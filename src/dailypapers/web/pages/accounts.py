@@ -18,12 +18,17 @@ from dailypapers.accounts.records import User
 from dailypapers.accounts.signin import authenticate
 from dailypapers.papers import people
 from dailypapers.web.plumbing import csrf, sessions
-from dailypapers.web.plumbing.auth import client_ip, safe_next, viewer
+from dailypapers.web.plumbing.auth import NextField, NextQuery, client_ip, safe_next, viewer
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _form_post(path: str):
+    """The route a form of these pages posts to: its CSRF token checked first."""
+    return router.post(path, dependencies=[Depends(csrf.protect)])
 
 
 def _form(
@@ -49,20 +54,36 @@ def _form(
     )
 
 
-@router.api_route("/signin", methods=["GET", "HEAD"])
-async def signin_form(request: Request, next: str = Query("/", max_length=2000)) -> Response:
-    next_url = safe_next(next)
-    if await viewer(request):
-        return RedirectResponse(next_url, status_code=303)
-    return _form(request, "signin.html", next_url)
+def _blank_form_route(path: str, template: str) -> None:
+    """GET (and HEAD) ``path``: the blank form of ``template``, or straight on to ``next`` for a
+    reader who is signed in already."""
+
+    async def blank_form(request: Request, next: NextQuery = "/") -> Response:
+        next_url = safe_next(next)
+        if await viewer(request):
+            return RedirectResponse(next_url, status_code=303)
+        return _form(request, template, next_url)
+
+    name = template.removesuffix(".html") + "_form"
+    router.add_api_route(path, blank_form, methods=["GET", "HEAD"], name=name)
 
 
-@router.post("/signin", dependencies=[Depends(csrf.protect)])
+_blank_form_route("/signin", "signin.html")
+_blank_form_route("/signup", "signup.html")
+
+
+async def _signed_in(request: Request, user: User, next_url: str) -> Response:
+    """Sign ``user`` in on this session (a new one, against fixation) and go on to ``next_url``."""
+    await run_in_threadpool(sessions.sign_in, request.app.state.db, sessions.of(request), user)
+    return RedirectResponse(next_url, status_code=303)
+
+
+@_form_post("/signin")
 async def signin(
     request: Request,
     login: str = Form("", max_length=320),
     password: str = Form("", max_length=passwords.MAX_LENGTH),
-    next: str = Form("/", max_length=2000),
+    next: NextField = "/",
 ) -> Response:
     next_url = safe_next(next)
     db = request.app.state.db
@@ -90,30 +111,22 @@ async def signin(
         elif not password:
             errors = {"password": "Enter your password."}
         return _form(request, "signin.html", next_url, {"login": login}, errors, 400)
-    await run_in_threadpool(sessions.sign_in, db, sessions.of(request), user)
-    return RedirectResponse(next_url, status_code=303)
+    return await _signed_in(request, user, next_url)
 
 
-@router.api_route("/signup", methods=["GET", "HEAD"])
-async def signup_form(request: Request, next: str = Query("/", max_length=2000)) -> Response:
-    next_url = safe_next(next)
-    if await viewer(request):
-        return RedirectResponse(next_url, status_code=303)
-    return _form(request, "signup.html", next_url)
-
-
-@router.post("/signup", dependencies=[Depends(csrf.protect)])
+@_form_post("/signup")
 async def signup(
     request: Request,
     username: str = Form("", max_length=200),
     email: str = Form("", max_length=400),
     password: str = Form("", max_length=passwords.MAX_LENGTH + 1),
-    next: str = Form("/", max_length=2000),
+    next: NextField = "/",
 ) -> Response:
     next_url = safe_next(next)
-    db = request.app.state.db
     try:
-        user = await run_in_threadpool(registration.sign_up, db, username, email, password)
+        user = await run_in_threadpool(
+            registration.sign_up, request.app.state.db, username, email, password
+        )
     except registration.AccountError as error:
         return _form(
             request,
@@ -123,11 +136,10 @@ async def signup(
             error.errors,
             400,
         )
-    await run_in_threadpool(sessions.sign_in, db, sessions.of(request), user)
-    return RedirectResponse(next_url, status_code=303)
+    return await _signed_in(request, user, next_url)
 
 
-@router.post("/signout", dependencies=[Depends(csrf.protect)])
+@_form_post("/signout")
 async def signout(request: Request) -> Response:
     await run_in_threadpool(sessions.sign_out, request.app.state.db, sessions.of(request))
     return RedirectResponse("/", status_code=303)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
 from dailypapers.digest import outbox
-from dailypapers.web.plumbing.auth import SignInRequired, acting_user, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, viewer
 from dailypapers.web.plumbing.errors import error_page
 from dailypapers.web.plumbing.rendering import render
 
@@ -28,7 +28,7 @@ async def admin_digests(request: Request, user: User | None = Depends(viewer)) -
 
 @router.post("/admin/digests/resend")
 async def admin_resend(
-    request: Request, user: User = Depends(acting_user), outbox_id: int = Form(..., ge=1, le=2**62)
+    request: Request, user: ActingUser, outbox_id: int = Form(..., ge=1, le=2**62)
 ) -> Response:
     if not user.is_admin:
         return await error_page(request, 403, "Only the site's admins can resend mail.")

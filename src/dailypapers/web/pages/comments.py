@@ -7,15 +7,15 @@ the error next to it and the text kept (422).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
 from dailypapers.papers import discussion, voting
 from dailypapers.web.pages.paper import paper_response
-from dailypapers.web.plumbing.auth import acting_user, is_htmx
-from dailypapers.web.plumbing.errors import error_page
+from dailypapers.web.plumbing.auth import ActingUser, OnPaper, is_htmx
+from dailypapers.web.plumbing.errors import error_page, no_paper_page
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.routing import ARXIV_ID
 
@@ -24,19 +24,16 @@ router = APIRouter(include_in_schema=False)
 
 @router.post(f"/papers/{ARXIV_ID}/comments")
 async def comment(
-    request: Request,
-    arxiv_id: str,
-    user: User = Depends(acting_user),
+    on: OnPaper,
     body: str = Form("", max_length=20_000),
     parent_id: int | None = Form(None, ge=1, le=2**62),
 ) -> Response:
+    request, user, arxiv_id = on.request, on.user, on.arxiv_id
     db = request.app.state.db
     try:
         posted = await run_in_threadpool(discussion.post, db, user.id, arxiv_id, body, parent_id)
     except discussion.PaperNotFound:
-        return await error_page(
-            request, 404, f"There is no paper {arxiv_id} to comment on.", q=arxiv_id
-        )
+        return await no_paper_page(on, "comment on")
     except discussion.InvalidComment as error:
         return await run_in_threadpool(
             _comment_refused, request, user, arxiv_id, body, parent_id, str(error)
@@ -58,7 +55,7 @@ async def comment(
 
 @router.post("/comments/{comment_id}/delete")
 async def delete_comment(
-    request: Request, comment_id: int = Path(ge=1, le=2**62), user: User = Depends(acting_user)
+    request: Request, user: ActingUser, comment_id: int = Path(ge=1, le=2**62)
 ) -> Response:
     try:
         deleted = await run_in_threadpool(discussion.delete, request.app.state.db, user, comment_id)

@@ -15,14 +15,17 @@ POST can do no more than anyone can do directly.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from dailypapers.digest import subscriptions, tokens
 from dailypapers.digest.records import Subscription
-from dailypapers.web.pages.digest_settings import choices
+from dailypapers.web.pages.digest_settings import choices, preferences_form_fields
 from dailypapers.web.plumbing import csrf
 from dailypapers.web.plumbing.rendering import render
 
@@ -73,83 +76,71 @@ def subscribe(request: Request, email: str = Form("", max_length=400)) -> HTMLRe
     return _page(request, "check_inbox.html", {"email": subscriptions.normalise_email(email)})
 
 
+def _from_mail_link(purpose: str, *errors: type[Exception]):
+    """For a page a mail link leads to: a link whose token does not hold (``errors``, default
+    a forged or cut one) gets the bad-link page, which says what the link was for."""
+    caught = errors or (tokens.TokenInvalid,)
+
+    def wrap(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
+        @functools.wraps(handler)
+        def page(request: Request, **parameters: Any) -> HTMLResponse:
+            try:
+                return handler(request, **parameters)
+            except caught as error:
+                return _bad_link(request, error, purpose)
+
+        return page
+
+    return wrap
+
+
 @router.get("/subscribe/confirm/{token}", response_class=HTMLResponse)
-async def confirm_form(request: Request, token: str) -> HTMLResponse:
-    try:
-        tokens.read_confirm_token(request.app.state.settings, token)
-    except (tokens.TokenInvalid, tokens.TokenExpired) as error:
-        return _bad_link(request, error, "confirm")
+@_from_mail_link("confirm", tokens.TokenInvalid, tokens.TokenExpired)
+def confirm_form(request: Request, token: str) -> HTMLResponse:
+    tokens.read_confirm_token(request.app.state.settings, token)
     return _page(request, "confirm.html", {"token": token})
 
 
 @router.post("/subscribe/confirm/{token}", response_class=HTMLResponse)
 @csrf.exempt
+@_from_mail_link("confirm", tokens.TokenInvalid, tokens.TokenExpired)
 def confirm(request: Request, token: str) -> HTMLResponse:
     state = request.app.state
-    try:
-        confirmed = subscriptions.confirm(state.db, state.settings, token)
-    except (tokens.TokenInvalid, tokens.TokenExpired) as error:
-        return _bad_link(request, error, "confirm")
+    confirmed = subscriptions.confirm(state.db, state.settings, token)
     preferences = tokens.unsubscribe_token(state.settings, confirmed.id, confirmed.email)
     return _page(request, "confirmed.html", {"subscription": confirmed, "token": preferences})
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+@_from_mail_link("unsubscribe")
 def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
-    state = request.app.state
-    try:
-        found = subscriptions.from_unsubscribe_token(state.db, state.settings, token)
-    except tokens.TokenInvalid as error:
-        return _bad_link(request, error, "unsubscribe")
+    found = _subscription_of(request, token)
     return _page(request, "unsubscribe.html", {"subscription": found, "token": token})
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 @csrf.exempt
+@_from_mail_link("unsubscribe")
 def unsubscribe(request: Request, token: str) -> HTMLResponse:
-    state = request.app.state
-    try:
-        gone = subscriptions.unsubscribe(state.db, state.settings, token)
-    except tokens.TokenInvalid as error:
-        return _bad_link(request, error, "unsubscribe")
+    gone = subscriptions.unsubscribe(request.app.state.db, request.app.state.settings, token)
     return _page(request, "unsubscribed.html", {"subscription": gone, "token": token})
 
 
 @router.get("/digest/preferences/{token}", response_class=HTMLResponse)
+@_from_mail_link("preferences")
 def preferences_form(request: Request, token: str) -> HTMLResponse:
-    state = request.app.state
-    try:
-        found = subscriptions.from_unsubscribe_token(state.db, state.settings, token)
-    except tokens.TokenInvalid as error:
-        return _bad_link(request, error, "preferences")
-    return _page(request, "preferences.html", _preferences(found, token))
+    return _page(request, "preferences.html", _preferences(_subscription_of(request, token), token))
 
 
 @router.post("/digest/preferences/{token}", response_class=HTMLResponse)
 @csrf.exempt
+@_from_mail_link("preferences")
 def save_preferences(
-    request: Request,
-    token: str,
-    frequency: str = Form("", max_length=16),
-    timezone: str = Form("", max_length=64),
-    send_hour: str = Form("", max_length=4),
-    weekly_day: str = Form("0", max_length=4),
-    content: list[str] = Form([]),
+    request: Request, token: str, wanted: dict = Depends(preferences_form_fields())
 ) -> HTMLResponse:
-    state = request.app.state
+    found = _subscription_of(request, token)
     try:
-        found = subscriptions.from_unsubscribe_token(state.db, state.settings, token)
-    except tokens.TokenInvalid as error:
-        return _bad_link(request, error, "preferences")
-    wanted = {
-        "frequency": frequency,
-        "timezone": timezone,
-        "send_hour": send_hour,
-        "weekly_day": weekly_day,
-        "content": content,
-    }
-    try:
-        saved = subscriptions.update_preferences(state.db, found.id, wanted)
+        saved = subscriptions.update_preferences(request.app.state.db, found.id, wanted)
     except subscriptions.InvalidPreferences as error:
         shown = {**asdict(found), **wanted}  # the reader's choices, shown back as typed
         return _page(
@@ -159,3 +150,8 @@ def save_preferences(
             status_code=400,
         )
     return _page(request, "preferences.html", _preferences(saved, token, saved=True))
+
+
+def _subscription_of(request: Request, token: str) -> Subscription:
+    state = request.app.state
+    return subscriptions.from_unsubscribe_token(state.db, state.settings, token)

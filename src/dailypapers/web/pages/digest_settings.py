@@ -3,6 +3,8 @@ alerts (saved searches) whose new matches the digest carries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -10,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from dailypapers.accounts.records import User
 from dailypapers.digest import account, schedule, subscriptions
 from dailypapers.digest.compose import SECTION_TITLES, SECTIONS
-from dailypapers.web.plumbing.auth import SignInRequired, acting_user, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, viewer
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +25,28 @@ def choices() -> dict:
         "weekdays": list(enumerate(schedule.WEEKDAYS)),
         "timezones": schedule.timezones(),
     }
+
+
+def preferences_form_fields(**defaults: str) -> Callable[..., dict]:
+    """A dependency reading the how-often / when / what fields into what
+    ``update_preferences`` takes; ``defaults`` stand for the fields a request leaves out."""
+
+    def read(
+        frequency: str = Form(defaults.get("frequency", ""), max_length=16),
+        timezone: str = Form(defaults.get("timezone", ""), max_length=64),
+        send_hour: str = Form(defaults.get("send_hour", ""), max_length=4),
+        weekly_day: str = Form("0", max_length=4),
+        content: list[str] = Form([]),
+    ) -> dict:
+        return {
+            "frequency": frequency,
+            "timezone": timezone,
+            "send_hour": send_hour,
+            "weekly_day": weekly_day,
+            "content": content,
+        }
+
+    return read
 
 
 def _page(
@@ -58,24 +82,19 @@ async def digest_settings(request: Request, user: User | None = Depends(viewer))
     return await run_in_threadpool(lambda: _page(request, user, saved=saved))
 
 
+# An account's settings form: a field a request leaves out takes a subscription's usual value.
+_account_fields = preferences_form_fields(frequency="daily", timezone="UTC", send_hour="7")
+
+
 @router.post("/settings/digest")
 def save_digest_settings(
     request: Request,
-    user: User = Depends(acting_user),
-    frequency: str = Form("daily", max_length=16),
-    timezone: str = Form("UTC", max_length=64),
-    send_hour: str = Form("7", max_length=4),
-    weekly_day: str = Form("0", max_length=4),
-    content: list[str] = Form([]),
+    user: ActingUser,
+    wanted: dict = Depends(
+        preferences_form_fields(frequency="daily", timezone="UTC", send_hour="7")
+    ),
 ) -> Response:
     state = request.app.state
-    wanted = {
-        "frequency": frequency,
-        "timezone": timezone,
-        "send_hour": send_hour,
-        "weekly_day": weekly_day,
-        "content": content,
-    }
     try:
         account.save_preferences(state.db, state.settings, user, wanted)
     except (subscriptions.InvalidPreferences, subscriptions.InvalidEmail) as error:
@@ -85,7 +104,7 @@ def save_digest_settings(
 
 @router.post("/settings/digest/alerts/delete")
 def delete_alert(
-    request: Request, user: User = Depends(acting_user), search_id: int = Form(..., ge=1, le=2**62)
+    request: Request, user: ActingUser, search_id: int = Form(..., ge=1, le=2**62)
 ) -> Response:
     account.delete_alert(request.app.state.db, user, search_id)
     return RedirectResponse("/settings/digest#alerts", status_code=303)

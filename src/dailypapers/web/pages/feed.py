@@ -70,20 +70,21 @@ async def day_page(request: Request, day: str) -> Response:
 async def week_page(
     request: Request, week: str, page: int = Query(1, ge=1, le=MAX_PAGE)
 ) -> Response:
-    start, _ = listing.parse_week(week)
-    if week != listing.week_label(start):
-        return RedirectResponse(f"/papers/week/{listing.week_label(start)}", 301)
-    return await cached_page(request, lambda user: _range_page(request, user, "week", week, page))
+    return await _period_page(request, "week", week, page)
 
 
 @router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
 async def month_page(
     request: Request, month: str, page: int = Query(1, ge=1, le=MAX_PAGE)
 ) -> Response:
-    start, _ = listing.parse_month(month)
-    if month != listing.month_label(start):
-        return RedirectResponse(f"/papers/month/{listing.month_label(start)}", 301)
-    return await cached_page(request, lambda user: _range_page(request, user, "month", month, page))
+    return await _period_page(request, "month", month, page)
+
+
+async def _period_page(request: Request, kind: str, label: str, page: int) -> Response:
+    canonical = listing.canonical_label(kind, label)
+    if label != canonical:  # one URL per week or month
+        return RedirectResponse(f"/papers/{kind}/{canonical}", 301)
+    return await cached_page(request, lambda user: _range_page(request, user, kind, label, page))
 
 
 @router.api_route("/papers/trending", methods=["GET", "HEAD"])

@@ -7,15 +7,25 @@ as an alert whose new matches the digest carries.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
 from dailypapers.digest import account, marks, personal
 from dailypapers.papers.voting import PaperNotFound
-from dailypapers.web.plumbing.auth import SignInRequired, acting_user, safe_next, viewer
-from dailypapers.web.plumbing.errors import error_page
+from dailypapers.web.plumbing.auth import (
+    ActingUser,
+    NextField,
+    OnPaper,
+    SignInRequired,
+    safe_next,
+    viewer,
+)
+from dailypapers.web.plumbing.errors import error_page, no_paper_page
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.routing import ARXIV_ID
 
@@ -41,33 +51,33 @@ async def for_you(request: Request, user: User | None = Depends(viewer)) -> Resp
 
 
 @router.post(f"/papers/{ARXIV_ID}/mark")
-async def mark(
-    request: Request,
-    arxiv_id: str,
-    user: User = Depends(acting_user),
-    kind: str = Form("", max_length=20),
-    next: str = Form("", max_length=2000),
-) -> Response:
+async def mark(on: OnPaper, kind: str = Form("", max_length=20), next: NextField = "") -> Response:
     if kind not in MARKS:
-        return await error_page(request, 400, "Mark a paper as saved or not interested.")
+        return await error_page(on.request, 400, "Mark a paper as saved or not interested.")
+    db = on.request.app.state.db
     try:
-        await run_in_threadpool(marks.set_mark, request.app.state.db, user, arxiv_id, MARKS[kind])
+        await run_in_threadpool(marks.set_mark, db, on.user, on.arxiv_id, MARKS[kind])
     except PaperNotFound:
-        return await error_page(request, 404, f"There is no paper {arxiv_id} to mark.", q=arxiv_id)
+        return await no_paper_page(on, "mark")
     return RedirectResponse(safe_next(next, default="/for-you"), status_code=303)
+
+
+class SearchForm(BaseModel):
+    """A search as the search page's "keep as an alert" form sends it."""
+
+    q: str = Field("", max_length=500)
+    mode: str = Field("", max_length=16)
+    category: str = Field("", max_length=32)
 
 
 @router.post("/search/alerts")
 async def save_search(
-    request: Request,
-    user: User = Depends(acting_user),
-    q: str = Form("", max_length=500),
-    mode: str = Form("", max_length=16),
-    category: str = Form("", max_length=32),
+    request: Request, user: ActingUser, search: Annotated[SearchForm, Form()]
 ) -> Response:
     """Keep a search as an alert: its new matches go in the reader's next digest."""
-    if not q.strip():
+    query = search.q.strip()
+    if not query:
         return await error_page(request, 400, "Type a search first, then save it as an alert.")
-    filters = {k: v for k, v in (("mode", mode), ("category", category)) if v}
-    await run_in_threadpool(account.save_alert, request.app.state.db, user, q.strip(), filters)
+    filters = {k: v for k, v in (("mode", search.mode), ("category", search.category)) if v}
+    await run_in_threadpool(account.save_alert, request.app.state.db, user, query, filters)
     return RedirectResponse("/settings/digest?saved=1#alerts", status_code=303)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
 from dailypapers.papers import submissions
-from dailypapers.web.plumbing.auth import SignInRequired, acting_user, return_to, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, return_to, viewer
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ async def submit_form(request: Request, paper: str = Query("", max_length=300)) 
 
 @router.post("/submit")
 async def submit(
-    request: Request, user: User = Depends(acting_user), paper: str = Form("", max_length=300)
+    request: Request, user: ActingUser, paper: str = Form("", max_length=300)
 ) -> Response:
     state = request.app.state
     try:

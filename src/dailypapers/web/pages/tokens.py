@@ -9,13 +9,13 @@ someone else's token is refused with 403. The JSON equivalents for scripts are u
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import tokens
 from dailypapers.accounts.records import User
-from dailypapers.web.plumbing.auth import SignInRequired, acting_user, return_to, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, return_to, viewer
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.rendering import render
 
@@ -65,9 +65,9 @@ async def tokens_page(request: Request) -> Response:
 @router.post("/settings/tokens")
 async def create_token(
     request: Request,
+    user: ActingUser,
     name: str = Form("", max_length=500),
     kind: str = Form("api", max_length=10),
-    user: User = Depends(acting_user),
 ) -> Response:
     kind = kind if kind in tokens.PREFIXES else "api"
 
@@ -85,7 +85,7 @@ async def create_token(
 
 @router.post("/settings/tokens/revoke")
 async def revoke(
-    request: Request, token_id: int = Form(..., ge=1, le=2**62), user: User = Depends(acting_user)
+    request: Request, user: ActingUser, token_id: int = Form(..., ge=1, le=2**62)
 ) -> Response:
     def run() -> Response:
         try:

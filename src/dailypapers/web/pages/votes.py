@@ -6,14 +6,13 @@ reader is sent back (303) to where they were.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers.accounts.records import User
 from dailypapers.papers import voting
-from dailypapers.web.plumbing.auth import acting_user, is_htmx, safe_next
-from dailypapers.web.plumbing.errors import error_page
+from dailypapers.web.plumbing.auth import NextField, OnPaper, is_htmx, safe_next
+from dailypapers.web.plumbing.errors import no_paper_page
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.routing import ARXIV_ID
 
@@ -21,20 +20,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post(f"/papers/{ARXIV_ID}/vote")
-async def vote(
-    request: Request,
-    arxiv_id: str,
-    user: User = Depends(acting_user),
-    vote: str = Form("up", max_length=8),
-    next: str = Form("", max_length=2000),
-) -> Response:
+async def vote(on: OnPaper, vote: str = Form("up", max_length=8), next: NextField = "") -> Response:
     act = voting.unvote if vote == "none" else voting.upvote
+    request = on.request
     try:
-        state = await run_in_threadpool(act, request.app.state.db, user.id, arxiv_id)
+        state = await run_in_threadpool(act, request.app.state.db, on.user.id, on.arxiv_id)
     except voting.PaperNotFound:
-        return await error_page(
-            request, 404, f"There is no paper {arxiv_id} to vote on.", q=arxiv_id
-        )
+        return await no_paper_page(on, "vote on")
     back = safe_next(next, default=f"/papers/{state.arxiv_id}")
     if is_htmx(request):
         return render(request, "_vote.html", {"state": state, "next_url": back.split("#")[0]})

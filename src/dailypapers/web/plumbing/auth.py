@@ -3,9 +3,11 @@ safe ``next`` URLs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Form, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
@@ -91,6 +93,31 @@ def safe_next(value: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return default
     return value
+
+
+# The parameters of a route for an action: who acts (signed in, with a valid CSRF token), and
+# ``next``, where the reader goes on to (as long as safe_next lets it: the one spelling of its
+# limit is there).
+ActingUser = Annotated[User, Depends(acting_user)]
+NextField = Annotated[str, Form(max_length=2000)]
+NextQuery = Annotated[str, Query(max_length=2000)]
+
+
+@dataclass(frozen=True)
+class PaperAction:
+    """What a route acting on one paper (``/papers/{arxiv_id}/...``) is given: the request, the
+    arXiv id its path names, and the signed-in reader who acts."""
+
+    request: Request
+    arxiv_id: str
+    user: User
+
+
+async def _paper_action(request: Request, arxiv_id: str, user: ActingUser) -> PaperAction:
+    return PaperAction(request, arxiv_id, user)
+
+
+OnPaper = Annotated[PaperAction, Depends(_paper_action)]
 
 
 def sign_in_url(next_url: str) -> str:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from dailypapers.papers.listing import InvalidPeriod
-from dailypapers.web.plumbing.auth import SignInRequired, sign_in_url, viewer
+from dailypapers.web.plumbing.auth import PaperAction, SignInRequired, sign_in_url, viewer
 from dailypapers.web.plumbing.csrf import CsrfFailed
 from dailypapers.web.plumbing.rendering import render
 
@@ -123,21 +123,17 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[str | None, str]:
     return parameter, f"{parameter}: {message}" if parameter else message
 
 
-async def error_page(
-    request: Request,
-    status_code: int,
-    message: str,
-    *,
-    title: str | None = None,
-    q: str = "",
-    action: dict | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """The error page, with the header showing who is signed in."""
+async def error_page(request: Request, status_code: int, message: str, **details: Any) -> Response:
+    """The error page, with the header showing who is signed in (``details`` as
+    :func:`render_error` takes them)."""
     await viewer(request)
-    return render_error(
-        request, status_code, message, title=title, q=q, action=action, headers=headers
-    )
+    return render_error(request, status_code, message, **details)
+
+
+async def no_paper_page(action: PaperAction, to: str) -> Response:
+    """The 404 page of an action on a paper this site does not have, searching for its id."""
+    found = action.arxiv_id
+    return await error_page(action.request, 404, f"There is no paper {found} to {to}.", q=found)
 
 
 def render_error(

@@ -101,6 +101,19 @@ class CardBodies:
         return body
 
 
+FILTERS = (
+    text.authors_short,
+    text.nice_date,
+    text.preview,
+    text.paragraphs,
+    text.paper_path,
+    text.github_name,
+    highlighting.marked,
+    highlighting.excerpt,
+    marked_paragraphs,
+)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(WEB / "templates"),
@@ -110,18 +123,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        authors_short=text.authors_short,
-        nice_date=text.nice_date,
-        preview=text.preview,
-        paragraphs=text.paragraphs,
-        markdown=markup.render,
-        paper_path=text.paper_path,
-        github_name=text.github_name,
-        marked=highlighting.marked,
-        excerpt=highlighting.excerpt,
-        marked_paragraphs=marked_paragraphs,
-    )
+    # A filter is called by its function's name; Markdown is the one named for what it reads.
+    env.filters.update({f.__name__: f for f in FILTERS}, markdown=markup.render)
     env.globals.update(
         count_of=text.count_of, asset_version=asset_version(), may_delete=discussion.may_delete
     )

@@ -1,0 +1,70 @@
+"""Digest test data, made as readers and the feed make it: the moment a digest is due, a paper
+that entered the feed the day before, and subscribers who followed the link of their
+confirmation mail (through the real SMTP sink of :mod:`tests.support.mail`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time, timedelta
+
+from dailypapers.accounts.records import User
+from dailypapers.config import Settings
+from dailypapers.db import Database
+from dailypapers.digest import account, jobs, subscriptions
+from dailypapers.digest.records import Subscription
+from tests.support import data
+from tests.support.mail import SinkHandler
+
+CONFIRM_LINK = re.compile(r"/subscribe/confirm/([A-Za-z0-9._\-]+)")
+CONFIRM_SUBJECT = "Confirm your dailypapers subscription"
+
+
+def next_weekday_morning(after: datetime, weekday: int = 1, hour: int = 8) -> datetime:
+    """The first ``weekday`` (0 = Monday) at ``hour`` UTC at least a day after ``after``."""
+    day = (after + timedelta(days=1)).date()
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def yesterdays_paper(db: Database, as_of: datetime, upvotes: int = 5) -> None:
+    """A paper that entered the feed the day before ``as_of``: what a daily digest then lists."""
+    at = as_of - timedelta(hours=20)
+    paper = data.paper("2603.00001", "Yesterday's paper", published_at=at)
+    day = (as_of - timedelta(days=1)).date()
+    data.store(db, data.in_feed(paper, day, upvotes=upvotes, submitted_at=at))
+
+
+def confirmed(
+    db: Database,
+    settings: Settings,
+    sink: SinkHandler,
+    *emails: str,
+    user: User | None = None,
+    **preferences: object,
+) -> list[Subscription]:
+    """Subscriptions made as readers make them, double opt-in included: subscribe (an account's
+    own address from its digest settings when ``user`` is given), get the confirmation mail
+    through ``sink``, follow its link. The confirmation mails are taken out of
+    ``sink.received``, so a test sees only what came after."""
+    if user is not None:
+        assert not emails or list(emails) == [user.email]
+        account.save_preferences(db, settings, user, preferences)
+        emails = (user.email,)
+    else:
+        for email in emails:
+            subscriptions.subscribe(db, settings, email, **preferences)
+    jobs.send_due(db, settings)
+    made = []
+    for email in emails:
+        [mail] = [
+            r
+            for r in sink.received
+            if r.rcpt_tos == [email] and r.message["Subject"] == CONFIRM_SUBJECT
+        ]
+        text = mail.message.get_body(preferencelist=("plain",)).get_content()
+        made.append(subscriptions.confirm(db, settings, CONFIRM_LINK.search(text).group(1)))
+        with sink.lock:
+            sink.received.remove(mail)
+    assert all(s.active for s in made)
+    return made
