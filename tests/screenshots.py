@@ -41,7 +41,8 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
         data_dir=data_dir,
         harvest_sources=[],
         secret_key="screenshots-only",
-        page_cache_seconds=0,
+        cache_seconds=0,
+        jobs=[],
         search_model_dir=MODEL_CACHE,
     )
     db = connect(settings.resolved_database_url)
@@ -58,30 +59,30 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     for candidate in ("2506.07982", "2506.08235", "2506.07064"):
         try:
             latex_id = submissions.submit(
-                db, settings, alice["id"], candidate, now=on_last_day
+                db, settings, alice.id, candidate, now=on_last_day
             ).arxiv_id
             break
         except submissions.SubmissionError:
             continue
     for user in (alice, bob):
-        voting.upvote(db, user["id"], "2506.08007")
+        voting.upvote(db, user.id, "2506.08007")
     first = discussion.post(
         db,
-        alice["id"],
+        alice.id,
         "2506.08007",
         "The **scaling curves** in Figure 3 are the part to read. Has anyone "
         "reproduced them on a smaller model?",
     )
     discussion.post(
         db,
-        bob["id"],
+        bob.id,
         "2506.08007",
         "Yes: with a 1B model the trend holds, see `scripts/rpt_small.sh` in "
         "[their repo](https://github.com/microsoft/unilm).",
-        parent_id=first["id"],
+        parent_id=first.id,
     )
     discussion.post(
-        db, bob["id"], "2506.08007", "Curious how this compares to plain RLVR on math benchmarks."
+        db, bob.id, "2506.08007", "Curious how this compares to plain RLVR on math benchmarks."
     )
     if semantic:
         from dailypapers.search import indexing
