@@ -67,19 +67,19 @@ def build_store(data_dir: Path, database_url: str | None) -> tuple[str, str, str
         console.print(f"imported the upstream feed in {time.perf_counter() - started:.1f} s")
     view = listing.day(db)
     ids = [card.arxiv_id for card in view.cards]
-    add_activity(db, ids[0])
+    add_activity(db, settings, ids[0])
     db.dispose()
     return settings.resolved_database_url, secret, view.label, ids
 
 
-def add_activity(db, arxiv_id: str) -> None:
+def add_activity(db, settings, arxiv_id: str) -> None:
     """The bench user (signed up once) upvotes ``arxiv_id`` and discusses it, as a popular
     paper's page has it."""
     from dailypapers.accounts import registration, signin
     from dailypapers.papers import discussion, voting
 
     try:
-        user = registration.sign_up(db, USERNAME, "bench@example.com", PASSWORD)
+        user = registration.sign_up(db, settings, USERNAME, "bench@example.com", PASSWORD)
     except registration.AccountError:
         user = signin.authenticate(db, USERNAME, PASSWORD)
     voting.upvote(db, user.id, arxiv_id)
@@ -89,8 +89,11 @@ def add_activity(db, arxiv_id: str) -> None:
             user.id,
             arxiv_id,
             f"Comment {i} with **Markdown** and a [link](https://example.org).",
+            limits=discussion.UNLIMITED,
         )
-        discussion.post(db, user.id, arxiv_id, "A reply.", parent_id=first.id)
+        discussion.post(
+            db, user.id, arxiv_id, "A reply.", parent_id=first.id, limits=discussion.UNLIMITED
+        )
 
 
 @contextmanager

@@ -35,7 +35,7 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     from dailypapers.config import Settings
     from dailypapers.db import connect, migrate
     from dailypapers.ingest import importer
-    from dailypapers.papers import discussion, submissions, voting
+    from dailypapers.papers import submissions
 
     settings = Settings(
         data_dir=data_dir,
@@ -51,8 +51,8 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     listings = [shared / "arxiv-listings" / f"2025-06-{d}.jsonl.gz" for d in (10, 11, 12)]
     importer.import_paths(db, [*daily, *[p for p in listings if p.exists()]])
 
-    alice = accounts.sign_up(db, "alice", "alice@example.com", PASSWORD)
-    bob = accounts.sign_up(db, "bob", "bob@example.com", PASSWORD)
+    alice = accounts.sign_up(db, settings, "alice", "alice@example.com", PASSWORD)
+    bob = accounts.sign_up(db, settings, "bob", "bob@example.com", PASSWORD)
     # A paper with LaTeX in its title enters the newest day of the slice, submitted by alice.
     on_last_day = datetime(2025, 6, 30, 15, 0, tzinfo=UTC)
     latex_id = None
@@ -64,6 +64,19 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
             break
         except submissions.SubmissionError:
             continue
+    add_discussion(db, alice, bob)
+    if semantic:
+        from dailypapers.search import indexing
+
+        indexing.embed_pending(db, settings)
+        indexing.write_snapshot(db, settings)
+    return settings, db, latex_id
+
+
+def add_discussion(db, alice, bob) -> None:
+    """Two upvotes and a short thread on the paper the screenshots show."""
+    from dailypapers.papers import discussion, voting
+
     for user in (alice, bob):
         voting.upvote(db, user.id, "2506.08007")
     first = discussion.post(
@@ -84,12 +97,6 @@ def build_store(data_dir: Path, shared: Path, semantic: bool = True):
     discussion.post(
         db, bob.id, "2506.08007", "Curious how this compares to plain RLVR on math benchmarks."
     )
-    if semantic:
-        from dailypapers.search import indexing
-
-        indexing.embed_pending(db, settings)
-        indexing.write_snapshot(db, settings)
-    return settings, db, latex_id
 
 
 def shoot(base: str, out: Path, latex_id: str | None) -> list[Path]:

@@ -1,5 +1,5 @@
 """Jobs that run step after step: a step's pause is honoured, a failing step does not end the
-job, and stopping waits for the step under way."""
+job, stopping waits for the step under way, and a waiting job woken by name runs at once."""
 
 from __future__ import annotations
 
@@ -67,3 +67,44 @@ def test_stopping_lets_the_step_under_way_finish():
     assert started.wait(10)
     runner.stop()
     assert finished.is_set()
+
+
+def test_it_runs_a_waiting_job_at_once_when_woken():
+    woken = background.Job("woken", lambda stop: 600.0)  # would wait ten minutes
+    other = background.Job("other", lambda stop: 600.0)
+    runner = background.Runner([woken, other]).start()
+    try:
+        assert woken.wait_for_steps(1, timeout=10) and other.wait_for_steps(1, timeout=10)
+        background.wake("woken")
+        assert woken.wait_for_steps(2, timeout=10)
+        assert other.steps == 1  # a wake is for the jobs of that name only
+    finally:
+        runner.stop()
+
+
+def test_it_does_not_lose_a_wake_that_comes_during_a_step():
+    in_step, go_on = threading.Event(), threading.Event()
+
+    def step(stop: threading.Event) -> float:
+        if not in_step.is_set():
+            in_step.set()
+            go_on.wait(10)
+        return 600.0
+
+    job = background.Job("busy", step)
+    runner = background.Runner([job]).start()
+    try:
+        assert in_step.wait(10)
+        background.wake("busy")  # while the first step is still under way
+        go_on.set()
+        assert job.wait_for_steps(2, timeout=10)  # the next step came at once, not in 10 min
+    finally:
+        runner.stop()
+
+
+def test_stopping_ends_a_long_pause_at_once():
+    job = background.Job("sleepy", lambda stop: 600.0)
+    runner = background.Runner([job]).start()
+    assert job.wait_for_steps(1, timeout=10)
+    runner.stop(timeout=30)  # the pause has ten minutes to go: only the stop can end it now
+    assert not [t for t in threading.enumerate() if t.name == "dailypapers-sleepy"]

@@ -5,12 +5,20 @@ A job is a plain step, safe to run again at any time and in several processes at
 claims its work through the database: leases, conditional UPDATE, SKIP LOCKED), that returns
 how many seconds to wait before the next step. :func:`run` repeats a step until told to stop; a
 step that fails is logged and the next comes anyway, so nothing a job does stops the site.
+
+A waiting job can be woken by name: :func:`wake` ("mail") makes every job of that name in this
+process run its next step at once, for work that a request has just stored and that someone
+is waiting for (a confirmation mail). Waking is only a shortcut: each job still finds its work
+in the database on its own schedule, so a wake that is missed (another process queued the work)
+costs latency, never the work.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +28,23 @@ Step = Callable[[threading.Event], float]
 # A failed step is tried again after a minute rather than its usual interval, which may be hours.
 RETRY_AFTER_FAILURE = 60.0
 SHORTEST_PAUSE = 0.05  # a step that asks for no pause still yields the CPU between steps
+# A stop event set by someone other than Runner.stop (a SIGTERM handler of a --loop command) is
+# noticed within this long; Runner.stop wakes its jobs and is noticed at once.
+STOP_CHECK = 1.0
+
+# The alarm of every job in this process, by job name: what wake() sets. Weak, so a job that is
+# gone (a test's) leaves nothing behind.
+_alarms: dict[str, weakref.WeakSet[threading.Event]] = {}
+_alarms_lock = threading.Lock()
+
+
+def wake(name: str) -> None:
+    """Make every job called ``name`` in this process run its next step now (a job in the middle
+    of a step runs another right after it)."""
+    with _alarms_lock:
+        alarms = list(_alarms.get(name, ()))
+    for alarm in alarms:
+        alarm.set()
 
 
 @dataclass
@@ -28,6 +53,11 @@ class Job:
     step: Step
     steps: int = 0  # completed steps, failed ones included
     _done: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    _alarm: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def __post_init__(self) -> None:
+        with _alarms_lock:
+            _alarms.setdefault(self.name, weakref.WeakSet()).add(self._alarm)
 
     def run_once(self, stop: threading.Event) -> float:
         """One step; the pause it asks for (a minute after a failure)."""
@@ -41,6 +71,20 @@ class Job:
             self._done.notify_all()
         return pause
 
+    def pause(self, stop: threading.Event, seconds: float) -> None:
+        """Wait ``seconds``, or less: until this job is woken (:func:`wake`) or ``stop`` is set.
+        A wake that came during the step just done ends the pause at once, so none is lost."""
+        deadline = time.monotonic() + seconds
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self._alarm.wait(min(left, STOP_CHECK)):
+                break
+        self._alarm.clear()
+
+    def interrupt(self) -> None:
+        """End the pause under way (what stopping does, so a job stops at once)."""
+        self._alarm.set()
+
     def wait_for_steps(self, count: int, timeout: float) -> bool:
         """Block until ``count`` steps have completed (for whoever must know: tests, tools)."""
         with self._done:
@@ -51,7 +95,7 @@ def run(job: Job, stop: threading.Event) -> None:
     """Run ``job`` step after step until ``stop`` is set (a step under way finishes first)."""
     while not stop.is_set():
         pause = job.run_once(stop)
-        stop.wait(max(pause, SHORTEST_PAUSE))
+        job.pause(stop, max(pause, SHORTEST_PAUSE))
 
 
 class Runner:
@@ -76,6 +120,8 @@ class Runner:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
+        for job in self.jobs.values():
+            job.interrupt()
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     secret_key: str = ""
     """Key that signs session cookies and mail tokens. Empty means a random key kept in
     `<data_dir>/secret_key` (created on first use)."""
+    trusted_proxies: CommaList = []
+    """Comma-separated addresses or networks of the reverse proxies in front of `dailypapers
+    serve` (e.g. `127.0.0.1,10.0.0.0/8`), whose `X-Forwarded-For` and `X-Forwarded-Proto`
+    headers are believed. Empty trusts no forwarded header: the client is the connection's peer,
+    so nobody can pick the address that sign-in limits count."""
 
     # -- outside sources --------------------------------------------------------------------------
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
@@ -76,8 +81,9 @@ class Settings(BaseSettings):
     jobs: CommaList = ["harvest", "embed", "digest"]
     """Background jobs `dailypapers serve` runs beside the site: any of `harvest` (the sources in
     `DAILYPAPERS_HARVEST_SOURCES`), `embed` (embeddings of new papers) and `digest` (composing
-    and sending email digests). Empty runs the site alone, when `dailypapers harvest --loop`,
-    `dailypapers index --loop` and `dailypapers digest run --loop` run as their own processes."""
+    email digests, and sending every mail: digests, confirmations, account mail). Empty runs the
+    site alone, when `dailypapers harvest --loop`, `dailypapers index --loop` and `dailypapers
+    digest run --loop` run as their own processes."""
 
     # -- site -------------------------------------------------------------------------------------
     submissions_per_day: int = Field(10, ge=0)
@@ -128,7 +134,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     """Log level: DEBUG, INFO, WARNING or ERROR."""
 
-    @field_validator("oai_pmh_sets", "harvest_sources", "jobs", mode="before")
+    @field_validator("oai_pmh_sets", "harvest_sources", "jobs", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

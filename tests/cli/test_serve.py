@@ -107,10 +107,10 @@ def test_the_site_runs_the_digest_job_only_when_asked(db, mail_settings, sink, m
     )
     app = serve.process_app()
     try:
-        job = app.state.jobs.jobs["digest"]
-        assert list(app.state.jobs.jobs) == ["digest"]
+        job = app.state.jobs.jobs["mail"]
+        assert list(app.state.jobs.jobs) == ["digest", "mail"]  # composing, and sending
         with TestClient(app) as client:
-            assert [t.name for t in _job_threads()] == ["dailypapers-digest"]
+            assert [t.name for t in _job_threads()] == ["dailypapers-digest", "dailypapers-mail"]
             subscribed = client.post("/subscribe", data={"email": "dave@example.org"})
             assert subscribed.status_code == 200
             deadline = time.monotonic() + 10

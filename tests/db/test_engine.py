@@ -1,7 +1,11 @@
-"""The engine stores text without NUL characters on both backends (PostgreSQL refuses them)."""
+"""The engine stores any text on both backends (PostgreSQL refuses NUL characters, both drivers
+lone surrogates) and keeps the SQLite file private."""
+
+import stat
 
 from sqlalchemy import select
 
+from dailypapers.db import connect, migrate
 from dailypapers.db.schema import papers, users
 from dailypapers.store import users as user_store
 
@@ -23,3 +27,28 @@ def test_it_stores_and_looks_up_text_with_nul_characters_without_failing(db):
         assert row == ("Zero byte", ["Alice"])
         assert user_store.get_by_username(conn, "\x00") is None
         assert conn.execute(select(users).where(users.c.username == "al\x00ice")).first() is None
+
+
+def test_it_stores_text_with_lone_surrogates_on_both_backends(db):
+    with db.write() as conn:
+        conn.execute(
+            papers.insert().values(
+                arxiv_id="2401.00002",
+                title="Half \ud800 a pair",
+                authors=["Bob \udfff"],
+                categories=[],
+                content_hash="x",
+                source="test",
+            )
+        )
+    with db.read() as conn:
+        row = conn.execute(select(papers.c.title, papers.c.authors)).one()
+    assert row == ("Half \ufffd a pair", ["Bob \ufffd"])
+
+
+def test_it_creates_the_sqlite_file_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "site" / "dailypapers.sqlite3"
+    database = connect(f"sqlite:///{path}")
+    migrate.upgrade(database)
+    database.dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -111,32 +111,24 @@ def test_it_gives_up_after_the_last_attempt_and_says_so(
     assert row["status"] == "failed" and row["last_error"].startswith("gave up after 2 attempts")
 
 
-def test_the_digest_job_survives_a_dead_server_and_a_broken_step(
+def test_the_mail_job_survives_a_dead_server_and_a_broken_step(
     db, sink, mail_settings, as_of, readers, monkeypatch, caplog
 ):
-    monkeypatch.setattr(jobs, "INTERVAL", 0.02)
+    monkeypatch.setattr(jobs, "MAIL_POLL", 0.02)
     monkeypatch.setattr(background, "RETRY_AFTER_FAILURE", 0.02)
     down = mail_settings.model_copy(update={"smtp_port": free_port()})
     _one_digest_due(db, down, as_of, readers)
     nowhere = Database(None)  # no engine at all: every step fails
-    job = background.Job("digest", lambda stop: jobs.step(db, down, stop))
-    broken = background.Job("broken", lambda stop: jobs.step(nowhere, down, stop))
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=background.run, args=(j, stop), daemon=True) for j in (job, broken)
-    ]
+    job = background.Job("mail", lambda stop: jobs.send_step(db, down, stop))
+    broken = background.Job("broken", lambda stop: jobs.send_step(nowhere, down, stop))
     with caplog.at_level(logging.ERROR, logger=background.__name__):
-        for thread in threads:
-            thread.start()
+        runner = background.Runner([job, broken]).start()
         assert job.wait_for_steps(3, timeout=10) and broken.wait_for_steps(3, timeout=10)
-        assert all(thread.is_alive() for thread in threads)  # every failed step was survived
-        stop.set()
-        for thread in threads:
-            thread.join(10)
-    assert not any(thread.is_alive() for thread in threads)
+        runner.stop()
+    assert not [t for t in threading.enumerate() if t.name.startswith("dailypapers-")]
     failed = [r.message for r in caplog.records if "step failed" in r.message]
     assert len([m for m in failed if m.startswith("broken:")]) >= 3
-    assert not [m for m in failed if m.startswith("digest:")]  # a dead server is no failure
+    assert not [m for m in failed if m.startswith("mail:")]  # a dead server is no failure
     row = _digests(db)[0]
     assert row["status"] == "queued" and row["attempts"] >= 3  # still there, waiting
 

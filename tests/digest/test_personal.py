@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dailypapers.digest import account, candidates, jobs, marks
+from dailypapers.digest import account, candidates, jobs, marks, subscriptions
 from dailypapers.papers import voting
 from dailypapers.search import indexing
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
-from tests.support import data, web
+from tests.support import data, digests, web
 
 # Three topics that the model keeps apart: four papers on protein folding (a), three on speech
 # recognition (b: b3 says nearly what b1 says) and one on galaxy clusters (c).
@@ -122,6 +122,29 @@ def test_a_saved_search_mails_its_new_matches_once(db, mail_settings, sink, as_o
         ("digest", "sent"),
         ("digest", "empty"),
     ]
+
+
+def test_it_mails_no_alert_of_an_unverified_account_to_the_address_it_claims(
+    db, mail_settings, sink, as_of
+):
+    # An account claiming a stranger's address, linked to the stranger's subscription the way
+    # links were made before addresses were verified: its alerts must not reach that inbox.
+    mallory = data.person(db, "mallory", email="victim@example.org", verified=False)
+    subscriptions.subscribe(db, mail_settings, "victim@example.org", user_id=mallory.id)
+    jobs.send_due(db, mail_settings)
+    [confirmation] = [
+        m
+        for m in digests.mails_to(sink, "victim@example.org")
+        if m.message["Subject"] == digests.CONFIRM_SUBJECT
+    ]
+    subscriptions.confirm(db, mail_settings, digests.confirm_token_of(confirmation))
+    account.save_alert(db, mallory, "cheap pills", {"mode": "keyword"})
+    digests.yesterdays_paper(db, as_of)
+    data.store(db, data.paper("2603.00201", "Cheap pills", published_at=datetime.now(UTC)))
+    jobs.run_once(db, mail_settings, as_of=as_of)
+    digest = digests.mails_to(sink, "victim@example.org")[-1].message
+    assert "top paper" in digest["Subject"]
+    assert "cheap pills" not in digest.get_body(("plain",)).get_content().lower()
 
 
 def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, alice, as_user, embedded):

@@ -31,15 +31,16 @@ def launch(playwright):
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:
-    """``app`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+def serve(app, **options) -> Iterator[str]:
+    """``app`` under uvicorn on a free loopback port, in a thread; yields its base URL.
+    ``options`` are more of uvicorn's Config options (its proxy headers...)."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", **options)
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from dailypapers.accounts import registration, tokens
+from dailypapers.accounts import administration, registration, tokens, verification
 from dailypapers.accounts.records import User
+from dailypapers.config import Settings
 from dailypapers.db import Database
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.records import FeedRecord, PaperRecord
 from dailypapers.papers import catalog
+from dailypapers.store import account_mail
 
 PASSWORD = "correct horse battery"
+# What the domain needs of the settings to sign people up: the site's address for mailed links
+# (the ``settings`` fixture's, too).
+SITE = Settings(base_url="http://testserver", secret_key="test-secret-key-not-for-production")
 
 
 def paper(
@@ -49,9 +54,34 @@ def store(db: Database, *items: PaperRecord | FeedRecord) -> None:
     assert summary.rejected == 0, summary
 
 
-def person(db: Database, username: str, *, email: str | None = None) -> User:
-    """A local account, signed up as anyone would (password :data:`PASSWORD`)."""
-    return registration.sign_up(db, username, email or f"{username}@example.org", PASSWORD)
+def person(db: Database, username: str, *, email: str | None = None, verified: bool = True) -> User:
+    """A local account, signed up as anyone would (password :data:`PASSWORD`), its address
+    verified through the link its sign-up mailed (unless ``verified`` is False)."""
+    user = registration.sign_up(db, SITE, username, email or f"{username}@example.org", PASSWORD)
+    return verify(db, user) if verified else user
+
+
+def mailed_links(db: Database, user: User, kind: str = "verify") -> list[str]:
+    """The links of ``kind`` ("verify", "reset") mailed to ``user``, oldest first, as the outbox
+    holds them."""
+    with db.read() as conn:
+        mails = account_mail.for_user(conn, user.id)
+    return [m["content"]["link"] for m in mails if m["kind"] == kind]
+
+
+def token_of(link: str) -> str:
+    """The secret at the end of a mailed link."""
+    return link.rsplit("/", 1)[1]
+
+
+def verify(db: Database, user: User) -> User:
+    """``user`` once the newest verification link mailed to them is followed."""
+    return verification.verify(db, token_of(mailed_links(db, user)[-1]))
+
+
+def admin(db: Database, user: User) -> User:
+    """``user`` made an admin, as the operator's ``dailypapers user make-admin`` does."""
+    return administration.make_admin(db, user.username)
 
 
 def paper_id(db: Database, arxiv_id: str) -> int:

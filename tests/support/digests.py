@@ -13,7 +13,7 @@ from dailypapers.db import Database
 from dailypapers.digest import account, jobs, subscriptions
 from dailypapers.digest.records import Subscription
 from tests.support import data
-from tests.support.mail import SinkHandler
+from tests.support.mail import Received, SinkHandler
 
 CONFIRM_LINK = re.compile(r"/subscribe/confirm/([A-Za-z0-9._\-]+)")
 CONFIRM_SUBJECT = "Confirm your dailypapers subscription"
@@ -44,8 +44,9 @@ def confirmed(
     **preferences: object,
 ) -> list[Subscription]:
     """Subscriptions made as readers make them, double opt-in included: subscribe (an account's
-    own address from its digest settings when ``user`` is given), get the confirmation mail
-    through ``sink``, follow its link. The confirmation mails are taken out of
+    own verified address from its digest settings when ``user`` is given), get the confirmation
+    mail through ``sink``, follow its link. What the sink received meanwhile (the confirmations,
+    and the verification mails of the people signed up so far) is taken out of
     ``sink.received``, so a test sees only what came after."""
     if user is not None:
         assert not emails or list(emails) == [user.email]
@@ -55,16 +56,25 @@ def confirmed(
         for email in emails:
             subscriptions.subscribe(db, settings, email, **preferences)
     jobs.send_due(db, settings)
+    with sink.lock:
+        received, sink.received[:] = list(sink.received), []
     made = []
     for email in emails:
         [mail] = [
-            r
-            for r in sink.received
-            if r.rcpt_tos == [email] and r.message["Subject"] == CONFIRM_SUBJECT
+            r for r in received if r.rcpt_tos == [email] and r.message["Subject"] == CONFIRM_SUBJECT
         ]
-        text = mail.message.get_body(preferencelist=("plain",)).get_content()
-        made.append(subscriptions.confirm(db, settings, CONFIRM_LINK.search(text).group(1)))
-        with sink.lock:
-            sink.received.remove(mail)
+        made.append(subscriptions.confirm(db, settings, confirm_token_of(mail)))
     assert all(s.active for s in made)
     return made
+
+
+def confirm_token_of(mail: Received) -> str:
+    """The token of the confirmation link in a confirmation mail."""
+    text = mail.message.get_body(preferencelist=("plain",)).get_content()
+    return CONFIRM_LINK.search(text).group(1)
+
+
+def mails_to(sink: SinkHandler, address: str) -> list[Received]:
+    """What the sink received for ``address`` alone, in order of arrival."""
+    with sink.lock:
+        return [r for r in sink.received if r.rcpt_tos == [address]]

@@ -177,6 +177,48 @@ def arxiv_api(fixtures: Path) -> ReplayServer:
     return server.start()
 
 
+def id_query(arxiv_id: str) -> dict[str, str]:
+    """The query the arXiv API source sends for one id."""
+    return {
+        "search_query": "",
+        "id_list": arxiv_id,
+        "sortBy": "relevance",
+        "sortOrder": "descending",
+        "start": "0",
+        "max_results": "100",
+    }
+
+
+def unknown_to_arxiv(server: ReplayServer, *arxiv_ids: str) -> None:
+    """Answer these (well-formed) ids as arXiv answers an id it has no paper for: its recorded
+    answer to ``0000.0000``, an empty feed."""
+    nothing = server.routes[(ARXIV_API_PATH, key(id_query("0000.0000")))][-1]
+    for arxiv_id in arxiv_ids:
+        server.add(ARXIV_API_PATH, id_query(arxiv_id), nothing)
+
+
+def held(
+    server: ReplayServer, path: str, params: dict[str, str]
+) -> tuple[threading.Event, threading.Event]:
+    """Hold the recorded answer to ``path?params`` back: returns (``asked``, ``answer``);
+    ``asked`` is set when the request arrives, and the answer leaves once the test sets
+    ``answer`` (or after 30 s). Other requests are answered as before."""
+    with server._lock:
+        recorded = server.routes.pop((path, key(params)))[-1]
+    asked, answer = threading.Event(), threading.Event()
+    wanted = dict(key(params))
+
+    def hold(got: dict[str, str]) -> Answer | None:
+        if got != wanted:
+            return None
+        asked.set()
+        answer.wait(30)
+        return recorded
+
+    server.handlers[path] = hold
+    return asked, answer
+
+
 def oai_pmh(fixtures: Path) -> ReplayServer:
     server = ReplayServer("oai-pmh")
     folder = fixtures / "oai-pmh"

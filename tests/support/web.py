@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
+from pydantic import BaseModel
 
 from dailypapers.accounts.records import User
 from tests.support import data
@@ -106,3 +108,59 @@ def routes_of(
                 path = re.sub(rf"{{{name}(:[a-z_]+)?}}", SAMPLE_PATH_VALUES[name], path)
             found.append((method, path))
     return found
+
+
+@dataclass(frozen=True)
+class RouteParameters:
+    """What one route of the app reads: its path template and the names of its path and query
+    parameters and of its form or body fields (a form model's fields counted one by one)."""
+
+    methods: frozenset[str]
+    path: str
+    path_names: tuple[str, ...]
+    query_names: tuple[str, ...]
+    field_names: tuple[str, ...]
+    in_schema: bool  # listed in /openapi.json (the API and the feeds)
+
+
+def parameters_of(app) -> list[RouteParameters]:
+    """Every route of ``app`` (pages, API, feeds) with the parameters its handler and its
+    dependencies declare."""
+    found = []
+    for route in _all_routes(app.routes):
+        if isinstance(route, APIRoute):
+            dependants = _dependants(route.dependant)
+            fields = []
+            for dependant in dependants:
+                for param in dependant.body_params:
+                    model = param.field_info.annotation
+                    if isinstance(model, type) and issubclass(model, BaseModel):
+                        fields.extend(model.model_fields)
+                    else:
+                        fields.append(param.alias)
+            found.append(
+                RouteParameters(
+                    frozenset(route.methods),
+                    route.path,
+                    tuple(p.alias for d in dependants for p in d.path_params),
+                    tuple(p.alias for d in dependants for p in d.query_params),
+                    tuple(fields),
+                    route.include_in_schema,
+                )
+            )
+    return found
+
+
+def _dependants(dependant) -> list:
+    """A route's dependant and all its sub-dependencies, depth first."""
+    return [dependant, *(d for sub in dependant.dependencies for d in _dependants(sub))]
+
+
+def fill_path(template: str, values: dict[str, str]) -> str:
+    """``template`` (``/comments/{comment_id}/delete``) with ``values`` for its parameters,
+    :data:`SAMPLE_PATH_VALUES` for the others."""
+
+    def value_of(match: re.Match) -> str:
+        return values.get(match.group(1), SAMPLE_PATH_VALUES.get(match.group(1), "x"))
+
+    return re.sub(r"{(\w+)(:[a-z_]+)?}", value_of, template)

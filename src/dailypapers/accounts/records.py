@@ -18,6 +18,17 @@ class User:
     avatar_url: str | None = None
     upstream_id: str | None = None  # set for people the upstream feed named (no password)
     created_at: datetime | None = None
+    # Until its mailed link is followed an address is only a claim: nothing tied to it counts.
+    email_verified_at: datetime | None = None
+    disabled_at: datetime | None = None  # a disabled account cannot sign in or use its tokens
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> User:
@@ -30,4 +41,6 @@ class User:
             avatar_url=row.get("avatar_url"),
             upstream_id=row.get("upstream_id"),
             created_at=row.get("created_at"),
+            email_verified_at=row.get("email_verified_at"),
+            disabled_at=row.get("disabled_at"),
         )

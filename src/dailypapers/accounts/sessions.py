@@ -31,8 +31,14 @@ def end(db: Database, token_hash: str) -> None:
         session_store.delete_one(conn, token_hash)
 
 
+def end_all(db: Database, user: User) -> int:
+    """Sign ``user`` out everywhere: every browser's session ends; how many did."""
+    with db.write() as conn:
+        return session_store.delete_for_user(conn, user.id)
+
+
 def user_for(db: Database, token_hash: str) -> User | None:
-    """Who the session signs in, unless it expired or was ended."""
+    """Who the session signs in, unless it expired or was ended, or the account is disabled."""
     with db.read() as conn:
         row = session_store.user_for(conn, token_hash, datetime.now(UTC))
     return User.from_row(row) if row else None

@@ -1,32 +1,36 @@
-"""Sign-in throttling: after repeated wrong passwords for one login, or from one client address,
-signing in waits.
+"""Sign-in throttling: a try is reserved before its password is checked, counted per account
+(whatever alias was typed: username or email) and per client network, and refused once too many
+tries failed lately.
 
-Failures are rows in the database (``store.sign_in_failures``), so every worker process counts
-the same ones. A login is counted as typed (lowercased), whether or not it names an account, so
-being throttled says nothing about which accounts exist. While throttled no password is checked,
-so guessing stops costing the server argon2 time. A correct password clears its login's
-failures (not its address's: one person's success does not unlock an address guessing others).
+Reserving first (``quotas.take``, atomic) means simultaneous guesses cannot all be checked: the
+sixth of fifteen parallel tries is refused before argon2 runs. A login naming no account is
+counted as typed (lowercased), so being throttled says nothing about which accounts exist. A
+correct password forgets its account's tries (not its network's: one person's success does not
+unlock a network guessing others).
+
+A browser that signed in to an account before carries a device cookie naming it (OWASP's
+"device cookie" pattern; the web layer signs it). Its tries at that account are counted per
+device instead: a guesser who locked the account, or a neighbour behind the same NAT who locked
+the network, does not lock its owner out, and a stolen device cookie buys only its own few tries.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from dailypapers.store import sign_in_failures as failure_store
+from dailypapers.accounts import quotas
 
-MAX_LOGIN = 320  # the columns' lengths
-MAX_ADDRESS = 64
+MAX_LOGIN = 320  # the users.email column's length
 
 
 @dataclass(frozen=True)
 class SignInLimits:
-    """How many wrong passwords, within ``window``, make signing in wait (0: not counted).
+    """How many tries, within ``window``, may fail before signing in waits (0: not counted).
 
-    Five per login lets a person mistype a few times; thirty per address lets a shared address
+    Five per account lets a person mistype a few times; thirty per network lets a shared address
     (an office behind one NAT) hold several people's slips while a guesser trying many accounts
     from one address is still stopped within minutes. Fifteen minutes is the usual lockout
     window (OWASP's guidance), long enough to make online guessing hopeless.
@@ -36,69 +40,70 @@ class SignInLimits:
     per_address: int = 30
     window: timedelta = timedelta(minutes=15)
 
+    @property
+    def per_account_quota(self) -> quotas.Quota:
+        return quotas.Quota("sign_in", self.per_login, self.window, "wrong passwords")
+
+    @property
+    def per_address_quota(self) -> quotas.Quota:
+        return quotas.Quota("sign_in_address", self.per_address, self.window, "wrong passwords")
+
+    @property
+    def per_device_quota(self) -> quotas.Quota:
+        return quotas.Quota("sign_in_device", self.per_login, self.window, "wrong passwords")
+
 
 DEFAULT = SignInLimits()  # what the sign-in form applies
 
 
-class Throttled(Exception):
+class Throttled(quotas.Exceeded):
     """Too many recent failures; ``retry_after`` is the whole seconds until one more try."""
 
-    def __init__(self, retry_after: int):
-        minutes = math.ceil(retry_after / 60)
-        super().__init__(
-            "Too many wrong passwords. Try again in "
-            + (f"{minutes} minutes." if minutes > 1 else "a minute.")
-        )
-        self.retry_after = retry_after
+
+@dataclass(frozen=True)
+class KnownDevice:
+    """A browser that signed in to account ``user_id`` before; ``nonce`` tells it apart."""
+
+    user_id: int
+    nonce: str
+
+    @property
+    def key(self) -> str:
+        return f"device:{self.nonce}"[:MAX_LOGIN]
 
 
-def login_key(login: str) -> str:
-    return login.strip().lower()[:MAX_LOGIN]
+def account_key(login: str, user_id: int | None) -> str:
+    """What a try is counted under: the account, or the login as typed when it names none."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"login:{login.strip().lower()}"[:MAX_LOGIN]
 
 
-def address_key(address: str) -> str:
-    return address[:MAX_ADDRESS]
-
-
-def check(conn: Connection, limits: SignInLimits, login: str, address: str, now: datetime) -> bool:
-    """Raise :class:`Throttled` if ``login`` or ``address`` has failed too often lately; else
-    whether ``login`` has any recent failure (so a success knows to clear them)."""
-    since = now - limits.window
-    by_login = (
-        failure_store.login_times_since(conn, login_key(login), since)
-        if limits.per_login > 0
-        else []
-    )
-    by_address = (
-        failure_store.address_times_since(conn, address_key(address), since)
-        if limits.per_address > 0
-        else []
-    )
-    waits = [
-        _wait(times, maximum, limits.window, now)
-        for times, maximum in ((by_login, limits.per_login), (by_address, limits.per_address))
-        if 0 < maximum <= len(times)
-    ]
-    if waits:
-        raise Throttled(max(waits))
-    return bool(by_login)
-
-
-def _wait(times: list[datetime], maximum: int, window: timedelta, now: datetime) -> int:
-    """Whole seconds until enough of ``times`` (oldest first) age out that fewer than
-    ``maximum`` remain."""
-    freed_at = times[len(times) - maximum] + window
-    return max(1, math.ceil((freed_at - now).total_seconds()))
-
-
-def record_failure(
-    conn: Connection, limits: SignInLimits, login: str, address: str, now: datetime
+def reserve(
+    conn: Connection,
+    limits: SignInLimits,
+    account: str,
+    address: str,
+    now: datetime,
+    *,
+    device: KnownDevice | None = None,
 ) -> None:
-    if limits.per_login <= 0 and limits.per_address <= 0:
-        return
-    failure_store.record(conn, login_key(login), address_key(address), now)
-    failure_store.delete_before(conn, now - limits.window)  # keeps the table small
+    """Count one try for ``account`` and ``address`` (or for ``device``, a known device of this
+    account), or raise :class:`Throttled` (nothing counted) when one has too many lately."""
+    try:
+        if device is not None:
+            quotas.take(conn, limits.per_device_quota, device.key, now)
+            return
+        quotas.take(conn, limits.per_account_quota, account, now)
+        quotas.take(conn, limits.per_address_quota, quotas.network_of(address), now)
+    except quotas.Exceeded as exceeded:
+        raise Throttled(exceeded.quota, exceeded.retry_after) from None
 
 
-def clear(conn: Connection, login: str) -> None:
-    failure_store.clear_login(conn, login_key(login))
+def succeeded(
+    conn: Connection, limits: SignInLimits, account: str, *, device: KnownDevice | None = None
+) -> None:
+    """A correct password: its account's (and device's) tries are forgotten."""
+    quotas.forget(conn, limits.per_account_quota, account)
+    if device is not None:
+        quotas.forget(conn, limits.per_device_quota, device.key)

@@ -1,4 +1,4 @@
-"""The ``dailypapers`` command: serve | import | harvest | index | eval-search | digest | db.
+"""The ``dailypapers`` command: serve | import | harvest | index | eval-search | digest | user | db.
 
 Each command is a thin shell over plain functions (the same ones tests and the background jobs
 call): it builds the settings and the database, shows progress, and prints a summary. Commands
@@ -25,6 +25,7 @@ COMMANDS = {
     "import": "importing:command",
     "index": "search:index_command",
     "serve": "serve:command",
+    "user": "users:group",
 }
 
 

@@ -25,7 +25,12 @@ class Context:
         return self._db
 
     def upgraded_db(self) -> Database:
+        """The database migrated to the newest schema, with the data that schema expects
+        filled in (the HTML of comments written before it was stored)."""
+        from dailypapers.papers import discussion
+
         migrations.upgrade(self.db)
+        discussion.store_missing_html(self.db)
         return self.db
 
 

@@ -18,7 +18,10 @@ def group() -> None:
 @pass_context
 def upgrade(ctx: Context, revision: str) -> None:
     """Apply migrations (serve and import do this on their own)."""
-    migrations.upgrade(ctx.db, revision)
+    if revision == "head":
+        ctx.upgraded_db()
+    else:
+        migrations.upgrade(ctx.db, revision)
     console.print(f"database at revision {migrations.current_revision(ctx.db)}")
 
 

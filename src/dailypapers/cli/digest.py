@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dailypapers import background
 from dailypapers.cli import loops
 from dailypapers.cli.context import Context, console, pass_context
 from dailypapers.digest import jobs, outbox
@@ -32,7 +33,7 @@ def _moment(value: str | None) -> datetime | None:
 
 
 @group.command("run")
-@loops.loop_option("Keep going: a round every minute, until SIGTERM.")
+@loops.loop_option("Keep going (compose every minute, send within seconds) until SIGTERM.")
 @click.option(
     "--dry-run",
     "dry_run",
@@ -60,19 +61,19 @@ def run(
         console.print(f"wrote {len(written)} message(s) to {dry_run}")
         return
     stop = loops.stop_on_sigterm()  # a worker stopped mid-round gives its claimed rows back
-    while True:
-        composed, sent = jobs.run_once(
-            db, ctx.settings, as_of=moment, worker_id=worker_id, stop=stop
-        )
-        click.echo(
-            f"composed {composed.composed} (empty {composed.empty}, already there "
-            f"{composed.already}); sent {sent.sent}, to retry {sent.retried}, failed "
-            f"{sent.failed}, unconfirmed {sent.unconfirmed}, cancelled {sent.cancelled}",
-            err=True,
-        )
-        if not loop or loops.pause(stop, jobs.INTERVAL):
-            break
-        moment = None  # --as-of applies to the first round only
+    composed, sent = jobs.run_once(db, ctx.settings, as_of=moment, worker_id=worker_id, stop=stop)
+    click.echo(
+        f"composed {composed.composed} (empty {composed.empty}, already there "
+        f"{composed.already}); sent {sent.sent}, to retry {sent.retried}, failed "
+        f"{sent.failed}, unconfirmed {sent.unconfirmed}, cancelled {sent.cancelled}",
+        err=True,
+    )
+    if loop:  # then serve's two mail jobs: compose every minute, send within seconds
+        runner = background.Runner(jobs.mail_jobs(db, ctx.settings, worker_id=worker_id))
+        runner.start()
+        while not loops.pause(stop, jobs.INTERVAL):
+            pass
+        runner.stop()
 
 
 @group.command("status")

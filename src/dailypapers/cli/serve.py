@@ -9,7 +9,6 @@ stopped with the app. With ``--workers N`` uvicorn starts N processes, each comp
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -38,8 +37,8 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
         found.append(background.Job("harvest", HarvestJob(db, settings, pipeline=pipeline)))
     if "embed" in wanted:
         found.append(background.Job("embed", indexing.EmbedJob(db, settings)))
-    if "digest" in wanted:
-        found.append(background.Job("digest", functools.partial(digest_jobs.step, db, settings)))
+    if "digest" in wanted:  # composing digests, and sending every mail
+        found += digest_jobs.mail_jobs(db, settings)
     return found
 
 
@@ -59,6 +58,14 @@ def with_jobs(app: FastAPI, runner: background.Runner) -> FastAPI:
     app.router.lifespan_context = lifespan
     app.state.jobs = runner
     return app
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn's forwarded-header options: believe ``X-Forwarded-For`` / ``-Proto`` only from
+    ``DAILYPAPERS_TRUSTED_PROXIES`` (uvicorn would otherwise trust its loopback peer's), and from
+    nobody when it is empty, so no client can choose the address its requests are counted by."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": list(trusted) or None}
 
 
 def process_app() -> FastAPI:
@@ -98,4 +105,5 @@ def command(ctx: Context, host: str | None, port: int | None, workers: int, no_j
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        **proxy_options(settings),
     )

@@ -8,8 +8,9 @@ transactions stay deferred so page views never queue behind writes. PostgreSQL n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -58,46 +59,57 @@ class Database:
         self.engine.dispose()
 
 
-def without_nul(value: Any) -> Any:
-    """``value`` with NUL characters removed from every string in it (lists and dicts too)."""
+def storable(value: Any) -> Any:
+    """``value`` as both backends can store it, every string in it (lists and dicts too) without
+    NUL characters, and with each lone surrogate (``"\\ud800"``, which has no UTF-8 form)
+    replaced by U+FFFD."""
     if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
     if isinstance(value, list | tuple):
-        return type(value)(without_nul(v) for v in value)
+        return type(value)(storable(v) for v in value)
     if isinstance(value, dict):
-        return {without_nul(k): without_nul(v) for k, v in value.items()}
+        return {storable(k): storable(v) for k, v in value.items()}
     return value
 
 
 def _json_dumps(value: Any) -> str:
-    return orjson.dumps(without_nul(value)).decode()
+    return orjson.dumps(storable(value)).decode()
 
 
-def _strip_nul_parameters(engine: Engine) -> None:
-    """PostgreSQL refuses NUL characters in text and JSON. Any request parameter or record may
-    carry one (``?submitter=%00``, a pasted comment), so every bound string loses its NULs here,
-    once for all queries, on both backends alike, instead of each caller remembering to."""
+def _storable_parameters(engine: Engine) -> None:
+    """PostgreSQL refuses NUL characters in text and JSON, and neither backend's driver can
+    encode a lone surrogate. Any request parameter or record may carry one (``?submitter=%00``,
+    a pasted comment, ``"\\ud800"`` in JSON), so every bound string is made storable here, once
+    for all queries, on both backends alike, instead of each caller remembering to."""
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def _clean(conn, cursor, statement, parameters, context, executemany):
         if isinstance(parameters, dict):
             parameters = {
-                k: without_nul(v) if isinstance(v, str) else v for k, v in parameters.items()
+                k: storable(v) if isinstance(v, str) else v for k, v in parameters.items()
             }
         elif isinstance(parameters, list | tuple):
             parameters = type(parameters)(
-                without_nul(p) if isinstance(p, str | dict | list | tuple) else p
-                for p in parameters
+                storable(p) if isinstance(p, str | dict | list | tuple) else p for p in parameters
             )
         return statement, parameters
 
 
 def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
-    """Create the engine for ``url`` (creating a SQLite file's folder) with backend tuning."""
+    """Create the engine for ``url`` (creating a SQLite file and its folder) with backend
+    tuning."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         engine = create_engine(
             url,
             echo=echo,
@@ -118,8 +130,17 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
-    _strip_nul_parameters(engine)
+    _storable_parameters(engine)
     return Database(engine)
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600, whatever the umask) unless it
+    exists: it holds password hashes and mail addresses. SQLite gives its -wal and -shm files the
+    database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _tune_sqlite(engine: Engine) -> None:

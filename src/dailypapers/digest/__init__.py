@@ -7,9 +7,11 @@ as HTML and plain text, and delivering it from the outbox over SMTP exactly as d
 - ``candidates``: gathers those candidates from the store; ``personal`` (the "for you" ranking
   over stored embeddings) and ``searches`` (saved-search alerts) feed it
 - ``render``: Jinja templates -> a MIME message (HTML with inline CSS + plain text)
-- ``tokens``: signed confirmation / unsubscribe tokens
-- ``subscriptions``: subscribe, confirm, unsubscribe, preferences
+- ``render``: also an account's mail (verify, reset) queued by :mod:`dailypapers.accounts.mail`
+- ``tokens``: signed confirmation (single-use) / unsubscribe / never-mail tokens
+- ``subscriptions``: subscribe (capped per address and per network), confirm, unsubscribe,
+  preferences; ``suppression``: "never mail me again"; ``account``: a verified account's digest
 - ``deliver``: the SMTP client (aiosmtplib) with a held end-of-data
-- ``worker``: sends the outbox (the delivery guarantee); ``jobs``: compose what is due, then send
-- ``scheduler``: the background thread ``dailypapers serve`` runs
+- ``worker``: sends the outbox (the delivery guarantee); ``jobs``: the ``digest`` job composes
+  what is due, the ``mail`` job sends the outbox whenever woken and every few seconds
 """

@@ -1,15 +1,21 @@
-"""The digest job: compose what is due into the outbox, then send it. Safe to re-run, safe to run
-in several processes at once (composing is idempotent per subscription and period; sending is
-the worker's claim protocol)."""
+"""The two mail jobs: ``digest`` composes what is due into the outbox every minute; ``mail`` sends
+the outbox (digests, confirmations, an account's verification and reset mail) whenever it is
+woken (``background.wake("mail")``: a confirmation was queued, digests were composed) and
+otherwise looks for due rows every ``MAIL_POLL`` seconds, so mail queued by another process is
+sent within seconds too. Both are safe to re-run and to run in several processes at once
+(composing is idempotent per subscription and period; sending is the worker's claim protocol).
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from dailypapers import background
 from dailypapers.config import Settings
 from dailypapers.db import Database
 from dailypapers.digest import compose as composer
@@ -33,6 +39,10 @@ GRACE = timedelta(hours=20)
 # A round a minute: a digest goes out within a minute of its hour, and an idle round costs
 # two small queries.
 INTERVAL = 60.0
+# Seconds between two looks for mail that is due, when nothing woke the mail job: mail queued by
+# another process (a second worker, an importer) leaves within this. An idle look is one probe
+# of the outbox's (status, next_attempt_at) index, nothing for any database every 2 s.
+MAIL_POLL = 2.0
 
 
 @dataclass
@@ -150,18 +160,43 @@ def run_once(
     return composed, sent
 
 
-def step(db: Database, settings: Settings, stop: threading.Event) -> float:
-    """The digest job's step (``serve``'s background thread): one round, then ``INTERVAL``."""
-    composed, sent = run_once(db, settings, stop=stop)
-    if composed.composed or sent.sent or sent.failed or sent.retried:
-        log.info(
-            "digests: %d composed, %d sent, %d to retry, %d failed",
-            composed.composed,
-            sent.sent,
-            sent.retried,
-            sent.failed,
-        )
+def compose_step(db: Database, settings: Settings, stop: threading.Event) -> float:
+    """The ``digest`` job's step: compose what is due, wake the mail job if anything was, then
+    ``INTERVAL``."""
+    composed = compose_due(db, settings, datetime.now(UTC))
+    if composed.composed:
+        log.info("digests: %d composed", composed.composed)
+        background.wake("mail")
     return INTERVAL
+
+
+def send_step(
+    db: Database, settings: Settings, stop: threading.Event, *, worker_id: str | None = None
+) -> float:
+    """The ``mail`` job's step: send what is due, if anything is, then ``MAIL_POLL``."""
+    with db.read() as conn:
+        due = outbox_store.has_due(conn, datetime.now(UTC))
+    if due:
+        sent = send_due(db, settings, worker_id=worker_id, stop=stop)
+        if sent.sent or sent.failed or sent.retried or sent.unconfirmed:
+            log.info(
+                "mail: %d sent, %d to retry, %d failed, %d unconfirmed",
+                sent.sent,
+                sent.retried,
+                sent.failed,
+                sent.unconfirmed,
+            )
+    return MAIL_POLL
+
+
+def mail_jobs(
+    db: Database, settings: Settings, *, worker_id: str | None = None
+) -> list[background.Job]:
+    """The two jobs that carry mail, as ``serve`` and ``digest run --loop`` run them."""
+    return [
+        background.Job("digest", functools.partial(compose_step, db, settings)),
+        background.Job("mail", functools.partial(send_step, db, settings, worker_id=worker_id)),
+    ]
 
 
 def write_dry_run(db: Database, settings: Settings, as_of: datetime, folder: Path) -> list[Path]:

@@ -10,7 +10,12 @@ took 5.2 ms, which over 10,000 digests is half a minute of one core.
 
 Every digest carries ``List-Unsubscribe`` (an https link with a signed token, built from
 ``DAILYPAPERS_BASE_URL``) and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058):
-mail clients show an unsubscribe button that POSTs there, no sign-in needed.
+mail clients show an unsubscribe button that POSTs there, no sign-in needed. An account's mail
+(``verify``, ``reset``: a row with a ``user_id`` and no subscription) is no list and carries
+neither. Every mail's footer links to "never mail me again" (``digest/suppression.py``).
+
+Addresses are stored as email-validator normalises them, an internationalised domain in
+Unicode; the envelope and the To header use the ASCII form (IDNA), which every server takes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from email_validator import validate_email
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from dailypapers.config import Settings
@@ -66,18 +72,35 @@ def environment() -> Environment:
     return env
 
 
-def links(settings: Settings, subscription_id: int, email: str) -> dict[str, str]:
+def never_mail_url(settings: Settings, email: str) -> str:
+    token = tokens.never_mail_token(settings, email)
+    return f"{settings.base_url.rstrip('/')}/never-mail/{token}"
+
+
+def links(settings: Settings, subscription_id: int | None, email: str) -> dict[str, str]:
+    """The site and the links every mail to ``email`` carries (a subscription's, if it has one)."""
     base = settings.base_url.rstrip("/")
-    token = tokens.unsubscribe_token(settings, subscription_id, email)
-    return {
-        "base_url": base,
-        "unsubscribe_url": f"{base}/unsubscribe/{token}",
-        "preferences_url": f"{base}/digest/preferences/{token}",
-    }
+    found = {"base_url": base, "never_mail_url": never_mail_url(settings, email)}
+    if subscription_id is not None:
+        token = tokens.unsubscribe_token(settings, subscription_id, email)
+        found["unsubscribe_url"] = f"{base}/unsubscribe/{token}"
+        found["preferences_url"] = f"{base}/digest/preferences/{token}"
+    return found
+
+
+def envelope_recipient(address: str) -> str:
+    """What the SMTP envelope and the To header carry: the address with its domain in ASCII."""
+    if address.isascii():
+        return address
+    ascii_form = validate_email(address, check_deliverability=False).ascii_email
+    if ascii_form is None:  # a non-ASCII local part: only SMTPUTF8 could carry it
+        raise ValueError(f"{address!r} has no ASCII form: it cannot be mailed")
+    return ascii_form
 
 
 def message_bytes(row: dict, settings: Settings) -> bytes:
-    """The message for an outbox row (``kind`` digest or confirmation), as sent: CRLF lines."""
+    """The message for an outbox row (``kind`` digest, confirmation, verify or reset), as sent:
+    CRLF lines."""
     content = row["content"]
     context = {
         **content,
@@ -98,7 +121,7 @@ def message_bytes(row: dict, settings: Settings) -> bytes:
     name, address = parseaddr(settings.mail_from)
     headers = [
         ("From", formataddr((name, address), charset="utf-8")),
-        ("To", row["recipient"]),
+        ("To", envelope_recipient(row["recipient"])),
         (
             "Subject",
             Header(row["subject"], "utf-8") if not row["subject"].isascii() else row["subject"],

@@ -153,7 +153,8 @@ class Sender(CommitPoint):
             self._fail(row, deliver.Permanent(f"cannot render: {error}"))
             return
         try:
-            await smtp.start(self.sender_address, row["recipient"], message)
+            recipient = render.envelope_recipient(row["recipient"])
+            await smtp.start(self.sender_address, recipient, message)
         except deliver.SmtpError as error:
             await self._refused(smtp, row, error)
             return

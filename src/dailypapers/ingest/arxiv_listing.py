@@ -42,6 +42,9 @@ def read_file(path: Path) -> Iterator[Item]:
                 except json.JSONDecodeError as error:
                     yield Rejection(origin, f"not valid JSON: {error.msg} at column {error.colno}")
                     continue
+                except ValueError as error:  # a number of more digits than Python converts
+                    yield Rejection(origin, f"not readable JSON: {error}")
+                    continue
                 yield parse_object(raw, listed_on, origin)
     except (OSError, EOFError, UnicodeDecodeError, zlib.error) as error:
         where = f"{path} after line {line_number}" if line_number else str(path)

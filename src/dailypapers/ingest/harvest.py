@@ -209,8 +209,10 @@ def _finish(
 def window(
     settings: Settings, state: dict[str, Any], start: date | None, end: date | None, today: date
 ) -> tuple[date, date]:
-    """The days to harvest: as asked, else since the last success, else the first-run days."""
-    end = end or today
+    """The days to harvest: as asked, else since the last success, else the first-run days;
+    never past ``today`` (nothing is published later, and a far end such as 9999-12-31 would
+    walk the calendar to where the next day does not exist)."""
+    end = min(end or today, today)
     if start is None:
         last = state.get("last_success_at")
         start = last.date() if last else today - timedelta(days=FIRST_DAYS - 1)

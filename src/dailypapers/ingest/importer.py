@@ -32,7 +32,8 @@ def _read_json(path: Path) -> Iterator[Item]:
     try:
         with open_text(path) as handle:
             payload = json.load(handle)
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error, json.JSONDecodeError) as error:
+    # ValueError: invalid JSON, or a number of more digits than Python converts (4,300).
+    except (OSError, EOFError, zlib.error, ValueError) as error:
         yield Rejection(str(path), f"cannot read this file: {error}")
         return
     day = hf_daily.day_in_name(path)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
@@ -289,9 +289,7 @@ def _rfc822(value: str | None, label: str) -> datetime:
         when = parsedate_to_datetime((value or "").strip())
     except (TypeError, ValueError):
         raise records.InvalidRecord(f"date of {label} is not a date: {value!r:.40}") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    return records.in_utc(when, f"date of {label}")
 
 
 def _comment(value: str | None) -> str | None:

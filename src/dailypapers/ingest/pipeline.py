@@ -27,9 +27,19 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import DataError, IntegrityError
+
 from dailypapers import arxiv_ids
 from dailypapers.db.engine import Database
-from dailypapers.ingest.records import FeedRecord, Item, PaperRecord, Rejection
+from dailypapers.ingest.records import (
+    FeedRecord,
+    Item,
+    PaperRecord,
+    Rejection,
+    validate_entry,
+    validate_paper,
+)
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
@@ -45,6 +55,10 @@ HASHED_FIELDS = tuple(
     name for name in paper_store.CONTENT_COLUMNS if name not in ("arxiv_id", "primary_category")
 )
 MAX_KEPT_REJECTIONS = 1000
+# What the database says about one record's data (a constraint, a value it cannot hold; SQLite's
+# driver raises OverflowError itself for an integer beyond 64 bits): that record is rejected and
+# its batch kept. Anything else (a lost connection, a full disk) fails the import as it should.
+RECORD_ERRORS = (IntegrityError, DataError, OverflowError)
 
 
 @dataclass
@@ -100,26 +114,55 @@ class Pipeline:
     def run_batch(self, batch: list[Item]) -> ImportSummary:
         summary = ImportSummary()
         papers_in, feeds_in = self._validated(batch, summary)
+        now = datetime.now(UTC)
         with self.db.write() as conn:
-            stored = paper_store.by_arxiv_ids(conn, papers_in)
-            now = datetime.now(UTC)
-            inserts, updates, outcome = _merged(stored, papers_in, now)
-            ids = {k: v["id"] for k, v in stored.items()}
-            ids.update(paper_store.insert_many(conn, inserts))
-            paper_store.update_many(conn, updates)
-            feed_changed = self._upsert_feed(conn, feeds_in, ids, summary, now)
-            for arxiv_id in feed_changed:
-                if outcome[arxiv_id] == "unchanged":
-                    outcome[arxiv_id] = "updated"
-        for state in outcome.values():
-            setattr(summary, state, getattr(summary, state) + 1)
-        # Records beyond the first of the same paper in this batch count as unchanged repeats.
-        summary.unchanged += sum(len(r) - 1 for r in papers_in.values())
-        changed = [ids[k] for k, state in outcome.items() if state != "unchanged"]
+            written = self._written(conn, papers_in, feeds_in, summary, now)
+        changed = []
+        for part in written:
+            summary.feed_new += part.feed_new
+            summary.feed_updated += part.feed_updated
+            for arxiv_id, state in part.outcome.items():
+                setattr(summary, state, getattr(summary, state) + 1)
+                # Records beyond the first of one paper in a batch count as unchanged repeats.
+                summary.unchanged += len(papers_in[arxiv_id]) - 1
+                if state != "unchanged":
+                    changed.append(part.ids[arxiv_id])
         if changed:
             for listener in self.listeners:
                 listener(self.db, changed)
         return summary
+
+    def _written(
+        self,
+        conn: Connection,
+        papers_in: dict[str, list[PaperRecord]],
+        feeds_in: list[FeedRecord],
+        summary: ImportSummary,
+        now: datetime,
+    ) -> list[Written]:
+        """Write the batch in one savepoint. When the database refuses it (a record our checks
+        let through), write it again paper by paper, each in a savepoint of its own, rejecting
+        the papers it refuses (with their feed entries): one bad record never costs its batch,
+        and a good batch costs one savepoint, not a thousand."""
+        try:
+            with conn.begin_nested():
+                return [_write(conn, papers_in, feeds_in, now)]
+        except RECORD_ERRORS:
+            log.info("a batch was refused; writing its %d papers one by one", len(papers_in))
+        entries_of: dict[str, list[FeedRecord]] = {}
+        for entry in feeds_in:
+            entries_of.setdefault(entry.paper.arxiv_id, []).append(entry)
+        written = []
+        for arxiv_id, records in papers_in.items():
+            try:
+                with conn.begin_nested():
+                    one = {arxiv_id: records}
+                    written.append(_write(conn, one, entries_of.get(arxiv_id, []), now))
+            except RECORD_ERRORS as error:
+                reason = f"paper {arxiv_id}: the database refused it: {_first_line(error)}"
+                for record in records:
+                    self._reject(summary, Rejection(record.origin, reason))
+        return written
 
     def _validated(
         self, batch: list[Item], summary: ImportSummary
@@ -134,7 +177,10 @@ class Pipeline:
                 continue
             paper = item.paper if isinstance(item, FeedRecord) else item
             try:
-                validate(paper)
+                if isinstance(item, FeedRecord):
+                    validate_entry(item)
+                else:
+                    validate_paper(item)
             except ValueError as error:
                 self._reject(summary, Rejection(paper.origin or item.origin, str(error)))
                 continue
@@ -142,57 +188,6 @@ class Pipeline:
             if isinstance(item, FeedRecord):
                 feeds_in.append(item)
         return papers_in, feeds_in
-
-    def _upsert_feed(
-        self,
-        conn,
-        feeds: list[FeedRecord],
-        ids: dict[str, int],
-        summary: ImportSummary,
-        now: datetime,
-    ) -> set[str]:
-        if not feeds:
-            return set()
-        submitters = user_store.ensure_upstream(conn, [f.submitter for f in feeds if f.submitter])
-        existing = feed_store.entries_for(conn, (ids[f.paper.arxiv_id] for f in feeds))
-        inserts: dict[tuple, dict] = {}
-        updates: dict[int, dict] = {}
-        changed: set[str] = set()
-        for record in feeds:
-            paper_id = ids[record.paper.arxiv_id]
-            submitter_id = (
-                submitters[user_store.key_of(record.submitter)] if record.submitter else None
-            )
-            key = (paper_id, record.feed_day)
-            row = existing.get(key) or inserts.get(key)
-            if row is None:
-                inserts[key] = {
-                    "paper_id": paper_id,
-                    "feed_day": record.feed_day,
-                    "submitted_at": record.submitted_at,
-                    "submitter_id": submitter_id,
-                    "upstream_upvotes": record.upvotes,
-                    "upstream_comments": record.comments,
-                    "source": record.source,
-                }
-                changed.add(record.paper.arxiv_id)
-                continue
-            wanted = {
-                "upstream_upvotes": record.upvotes,
-                "upstream_comments": record.comments,
-                "submitter_id": submitter_id or row["submitter_id"],
-            }
-            if any(row[k] != v for k, v in wanted.items()):
-                row.update(wanted)
-                if "id" in row:
-                    updates[row["id"]] = row
-                changed.add(record.paper.arxiv_id)
-        feed_store.insert_many(conn, list(inserts.values()))
-        feed_store.update_upstream_counts(conn, list(updates.values()))
-        feed_store.refresh_paper_upvotes(conn, (ids[a] for a in changed))
-        summary.feed_new += len(inserts)
-        summary.feed_updated += len(updates)
-        return changed
 
     def _reject(self, summary: ImportSummary, rejection: Rejection) -> None:
         summary.rejected += 1
@@ -204,17 +199,79 @@ class Pipeline:
             log.warning("rejected %s", rejection)
 
 
-def validate(record: PaperRecord) -> None:
-    """Final checks every source's records pass, whatever the source already checked."""
-    record.arxiv_id = arxiv_ids.normalise(record.arxiv_id)
-    if not record.title or not record.title.strip():
-        raise ValueError(f"paper {record.arxiv_id}: title is missing")
-    if record.version is not None and record.version < 1:
-        raise ValueError(f"paper {record.arxiv_id}: version {record.version} is not >= 1")
-    for name in ("published_at", "updated_at"):
-        value = getattr(record, name)
-        if value is not None and value.tzinfo is None:
-            raise ValueError(f"paper {record.arxiv_id}: {name} has no time zone")
+@dataclass
+class Written:
+    """What one savepoint wrote: the papers' ids and outcomes (new, updated, unchanged), and
+    how many feed entries it added and updated."""
+
+    ids: dict[str, int]
+    outcome: dict[str, str]
+    feed_new: int = 0
+    feed_updated: int = 0
+
+
+def _write(
+    conn: Connection,
+    papers_in: dict[str, list[PaperRecord]],
+    feeds_in: list[FeedRecord],
+    now: datetime,
+) -> Written:
+    """Merge these papers with the stored ones, upsert them and their feed entries."""
+    stored = paper_store.by_arxiv_ids(conn, papers_in)
+    inserts, updates, outcome = _merged(stored, papers_in, now)
+    ids = {k: v["id"] for k, v in stored.items()}
+    ids.update(paper_store.insert_many(conn, inserts))
+    paper_store.update_many(conn, updates)
+    feed_changed, feed_new, feed_updated = _upsert_feed(conn, feeds_in, ids)
+    for arxiv_id in feed_changed:
+        if outcome[arxiv_id] == "unchanged":
+            outcome[arxiv_id] = "updated"
+    return Written(ids, outcome, feed_new, feed_updated)
+
+
+def _upsert_feed(
+    conn: Connection, feeds: list[FeedRecord], ids: dict[str, int]
+) -> tuple[set[str], int, int]:
+    """Insert or update the feed entries; (arXiv ids of the papers whose entries changed,
+    entries added, entries updated)."""
+    if not feeds:
+        return set(), 0, 0
+    submitters = user_store.ensure_upstream(conn, [f.submitter for f in feeds if f.submitter])
+    existing = feed_store.entries_for(conn, (ids[f.paper.arxiv_id] for f in feeds))
+    inserts: dict[tuple, dict] = {}
+    updates: dict[int, dict] = {}
+    changed: set[str] = set()
+    for record in feeds:
+        paper_id = ids[record.paper.arxiv_id]
+        submitter_id = submitters[user_store.key_of(record.submitter)] if record.submitter else None
+        key = (paper_id, record.feed_day)
+        row = existing.get(key) or inserts.get(key)
+        if row is None:
+            inserts[key] = {
+                "paper_id": paper_id,
+                "feed_day": record.feed_day,
+                "submitted_at": record.submitted_at,
+                "submitter_id": submitter_id,
+                "upstream_upvotes": record.upvotes,
+                "upstream_comments": record.comments,
+                "source": record.source,
+            }
+            changed.add(record.paper.arxiv_id)
+            continue
+        wanted = {
+            "upstream_upvotes": record.upvotes,
+            "upstream_comments": record.comments,
+            "submitter_id": submitter_id or row["submitter_id"],
+        }
+        if any(row[k] != v for k, v in wanted.items()):
+            row.update(wanted)
+            if "id" in row:
+                updates[row["id"]] = row
+            changed.add(record.paper.arxiv_id)
+    feed_store.insert_many(conn, list(inserts.values()))
+    feed_store.update_upstream_counts(conn, list(updates.values()))
+    feed_store.refresh_paper_upvotes(conn, (ids[a] for a in changed))
+    return changed, len(inserts), len(updates)
 
 
 def merge(row: dict[str, Any] | None, record: PaperRecord) -> dict[str, Any]:
@@ -291,3 +348,9 @@ def _merged(
         else:
             outcome[arxiv_id] = "unchanged"
     return inserts, updates, outcome
+
+
+def _first_line(error: Exception) -> str:
+    """The database's own words about a refused record, without SQL and parameters."""
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:200]

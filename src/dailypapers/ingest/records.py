@@ -8,15 +8,24 @@ record number, or URL) so a rejection can name exactly what was wrong where.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from contextlib import suppress
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
-from dailypapers import arxiv_ids
+import orjson
+
+from dailypapers import arxiv_ids, days
 
 MAX_TITLE = 1_000
 MAX_ABSTRACT = 20_000
 MAX_AUTHORS = 5_000
+# The largest count (votes, comments, GitHub stars) or version a record may carry: the store's
+# Integer columns are 32-bit on PostgreSQL, and a value beyond would fail the whole batch there.
+MAX_COUNT = 2**31 - 1
+# The years a paper's times may fall in: arXiv opened in 1991; later than 2200 is a typo.
+FIRST_PAPER_YEAR, LAST_PAPER_YEAR = 1990, 2200
 
 _SPACE = re.compile(r"\s+")
 
@@ -178,7 +187,19 @@ def clean_count(value: Any, what: str) -> int:
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidRecord(f"{what} is not a count: {value!r:.40}")
+    check_count(value, what)
     return value
+
+
+def check_count(value: int | None, what: str) -> None:
+    """Refuse a count or version beyond what the store holds (MAX_COUNT), or below zero. The
+    message never prints the value: a huge one has thousands of digits."""
+    if value is None:
+        return
+    if value > MAX_COUNT:
+        raise InvalidRecord(f"{what} is out of range: more than {MAX_COUNT}, the most stored")
+    if value < 0:
+        raise InvalidRecord(f"{what} is out of range: below 0")
 
 
 def parse_arxiv_id(value: Any) -> tuple[str, int | None]:
@@ -204,20 +225,114 @@ def parse_time(value: Any, what: str, *, required: bool = False) -> datetime | N
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InvalidRecord(f"{what} is not an ISO 8601 time: {value!r:.40}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
-    if not 1990 <= parsed.year <= 2200:
-        raise InvalidRecord(f"{what} is out of range: {value!r:.40}")
+    return in_utc(parsed, what)
+
+
+def in_utc(moment: datetime, what: str) -> datetime:
+    """``moment`` (naive means UTC) in UTC, refused unless it falls in the years a paper's
+    times may (``0001-01-01T00:00+23:59`` has no UTC time at all)."""
+    try:
+        parsed = days.utc(moment)
+    except days.InvalidDay:
+        parsed = None
+    if parsed is None or not FIRST_PAPER_YEAR <= parsed.year <= LAST_PAPER_YEAR:
+        raise InvalidRecord(f"{what} is out of range: {moment.isoformat()!r:.40}")
     return parsed
 
 
 def parse_day(value: Any, what: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+    day = value if isinstance(value, date) and not isinstance(value, datetime) else None
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise InvalidRecord(f"{what} is not a date (YYYY-MM-DD): {value!r:.40}")
+        with suppress(ValueError):
+            day = date.fromisoformat(value.strip()[:10])
+    if day is None:
+        raise InvalidRecord(f"{what} is not a date (YYYY-MM-DD): {value!r:.40}")
+    check_day(day, what)
+    return day
+
+
+def check_day(day: date | None, what: str) -> None:
+    """Refuse a day outside the site's days (:mod:`dailypapers.days`)."""
+    if day is not None and not days.within(day):
+        raise InvalidRecord(f"{what} {day.isoformat()} is out of range ({days.RANGE})")
+
+
+# -- the final checks every record passes, whatever its source already checked ------------------
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: Any) -> Any:
+    """``value`` with every string in it (lists and dicts too) sendable to a database: JSON may
+    carry lone surrogates (``"\\ud800"``), which cannot be encoded as UTF-8 and would fail the
+    whole batch in the driver; each becomes U+FFFD."""
+    if isinstance(value, str):
+        return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [encodable(v) for v in value]
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    return value
+
+
+# Each record class's field names, for :func:`_make_encodable`.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _make_encodable(record: Any) -> None:
+    """Make every field of a record (a dataclass) :func:`encodable`, in place."""
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in fields(record))
+    values = attrgetter(*names)(record)
+    try:  # in C, and refuses any string that is not valid UTF-8: the common case costs little
+        orjson.dumps(values)
+    except orjson.JSONEncodeError:  # a lone surrogate (or a value JSON has no form for)
+        for name, value in zip(names, values, strict=True):
+            setattr(record, name, encodable(value))
+
+
+def validate_paper(record: PaperRecord) -> None:
+    """Normalise the id, make its text sendable (:func:`encodable`) and refuse what the store
+    cannot hold; InvalidRecord names the paper and the field."""
+    _make_encodable(record)
+    try:
+        record.arxiv_id = arxiv_ids.normalise(record.arxiv_id)
+    except arxiv_ids.InvalidArxivId as error:
+        raise InvalidRecord(str(error)) from None
+    try:
+        if not record.title or not record.title.strip():
+            raise InvalidRecord("title is missing")
+        if record.version is not None and record.version < 1:
+            raise InvalidRecord(f"version {record.version} is not >= 1")
+        check_count(record.version, "version")
+        check_count(record.github_stars, "githubStars")
+        for name in ("published_at", "updated_at"):
+            value = getattr(record, name)
+            if value is not None:
+                if value.tzinfo is None:
+                    raise InvalidRecord(f"{name} has no time zone")
+                in_utc(value, name)
+        check_day(record.listed_on, "listing day")
+    except InvalidRecord as error:
+        raise InvalidRecord(f"paper {record.arxiv_id}: {error}") from None
+
+
+def validate_entry(record: FeedRecord) -> None:
+    """:func:`validate_paper` for the entry's paper, and the entry's own day, time and counts."""
+    validate_paper(record.paper)
+    if record.submitter is not None:
+        _make_encodable(record.submitter)
+        # Dots alone are no name, and "." or ".." in a page's address means "here" or "up".
+        if not record.submitter.username.strip(" ."):
+            record.submitter = None
+    try:
+        check_day(record.feed_day, "feed day")
+        if record.submitted_at is None or record.submitted_at.tzinfo is None:
+            raise InvalidRecord("the submission time is missing or has no time zone")
+        in_utc(record.submitted_at, "submission time")
+        check_count(record.upvotes, "upvotes")
+        check_count(record.comments, "numComments")
+    except InvalidRecord as error:
+        raise InvalidRecord(f"paper {record.paper.arxiv_id}: {error}") from None

@@ -1,8 +1,8 @@
 """Papers as readers look them up one by one or page through all of them, in or out of the feed.
 
-The feed views live in :mod:`dailypapers.listing`; this module answers "this paper" (by arXiv id,
-with its upvotes, comment count and first feed entry), "every paper, newest arXiv date first"
-with an opaque cursor, and "index this arXiv id" (fetch it from the arXiv API into the store).
+The feed views live in :mod:`dailypapers.papers.listing`; this module answers "this paper" (by
+arXiv id, with its upvotes, comment count and first feed entry) and "every paper, newest arXiv
+date first" with an opaque cursor. Fetching a paper from arXiv is :mod:`.lookups`' work.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from dailypapers import arxiv_ids
-from dailypapers.config import Settings
+from dailypapers import arxiv_ids, days
 from dailypapers.db.engine import Database
-from dailypapers.ingest import arxiv_api
-from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.papers.records import Card
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
@@ -88,37 +85,10 @@ def decode_cursor(text: str) -> tuple[datetime | None, int]:
         ):
             raise ValueError
         moment = datetime.fromisoformat(when) if when is not None else None
-        if moment is not None and moment.tzinfo is None:
-            raise ValueError
+        if moment is not None:
+            if moment.tzinfo is None:
+                raise ValueError
+            moment = days.utc(moment)  # InvalidDay (a ValueError) beyond the site's days
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise InvalidCursor("not a cursor from a previous page's Link header") from None
     return moment, paper_id
-
-
-class NotOnArxiv(LookupError):
-    """arXiv has no paper with this id."""
-
-
-class ArxivUnavailable(RuntimeError):
-    """arXiv could not be asked just now (it refused, timed out or is down)."""
-
-
-def index(
-    db: Database, settings: Settings, arxiv_id: str, *, pipeline: Pipeline | None = None
-) -> Card:
-    """Fetch a paper's metadata from the arXiv API into the store (new or refreshed); returns
-    its card. Raises InvalidArxivId, NotOnArxiv or ArxivUnavailable.
-    ``pipeline``: the one whose listeners (the search index) must see the paper."""
-    key = arxiv_ids.normalise(arxiv_id)
-    try:
-        records = arxiv_api.fetch_by_ids(settings, [key])
-    except arxiv_api.ArxivApiError as error:
-        raise ArxivUnavailable(str(error)) from error
-    records = [r for r in records if r.arxiv_id == key]
-    if not records:
-        raise NotOnArxiv(key)
-    (pipeline or Pipeline(db)).run(records)
-    found = card(db, key)
-    if found is None:  # the pipeline rejected arXiv's record (logged there)
-        raise NotOnArxiv(key)
-    return found

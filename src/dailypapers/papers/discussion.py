@@ -1,37 +1,60 @@
-"""Comments on papers: posting (and replying), deleting one's own, and a paper's thread.
+"""Comments on papers: posting (and replying), deleting one's own, counting.
 
-What the site's forms and the API's comment endpoints both call. Bodies are stored as written
-(Markdown); turning them into safe HTML is the page's job.
+What the site's forms and the API's comment endpoints both call. A body is stored as written
+(Markdown) beside its sanitised HTML, rendered once here when it is written, so no page view
+parses Markdown (:mod:`dailypapers.papers.comment_markup`). A reply is stored at most
+:data:`~dailypapers.papers.threads.MAX_DEPTH` deep; how a paper's threads are laid out for
+reading is :mod:`dailypapers.papers.threads`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
+
+from dailypapers.accounts import quotas
 from dailypapers.accounts.records import User
 from dailypapers.db.engine import Database
+from dailypapers.papers import comment_markup, threads
 from dailypapers.papers.records import Comment
 from dailypapers.papers.voting import PaperNotFound, resolve_id
 from dailypapers.store import comments as comment_store
 from dailypapers.store import papers as paper_store
-from dailypapers.store.comments import MAX_BODY, InvalidComment
 
 __all__ = [
+    "LIMITS",
     "MAX_BODY",
+    "UNLIMITED",
+    "CommentLimits",
     "CommentNotFound",
     "Deleted",
     "InvalidComment",
-    "Node",
     "NotYours",
     "PaperNotFound",
+    "ParentNotFound",
+    "TooManyComments",
     "count",
     "delete",
     "may_delete",
+    "place",
     "post",
-    "thread",
+    "store_missing_html",
 ]
+
+MAX_BODY = 10_000  # characters: a long review fits; the API's and the form's bound too
+# Comments rendered per transaction when storing the HTML of comments written before it was
+# stored: short write locks, and few round trips.
+HTML_BATCH = 200
+
+
+class InvalidComment(ValueError):
+    """Empty, too long, or replying to a comment that is not on the paper."""
+
+
+class ParentNotFound(InvalidComment):
+    """The comment replied to does not exist, or is on another paper."""
 
 
 class CommentNotFound(LookupError):
@@ -42,12 +65,31 @@ class NotYours(PermissionError):
     """Only a comment's author (or an admin) may delete it."""
 
 
-@dataclass
-class Node:
-    """A comment and its replies, oldest first."""
+class TooManyComments(quotas.Exceeded):
+    """The author posted too many comments lately; ``retry_after`` is the seconds to wait."""
 
-    comment: Comment
-    replies: list[Node] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class CommentLimits:
+    """How many comments one person may post (0: not counted).
+
+    Five a minute lets someone answer several replies in a row, and stops a script pouring
+    out a thread; thirty an hour is more than a lively discussion asks of anyone, and keeps a
+    patient flooder to a page of threads an hour rather than burying a paper's discussion.
+    """
+
+    per_minute: int = 5
+    per_hour: int = 30
+
+    def as_quotas(self) -> tuple[quotas.Quota, ...]:
+        return (
+            quotas.Quota("comment_minute", self.per_minute, timedelta(minutes=1), "comments"),
+            quotas.Quota("comment_hour", self.per_hour, timedelta(hours=1), "comments"),
+        )
+
+
+LIMITS = CommentLimits()  # what the site's forms and the API apply
+UNLIMITED = CommentLimits(0, 0)  # for the operator's own scripts (benches, demos)
 
 
 @dataclass(frozen=True)
@@ -63,19 +105,70 @@ def may_delete(user: User | None, comment: Comment) -> bool:
 
 
 def post(
-    db: Database, user_id: int, arxiv_id: str, body: str, parent_id: int | None = None
+    db: Database,
+    user_id: int,
+    arxiv_id: str,
+    body: str,
+    parent_id: int | None = None,
+    *,
+    limits: CommentLimits = LIMITS,
 ) -> Comment:
-    """Store a comment (a reply when ``parent_id`` is given).
+    """Store a comment (a reply when ``parent_id`` is given), with its HTML.
 
-    Raises PaperNotFound, or InvalidComment (empty, too long, or a parent on another paper).
+    A reply to a comment at the deepest level is stored as a reply to that comment's parent,
+    so it is shown right below it. The author's quota is taken once the comment is known to be
+    valid and before its Markdown is rendered, so a refused flood costs no rendering.
+
+    Raises PaperNotFound, InvalidComment (empty or too long), ParentNotFound, or
+    TooManyComments.
     """
     key = resolve_id(arxiv_id)
+    text = _checked_body(body)
     with db.write() as conn:
         paper_id = paper_store.id_of(conn, key)
         if paper_id is None:
             raise PaperNotFound(key)
-        comment_id = comment_store.add(conn, paper_id, user_id, body or "", parent_id)
+        parent_id, depth = _attachment(conn, paper_id, parent_id)
+        _take_quotas(conn, limits, user_id)
+    html = str(comment_markup.render(text))  # outside a transaction: no lock held meanwhile
+    with db.write() as conn:
+        comment_id = comment_store.add(conn, paper_id, user_id, text, html, parent_id, depth)
         return Comment.from_row(comment_store.get(conn, comment_id))
+
+
+def _checked_body(body: str | None) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise InvalidComment("A comment cannot be empty.")
+    if len(text) > MAX_BODY:
+        raise InvalidComment(f"A comment is at most {MAX_BODY:,} characters.")
+    return text
+
+
+def _attachment(conn: Connection, paper_id: int, parent_id: int | None) -> tuple[int | None, int]:
+    """(the parent a reply is stored under, its depth): the comment replied to, or its nearest
+    ancestor above the deepest level."""
+    if parent_id is None:
+        return None, 0
+    parent = comment_store.place(conn, parent_id)
+    if parent is None or parent["paper_id"] != paper_id:
+        raise ParentNotFound("The comment you replied to does not exist on this paper.")
+    # Comments stored before depth was bounded can be deeper: climb to the deepest level.
+    while parent["depth"] >= threads.MAX_DEPTH and parent["parent_id"] is not None:
+        above = comment_store.place(conn, parent["parent_id"])
+        if above is None:
+            break
+        parent_id, parent = parent["parent_id"], above
+    return parent_id, min(parent["depth"] + 1, threads.MAX_DEPTH)
+
+
+def _take_quotas(conn: Connection, limits: CommentLimits, user_id: int) -> None:
+    now = datetime.now(UTC)
+    try:
+        for quota in limits.as_quotas():
+            quotas.take(conn, quota, f"user:{user_id}", now)
+    except quotas.Exceeded as exceeded:
+        raise TooManyComments(exceeded.quota, exceeded.retry_after) from None
 
 
 def delete(db: Database, user: User, comment_id: int) -> Deleted:
@@ -100,18 +193,27 @@ def count(db: Database, paper_id: int) -> int:
         return comment_store.count(conn, paper_id)
 
 
-def comments_of(rows: Iterable[Mapping[str, Any]]) -> list[Comment]:
-    return [Comment.from_row(row) for row in rows]
+def place(db: Database, comment_id: int) -> threads.Place:
+    """Which page of its paper's discussion shows the comment."""
+    with db.read() as conn:
+        found = comment_store.place(conn, comment_id)
+        if found is None:
+            return threads.Place(1)
+        return threads.place_of(conn, found["paper_id"], comment_id)
 
 
-def thread(comments: list[Comment]) -> list[Node]:
-    """Nest a paper's comments (oldest first) under their parents.
-
-    A reply whose parent is hidden or gone is shown at the top level rather than lost.
-    """
-    nodes = {c.id: Node(c) for c in comments}
-    roots: list[Node] = []
-    for comment in comments:
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
-        (parent.replies if parent else roots).append(nodes[comment.id])
-    return roots
+def store_missing_html(db: Database) -> int:
+    """Render and store the HTML of comments written before it was stored; returns how many.
+    ``dailypapers db upgrade`` and every command that upgrades the database run it; safe to
+    run in several processes at once (they store the same HTML)."""
+    done = 0
+    while True:
+        with db.read() as conn:
+            batch = comment_store.without_html(conn, HTML_BATCH)
+        if not batch:
+            return done
+        rendered = [(comment_id, str(comment_markup.render(body))) for comment_id, body in batch]
+        with db.write() as conn:
+            for comment_id, html in rendered:
+                comment_store.set_html(conn, comment_id, html)
+        done += len(batch)

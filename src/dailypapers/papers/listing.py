@@ -15,6 +15,7 @@ from typing import TypedDict, Unpack
 
 from sqlalchemy import Connection
 
+from dailypapers import days
 from dailypapers.db.engine import Database
 from dailypapers.papers.records import Card
 from dailypapers.papers.trending import rank_trending, reference_time, trending_window
@@ -41,54 +42,43 @@ class Listing:
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-# Periods outside these years are refused: nothing is published there, and the day after the
-# last of year 9999 does not exist (previous/next links and trending's reference time need it).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def parse_day(text: str) -> date:
-    """``YYYY-MM-DD``, or a full ISO datetime (its UTC day)."""
-    value = text.strip()
+    """``YYYY-MM-DD``, or a full ISO datetime (its UTC day), within the site's days
+    (:mod:`dailypapers.days`: outside them no paper is published, and the next day or a moment's
+    UTC day may not exist)."""
     try:
-        if len(value) > 10:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC)
-            parsed = moment.date()
-        else:
-            parsed = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidPeriod(
-            f"{text[:40]!r} is not a date: use YYYY-MM-DD, e.g. 2025-06-10"
-        ) from None
-    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-        raise InvalidPeriod(
-            f"{text[:40]!r} is out of range: use YYYY-MM-DD with a year from {FIRST_YEAR} to "
-            f"{LAST_YEAR}"
-        )
-    return parsed
+        return days.parse(text)
+    except days.InvalidDay as error:
+        raise InvalidPeriod(str(error)) from None
 
 
 def parse_week(text: str) -> tuple[date, date]:
-    """``YYYY-Www`` (ISO week) as (Monday, Sunday)."""
+    """``YYYY-Www`` (ISO week) as (Monday, Sunday); its Monday within the site's days."""
     match = _WEEK.match(text.strip())
-    if match and FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+    if match:
         try:
             monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-            return monday, monday + timedelta(days=6)
         except ValueError:
-            pass
-    raise InvalidPeriod(f"{text[:40]!r} is not an ISO week: use YYYY-Www, e.g. 2025-W24")
+            monday = None
+        if monday is not None and days.within(monday):
+            return monday, monday + timedelta(days=6)
+    raise InvalidPeriod(
+        f"{text[:40]!r} is not an ISO week: use YYYY-Www with {days.RANGE}, e.g. 2025-W24"
+    )
 
 
 def parse_month(text: str) -> tuple[date, date]:
-    """``YYYY-MM`` as (first day, last day)."""
+    """``YYYY-MM`` as (first day, last day), within the site's days."""
     match = _MONTH.match(text.strip())
-    if match and 1 <= int(match[2]) <= 12 and FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+    if match and 1 <= int(match[2]) <= 12 and days.FIRST_YEAR <= int(match[1]) <= days.LAST_YEAR:
         first = date(int(match[1]), int(match[2]), 1)
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return first, following - timedelta(days=1)
-    raise InvalidPeriod(f"{text[:40]!r} is not a month: use YYYY-MM, e.g. 2025-06")
+    raise InvalidPeriod(
+        f"{text[:40]!r} is not a month: use YYYY-MM with {days.RANGE}, e.g. 2025-06"
+    )
 
 
 def week_label(day: date) -> str:

@@ -13,7 +13,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from markupsafe import Markup
+
 from dailypapers.ingest.records import PaperMetadata
+from dailypapers.papers import comment_markup
 
 
 @dataclass(slots=True)
@@ -66,13 +69,16 @@ class Comment:
     author_username: str
     author_fullname: str
     parent_id: int | None
-    body: str
+    body: str  # Markdown, as written
+    html: Markup  # the body rendered and sanitised when it was written
+    depth: int  # in its thread as stored: 0 at the top, at most threads.MAX_DEPTH
     hidden: bool
     created_at: datetime
     updated_at: datetime
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Comment:
+        html = row["html"]
         return cls(
             row["id"],
             row["paper_id"],
@@ -81,6 +87,8 @@ class Comment:
             row["author_fullname"] or "",
             row["parent_id"],
             row["body"],
+            comment_markup.as_text(row["body"]) if html is None else Markup(html),
+            row["depth"],
             bool(row["hidden"]),
             row["created_at"],
             row["updated_at"],

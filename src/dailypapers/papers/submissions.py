@@ -22,7 +22,7 @@ from dailypapers import arxiv_ids
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.ingest.pipeline import Pipeline
-from dailypapers.papers import catalog
+from dailypapers.papers import lookups
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
@@ -31,15 +31,23 @@ log = logging.getLogger(__name__)
 
 
 class SubmissionError(ValueError):
-    """A refused submission; ``code`` says why (invalid, not_found, duplicate, limit, upstream)."""
+    """A refused submission; ``code`` says why (invalid, not_found, duplicate, limit, upstream,
+    lookup: the arXiv lookup was refused, see :mod:`.lookups`, ``retry_after`` seconds)."""
 
     def __init__(
-        self, code: str, message: str, *, arxiv_id: str | None = None, feed_day: date | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        arxiv_id: str | None = None,
+        feed_day: date | None = None,
+        retry_after: int | None = None,
     ):
         super().__init__(message)
         self.code = code
         self.arxiv_id = arxiv_id
         self.feed_day = feed_day
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -79,7 +87,7 @@ def submit(
 
     fetched = False
     if paper is None:
-        _fetch_into_store(db, settings, arxiv_id, pipeline)
+        _fetch_into_store(db, settings, user_id, arxiv_id, pipeline)
         fetched = True
 
     paper_id = _enter_feed(db, settings, user_id, arxiv_id, now)
@@ -153,21 +161,26 @@ def _check_not_in_feed(conn: Connection, paper_id: int, arxiv_id: str) -> None:
 
 
 def _fetch_into_store(
-    db: Database, settings: Settings, arxiv_id: str, pipeline: Pipeline | None
+    db: Database, settings: Settings, user_id: int, arxiv_id: str, pipeline: Pipeline | None
 ) -> None:
-    """Bring a paper the store lacks in from the arXiv API (the same path as the API's index)."""
+    """Bring a paper the store lacks in from the arXiv API (the same path as the API's index),
+    under the lookup rules of :mod:`.lookups`."""
     try:
-        catalog.index(db, settings, arxiv_id, pipeline=pipeline)
-    except catalog.ArxivUnavailable as error:
+        lookups.index(db, settings, arxiv_id, user_id=user_id, pipeline=pipeline)
+    except lookups.ArxivUnavailable as error:
         log.warning("submit %s: arXiv API failed: %s", arxiv_id, error)
         raise SubmissionError(
             "upstream",
             f"arXiv could not be asked about {arxiv_id} just now ({error}). Try again in a minute.",
             arxiv_id=arxiv_id,
         ) from None
-    except catalog.NotOnArxiv:
+    except lookups.NotOnArxiv:
         raise SubmissionError(
             "not_found", f"arXiv has no paper {arxiv_id}.", arxiv_id=arxiv_id
+        ) from None
+    except lookups.LookupRefused as error:
+        raise SubmissionError(
+            "lookup", str(error), arxiv_id=arxiv_id, retry_after=error.retry_after
         ) from None
 
 

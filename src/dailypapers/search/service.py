@@ -17,6 +17,7 @@ from datetime import date
 
 import numpy as np
 
+from dailypapers import days
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.papers import catalog
@@ -132,12 +133,15 @@ def search(
 def _filters(
     parsed: Query, category: str | None, date_from: date | None, date_to: date | None
 ) -> search_store.Filters:
-    """The query's own filters (``cat:``, ``from:``, ``to:``) with those chosen beside it."""
+    """The query's own filters (``cat:``, ``from:``, ``to:``) with those chosen beside it. Dates
+    are moved into the site's days (``to:9999`` is "to the end"), so a bound the calendar cannot
+    go past (the day after it) always exists."""
     categories = list(parsed.categories)
     if category and category.lower() not in (c.lower() for c in categories):
         categories.append(category)
+    first, last = date_from or parsed.date_from, date_to or parsed.date_to
     return search_store.Filters(
-        date_from or parsed.date_from, date_to or parsed.date_to, categories
+        days.clamp(first) if first else None, days.clamp(last) if last else None, categories
     )
 
 

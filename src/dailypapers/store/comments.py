@@ -1,41 +1,47 @@
-"""Threaded comments on papers. Bodies are stored as written (Markdown) and rendered on output."""
+"""Threaded comments on papers: the Markdown body as written, its sanitised HTML (rendered when
+written), and its depth in its thread (0 at the top)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
 from dailypapers.db.schema import comments, users
-
-MAX_BODY = 10_000
-
-
-class InvalidComment(ValueError):
-    pass
+from dailypapers.store.keys import chunks
 
 
 def add(
-    conn: Connection, paper_id: int, author_id: int, body: str, parent_id: int | None = None
+    conn: Connection,
+    paper_id: int,
+    author_id: int,
+    body: str,
+    html: str,
+    parent_id: int | None = None,
+    depth: int = 0,
 ) -> int:
     """Store a comment (a reply when ``parent_id`` is given); returns its id."""
-    body = body.strip()
-    if not body:
-        raise InvalidComment("A comment cannot be empty.")
-    if len(body) > MAX_BODY:
-        raise InvalidComment(f"A comment is at most {MAX_BODY:,} characters.")
-    if parent_id is not None:
-        parent_paper = conn.execute(
-            select(comments.c.paper_id).where(comments.c.id == parent_id)
-        ).scalar_one_or_none()
-        if parent_paper != paper_id:
-            raise InvalidComment("The comment you replied to does not exist on this paper.")
     inserted = conn.execute(
         comments.insert().values(
-            paper_id=paper_id, author_id=author_id, body=body, parent_id=parent_id
+            paper_id=paper_id,
+            author_id=author_id,
+            body=body,
+            html=html,
+            parent_id=parent_id,
+            depth=depth,
         )
     )
     return inserted.inserted_primary_key[0]
+
+
+def place(conn: Connection, comment_id: int) -> dict[str, Any] | None:
+    """A comment's ``paper_id``, ``parent_id`` and ``depth``, or None."""
+    query = select(comments.c.paper_id, comments.c.parent_id, comments.c.depth).where(
+        comments.c.id == comment_id
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
 
 
 # Comments with their author's names, as every reader of comments wants them.
@@ -51,12 +57,24 @@ def get(conn: Connection, comment_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def for_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
-    """All visible comments of a paper, oldest first, with their author's names."""
-    query = _WITH_AUTHORS.where(
-        comments.c.paper_id == paper_id, comments.c.hidden.is_(False)
-    ).order_by(comments.c.created_at, comments.c.id)
-    return [dict(row) for row in conn.execute(query).mappings()]
+def with_ids(conn: Connection, comment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """{id: the comment with its author's names} for those of ``comment_ids`` that exist."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(sorted(set(comment_ids))):
+        for row in conn.execute(_WITH_AUTHORS.where(comments.c.id.in_(chunk))).mappings():
+            found[row["id"]] = dict(row)
+    return found
+
+
+def outline(conn: Connection, paper_id: int) -> list[tuple[int, int | None]]:
+    """(id, parent_id) of a paper's visible comments, oldest first: a thread's shape without
+    its text, so a page can be chosen before any body is read."""
+    query = (
+        select(comments.c.id, comments.c.parent_id)
+        .where(comments.c.paper_id == paper_id, comments.c.hidden.is_(False))
+        .order_by(comments.c.created_at, comments.c.id)
+    )
+    return [(row.id, row.parent_id) for row in conn.execute(query)]
 
 
 def count(conn: Connection, paper_id: int) -> int:
@@ -71,3 +89,18 @@ def count(conn: Connection, paper_id: int) -> int:
 def hide(conn: Connection, comment_id: int) -> None:
     """Take a comment off its paper (kept in the database; its replies stay shown)."""
     conn.execute(update(comments).where(comments.c.id == comment_id).values(hidden=True))
+
+
+def without_html(conn: Connection, limit: int) -> list[tuple[int, str]]:
+    """(id, body) of up to ``limit`` comments whose HTML was never stored."""
+    query = (
+        select(comments.c.id, comments.c.body)
+        .where(comments.c.html.is_(None))
+        .order_by(comments.c.id)
+        .limit(limit)
+    )
+    return [(row.id, row.body) for row in conn.execute(query)]
+
+
+def set_html(conn: Connection, comment_id: int, html: str) -> None:
+    conn.execute(update(comments).where(comments.c.id == comment_id).values(html=html))

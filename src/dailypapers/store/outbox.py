@@ -9,7 +9,10 @@ database's own row locking; digest/worker.py explains the state machine and what
        |                 |                          `--worker died / reply lost--> unconfirmed
        `--4xx, refused---'--5xx--> failed
 
-Any queued digest of an unsubscribed address --> cancelled; a digest with nothing in it --> empty.
+Any queued mail that may no longer be sent --> cancelled: a digest of an address that is not
+(or no longer) subscribed, and any mail at all to an address on the suppression list. A digest
+with nothing in it --> empty. Rows of an account's mail (address verification, password reset)
+have a ``user_id`` and no ``subscription_id``: nothing about subscriptions holds them back.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dailypapers.db.schema import mailed_papers, outbox, subscriptions
+from dailypapers.db.schema import mailed_papers, outbox, subscriptions, suppressions
 from dailypapers.store.keys import chunks
 
 PROBLEMS = ("failed", "unconfirmed")
@@ -31,7 +34,10 @@ _subscription_active = exists().where(
     subscriptions.c.confirmed_at.is_not(None),
     subscriptions.c.unsubscribed_at.is_(None),
 )
-_may_send = or_(outbox.c.kind == "confirmation", _subscription_active)
+_suppressed = exists().where(suppressions.c.email == func.lower(outbox.c.recipient))
+# Digests need a live subscription; every other kind (confirmation, verify, reset) is mail the
+# address asked for just now. Nothing at all goes to a suppressed address.
+_may_send = and_(~_suppressed, or_(outbox.c.kind != "digest", _subscription_active))
 
 
 def insert(conn: Connection, row: dict[str, Any]) -> int | None:
@@ -112,17 +118,28 @@ def claim(
     return sorted(rows, key=lambda r: (r["next_attempt_at"], r["id"]))
 
 
+def has_due(conn: Connection, now: datetime) -> bool:
+    """Whether a worker has anything to do now: a queued row that is due, or a row whose
+    worker's lease ran out. One probe of the (status, next_attempt_at) index per state, cheap
+    enough to ask every few seconds."""
+    due = or_(
+        and_(outbox.c.status == "queued", outbox.c.next_attempt_at <= now),
+        and_(outbox.c.status.in_(("sending", "committed")), outbox.c.lease_until < now),
+    )
+    return conn.execute(select(outbox.c.id).where(due).limit(1)).first() is not None
+
+
 def cancel_inactive(conn: Connection, now: datetime) -> int:
-    """Cancel digests waiting for addresses that unsubscribed (or were never confirmed)."""
+    """Cancel what waits for an address that may no longer get it: digests of addresses that
+    unsubscribed (or were never confirmed), and any mail to a suppressed address."""
     statement = (
         update(outbox)
         .where(
-            outbox.c.kind == "digest",
             or_(
                 outbox.c.status == "queued",
                 and_(outbox.c.status == "sending", outbox.c.lease_until < now),
             ),
-            ~_subscription_active,
+            ~_may_send,
         )
         .values(status="cancelled", lease_owner=None, lease_until=None, updated_at=now)
     )

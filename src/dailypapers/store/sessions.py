@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 
 from dailypapers.db.schema import sessions, users
+from dailypapers.store.users import PUBLIC_COLUMNS
 
 
 def create(conn: Connection, token_hash: str, user_id: int, expires_at: datetime) -> None:
@@ -15,11 +16,16 @@ def create(conn: Connection, token_hash: str, user_id: int, expires_at: datetime
 
 
 def user_for(conn: Connection, token_hash: str, now: datetime) -> dict[str, Any] | None:
-    """The user signed in by this session, unless it expired or was signed out."""
+    """The user signed in by this session, unless it expired, was signed out or the account is
+    disabled."""
     query = (
-        select(users.c.id, users.c.username, users.c.fullname, users.c.email, users.c.is_admin)
+        select(*PUBLIC_COLUMNS)
         .join(sessions, sessions.c.user_id == users.c.id)
-        .where(sessions.c.id == token_hash, sessions.c.expires_at > now)
+        .where(
+            sessions.c.id == token_hash,
+            sessions.c.expires_at > now,
+            users.c.disabled_at.is_(None),
+        )
     )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
@@ -27,6 +33,14 @@ def user_for(conn: Connection, token_hash: str, now: datetime) -> dict[str, Any]
 
 def delete_one(conn: Connection, token_hash: str) -> None:
     conn.execute(delete(sessions).where(sessions.c.id == token_hash))
+
+
+def delete_for_user(conn: Connection, user_id: int, *, keep: str | None = None) -> int:
+    """End every session of the user (but the one ``keep`` names); how many ended."""
+    statement = delete(sessions).where(sessions.c.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(sessions.c.id != keep)
+    return conn.execute(statement).rowcount
 
 
 def delete_expired(conn: Connection, now: datetime) -> int:

@@ -1,4 +1,9 @@
-"""Digest subscriptions: one row per mail address, double opt-in, preferences, unsubscribe."""
+"""Digest subscriptions: one row per mail address, double opt-in, preferences, unsubscribe.
+
+``confirm_nonce`` is what a confirmation link must carry; confirming and unsubscribing replace
+it (the caller makes the new one), so a link works once. ``confirmations_sent`` counts the
+confirmation mails queued since the address last confirmed.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, update
 
-from dailypapers.db.schema import outbox, subscriptions
+from dailypapers.db.schema import outbox, subscriptions, users
 
 DEFAULT_CONTENT = ["top", "trending", "for_you", "searches"]
 
@@ -30,12 +35,29 @@ def for_user(conn: Connection, user_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def create(conn: Connection, email: str, now: datetime, **preferences: Any) -> dict[str, Any]:
+def create(
+    conn: Connection, email: str, nonce: str, now: datetime, **preferences: Any
+) -> dict[str, Any]:
     values = {"content": list(DEFAULT_CONTENT), **preferences}
     inserted = conn.execute(
-        subscriptions.insert().values(email=email, created_at=now, updated_at=now, **values)
+        subscriptions.insert().values(
+            email=email, confirm_nonce=nonce, created_at=now, updated_at=now, **values
+        )
     )
     return get(conn, inserted.inserted_primary_key[0])
+
+
+def confirmation_queued(conn: Connection, subscription_id: int, nonce: str, now: datetime) -> None:
+    """One more confirmation mail went to the queue, carrying ``nonce`` (kept if one was set)."""
+    conn.execute(
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
+        .values(
+            confirmations_sent=subscriptions.c.confirmations_sent + 1,
+            confirm_nonce=func.coalesce(subscriptions.c.confirm_nonce, nonce),
+            updated_at=now,
+        )
+    )
 
 
 def link_user(conn: Connection, subscription_id: int, user_id: int, now: datetime) -> None:
@@ -46,13 +68,24 @@ def link_user(conn: Connection, subscription_id: int, user_id: int, now: datetim
     )
 
 
-def confirm(conn: Connection, subscription_id: int, now: datetime) -> None:
-    """Confirm (again): a confirmed link also brings back an address that had unsubscribed."""
-    conn.execute(
+def confirm(
+    conn: Connection, subscription_id: int, nonce: str, new_nonce: str, now: datetime
+) -> bool:
+    """Confirm with the link carrying ``nonce``, which ``new_nonce`` replaces; False when that
+    link is no longer good (used, or replaced). One conditional UPDATE, so of two clicks at
+    once only one confirms."""
+    statement = (
         update(subscriptions)
-        .where(subscriptions.c.id == subscription_id)
-        .values(confirmed_at=now, unsubscribed_at=None, updated_at=now)
+        .where(subscriptions.c.id == subscription_id, subscriptions.c.confirm_nonce == nonce)
+        .values(
+            confirmed_at=now,
+            unsubscribed_at=None,
+            confirm_nonce=new_nonce,
+            confirmations_sent=0,
+            updated_at=now,
+        )
     )
+    return conn.execute(statement).rowcount == 1
 
 
 def reopen(conn: Connection, subscription_id: int, now: datetime) -> None:
@@ -64,13 +97,19 @@ def reopen(conn: Connection, subscription_id: int, now: datetime) -> None:
     )
 
 
-def unsubscribe(conn: Connection, subscription_id: int, now: datetime) -> None:
+def unsubscribe(conn: Connection, subscription_id: int, new_nonce: str, now: datetime) -> None:
     """Stop all mail to the address at once: queued digests are cancelled in the same transaction
-    (a digest a worker already claimed is stopped at its commit point, see digest/worker.py)."""
+    (a digest a worker already claimed is stopped at its commit point, see digest/worker.py),
+    and ``new_nonce`` voids every confirmation link sent so far."""
     conn.execute(
         update(subscriptions)
         .where(subscriptions.c.id == subscription_id, subscriptions.c.unsubscribed_at.is_(None))
         .values(unsubscribed_at=now, updated_at=now)
+    )
+    conn.execute(
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
+        .values(confirm_nonce=new_nonce)
     )
     conn.execute(
         update(outbox)
@@ -89,10 +128,22 @@ def update_preferences(
     )
 
 
+# An account's data (votes, marks, alerts) may go into the digest of a subscription linked to it
+# only while the account's verified address is the subscription's: otherwise the link is ignored.
+_owner = and_(
+    users.c.id == subscriptions.c.user_id,
+    users.c.email_verified_at.is_not(None),
+    func.lower(users.c.email) == func.lower(subscriptions.c.email),
+)
+
+
 def active(conn: Connection) -> list[dict[str, Any]]:
-    """Confirmed subscriptions that did not unsubscribe: the ones digests are composed for."""
+    """Confirmed subscriptions that did not unsubscribe: the ones digests are composed for. Their
+    ``user_id`` is None unless the linked account has verified this very address."""
+    columns = [c for c in subscriptions.c if c.name != "user_id"]
     query = (
-        select(subscriptions)
+        select(*columns, users.c.id.label("user_id"))
+        .select_from(subscriptions.outerjoin(users, _owner))
         .where(
             and_(
                 subscriptions.c.confirmed_at.is_not(None), subscriptions.c.unsubscribed_at.is_(None)

@@ -103,6 +103,7 @@ def resolve(conn: Connection, token: str, kind: str) -> dict[str, Any] | None:
             api_tokens.c.token_hash == hash_token(token),
             api_tokens.c.kind == kind,
             api_tokens.c.revoked_at.is_(None),
+            users.c.disabled_at.is_(None),  # a disabled account's tokens do nothing
         )
     )
     row = conn.execute(query).mappings().first()

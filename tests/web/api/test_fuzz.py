@@ -21,7 +21,8 @@ from schemathesis.checks import positive_data_acceptance
 from dailypapers.web.app import create_app
 from tests.support import data
 
-EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "30"))  # more for a longer hunt
+# 30 examples per operation and mode keep one backend's two runs near 30 s; more for a hunt.
+EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "30"))
 
 
 @pytest.mark.slow
@@ -33,31 +34,53 @@ def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_for_fuzz, db))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
-    for operation in operations:
+    failures = [
+        f"{operation.label}: {failure}"
+        for operation in operations
+        if (failure := _fuzz(operation, mode, data.bearer(alice_token)))
+    ]
+    # Every operation is fuzzed before the verdict, so one run lists all that fail.
+    assert not failures, "\n\n".join(failures)
 
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def fuzz(case) -> None:
-            # Schema-valid is not always valid: 2025-02-30 has the shape of a date, an unknown id
-            # the shape of an id. Those are refused with 400/404 on purpose, so the check that
-            # every schema-valid request is accepted is left out; all the others run.
-            case.call_and_validate(
-                headers=data.bearer(alice_token), excluded_checks=[positive_data_acceptance]
-            )
 
+def _fuzz(operation, mode: GenerationMode, headers: dict[str, str]) -> str | None:
+    """What fuzzing one operation found wrong (None: nothing)."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def fuzz(case) -> None:
+        # Schema-valid is not always valid: 2025-02-30 has the shape of a date, an unknown id
+        # the shape of an id. Those are refused with 400/404 on purpose, so the check that
+        # every schema-valid request is accepted is left out; all the others run.
         try:
-            fuzz()
-        except Unsatisfiable:
-            # Negative mode on an operation whose every input is valid (a free-form string id,
-            # no body): there is no invalid request to make.
-            assert mode == GenerationMode.NEGATIVE, operation.label
-        except Exception as error:
-            raise AssertionError(f"{operation.label}: {error}") from error
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+        except (Exception, BaseExceptionGroup) as error:  # a check failed, or the app raised
+            request = case.as_curl_command(headers=headers)
+            raise AssertionError(f"{_described(error)}\n{request}") from error
+
+    try:
+        fuzz()
+    except Unsatisfiable:
+        # Negative mode on an operation whose every input is valid (a free-form string id,
+        # no body): there is no invalid request to make.
+        assert mode == GenerationMode.NEGATIVE, operation.label
+    except (AssertionError, ExceptionGroup) as error:  # hypothesis groups distinct failures
+        return _described(error)
+    return None
+
+
+def _described(error: BaseException) -> str:
+    """A failed check's message (each of a group's), or the exception the app raised."""
+    if isinstance(error, BaseExceptionGroup):  # several checks failed: FailureGroup
+        return "\n".join(_described(inner) for inner in error.exceptions)
+    if isinstance(error, AssertionError):  # one check failed: schemathesis' Failure
+        return str(error).strip()
+    return f"{type(error).__name__}: {error}"
 
 
 @pytest.fixture

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from dailypapers.papers import lookups
 from dailypapers.web.app import create_app
-from tests.support import data
+from tests.support import browser, data, replay
 
 pytestmark = pytest.mark.store("api")
 
@@ -65,3 +69,55 @@ def test_it_answers_502_when_arxiv_is_down(settings, db, alice_token):
             "/api/papers/index", headers=data.bearer(alice_token), json={"arxivId": "1605.08386"}
         )
     assert answer.status_code == 502 and answer.json()["parameter"] == "arxivId"
+
+
+def test_it_refuses_at_once_the_parallel_lookups_of_one_token_but_the_first(
+    settings, db, arxiv_api_replay, arxiv_api_server, alice_token
+):
+    asking, answering = replay.held(
+        arxiv_api_replay, replay.ARXIV_API_PATH, replay.id_query("1605.08386")
+    )
+    app = create_app(settings.model_copy(update={"arxiv_api_url": arxiv_api_server}), db)
+    with browser.serve(app) as base_url, ThreadPoolExecutor(8) as pool:
+
+        def index(arxiv_id: str) -> httpx.Response:
+            return httpx.post(
+                f"{base_url}/api/papers/index",
+                headers=data.bearer(alice_token),
+                json={"arxivId": arxiv_id},
+                timeout=30,
+            )
+
+        first = pool.submit(index, "1605.08386")
+        try:
+            assert asking.wait(30)
+            others = [pool.submit(index, f"2501.{n:05d}") for n in range(1, 8)]
+            refused = [answer.result(30) for answer in others]
+        finally:
+            answering.set()
+        assert first.result(30).status_code == 200
+    assert {answer.status_code for answer in refused} == {429}
+    assert all("still under way" in answer.json()["error"] for answer in refused)
+    assert all(int(answer.headers["retry-after"]) >= 1 for answer in refused)
+    assert not arxiv_api_replay.requests_to(id_list="2501.00001")
+
+
+def test_it_answers_429_once_failed_lookups_are_used_up_and_404_from_the_cache(
+    indexing, alice_token, arxiv_api_replay
+):
+    unknown = [f"2501.{n:05d}" for n in range(1, lookups.MISSES.limit + 2)]
+    replay.unknown_to_arxiv(arxiv_api_replay, *unknown)
+
+    def index(arxiv_id: str):
+        return indexing.post(
+            "/api/papers/index", headers=data.bearer(alice_token), json={"arxivId": arxiv_id}
+        )
+
+    assert [index(i).status_code for i in unknown[:-1]] == [404] * lookups.MISSES.limit
+    assert index(unknown[0]).status_code == 404  # answered from the negative cache
+    over = index(unknown[-1])
+    assert over.status_code == 429 and over.json()["parameter"] == "arxivId"
+    assert "Too many lookups of papers arXiv does not have" in over.json()["error"]
+    assert 1 <= int(over.headers["retry-after"]) <= 3600
+    assert len(arxiv_api_replay.requests_to(id_list=unknown[0])) == 1
+    assert not arxiv_api_replay.requests_to(id_list=unknown[-1])

@@ -1,15 +1,17 @@
-"""Accounts over HTTP: sign up, sign in, sign out, sessions, CSRF on every form, safe redirects."""
+"""Accounts over HTTP: sign up, sign in, sign out, sessions, CSRF on every form, safe redirects,
+known devices, and the 429 and 503 answers of a busy or throttled sign-in."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers.accounts import throttle
+from dailypapers.accounts import passwords, registration, throttle
 from dailypapers.accounts.signin import authenticate
 from dailypapers.web.plumbing.auth import safe_next
-from tests.support import web
+from tests.support import data, web
 from tests.support.data import PASSWORD
+from tests.support.hashing import every_slot_taken
 from tests.support.web import csrf_token_of, sign_up, submit_form
 
 pytestmark = pytest.mark.store("feed")
@@ -30,10 +32,15 @@ def test_it_signs_up_signs_out_and_signs_in_again(client):
     assert 'href="/users/alice">alice</a>' in client.get("/papers/trending").text
 
 
-def test_it_signs_in_with_the_email_too(client):
+def test_it_signs_in_with_the_email_once_its_mailed_link_is_followed(client, db):
     sign_up(client, "alice")
     client.cookies.clear()
     fields = {"login": "Alice@Example.org", "password": PASSWORD}
+    assert submit_form(client, "/signin", fields).status_code == 400  # unverified: a mere claim
+    link = data.mailed_links(db, registration.find(db, "alice"))[-1]
+    path = link.removeprefix("http://testserver")
+    assert "Confirm my address" in client.get(path).text
+    assert submit_form(client, path, {}).status_code == 200
     assert submit_form(client, "/signin", fields, follow_redirects=False).status_code == 303
 
 
@@ -237,3 +244,90 @@ def test_it_shows_a_user_page_with_submissions(client):
     assert page.status_code == 200
     assert "Reinforcement Pre-Training" in page.text
     assert client.get("/users/nobody-here").status_code == 404
+
+
+# -- known devices and a busy server -------------------------------------------------------------
+
+
+def test_it_lets_a_known_device_sign_in_while_its_network_is_locked_out(app, alice, monkeypatch):
+    monkeypatch.setattr(throttle, "DEFAULT", throttle.SignInLimits(per_login=5, per_address=3))
+    with TestClient(app) as alices_laptop, TestClient(app) as neighbour:
+        web.sign_in(alices_laptop, alice)  # her browser is known from now on
+        alices_laptop.post(
+            "/signout", data={"csrf_token": web.page_token(alices_laptop, "/papers/2506.08007")}
+        )
+        for login in ("bob", "carol"):  # the same address (one NAT) fails twice more
+            assert _sign_in(neighbour, login, "guess").status_code == 400
+        assert _sign_in(neighbour, "alice", PASSWORD).status_code == 429
+        fields = {"login": "alice", "password": PASSWORD}
+        response = submit_form(alices_laptop, "/signin", fields, follow_redirects=False)
+        assert response.status_code == 303
+
+
+def test_it_scopes_the_device_cookie_to_the_sign_in_form(client, alice):
+    response = submit_form(
+        client, "/signin", {"login": "alice", "password": PASSWORD}, follow_redirects=False
+    )
+    cookies = response.headers.get_list("set-cookie")
+    device = next(c for c in cookies if c.startswith("dailypapers_device="))
+    assert "Path=/signin" in device and "HttpOnly" in device and "SameSite=Lax" in device
+
+
+def test_it_counts_a_forged_device_cookie_like_none(app, alice, monkeypatch):
+    monkeypatch.setattr(throttle, "DEFAULT", throttle.SignInLimits(per_login=2))
+    with TestClient(app) as guesser:
+        for _ in range(2):
+            assert _sign_in(guesser, "alice", "guess").status_code == 400
+        guesser.cookies.set("dailypapers_device", "forged.value.here", path="/signin")
+        fields = {"login": "alice", "password": PASSWORD}
+        assert submit_form(guesser, "/signin", fields).status_code == 429
+
+
+def test_it_answers_503_with_retry_after_when_every_hashing_slot_stays_taken(
+    app, alice, monkeypatch
+):
+    monkeypatch.setattr(passwords, "WAIT_SECONDS", 0.05)
+    with TestClient(app) as client:
+        page = client.get("/signin").text
+        with every_slot_taken(monkeypatch):
+            refused = client.post(
+                "/signin",
+                data={"csrf_token": csrf_token_of(page), "login": "alice", "password": PASSWORD},
+            )
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == str(passwords.RETRY_AFTER)
+    assert "busy" in refused.text and 'value="alice"' in refused.text
+
+
+def test_it_refuses_a_disabled_account_with_its_reason(client, db, alice):
+    from dailypapers.accounts import administration
+
+    administration.disable(db, "alice")
+    assert _sign_in(client, "alice", "guess").status_code == 400
+    refused = _sign_in(client, "alice", PASSWORD)
+    assert refused.status_code == 403 and "This account is disabled." in refused.text
+
+
+def test_it_builds_mailed_links_from_the_site_address_never_the_host_header(client, db):
+    fields = {"username": "dave", "email": "dave@example.org", "password": PASSWORD}
+    token = web.page_token(client, "/signup")
+    response = client.post(
+        "/signup",
+        data={"csrf_token": token, **fields},
+        headers={"Host": "evil.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    (link,) = data.mailed_links(db, registration.find(db, "dave"))
+    assert link.startswith("http://testserver/account/verify/")
+
+
+def test_it_limits_sign_ups_from_one_address_over_http(app):
+    with TestClient(app) as client:
+        for number in range(5):
+            sign_up(client, f"reader{number}")
+            client.cookies.clear()
+        fields = {"username": "reader5", "email": "r5@example.org", "password": PASSWORD}
+        refused = submit_form(client, "/signup", fields)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert "Too many sign-ups from your network" in refused.text

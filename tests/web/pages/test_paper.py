@@ -1,16 +1,21 @@
-"""A paper's page over HTTP: its standing, redirects to one address, old-style ids, a 404."""
+"""A paper's page over HTTP: its standing, redirects to one address, old-style ids, a 404; its
+discussion in pages of threads, each thread's own pages, whatever the threads hold."""
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
-from dailypapers.papers import catalog
+from dailypapers.papers import catalog, discussion, threads
 from tests.support import data
 from tests.support.corpora import HOSTILE_ID, UNLISTED_ID
+from tests.support.web import page_token
 
 pytestmark = pytest.mark.store("feed")
+
+PAPER = "2506.08007"
 
 
 def cards_of(html: str) -> list[str]:
@@ -79,3 +84,102 @@ def test_it_shows_html_in_titles_and_abstracts_as_text(client):
         assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in text
         assert "$O(n^2)$" in text  # left for KaTeX to draw in the browser
     assert "Mallory &lt;b&gt;Evil&lt;/b&gt;" in client.get(f"/papers/{HOSTILE_ID}").text
+
+
+# -- the discussion: pages of threads, whatever they hold -----------------------------------------
+
+
+class _Nesting(HTMLParser):
+    """Checks that lists and items open and close in order; records the deepest comment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("ol", "li"):
+            self.open.append(tag)
+            if tag == "li" and ("class", "comment") in attrs:
+                self.deepest = max(self.deepest, self.open.count("ol") - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "li"):
+            assert self.open and self.open.pop() == tag, f"</{tag}> closes nothing open"
+
+
+def _discussion_nesting(page: str) -> int:
+    """How deep the page's comments nest (0: top level), checking its lists are well formed."""
+    section = page.split('<section class="discussion"', 1)[1].split("</section>", 1)[0]
+    parser = _Nesting()
+    parser.feed(section)
+    assert parser.open == []
+    return parser.deepest
+
+
+@pytest.mark.slow
+def test_it_keeps_a_paper_page_up_under_a_thousand_nested_replies(client, db, alice):
+    parent = None
+    for i in range(1000):
+        parent = discussion.post(
+            db, alice.id, PAPER, f"Reply {i}", parent, limits=discussion.UNLIMITED
+        ).id
+    page = client.get(f"/papers/{PAPER}")
+    assert page.status_code == 200 and "1,000 comments" in page.text
+    assert _discussion_nesting(page.text) == threads.MAX_DEPTH
+    shown = threads.REPLIES_SHOWN
+    more = f"{1000 - 1 - shown:,} more replies in this thread"
+    assert f"Reply {shown}<" in page.text and f"Reply {shown + 1}<" not in page.text
+    assert more in page.text
+    link = page.text.split(more, 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    assert link.startswith(f"/papers/{PAPER}?thread=")
+    seen = set()
+    for number in range(1, 1000 // threads.THREAD_PAGE + 1):
+        own = client.get(link.split("#")[0] + f"&comments={number}")
+        assert own.status_code == 200
+        assert _discussion_nesting(own.text) == threads.MAX_DEPTH
+        seen |= {int(n) for n in re.findall(r"<p>Reply (\d+)</p>", own.text)}
+    assert seen == set(range(1000))  # every reply is on a page of its thread
+
+
+def test_it_pages_a_discussion_by_threads_and_keeps_replies_with_theirs(alice, db, as_user):
+    tops = [
+        discussion.post(db, alice.id, PAPER, f"Thread {i}", limits=discussion.UNLIMITED).id
+        for i in range(threads.THREADS_PER_PAGE)
+    ]
+    alice_client = as_user(alice)
+    reply = discussion.post(db, alice.id, PAPER, "A reply on page one", tops[0]).id
+    assert _posted_to(alice_client, "Thread 50") == (f"/papers/{PAPER}?comments=2", "Thread 50")
+    first = alice_client.get(f"/papers/{PAPER}").text
+    assert "Thread 49<" in first and "Thread 50<" not in first and "Page 1 of 2" in first
+    replies = first.split(f'id="replies-{tops[0]}"', 1)[1].split("</ol>", 1)[0]
+    assert f'id="comment-{reply}"' in replies
+    assert f'href="/papers/{PAPER}?comments=2#discussion"' in first
+    second = alice_client.get(f"/papers/{PAPER}?comments=2").text
+    assert "Thread 50<" in second and "Thread 49<" not in second
+    assert f'href="/papers/{PAPER}?comments=1#discussion"' in second
+    assert _discussion_nesting(second) == 0
+
+
+def test_it_sends_a_reply_past_a_cut_thread_to_the_threads_own_page(alice, db, as_user):
+    top = discussion.post(db, alice.id, PAPER, "Top").id
+    for i in range(threads.REPLIES_SHOWN):
+        discussion.post(db, alice.id, PAPER, f"Reply {i}", top, limits=discussion.UNLIMITED)
+    alice_client = as_user(alice)
+    address, _ = _posted_to(alice_client, "One more", top)
+    assert address == f"/papers/{PAPER}?thread={top}"
+    own = alice_client.get(address).text
+    assert "One more" in own and "← All threads" in own
+    assert 'id="comment-form"' not in own  # new threads start on the discussion's pages
+
+
+def _posted_to(client, body: str, parent_id: int | None = None) -> tuple[str, str]:
+    """(the address a comment posted without JavaScript is shown at, the comment's body)."""
+    fields = {"csrf_token": page_token(client), "body": body}
+    if parent_id:
+        fields["parent_id"] = str(parent_id)
+    posted = client.post(f"/papers/{PAPER}/comments", data=fields, follow_redirects=False)
+    address, anchor = posted.headers["location"].split("#comment-", 1)
+    shown = client.get(address).text
+    assert f'id="comment-{anchor}"' in shown
+    return address, body

@@ -76,6 +76,12 @@ def test_bad_input_never_breaks_the_page(client, q):
     assert page.status_code == 200
 
 
+@pytest.mark.parametrize("page", ["\u00b2", "\u0663", "9" * 5000])
+def test_it_keeps_the_search_page_up_for_a_page_number_int_cannot_read(client, page):
+    answer = client.get("/search", params={"q": "model", "mode": "keyword", "page": page})
+    assert answer.status_code == 200 and 'rel="prev"' not in answer.text  # the first page
+
+
 def test_the_similar_papers_partial_renders(indexed, search_settings):
     similar = service.similar_papers(indexed, search_settings, 9, k=5)
     html = templates.get_template("similar_papers.html").render(similar=similar)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dailypapers.papers import detail
 from dailypapers.web.app import create_app
-from tests.support import data
+from tests.support import data, replay
 from tests.support.corpora import UNLISTED_ID
 from tests.support.replay import ARXIV_API_PATH, ATOM_TYPE, Answer, recorded_bytes
 from tests.support.web import page_token, sign_in
@@ -191,3 +192,22 @@ def test_it_stops_a_user_at_the_daily_submission_limit(settings, db, carol):
         assert [r.status_code for r in statuses] == [303, 303, 429]
         assert "the daily limit" in statuses[2].text
         assert "0 left today" in client.get("/submit").text
+
+
+def test_it_says_on_the_form_when_a_lookup_of_the_same_user_is_under_way(
+    arxiv_client, arxiv_api_replay
+):
+    asking, answering = replay.held(arxiv_api_replay, ARXIV_API_PATH, replay.id_query("1605.08386"))
+    second_tab = TestClient(
+        arxiv_client.app, raise_server_exceptions=False, cookies=arxiv_client.cookies
+    )
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(submit, arxiv_client, "1605.08386")
+        try:
+            assert asking.wait(30)
+            refused = submit(second_tab, "astro-ph/0601001")
+        finally:
+            answering.set()
+        assert first.result(30).status_code == 303
+    assert refused.status_code == 429
+    assert "Your previous lookup on arXiv is still under way" in refused.text

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from dailypapers import arxiv_ids
-from dailypapers.papers import catalog, discussion, submissions, voting
+from dailypapers.papers import catalog, discussion, lookups, submissions, voting
 from dailypapers.web.api.auth import Caller, SignedInCaller
 from dailypapers.web.api.shapes import (
     CommentIn,
@@ -29,7 +29,6 @@ from dailypapers.web.api.shapes import (
     dumps,
     parse_comment_id,
 )
-from dailypapers.web.plumbing import markup
 from dailypapers.web.plumbing.errors import ApiProblem, bad_request, not_found, responses
 from dailypapers.web.plumbing.rate_limit import retry_after_header
 
@@ -60,11 +59,14 @@ def _post_comment(
         posted = discussion.post(request.app.state.db, who.user_id, paper_id, body, parent_key)
     except discussion.PaperNotFound as error:
         raise not_found("id", f"no paper {error} here") from None
+    except discussion.ParentNotFound as error:
+        raise not_found("commentId", str(error)) from None
     except discussion.InvalidComment as error:
-        if parent_key is not None and "replied to" in str(error):
-            raise not_found("commentId", str(error)) from None
         raise bad_request("comment", str(error)) from None
-    return dumps({"newMessage": shaper.comment(posted, str(markup.render(posted.body)), who.user)})
+    except discussion.TooManyComments as error:
+        wait = {"Retry-After": retry_after_header(error.retry_after)}
+        raise ApiProblem(429, str(error), "comment", wait) from None
+    return dumps({"newMessage": shaper.comment(posted, str(posted.html), who.user)})
 
 
 def _comment_route(below_paper: str, summary: str):
@@ -160,6 +162,7 @@ SUBMISSION_STATUS = {
     "not_found": 404,
     "duplicate": 409,
     "limit": 429,
+    "lookup": 429,
     "upstream": 502,
 }
 
@@ -180,6 +183,8 @@ def _submit(request: Request, who: Caller, text: str) -> bytes:
             now = datetime.now(UTC)
             midnight = datetime.combine(now.date() + timedelta(days=1), time.min, UTC)
             headers["Retry-After"] = retry_after_header((midnight - now).total_seconds())
+        if error.retry_after is not None:
+            headers["Retry-After"] = retry_after_header(error.retry_after)
         raise ApiProblem(status, str(error), "arxivId", headers) from None
     card = catalog.card(request.app.state.db, done.arxiv_id)
     return dumps(request.app.state.api_shaper.entry(card))
@@ -206,20 +211,24 @@ class IndexIn(BaseModel):
     arxivId: str = _paper_named("index", 200)
 
 
-def index_paper(request: Request, text: str) -> None:
+def index_paper(request: Request, who: Caller, text: str) -> None:
     try:
-        catalog.index(
+        lookups.index(
             request.app.state.db,
             request.app.state.settings,
             text,
+            user_id=who.user_id,
             pipeline=request.app.state.pipeline,
         )
     except arxiv_ids.InvalidArxivId as error:
         raise bad_request("arxivId", str(error)) from None
-    except catalog.NotOnArxiv as error:
+    except lookups.NotOnArxiv as error:
         raise not_found("arxivId", f"arXiv has no paper {error}") from None
-    except catalog.ArxivUnavailable as error:
+    except lookups.ArxivUnavailable as error:
         raise ApiProblem(502, f"arXiv could not be asked: {error}", "arxivId") from None
+    except lookups.LookupRefused as error:
+        wait = {"Retry-After": retry_after_header(error.retry_after)}
+        raise ApiProblem(429, str(error), "arxivId", wait) from None
 
 
 @router.post(
@@ -231,5 +240,5 @@ def index_paper(request: Request, text: str) -> None:
     "refreshes it). Answers `{}`.",
 )
 async def index(request: Request, payload: IndexIn, who: SignedInCaller) -> Response:
-    await run_in_threadpool(index_paper, request, payload.arxivId)
+    await run_in_threadpool(index_paper, request, who, payload.arxivId)
     return Response(b"{}", media_type="application/json")

@@ -157,10 +157,11 @@ async def user_feed(
             raise not_found("username", f"no user {username!r} here")
         cards = listing.entries(request.app.state.db, submitter=user.username, limit=FEED_SIZE)
         name = user.username
+        segment = quote(name, safe="")  # one path segment: a "/" in an imported name too
         return Feed(
             f"submitted by {name}",
-            f"/users/{quote(name)}",
-            f"/feeds/users/{quote(name)}",
+            f"/users/{segment}",
+            f"/feeds/users/{segment}",
             f"Papers {name} submitted to the daily feed, newest first.",
         ), cards
 

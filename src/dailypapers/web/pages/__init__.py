@@ -4,6 +4,8 @@ order the app includes them (fixed paths before the catch-all shapes of ``paper`
 from __future__ import annotations
 
 from dailypapers.web.pages import (
+    account_links,
+    account_settings,
     accounts,
     admin,
     comments,
@@ -23,6 +25,8 @@ ROUTERS = [
     comments.router,
     submit.router,
     accounts.router,
+    account_settings.router,
+    account_links.router,
     tokens.router,
     digest.router,
     digest_settings.router,

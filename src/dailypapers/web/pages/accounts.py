@@ -2,7 +2,10 @@
 
 Forms re-show with each error next to its field and the input kept (never the password). After
 signing in or up the reader goes back to ``next`` (a path on this site, checked by
-``auth.safe_next``), which is where a sign-in-required action sent them from.
+``auth.safe_next``), which is where a sign-in-required action sent them from. Too many tries
+answer 429, and a server with every password-hashing slot taken 503, both with ``Retry-After``.
+A successful sign-in leaves a device cookie (``plumbing.sessions``) that the throttle counts
+this browser's later tries by.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers.accounts import passwords, registration, throttle
+from dailypapers.accounts import passwords, quotas, registration, throttle
 from dailypapers.accounts.records import User
-from dailypapers.accounts.signin import authenticate
+from dailypapers.accounts.signin import Disabled, authenticate
 from dailypapers.papers import people
 from dailypapers.web.plumbing import csrf, sessions
 from dailypapers.web.plumbing.auth import NextField, NextQuery, client_ip, safe_next, viewer
@@ -72,10 +75,28 @@ _blank_form_route("/signin", "signin.html")
 _blank_form_route("/signup", "signup.html")
 
 
+def _refused(
+    request: Request,
+    template: str,
+    next_url: str,
+    values: dict,
+    refusal: quotas.Exceeded | passwords.Busy,
+) -> Response:
+    """The form again with ``refusal`` (a quota exceeded or passwords.Busy) over it: 429 or 503
+    with its ``Retry-After``."""
+    status = 503 if isinstance(refusal, passwords.Busy) else 429
+    response = _form(request, template, next_url, values, {"form": str(refusal)}, status)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 async def _signed_in(request: Request, user: User, next_url: str) -> Response:
     """Sign ``user`` in on this session (a new one, against fixation) and go on to ``next_url``."""
-    await run_in_threadpool(sessions.sign_in, request.app.state.db, sessions.of(request), user)
-    return RedirectResponse(next_url, status_code=303)
+    session = sessions.of(request)
+    await run_in_threadpool(sessions.sign_in, request.app.state.db, session, user)
+    response = RedirectResponse(next_url, status_code=303)
+    response.headers.append("set-cookie", session.codec.device_cookie_header(user))
+    return response
 
 
 @_form_post("/signin")
@@ -87,6 +108,7 @@ async def signin(
 ) -> Response:
     next_url = safe_next(next)
     db = request.app.state.db
+    values = {"login": login}
     try:
         user = await run_in_threadpool(
             partial(
@@ -96,21 +118,20 @@ async def signin(
                 password,
                 address=client_ip(request),
                 limits=throttle.DEFAULT,
+                device=sessions.known_device(request),
             )
         )
-    except throttle.Throttled as throttled:
-        response = _form(
-            request, "signin.html", next_url, {"login": login}, {"form": str(throttled)}, 429
-        )
-        response.headers["Retry-After"] = str(throttled.retry_after)
-        return response
+    except (throttle.Throttled, passwords.Busy) as refusal:
+        return _refused(request, "signin.html", next_url, values, refusal)
+    except Disabled as disabled:
+        return _form(request, "signin.html", next_url, values, {"form": str(disabled)}, 403)
     if user is None:
         errors = {"form": "That username or email and password do not match an account."}
         if not login.strip():
             errors = {"login": "Enter your username or email."}
         elif not password:
             errors = {"password": "Enter your password."}
-        return _form(request, "signin.html", next_url, {"login": login}, errors, 400)
+        return _form(request, "signin.html", next_url, values, errors, 400)
     return await _signed_in(request, user, next_url)
 
 
@@ -123,19 +144,23 @@ async def signup(
     next: NextField = "/",
 ) -> Response:
     next_url = safe_next(next)
+    values = {"username": username, "email": email}
     try:
         user = await run_in_threadpool(
-            registration.sign_up, request.app.state.db, username, email, password
+            partial(
+                registration.sign_up,
+                request.app.state.db,
+                request.app.state.settings,
+                username,
+                email,
+                password,
+                address=client_ip(request),
+            )
         )
     except registration.AccountError as error:
-        return _form(
-            request,
-            "signup.html",
-            next_url,
-            {"username": username, "email": email},
-            error.errors,
-            400,
-        )
+        return _form(request, "signup.html", next_url, values, error.errors, 400)
+    except (registration.SignUpsExceeded, passwords.Busy) as refusal:
+        return _refused(request, "signup.html", next_url, values, refusal)
     return await _signed_in(request, user, next_url)
 
 

@@ -1,5 +1,5 @@
 """Digest pages reached from mail links: subscribe (no account needed), confirm, one-click
-unsubscribe, preferences.
+unsubscribe, preferences, "never mail me again".
 
 Links in mails carry signed tokens (``digest/tokens.py``), which are the only credential these
 pages need: no sign-in, and no CSRF token either (``csrf.exempt``), since a forged request would
@@ -10,7 +10,8 @@ Click``) from mail clients, which carry no cookie.
 The subscribe form sits in every page's footer without a CSRF token, so that pages set no session
 cookie and stay cacheable. It is exempt on purpose: it never looks at the session (a subscription
 is linked to an account only from the account's settings, which check the token), so a forged
-POST can do no more than anyone can do directly.
+POST can do no more than anyone can do directly; what anyone can do directly is limited per
+address and per client network (``digest/subscriptions.py``).
 """
 
 from __future__ import annotations
@@ -23,26 +24,36 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
-from dailypapers.digest import subscriptions, tokens
+from dailypapers.accounts import quotas
+from dailypapers.digest import subscriptions, suppression, tokens
 from dailypapers.digest.records import Subscription
 from dailypapers.web.pages.digest_settings import choices, preferences_form_fields
 from dailypapers.web.plumbing import csrf
+from dailypapers.web.plumbing.auth import client_ip
+from dailypapers.web.plumbing.rate_limit import retry_after_header
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    return render(request, f"digest/{name}", context, status_code=status_code)
+def _page(
+    request: Request,
+    name: str,
+    context: dict,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return render(request, f"digest/{name}", context, status_code=status_code, headers=headers)
 
 
 def _bad_link(request: Request, error: Exception, purpose: str) -> HTMLResponse:
     expired = isinstance(error, tokens.TokenExpired)
+    used = isinstance(error, tokens.TokenUsed)
     return _page(
         request,
         "bad_link.html",
-        {"expired": expired, "purpose": purpose, "reason": str(error)},
-        status_code=410 if expired else 400,
+        {"expired": expired, "used": used, "purpose": purpose, "reason": str(error)},
+        status_code=410 if expired or used else 400,
     )
 
 
@@ -67,13 +78,24 @@ async def subscribe_form(request: Request) -> HTMLResponse:
 def subscribe(request: Request, email: str = Form("", max_length=400)) -> HTMLResponse:
     state = request.app.state
     try:
-        subscriptions.subscribe(state.db, state.settings, email)
+        done = subscriptions.subscribe(
+            state.db, state.settings, email, client_address=client_ip(request)
+        )
     except subscriptions.InvalidEmail as error:
         return _page(
             request, "subscribe.html", {"email": email, "error": str(error)}, status_code=400
         )
-    # The same answer whether or not the address was already subscribed (no address probing).
-    return _page(request, "check_inbox.html", {"email": subscriptions.normalise_email(email)})
+    except quotas.Exceeded as refusal:  # says nothing of the address, only of the asker
+        return _page(
+            request,
+            "subscribe.html",
+            {"email": email, "error": str(refusal)},
+            status_code=429,
+            headers={"Retry-After": retry_after_header(refusal.retry_after)},
+        )
+    # The same answer whatever the address's state: new, subscribed, out of confirmation
+    # mails or suppressed (no address probing).
+    return _page(request, "check_inbox.html", {"email": done.email})
 
 
 def _from_mail_link(purpose: str, *errors: type[Exception]):
@@ -94,16 +116,19 @@ def _from_mail_link(purpose: str, *errors: type[Exception]):
     return wrap
 
 
+_CONFIRM_ERRORS = (tokens.TokenInvalid, tokens.TokenExpired, tokens.TokenUsed)
+
+
 @router.get("/subscribe/confirm/{token}", response_class=HTMLResponse)
-@_from_mail_link("confirm", tokens.TokenInvalid, tokens.TokenExpired)
+@_from_mail_link("confirm", *_CONFIRM_ERRORS)
 def confirm_form(request: Request, token: str) -> HTMLResponse:
-    tokens.read_confirm_token(request.app.state.settings, token)
+    subscriptions.check_confirm_link(request.app.state.db, request.app.state.settings, token)
     return _page(request, "confirm.html", {"token": token})
 
 
 @router.post("/subscribe/confirm/{token}", response_class=HTMLResponse)
 @csrf.exempt
-@_from_mail_link("confirm", tokens.TokenInvalid, tokens.TokenExpired)
+@_from_mail_link("confirm", *_CONFIRM_ERRORS)
 def confirm(request: Request, token: str) -> HTMLResponse:
     state = request.app.state
     confirmed = subscriptions.confirm(state.db, state.settings, token)
@@ -115,7 +140,7 @@ def confirm(request: Request, token: str) -> HTMLResponse:
 @_from_mail_link("unsubscribe")
 def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
     found = _subscription_of(request, token)
-    return _page(request, "unsubscribe.html", {"subscription": found, "token": token})
+    return _page(request, "unsubscribe.html", _unsubscribing(request, found, token))
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
@@ -123,7 +148,27 @@ def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
 @_from_mail_link("unsubscribe")
 def unsubscribe(request: Request, token: str) -> HTMLResponse:
     gone = subscriptions.unsubscribe(request.app.state.db, request.app.state.settings, token)
-    return _page(request, "unsubscribed.html", {"subscription": gone, "token": token})
+    return _page(request, "unsubscribed.html", _unsubscribing(request, gone, token))
+
+
+def _unsubscribing(request: Request, subscription: Subscription, token: str) -> dict:
+    never_mail_url = suppression.link(request.app.state.settings, subscription.email)
+    return {"subscription": subscription, "token": token, "never_mail_url": never_mail_url}
+
+
+@router.get("/never-mail/{token}", response_class=HTMLResponse)
+@_from_mail_link("never-mail")
+def never_mail_form(request: Request, token: str) -> HTMLResponse:
+    email = suppression.address_of(request.app.state.settings, token)
+    return _page(request, "never_mail.html", {"email": email, "token": token, "done": False})
+
+
+@router.post("/never-mail/{token}", response_class=HTMLResponse)
+@csrf.exempt
+@_from_mail_link("never-mail")
+def never_mail(request: Request, token: str) -> HTMLResponse:
+    email = suppression.never_mail(request.app.state.db, request.app.state.settings, token)
+    return _page(request, "never_mail.html", {"email": email, "token": token, "done": True})
 
 
 @router.get("/digest/preferences/{token}", response_class=HTMLResponse)

@@ -1,5 +1,6 @@
 """A signed-in reader's digest settings (``/settings/digest``): how often, when, what, and the
-alerts (saved searches) whose new matches the digest carries."""
+alerts (saved searches) whose new matches the digest carries. An account whose address is not
+verified sees "verify your address first" and can set up nothing (``digest/account.py``)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def _page(
         "digest/settings.html",
         {
             "subscription": mine.subscription,
+            "verified": mine.verified,
             "alerts": mine.alerts,
             "error": error,
             "saved": saved,
@@ -90,15 +92,15 @@ _account_fields = preferences_form_fields(frequency="daily", timezone="UTC", sen
 def save_digest_settings(
     request: Request,
     user: ActingUser,
-    wanted: dict = Depends(
-        preferences_form_fields(frequency="daily", timezone="UTC", send_hour="7")
-    ),
+    wanted: dict = Depends(_account_fields),
 ) -> Response:
     state = request.app.state
     try:
         account.save_preferences(state.db, state.settings, user, wanted)
     except (subscriptions.InvalidPreferences, subscriptions.InvalidEmail) as error:
         return _page(request, user, error=str(error), status_code=422)
+    except (account.AddressNotVerified, account.AddressSuppressed) as refusal:
+        return _page(request, user, error=str(refusal), status_code=403)
     return RedirectResponse("/settings/digest?saved=1", status_code=303)
 
 

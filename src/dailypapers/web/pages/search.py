@@ -34,6 +34,17 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _page_number(value: str) -> int:
+    """The results page asked for; 1 for anything else. Only ASCII digits, and no more of them
+    than MAX_PAGE has: ``str.isdigit`` also says yes to "²" and "١", which ``int`` refuses or
+    reads, and ``int`` refuses more than 4,300 digits."""
+    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE)):
+        number = int(value)
+        if 0 < number <= MAX_PAGE:
+            return number
+    return 1
+
+
 @router.api_route("/search", methods=["GET", "HEAD"], include_in_schema=False)
 async def search_page(
     request: Request,
@@ -45,7 +56,7 @@ async def search_page(
     date_to: str = "",
     page: str = "1",
 ) -> Response:
-    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    number = _page_number(page)
     params = {
         "q": q,
         "mode": mode if mode in service.MODES else "hybrid",

@@ -16,7 +16,7 @@ from dailypapers.web.plumbing.rendering import render
 router = APIRouter(include_in_schema=False)
 
 # A refused submission's reason -> the page's status.
-STATUS = {"limit": 429, "duplicate": 409, "upstream": 502}
+STATUS = {"limit": 429, "lookup": 429, "duplicate": 409, "upstream": 502}
 
 
 @router.api_route("/submit", methods=["GET", "HEAD"])

@@ -33,7 +33,9 @@ def is_htmx(request: Request) -> bool:
 
 
 def client_ip(request: Request) -> str:
-    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    """The client's address: the connection's peer, never a header. Behind the reverse proxies
+    named in ``DAILYPAPERS_TRUSTED_PROXIES``, uvicorn puts their ``X-Forwarded-For`` client here
+    (``dailypapers serve`` configures it); from anyone else the header is ignored."""
     return request.client.host if request.client else "unknown"
 
 
@@ -70,10 +72,12 @@ async def return_to(request: Request) -> str:
             candidate = value if isinstance(value, str) else None
     if not candidate:
         referer = request.headers.get("referer") or request.headers.get("hx-current-url")
-        if referer:
-            parts = urlsplit(referer)
-            if parts.netloc == request.url.netloc:
-                candidate = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            parts = urlsplit(referer) if referer else None
+        except ValueError:  # not a URL ("http://["): anyone can send any header
+            parts = None
+        if parts and parts.netloc == request.url.netloc:
+            candidate = parts.path + (f"?{parts.query}" if parts.query else "")
     if not candidate and request.method == "GET":
         candidate = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return safe_next(candidate)

@@ -44,7 +44,13 @@ async def verify(request: Request) -> None:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             value = (await request.form()).get(FIELD)
             supplied = value if isinstance(value, str) else None
-    if not expected or not supplied or not hmac.compare_digest(expected, supplied):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, which anyone can
+    # send.
+    if (
+        not expected
+        or not supplied
+        or not hmac.compare_digest(expected.encode(), supplied.encode("utf-8", "surrogatepass"))
+    ):
         raise CsrfFailed()
 
 

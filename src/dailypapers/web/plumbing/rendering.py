@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse
 
 from dailypapers.papers import discussion
 from dailypapers.papers.records import Card
-from dailypapers.web.plumbing import highlighting, markup, sessions, text
+from dailypapers.web.plumbing import highlighting, sessions, text
 
 WEB = Path(__file__).resolve().parents[1]
 # Rendered card bodies kept per process: a few days of feed pages and the searches over them.
@@ -123,8 +123,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # A filter is called by its function's name; Markdown is the one named for what it reads.
-    env.filters.update({f.__name__: f for f in FILTERS}, markdown=markup.render)
+    env.filters.update({f.__name__: f for f in FILTERS})  # a filter is called by its name
     env.globals.update(
         count_of=text.count_of, asset_version=asset_version(), may_delete=discussion.may_delete
     )

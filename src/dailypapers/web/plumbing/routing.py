@@ -13,7 +13,8 @@ from starlette.convertors import Convertor, register_url_convertor
 class ArxivIdConvertor(Convertor):
     """Path segment(s) shaped like an arXiv id: ``2406.12345[vN]`` or ``hep-th/9901001[vN]``."""
 
-    regex = r"(?:\d{4}\.\d{4,5}|[A-Za-z][A-Za-z-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+    # [0-9], not \d: \d also matches "٢" and "²", which are no arXiv id's digits.
+    regex = r"(?:[0-9]{4}\.[0-9]{4,5}|[A-Za-z][A-Za-z-]*(?:\.[A-Za-z]{2})?/[0-9]{7})(?:v[0-9]+)?"
 
     def convert(self, value: str) -> str:
         return value

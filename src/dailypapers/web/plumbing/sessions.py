@@ -9,6 +9,11 @@ forms), so the pages most people read set no cookie and can be cached.
 
 Cookies are HttpOnly, SameSite=Lax, Path=/, and Secure when the site's base URL is https. Signing
 in replaces the token (no session fixation); signing out replaces it again.
+
+A successful sign-in also leaves a device cookie (``dailypapers_device``, Path=/signin, a year):
+signed ``{"u": user id, "n": random nonce}``, so the throttle can count this browser's later tries
+at that account apart from everyone else's (``accounts.throttle.KnownDevice``). It proves
+nothing by itself: a password is still needed.
 """
 
 from __future__ import annotations
@@ -28,9 +33,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dailypapers.accounts import sessions as account_sessions
 from dailypapers.accounts.records import User
+from dailypapers.accounts.throttle import KnownDevice
 from dailypapers.config import Settings
 
 COOKIE = "dailypapers_session"
+DEVICE_COOKIE = "dailypapers_device"
+DEVICE_PATH = "/signin"  # only the sign-in form reads it
+# A year: a device is known as long as its owner keeps signing in from it now and then.
+DEVICE_MAX_AGE = 365 * 86400
 
 
 @dataclass
@@ -72,6 +82,7 @@ class SessionCodec:
         self.max_age = settings.session_days * 86400
         self.secure = settings.base_url.lower().startswith("https://")
         self._serializer = URLSafeTimedSerializer(secret, salt="dailypapers.session")
+        self._devices = URLSafeTimedSerializer(secret, salt="dailypapers.device")
         self._csrf_key = hashlib.sha256(b"dailypapers.csrf:" + secret.encode()).digest()
 
     def dumps(self, session: Session) -> str:
@@ -94,15 +105,36 @@ class SessionCodec:
         return hmac.new(self._csrf_key, token.encode(), hashlib.sha256).hexdigest()
 
     def set_cookie_header(self, session: Session) -> str:
-        cookie: SimpleCookie = SimpleCookie()
         if session.token is None:
-            cookie[COOKIE] = ""
-            cookie[COOKIE]["max-age"] = 0
-        else:
-            cookie[COOKIE] = self.dumps(session)
-            cookie[COOKIE]["max-age"] = self.max_age
-        morsel = cookie[COOKIE]
-        morsel["path"] = "/"
+            return self._cookie(COOKIE, "", 0, "/")
+        return self._cookie(COOKIE, self.dumps(session), self.max_age, "/")
+
+    def device_cookie_header(self, user: User) -> str:
+        """A Set-Cookie naming this browser a known device of ``user``'s account."""
+        value = self._devices.dumps({"u": user.id, "n": secrets.token_urlsafe(16)})
+        return self._cookie(DEVICE_COOKIE, value, DEVICE_MAX_AGE, DEVICE_PATH)
+
+    def known_device(self, value: str | None) -> KnownDevice | None:
+        """The device a device cookie names, unless it is forged, from another key or too old."""
+        if not value:
+            return None
+        try:
+            payload = self._devices.loads(value, max_age=DEVICE_MAX_AGE)
+        except BadSignature:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        user_id, nonce = payload.get("u"), payload.get("n")
+        if not isinstance(user_id, int) or not isinstance(nonce, str) or not nonce:
+            return None
+        return KnownDevice(user_id, nonce)
+
+    def _cookie(self, name: str, value: str, max_age: int, path: str) -> str:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[name] = value
+        morsel = cookie[name]
+        morsel["max-age"] = max_age
+        morsel["path"] = path
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"
         if self.secure:
@@ -182,6 +214,17 @@ def sign_out(db: Any, session: Session) -> None:
     session.signed_in = False
     session.dirty = True
     session.user, session.loaded = None, True
+
+
+def sign_out_everywhere(db: Any, session: Session, user: User) -> None:
+    """End every session of ``user``, this one included. Blocking."""
+    account_sessions.end_all(db, user)
+    sign_out(db, session)
+
+
+def known_device(request: HTTPConnection) -> KnownDevice | None:
+    """The known device the request's device cookie names, if any."""
+    return of(request).codec.known_device(request.cookies.get(DEVICE_COOKIE))
 
 
 def start_for_user(db: Any, codec: SessionCodec, user: User) -> tuple[str, str]:
