@@ -92,8 +92,10 @@ def shared_docs() -> Path:
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> stores.Templates:
+    shared = stores.run_folder(tmp_path_factory) / "templates"
+    shared.mkdir(exist_ok=True)
     return stores.Templates(
-        tmp_path_factory.mktemp("templates"),
+        shared,
         {
             "empty": lambda db: None,
             "feed": corpora.feed,

@@ -10,7 +10,7 @@ Most kills land while the worker is sending (after the first message of a run ar
 random 0-40 ms, which spans several send cycles and so every step of one); every fourth lands at
 a random instant of the whole run (start-up, composing, claiming).
 
-``DAILYPAPERS_CRASH_SEED`` replays a run; ``DAILYPAPERS_CRASH_KILLS`` (default 24) stresses it.
+``DAILYPAPERS_CRASH_SEED`` replays a run; ``DAILYPAPERS_CRASH_KILLS`` (default 12) stresses it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from tests.support.cli import argv
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 150
-KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 24))  # more for a stress run
+KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 12))  # more for a stress run
 LEASE = 1.0
 
 pytestmark = pytest.mark.slow

@@ -26,15 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARRIVAL_TIMEOUT = 15.0
 
 
-def _arrival(sink, address: str, since: float) -> float:
-    """Seconds from ``since`` until the sink has a mail for ``address`` (or the timeout)."""
-    deadline = since + ARRIVAL_TIMEOUT
-    while not digests.mails_to(sink, address):
-        assert time.monotonic() < deadline, f"no mail to {address} in {ARRIVAL_TIMEOUT} s"
-        time.sleep(0.005)
-    return time.monotonic() - since
-
-
 def test_it_mails_the_confirmation_at_once_after_the_click(db, mail_settings, sink, monkeypatch):
     # Only being woken can deliver it in time: the job's own look for due mail is 10 min away.
     monkeypatch.setattr(jobs, "MAIL_POLL", 600.0)
@@ -46,7 +37,9 @@ def test_it_mails_the_confirmation_at_once_after_the_click(db, mail_settings, si
         clicked = time.monotonic()
         answer = httpx.post(f"{base_url}/subscribe", data={"email": "dave@example.org"})
         assert answer.status_code == 200
-        seconds = _arrival(sink, "dave@example.org", clicked)
+        seconds = digests.arrival(
+            sink, "dave@example.org", clicked, digests.CONFIRM_SUBJECT, ARRIVAL_TIMEOUT
+        )
     print(f"\nclick to SMTP: {seconds * 1000:.0f} ms")
     [mail] = digests.mails_to(sink, "dave@example.org")
     assert mail.message["Subject"] == digests.CONFIRM_SUBJECT
@@ -73,7 +66,9 @@ def test_it_sends_mail_another_process_queued_within_seconds(client, db, mail_se
         assert b"composed 0" in mailer.stderr.readline()  # its first round is done
         clicked = time.monotonic()
         assert client.post("/subscribe", data={"email": "dave@example.org"}).status_code == 200
-        seconds = _arrival(sink, "dave@example.org", clicked)
+        seconds = digests.arrival(
+            sink, "dave@example.org", clicked, digests.CONFIRM_SUBJECT, ARRIVAL_TIMEOUT
+        )
     finally:
         mailer.send_signal(signal.SIGTERM)
         mailer.communicate(timeout=60)

@@ -5,6 +5,7 @@ confirmation mail (through the real SMTP sink of :mod:`tests.support.mail`)."""
 from __future__ import annotations
 
 import re
+import time as clock
 from datetime import UTC, datetime, time, timedelta
 
 from dailypapers.accounts.records import User
@@ -78,3 +79,13 @@ def mails_to(sink: SinkHandler, address: str) -> list[Received]:
     """What the sink received for ``address`` alone, in order of arrival."""
     with sink.lock:
         return [r for r in sink.received if r.rcpt_tos == [address]]
+
+
+def arrival(sink: SinkHandler, address: str, since: float, subject: str, timeout: float) -> float:
+    """Seconds from ``since`` (a ``time.monotonic()``) until the sink holds a mail to
+    ``address`` whose subject is ``subject``; fails the test after ``timeout`` seconds."""
+    deadline = since + timeout
+    while not [m for m in mails_to(sink, address) if m.message["Subject"] == subject]:
+        assert clock.monotonic() < deadline, f"no “{subject}” to {address} in {timeout} s"
+        clock.sleep(0.005)
+    return clock.monotonic() - since

@@ -69,6 +69,10 @@ def create_database() -> tuple[str, str]:
     name = f"dailypapers_test_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # A throwaway database need not wait for its WAL to reach the disk at each commit (what
+        # a commit makes visible, and when, is unchanged); a test's many small transactions then
+        # cost CPU, not fsyncs.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return f"postgresql+psycopg://{ROLE}:{PASSWORD}@127.0.0.1:5432/{name}", name
 
 

@@ -3,7 +3,8 @@
 A template is named and built by a builder function on first use, once per backend (per xdist
 worker). Each test then gets a copy:
 
-- SQLite: the template file copied to the test's folder (a few milliseconds);
+- SQLite: the template file, built once a run (shared by the xdist workers), copied to the
+  test's folder (a few milliseconds);
 - PostgreSQL: the run's database emptied and refilled from a schema holding the template's rows
   (``INSERT ... SELECT``, then the sequences moved past the copied ids): faster than importing,
   and no ``CREATE DATABASE`` per test.
@@ -11,11 +12,13 @@ worker). Each test then gets a copy:
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from filelock import FileLock
 from sqlalchemy import text
 
 from dailypapers.db import Database, connect, migrate
@@ -38,10 +41,36 @@ def _copied() -> list:
 
 def empty_postgresql(database: Database) -> None:
     """Every row deleted, children first: for the few rows a test leaves, DELETE takes
-    milliseconds where TRUNCATE (new files for every table) takes tens of them."""
+    milliseconds where TRUNCATE (new files for every table) takes tens of them. One round trip:
+    the statements go as one script."""
+    script = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables))
     with database.engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        conn.exec_driver_sql(script)
+
+
+def _fill_script(name: str) -> str:
+    """The statements that copy template ``name``'s rows in and move each key's sequence past
+    the copied ids, as one script."""
+    statements = []
+    for table in _copied():
+        columns = _columns(table)
+        statements.append(
+            f'INSERT INTO "{table.name}" ({columns}) '
+            f'SELECT {columns} FROM "tpl_{name}"."{table.name}"'
+        )
+        if "id" in table.c and table.c.id.primary_key and table.c.id.type.python_type is int:
+            statements.append(
+                "SELECT setval(seq, COALESCE((SELECT MAX(id) FROM "
+                f'"{table.name}"), 0) + 1, false) FROM (SELECT pg_get_serial_sequence'
+                f"('\"{table.name}\"', 'id') AS seq) AS s WHERE seq IS NOT NULL"
+            )
+    return "; ".join(statements)
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The folder of this test run, shared by pytest-xdist's workers (each has its own below)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 class Templates:
@@ -62,13 +91,20 @@ class Templates:
         return f"sqlite:///{target}"
 
     def _build_sqlite(self, name: str) -> Path:
+        """The template's file, built by the first xdist worker that needs it (the folder is
+        the run's, shared; a file lock keeps the others waiting, then they copy it too)."""
         path = self.folder / f"{name}.sqlite3"
-        database = connect(f"sqlite:///{path}")
-        migrate.upgrade(database)
-        self.builders[name](database)
-        with database.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        database.dispose()
+        with FileLock(str(path) + ".lock"):
+            if path.exists():
+                return path
+            building = path.with_suffix(".building")
+            database = connect(f"sqlite:///{building}")
+            migrate.upgrade(database)
+            self.builders[name](database)
+            with database.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.dispose()
+            building.replace(path)
         return path
 
     def postgresql_fill(self, name: str, url: str) -> str:
@@ -80,27 +116,7 @@ class Templates:
                     self._postgresql.add(name)
             empty_postgresql(database)
             with database.engine.begin() as conn:
-                for table in _copied():
-                    columns = _columns(table)
-                    conn.execute(
-                        text(
-                            f'INSERT INTO "{table.name}" ({columns}) '
-                            f'SELECT {columns} FROM "tpl_{name}"."{table.name}"'
-                        )
-                    )
-                    if (
-                        "id" in table.c
-                        and table.c.id.primary_key
-                        and table.c.id.type.python_type is int
-                    ):  # past the copied ids
-                        conn.execute(
-                            text(
-                                "SELECT setval(seq, COALESCE((SELECT MAX(id) FROM "
-                                f'"{table.name}"), 0) + 1, false) FROM (SELECT '
-                                "pg_get_serial_sequence"
-                                f"('\"{table.name}\"', 'id') AS seq) AS s WHERE seq IS NOT NULL"
-                            )
-                        )
+                conn.exec_driver_sql(_fill_script(name))
         finally:
             database.dispose()
         return url

@@ -1,7 +1,7 @@
 """Schemathesis fuzzes every operation of /openapi.json: no 5xx, and every answer (status, content
 type, headers, body) within the schema; invalid input (negative mode) is refused with a 4xx.
 Bounded by the number of examples per operation and mode; ``DAILYPAPERS_FUZZ_EXAMPLES`` (default
-30) raises it for a longer hunt.
+15) raises it for a longer hunt.
 
 (schemathesis' pytest integration does not run on pytest 9, so each operation's hypothesis
 strategy is driven here directly: the same generation and the same checks.)
@@ -21,8 +21,8 @@ from schemathesis.checks import positive_data_acceptance
 from dailypapers.web.app import create_app
 from tests.support import data
 
-# 30 examples per operation and mode keep one backend's two runs near 30 s; more for a hunt.
-EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "30"))
+# 15 examples per operation and mode keep one backend's two runs near 15 s; more for a hunt.
+EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.mark.slow
