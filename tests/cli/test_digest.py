@@ -9,19 +9,7 @@ from click.testing import CliRunner
 
 from dailypapers.cli import main
 from dailypapers.digest import outbox
-from tests.support import digests
-
-
-def _env(settings) -> dict[str, str]:
-    return {
-        "DAILYPAPERS_DATABASE_URL": settings.resolved_database_url,
-        "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
-        "DAILYPAPERS_SECRET_KEY": settings.secret_key,
-        "DAILYPAPERS_BASE_URL": settings.base_url,
-        "DAILYPAPERS_SMTP_HOST": settings.smtp_host,
-        "DAILYPAPERS_SMTP_PORT": str(settings.smtp_port),
-        "DAILYPAPERS_HARVEST_SOURCES": "",
-    }
+from tests.support import cli, digests
 
 
 def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
@@ -34,7 +22,7 @@ def test_dry_run_writes_the_due_digests_as_eml_files_and_changes_nothing(
     result = CliRunner().invoke(
         main,
         ["digest", "run", "--dry-run", str(folder), "--as-of", as_of.isoformat()],
-        env=_env(mail_settings),
+        env=cli.env_of(mail_settings, mail=True),
     )
     assert result.exit_code == 0, result.output
     files = sorted(folder.glob("*.eml"))
@@ -53,14 +41,18 @@ def test_as_of_composes_what_was_due_then_and_only_once(db, mail_settings, sink,
     readers("alice@example.org")
     for _ in range(2):
         result = CliRunner().invoke(
-            main, ["digest", "run", "--as-of", as_of.isoformat()], env=_env(mail_settings)
+            main,
+            ["digest", "run", "--as-of", as_of.isoformat()],
+            env=cli.env_of(mail_settings, mail=True),
         )
         assert result.exit_code == 0, result.output
     assert len(sink.received) == 1
     assert "composed 0" in result.output  # the second run found it composed already
     too_early = CliRunner().invoke(
-        main, ["digest", "run", "--as-of", "2026-01-01"], env=_env(mail_settings)
+        main, ["digest", "run", "--as-of", "2026-01-01"], env=cli.env_of(mail_settings, mail=True)
     )
     assert too_early.exit_code == 0 and len(sink.received) == 1
-    bad = CliRunner().invoke(main, ["digest", "run", "--as-of", "tuesday"], env=_env(mail_settings))
+    bad = CliRunner().invoke(
+        main, ["digest", "run", "--as-of", "tuesday"], env=cli.env_of(mail_settings, mail=True)
+    )
     assert bad.exit_code == 2 and "ISO date-time" in bad.output

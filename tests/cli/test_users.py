@@ -7,20 +7,11 @@ from click.testing import CliRunner
 
 from dailypapers.accounts import registration
 from dailypapers.cli import main
-from tests.support import data, web
-
-
-def _env(settings) -> dict[str, str]:
-    return {
-        "DAILYPAPERS_DATABASE_URL": settings.resolved_database_url,
-        "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
-        "DAILYPAPERS_SECRET_KEY": settings.secret_key,
-        "DAILYPAPERS_BASE_URL": settings.base_url,
-    }
+from tests.support import cli, data, web
 
 
 def _user(settings, *arguments: str):
-    return CliRunner().invoke(main, ["user", *arguments], env=_env(settings))
+    return CliRunner().invoke(main, ["user", *arguments], env=cli.env_of(settings))
 
 
 def test_it_makes_an_admin_by_name(db, settings, alice):

@@ -20,6 +20,22 @@ QUICK = {
 }
 
 
+def env_of(settings, *, mail: bool = False) -> dict[str, str]:
+    """The environment that makes a command use ``settings``' store, folder, key and base URL
+    (and, with ``mail``, its SMTP server), harvesting nothing."""
+    env = {
+        "DAILYPAPERS_DATABASE_URL": settings.resolved_database_url,
+        "DAILYPAPERS_DATA_DIR": str(settings.data_dir),
+        "DAILYPAPERS_SECRET_KEY": settings.secret_key,
+        "DAILYPAPERS_BASE_URL": settings.base_url,
+        "DAILYPAPERS_HARVEST_SOURCES": "",
+    }
+    if mail:
+        env["DAILYPAPERS_SMTP_HOST"] = settings.smtp_host
+        env["DAILYPAPERS_SMTP_PORT"] = str(settings.smtp_port)
+    return env
+
+
 def argv(*command: str, **tuning: object) -> list[str]:
     """The command line running ``dailypapers *command`` with QUICK and ``tuning`` applied
     (keys are dotted names with ``__`` for dots: ``dailypapers__digest__worker__LEASE=3``)."""

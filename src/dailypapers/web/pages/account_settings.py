@@ -14,7 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from dailypapers.accounts import credentials, passwords, quotas, registration, verification
 from dailypapers.accounts.records import User
 from dailypapers.web.plumbing import sessions
-from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, client_ip, return_to, viewer
+from dailypapers.web.plumbing.auth import (
+    ActingUser,
+    SignedIn,
+    client_ip,
+)
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,10 +47,7 @@ def _page(
 
 
 @router.api_route("/settings/account", methods=["GET", "HEAD"])
-async def account_page(request: Request) -> Response:
-    user = await viewer(request)
-    if user is None:
-        raise SignInRequired(await return_to(request))
+async def account_page(request: Request, user: SignedIn) -> Response:
     return _page(request, user)
 
 

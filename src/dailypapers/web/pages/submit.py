@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
 from dailypapers.papers import submissions
-from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, return_to, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignedIn
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -20,10 +20,9 @@ STATUS = {"limit": 429, "lookup": 429, "duplicate": 409, "upstream": 502}
 
 
 @router.api_route("/submit", methods=["GET", "HEAD"])
-async def submit_form(request: Request, paper: str = Query("", max_length=300)) -> Response:
-    user = await viewer(request)
-    if user is None:
-        raise SignInRequired(await return_to(request))
+async def submit_form(
+    request: Request, user: SignedIn, paper: str = Query("", max_length=300)
+) -> Response:
     return await run_in_threadpool(_page, request, user, paper, {}, None, 200)
 
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import tokens
 from dailypapers.accounts.records import User
-from dailypapers.web.plumbing.auth import ActingUser, SignInRequired, return_to, viewer
+from dailypapers.web.plumbing.auth import ActingUser, SignedIn
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.rendering import render
 
@@ -55,10 +55,7 @@ def _page(
 
 
 @router.api_route("/settings/tokens", methods=["GET", "HEAD"])
-async def tokens_page(request: Request) -> Response:
-    user = await viewer(request)
-    if user is None:
-        raise SignInRequired(await return_to(request))
+async def tokens_page(request: Request, user: SignedIn) -> Response:
     return await run_in_threadpool(_page, request, user)
 
 

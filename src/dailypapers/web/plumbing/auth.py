@@ -49,15 +49,22 @@ async def viewer(request: Request) -> User | None:
     return await run_in_threadpool(user_of, request)
 
 
+async def signed_in(request: Request) -> User:
+    """Dependency for the pages of one's own (settings, submit): the signed-in user; a
+    signed-out visitor is sent to sign in and back (SignInRequired)."""
+    user = await viewer(request)
+    if user is None:
+        raise SignInRequired(await return_to(request))
+    return user
+
+
 async def acting_user(request: Request) -> User:
     """Dependency for actions (vote, comment, submit): a signed-in user and a valid CSRF token.
 
     Without a user this raises SignInRequired first, so a signed-out visitor is sent to sign in
     (and back) rather than shown a token error.
     """
-    user = await viewer(request)
-    if user is None:
-        raise SignInRequired(await return_to(request))
+    user = await signed_in(request)
     await csrf.verify(request)
     return user
 
@@ -103,6 +110,7 @@ def safe_next(value: str | None, default: str = "/") -> str:
 # ``next``, where the reader goes on to (as long as safe_next lets it: the one spelling of its
 # limit is there).
 ActingUser = Annotated[User, Depends(acting_user)]
+SignedIn = Annotated[User, Depends(signed_in)]
 NextField = Annotated[str, Form(max_length=2000)]
 NextQuery = Annotated[str, Query(max_length=2000)]
 
