@@ -8,12 +8,14 @@ BIN := $(VENV)/bin
 run: install
 	$(BIN)/dailypapers serve
 
-# Lint and format checks first (seconds), then the suite on two processes (pytest-xdist): both
-# backends, browser tests included. `make test PYTEST_ARGS="-m 'not slow'"` skips the slow ones.
+# Lint and format checks first (seconds), then the suite on two processes (pytest-xdist; an idle
+# one takes tests queued for the other, so a few long tests do not leave it waiting at the end):
+# both backends, browser tests included. `make test PYTEST_ARGS="-m 'not slow'"` skips the slow
+# ones.
 test: install-test system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
