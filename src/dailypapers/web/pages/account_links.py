@@ -24,10 +24,10 @@ from dailypapers.accounts import credentials, passwords, quotas, registration, v
 from dailypapers.web.plumbing import csrf
 from dailypapers.web.plumbing.auth import client_ip
 from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.headers import NO_STORE
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
-NO_STORE = {"Cache-Control": "no-store"}
 TOKEN_LENGTH = 100  # longer than any secret we make: anything longer is no link of ours
 
 

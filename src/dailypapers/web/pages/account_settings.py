@@ -19,10 +19,10 @@ from dailypapers.web.plumbing.auth import (
     SignedIn,
     client_ip,
 )
+from dailypapers.web.plumbing.headers import NO_STORE
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _page(

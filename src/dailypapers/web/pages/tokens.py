@@ -17,10 +17,10 @@ from dailypapers.accounts import tokens
 from dailypapers.accounts.records import User
 from dailypapers.web.plumbing.auth import ActingUser, SignedIn
 from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.headers import NO_STORE
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _page(

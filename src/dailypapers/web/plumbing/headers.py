@@ -34,6 +34,8 @@ SECURITY_HEADERS = {
 }
 # A year, as browsers' preload lists ask; sent only when the site is served over https.
 HSTS = "max-age=31536000; includeSubDomains"
+# For pages that show a secret once or a person's own settings: never kept by a cache.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 class SecurityHeaders:
