@@ -62,6 +62,15 @@ def test_it_answers_429_with_retry_after_over_the_anonymous_limit(limited):
     assert refused.headers["x-ratelimit-limit"] == "5"
 
 
+def test_it_counts_an_ipv6_client_rotating_addresses_within_its_network_as_one(settings, db):
+    app = create_app(settings.model_copy(update={"api_rate_anonymous": 5}), db)
+    statuses = []
+    for n in range(7):  # a new address of the same /64 for every request
+        with TestClient(app, client=(f"2001:db8:1:2::{n + 1:x}", 50000)) as rotating:
+            statuses.append(rotating.get("/api/papers/2506.08007").status_code)
+    assert statuses == [200] * 5 + [429] * 2
+
+
 def test_a_token_has_its_own_larger_limit(limited, db, carol):
     token = data.api_token(db, carol)
     for _ in range(5):

@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from dailypapers.accounts import tokens
+from dailypapers.accounts import quotas, tokens
 from dailypapers.accounts.records import User
 from dailypapers.web.plumbing.auth import client_ip
 from dailypapers.web.plumbing.errors import ApiProblem
@@ -73,7 +73,8 @@ async def caller(
     if who.token_id is not None:
         limiter, key = limits.token, f"token:{who.token_id}"
     else:
-        limiter, key = limits.anonymous, f"ip:{client_ip(request)}"
+        # By network, as every quota counts addresses: an IPv6 client owns its whole /64.
+        limiter, key = limits.anonymous, f"ip:{quotas.network_of(client_ip(request))}"
     wait = limiter.hit(key)
     if wait is not None:
         raise ApiProblem(
