@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 run: install
 	$(BIN)/dailypapers serve
 
-# Lint and format checks first (seconds), then the suite on two processes (pytest-xdist; an idle
-# one takes tests queued for the other, so a few long tests do not leave it waiting at the end):
-# both backends, browser tests included. `make test PYTEST_ARGS="-m 'not slow'"` skips the slow
-# ones.
+# Lint and format checks first (seconds), then the suite on two processes (pytest-xdist; the slow
+# tests are queued first and an idle process takes tests queued for the other, so neither waits
+# for a long test at the end): both backends, browser tests included.
+# `make test PYTEST_ARGS="-m 'not slow'"` skips the slow ones.
 test: install-test system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -46,8 +46,13 @@ system-deps:
 screenshots: install-test system-deps
 	$(BIN)/python -m tests.screenshots
 
-# wrk drives the site's requests/s benchmark (bench/pages.py); installed like chromium above.
-bench-deps:
+# The `bench` extra holds the quality bench's reference systems (bench/quality.py); wrk drives the
+# site's requests/s benchmark (bench/pages.py), installed like chromium above.
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench-deps: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { \
 		echo "installing wrk for the load benchmarks"; \
 		apt-get install -y -q wrk >/dev/null 2>&1 || \

@@ -11,7 +11,11 @@
    URLs, and queries with category / date filters. Each runs through ``service.search`` (query
    embedding, keyword SQL, vector search, fusion, highlighting, cards) in every mode.
 3. Quality on the full store: the hand-written queries of tests/search/labelled_queries.tsv and
-   300 AI-summary known-item queries, nDCG@10 and Recall@100 per mode.
+   300 AI-summary known-item queries, nDCG@10 and Recall@100 per mode; and everyday queries
+   (names, rare terms, a category id, quoted titles, pasted abstracts: bench/_search/everyday.py),
+   top 3 judged automatically, per mode.
+   ``--steady 300``: five minutes of searches and paper pages with the refresh on and a paper
+   stored every 15 s (bench/_search/steady.py): p50 against p99.
 4. ``--scale N``: the corpus replicated to N papers (ids varied, vectors perturbed) in
    ``bench/results/s1m.sqlite3``, the index rebuilt, the same queries again: scaling and memory.
 
@@ -27,6 +31,7 @@ import os
 import sys
 from pathlib import Path
 
+from bench._search import everyday, steady
 from bench._search.corpus import (
     RESULTS,
     corpus_paths,
@@ -58,6 +63,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--big-db", type=Path, help="default: bench/results/s1m.sqlite3")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--everyday", type=int, default=40, metavar="N", help="everyday queries of each kind"
+    )
+    parser.add_argument(
+        "--steady",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="also serve this long with the refresh on (p99 against p50)",
+    )
     parser.add_argument("--skip-small", action="store_true")
     parser.add_argument(
         "--reuse-index",
@@ -85,7 +100,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> None:
     args = parse(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    tune()
+    production_refresh = tune()
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict = json.loads(args.out.read_text()) if args.out.exists() else {}
     paths = corpus_paths(args.files)
@@ -98,6 +113,10 @@ def main(argv: list[str]) -> None:
         measure(db, settings, queries, "real", results, args.db, reuse=args.reuse_index)
         if not args.skip_quality:
             results["quality"] = quality(db, settings)
+        if args.everyday:
+            results["everyday"] = everyday.judge(db, settings, everyday.draw(db, args.everyday))
+        if args.steady:
+            results["steady"] = steady.run(db, settings, queries, args.steady, production_refresh)
         save(args, results)
     if args.postgresql:
         pg_data = args.data.with_name(args.data.name + "-pg")

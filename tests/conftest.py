@@ -5,14 +5,18 @@ Stores
   (``DAILYPAPERS_TEST_BACKENDS=sqlite`` narrows it for a quick loop). Empty unless the test (or
   its module, with ``pytestmark``) asks for a template with ``@pytest.mark.store("feed")``:
   ``feed``, ``june``, ``api`` or ``search`` (:mod:`tests.support.corpora` says what each
-  holds), built once per session and copied for each test (:mod:`tests.support.stores`).
+  holds), built once a run and copied for each test (:mod:`tests.support.stores`).
   ``settings``: Settings pointing at that database and a temporary data folder;
   ``search_settings`` the same with the session's embedding model; ``indexed`` the ``db`` with
   its vector index snapshot written (for the ``search`` template).
 
 People
   ``alice``, ``bob``, ``carol``: :class:`~dailypapers.accounts.records.User` records, signed up
-  on ``db`` as anyone would. ``as_user(user)``: a TestClient signed in as them through the form.
+  as anyone would (password ``data.PASSWORD``, ``<name>@example.org``, verified through the
+  mailed link, the mail still in the outbox) and in that order: once a run, in the test's
+  template (only those the test asks for), so the test's copy holds them already and their
+  sign-up happened earlier in the run. ``as_user(user)``: a TestClient signed in as them
+  through the form.
 
 The site
   ``app`` (``create_app(settings, db)``), ``client`` (an anonymous TestClient that turns server
@@ -32,6 +36,8 @@ Digests
 Tuning
   ``quick`` (every test): the tuning constants that make production polite or safe but tests
   slow (arXiv's 3 s spacing, HTTP backoff, argon2's 64 MiB) set for speed, in one place.
+  FastAPI's routes are built once a run, not once an app (:mod:`tests.support.route_cache`);
+  the tests' folders live in memory; the ``slow`` tests run first (see the hooks below).
 """
 
 from __future__ import annotations
@@ -43,15 +49,15 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from dailypapers.accounts import passwords
+from dailypapers.accounts import passwords, registration
 from dailypapers.accounts.records import User
 from dailypapers.config import Settings
 from dailypapers.db import Database, connect, migrate
 from dailypapers.digest import worker
 from dailypapers.ingest import arxiv_api, http
 from dailypapers.papers import changes
-from dailypapers.search import semantic
-from tests.support import corpora, data, pg, stores
+from dailypapers.search import keyword_index, semantic
+from tests.support import corpora, pg, route_cache, stores
 
 BACKENDS = [
     b.strip()
@@ -68,8 +74,26 @@ pytest_plugins = [
 ]
 
 
+# Where the tests' folders go unless TMPDIR or PYTEST_DEBUG_TEMPROOT says: memory. Each test
+# writes a store copy and deletes it afterwards (``tmp_path_retention_policy``); on a disk
+# mounted with ``discard`` each delete waits for the device.
+MEMORY = Path("/dev/shm")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "store(name): the template store the test's db starts as")
+    route_cache.install()
+    chosen = {"TMPDIR", "PYTEST_DEBUG_TEMPROOT"} & set(os.environ)
+    if not chosen and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
+    worker a half of the list and a worker that runs out steals from the end of the other's:
+    with the long tests at the start, what is left at the end is short tests to share, not a
+    minute-long one that keeps one worker busy while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 # -- the session's shared parts ----------------------------------------------------------------
@@ -91,10 +115,10 @@ def shared_docs() -> Path:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> stores.Templates:
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stores.Templates]:
     shared = stores.run_folder(tmp_path_factory) / "templates"
     shared.mkdir(exist_ok=True)
-    return stores.Templates(
+    made = stores.Templates(
         shared,
         {
             "empty": lambda db: None,
@@ -103,6 +127,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> stores.Templates:
             "api": corpora.api,
         },
     )
+    yield made
+    made.close()
 
 
 @pytest.fixture(scope="session")
@@ -134,9 +160,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, templates: stores.Tem
         )
     if name != "empty" and name != "search":
         request.getfixturevalue("shared_data")
+    # The people the test asks for (itself or through its fixtures) are in its template.
+    people = tuple(person for person in stores.PEOPLE if person in request.fixturenames)
+    recipe = stores.Recipe(name, people)
     if request.param == "sqlite":
-        return templates.sqlite_copy(name, tmp_path / "dailypapers.sqlite3")
-    return templates.postgresql_fill(name, request.getfixturevalue("postgresql_url"))
+        return templates.sqlite_copy(recipe, tmp_path / "dailypapers.sqlite3")
+    return templates.postgresql_fill(recipe, request.getfixturevalue("postgresql_url"))
 
 
 @pytest.fixture
@@ -166,6 +195,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http, "TIMEOUT", 10.0)
     monkeypatch.setattr(changes, "RECHECK_SECONDS", 0.0)  # a write is seen at once on PostgreSQL
     monkeypatch.setattr(semantic, "REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(keyword_index, "REFRESH_SECONDS", 0.0)
     monkeypatch.setattr(worker, "RETRY_BASE", 0.0)
     fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(passwords, "hasher", fast)
@@ -177,14 +207,21 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def alice(db: Database) -> User:
-    return data.person(db, "alice")
+    return _signed_up(db, "alice")
 
 
 @pytest.fixture
 def bob(db: Database) -> User:
-    return data.person(db, "bob")
+    return _signed_up(db, "bob")
 
 
 @pytest.fixture
 def carol(db: Database) -> User:
-    return data.person(db, "carol")
+    return _signed_up(db, "carol")
+
+
+def _signed_up(db: Database, username: str) -> User:
+    """The person the test's template signed up (``db_url`` saw the test ask for them)."""
+    user = registration.find(db, username)
+    assert user is not None and user.email_verified, f"{username} is not in the template"
+    return user

@@ -14,7 +14,8 @@ SHARES = {
     "keywords": 0.2,
     "author": 0.15,
     "phrase": 0.15,
-    "description": 0.3,
+    "description": 0.25,
+    "pasted abstract": 0.05,
     "id": 0.1,
     "filtered": 0.1,
 }
@@ -25,7 +26,7 @@ def make_queries(db, total: int = 200, seed: int = 7) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     with db.read() as conn:
         feed = conn.exec_driver_sql(
-            "SELECT arxiv_id, title, authors, ai_summary, ai_keywords FROM papers "
+            "SELECT arxiv_id, title, authors, ai_summary, ai_keywords, abstract FROM papers "
             "WHERE ai_summary IS NOT NULL ORDER BY id"
         ).all()
         listed = conn.exec_driver_sql(
@@ -52,6 +53,8 @@ def _query(kind: str, rng: random.Random, row, listed: list) -> str:
         return '"' + " ".join(words[start : start + rng.choice((2, 3))]) + '"'
     if kind == "description":
         return " ".join(row.ai_summary.split()[:25])
+    if kind == "pasted abstract":
+        return row.abstract[:2000]
     other = rng.choice(listed)
     if kind == "id":
         return rng.choice(

@@ -14,6 +14,7 @@ from pathlib import Path
 from bench._search.corpus import ROOT, tune
 from bench._search.queries import make_queries
 from bench._search.timing import MODES, rss_mb, time_searches, time_similar
+from dailypapers.search import keyword_index
 
 
 def measure(
@@ -25,6 +26,9 @@ def measure(
     index, build = _index(db, settings, results.get(label, {}).get("index_build_s"), reuse)
     size, usearch_mb = len(index), index.graph.memory_usage / 2**20
     del index
+    keyword_build = _keyword_index(
+        db, settings, results.get(label, {}).get("keyword_build_s"), reuse
+    )
     command = [
         sys.executable,
         "-m",
@@ -45,7 +49,16 @@ def measure(
     if child.returncode != 0:
         raise RuntimeError(child.stderr[-3000:])
     row = json.loads(child.stdout.strip().splitlines()[-1])
-    row.update({"papers": size, "index_build_s": build, "index_mb": usearch_mb})
+    folder = keyword_index.folder_of(settings.resolved_search_index_dir)
+    row.update(
+        {
+            "papers": size,
+            "index_build_s": build,
+            "index_mb": usearch_mb,
+            "keyword_build_s": keyword_build,
+            "keyword_disk_mb": sum(f.stat().st_size for f in folder.iterdir()) / 2**20,
+        }
+    )
     results[label] = row
 
 
@@ -72,6 +85,22 @@ def _index(db, settings, build: float | None, reuse: bool):
     return index, build
 
 
+def _keyword_index(db, settings, build: float | None, reuse: bool) -> float | None:
+    """Seconds the keyword index's build took (the earlier ``build`` when ``reuse`` finds it)."""
+    from dailypapers.search.textindex import IndexUnreadable, TextIndex
+
+    folder = keyword_index.folder_of(settings.resolved_search_index_dir)
+    if reuse:
+        try:
+            TextIndex.open(folder)
+            return build
+        except IndexUnreadable:
+            pass
+    started = time.perf_counter()
+    keyword_index.for_settings(db, settings).bring_up_to_date(db, full=True)
+    return time.perf_counter() - started
+
+
 def serve(url: str, data: str, models: str, count: int, queries_from: str) -> dict:
     """The child process: load like a worker, answer every query in every mode."""
     from dailypapers.config import Settings
@@ -95,7 +124,18 @@ def serve(url: str, data: str, models: str, count: int, queries_from: str) -> di
     load = time.perf_counter() - started
     assert index is not None and notice is None, notice
     loaded, _ = rss_mb()
-    row = {"snapshot_load_s": load, "rss_after_load_mb": loaded, "index_rss_mb": loaded - before}
+    started = time.perf_counter()
+    words, notice = keyword_index.for_settings(db, settings).get(db)
+    keyword_load = time.perf_counter() - started
+    assert words is not None and notice is None, notice
+    both, _ = rss_mb()
+    row = {
+        "snapshot_load_s": load,
+        "keyword_load_s": keyword_load,
+        "rss_after_load_mb": both,
+        "index_rss_mb": loaded - before,
+        "keyword_rss_mb": both - loaded,
+    }
     for mode in MODES:
         row[mode] = time_searches(db, settings, queries, mode)
     row["similar"] = time_similar(db, settings)

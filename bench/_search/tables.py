@@ -16,6 +16,10 @@ def print_tables(results: dict) -> None:
         console.print(embedding_table(results["embedding"]))
     if "quality" in results:
         console.print(quality_table(results["quality"]))
+    if "everyday" in results:
+        console.print(everyday_table(results["everyday"]))
+    if "steady" in results:
+        console.print(steady_table(results["steady"]))
 
 
 def latency_table(results: dict) -> Table:
@@ -40,10 +44,14 @@ def latency_table(results: dict) -> Table:
 # The columns of the tables of numbers: heading, then how its cell is written from the row (a
 # format string over the row's keys: ``{query[p50]}`` reads row["query"]["p50"]).
 INDEX_COLUMNS = {
-    "build s": "{index_build_s:.1f}",
+    "vectors build s": "{index_build_s:.1f}",
     "snapshot load s": "{snapshot_load_s:.2f}",
     "usearch MB": "{index_mb:.0f}",
-    "index RSS MB": "{index_rss_mb:.0f}",
+    "vectors RSS MB": "{index_rss_mb:.0f}",
+    "keyword build s": "{keyword_build_s:.1f}",
+    "keyword open s": "{keyword_load_s:.2f}",
+    "keyword disk MB": "{keyword_disk_mb:.0f}",
+    "keyword RSS MB": "{keyword_rss_mb:.0f}",
     "process RSS MB": "{rss_after_load_mb:.0f}",
     "peak RSS MB": "{rss_peak_mb:.0f}",
 }
@@ -69,7 +77,7 @@ def _cells(row: dict, columns: dict[str, str]) -> list[str]:
 
 
 def index_table(results: dict) -> Table:
-    table = _numbers("vector index and memory", INDEX_COLUMNS, first="corpus")
+    table = _numbers("indexes and memory", INDEX_COLUMNS, first="corpus")
     for label, row in results.items():
         if isinstance(row, dict) and "index_build_s" in row:
             table.add_row(f"{label} ({row['papers']:,})", *_cells(row, INDEX_COLUMNS))
@@ -88,4 +96,29 @@ def quality_table(rows: list) -> Table:
         table.add_column(column, justify="right" if column[0] in "nR" else "left")
     for name, mode, ndcg, recall in rows:
         table.add_row(name, mode, f"{ndcg:.4f}", f"{recall:.4f}")
+    return table
+
+
+def everyday_table(scores: dict) -> Table:
+    table = Table(title="everyday queries on the real store: right answers in the top 3")
+    for column in ("kind", "keyword", "semantic", "hybrid", "hybrid >= keyword"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    for kind, modes in scores.items():
+        holds = "yes" if modes["hybrid"] >= modes["keyword"] - 1e-9 else "NO"
+        table.add_row(kind, *(f"{modes[m]:.2f}" for m in ("keyword", "semantic", "hybrid")), holds)
+    return table
+
+
+def steady_table(steady: dict) -> Table:
+    table = Table(title=f"{steady['seconds']:.0f} s with the refresh on (ms)")
+    for column in ("what", "count", "p50", "p95", "p99", "max", "p99 / p50"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for what in ("search", "similar"):
+        row = steady[what]
+        table.add_row(
+            what,
+            str(row["count"]),
+            *(f"{row[k]:.1f}" for k in ("p50", "p95", "p99", "max")),
+            f"{row['p99'] / row['p50']:.2f}",
+        )
     return table

@@ -103,18 +103,17 @@ def throughput(settings, count: int = 256) -> dict[str, float]:
 
 
 def quality(db, settings, *, summaries: int = 300) -> list[tuple[str, str, float, float]]:
-    """(set, mode, nDCG@10, Recall@100) over the whole store."""
+    """(set, mode, nDCG@10, Recall@100) over the whole store, scored by trec_eval's code."""
     from dailypapers.search import evaluation, service
 
     out = []
     for name, items in labelled_sets(db, summaries=summaries).items():
+        qrels = {str(n): dict.fromkeys(relevant, 1) for n, (_, relevant) in enumerate(items)}
         for mode in MODES:
-            ndcg = recall = 0.0
-            for text, relevant in items:
+            run: evaluation.Run = {}
+            for n, (text, _) in enumerate(items):
                 found = service.search(db, settings, text, mode=mode, limit=100)
-                ranked = [item.arxiv_id for item in found.items]
-                grades = dict.fromkeys(relevant, 1)
-                ndcg += evaluation.ndcg_at(ranked, grades)
-                recall += evaluation.recall_at(ranked, grades)
-            out.append((name, mode, ndcg / len(items), recall / len(items)))
+                run[str(n)] = evaluation.ranked_ids([item.arxiv_id for item in found.items])
+            scores = evaluation.score(qrels, run)
+            out.append((name, mode, scores.ndcg_at_10, scores.recall_at_100))
     return out

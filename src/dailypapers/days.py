@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 FIRST_DAY = date(FIRST_YEAR, 1, 1)
 LAST_DAY = date(LAST_YEAR, 12, 31)
+EPOCH = date(1970, 1, 1)
 RANGE = f"a year from {FIRST_YEAR} to {LAST_YEAR}"
 
 
@@ -67,3 +68,12 @@ def parse(text: str) -> date:
     if day is None or not within(day):
         raise InvalidDay(f"{text[:40]!r} is out of range: use YYYY-MM-DD with {RANGE}")
     return day
+
+
+def day_number(value: date | datetime | None) -> int:
+    """Days since 1970-01-01 (UTC), or -1 when unknown: how the search indexes keep a date."""
+    if value is None:
+        return -1
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return (value - EPOCH).days

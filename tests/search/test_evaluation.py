@@ -1,10 +1,12 @@
-"""`dailypapers eval-search` on a BEIR-layout collection built at test time from the real corpus:
-hand-written queries (tests/search/labelled_queries.tsv) and the upstream's AI summaries as
-paraphrased known-item queries."""
+"""`dailypapers eval-search` on BEIR-layout collections: one built at test time from the real
+corpus (hand-written queries of tests/search/labelled_queries.tsv and the upstream's AI summaries
+as paraphrased known-item queries), a tiny one whose TREC runs are read line by line, and
+malformed ones; trec_eval's scoring on a run small enough to compute by hand."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -72,22 +74,107 @@ def test_eval_search_prints_the_three_modes(search_corpus, model_dir, tmp_path):
     # The command imports the collection into a throwaway SQLite store of its own whatever the
     # site's database is: one run, not one per backend.
     folder = write_beir(tmp_path / "collection", search_corpus, summaries=True)
-    env = {
-        "DAILYPAPERS_DATA_DIR": str(tmp_path / "site"),
-        "DAILYPAPERS_SEARCH_MODEL_DIR": str(model_dir),
-    }
-    result = CliRunner().invoke(main, ["eval-search", str(folder), "--quiet"], env=env)
+    result = CliRunner().invoke(
+        main, ["eval-search", str(folder), "--quiet"], env=env(tmp_path, model_dir)
+    )
     assert result.exit_code == 0, result.output
     rows = {}
     for line in result.output.splitlines():
-        match = re.match(r"\W*(keyword|semantic|hybrid)\W+([\d.]+)\W+([\d.]+)", line)
+        match = re.match(r"\W*(keyword|semantic|hybrid)\W+([\d.]+)\W+([\d.]+)\W+([\d.]+)", line)
         if match:
-            rows[match[1]] = (float(match[2]), float(match[3]))
+            rows[match[1]] = (float(match[2]), float(match[3]), float(match[4]))
     assert set(rows) == {"keyword", "semantic", "hybrid"}
     # Sanity of the measure, not a tuned score: descriptions are what semantic search is for.
     assert rows["semantic"][0] > rows["keyword"][0] > 0.1
     assert rows["hybrid"][1] >= rows["keyword"][1]
+    assert all(mrr > 0 for _, _, mrr in rows.values())
     assert not (tmp_path / "site").exists()  # the site's store was never touched
+
+
+def env(tmp_path: Path, model_dir: Path) -> dict[str, str]:
+    return {
+        "DAILYPAPERS_DATA_DIR": str(tmp_path / "site"),
+        "DAILYPAPERS_SEARCH_MODEL_DIR": str(model_dir),
+    }
+
+
+TINY = {
+    "doc-cats": ("Why cats purr", "Domestic cats purr when content and when stressed."),
+    "doc-radar": ("FMCW radar imaging", "Frequency modulated radar reconstructs scenes."),
+    "doc-proofs": ("Olympiad inequalities", "Language models prove olympiad inequalities."),
+    "doc-ships": ("Container ship routing", "Routing cargo ships around storms saves fuel."),
+    "doc-bees": ("Honey bee navigation", "Bees navigate with the polarised light of the sky."),
+}
+
+
+def write_tiny(folder: Path, queries: list[dict], qrels: list[str]) -> Path:
+    (folder / "qrels").mkdir(parents=True)
+    corpus = [{"_id": i, "title": t, "text": x} for i, (t, x) in TINY.items()]
+    (folder / "corpus.jsonl").write_text("".join(json.dumps(d) + "\n" for d in corpus))
+    (folder / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in queries))
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n" + "".join(qrels))
+    return folder
+
+
+def test_eval_search_writes_a_trec_run_per_mode_without_the_querys_own_paper(model_dir, tmp_path):
+    queries = [
+        {"_id": "purring", "text": "why do cats purr"},
+        # A paper-facet query: the query is a paper, which must not be found for itself.
+        {"_id": "like-radar", "text": "FMCW radar imaging", "metadata": {"paper_id": "doc-radar"}},
+    ]
+    qrels = ["purring\tdoc-cats\t1\n", "like-radar\tdoc-radar\t1\n", "like-radar\tdoc-ships\t1\n"]
+    folder = write_tiny(tmp_path / "tiny", queries, qrels)
+    runs = tmp_path / "runs"
+    result = CliRunner().invoke(
+        main,
+        ["eval-search", str(folder), "--runs", str(runs), "--quiet"],
+        env=env(tmp_path, model_dir),
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in runs.iterdir()) == [
+        "hybrid.trec",
+        "keyword.trec",
+        "semantic.trec",
+    ]
+    for mode in ("keyword", "semantic", "hybrid"):
+        by_query: dict[str, list[list[str]]] = {}
+        for line in (runs / f"{mode}.trec").read_text().splitlines():
+            fields = line.split(" ")
+            assert len(fields) == 6 and fields[1] == "Q0" and fields[5] == f"dailypapers-{mode}"
+            by_query.setdefault(fields[0], []).append(fields)
+        assert by_query["purring"][0][2] == "doc-cats"  # ids as in the collection
+        for rows in by_query.values():
+            assert [int(r[3]) for r in rows] == list(range(1, len(rows) + 1))
+            scores = [float(r[4]) for r in rows]
+            assert all(a > b for a, b in zip(scores, scores[1:], strict=False))
+            assert {r[2] for r in rows} <= set(TINY)
+        assert "doc-radar" not in {r[2] for r in by_query.get("like-radar", [])}
+    semantic = evaluation.read_run(runs / "semantic.trec")
+    assert set(semantic["like-radar"]) == set(TINY) - {"doc-radar"}
+
+
+def test_trec_eval_scores_a_run_computed_by_hand():
+    qrels = {"graded": {"a": 2, "b": 1}, "empty": {"c": 1}, "absent": {"d": 1}}
+    run = {"graded": ["c", "a", "b"], "empty": []}
+    scores = evaluation.score(qrels, run)
+    # Linear gain, log2(rank + 1) discount: c (0), a (2 at rank 2), b (1 at rank 3).
+    graded = (2 / math.log2(3) + 1 / math.log2(4)) / (2 + 1 / math.log2(3))
+    assert scores.per_query["graded"]["ndcg_cut_10"] == pytest.approx(graded)
+    # Queries the run leaves empty or lacks count as zeros (trec_eval -c), never left out.
+    assert scores.ndcg_at_10 == pytest.approx(graded / 3)
+    assert scores.recall_at_100 == pytest.approx(1 / 3)
+    assert scores.mrr == pytest.approx(0.5 / 3)
+    deep = {"graded": [f"n{i}" for i in range(100)] + ["a", "b"]}
+    assert evaluation.score({"graded": qrels["graded"]}, deep).recall_at_100 == 0.0
+
+
+def test_a_run_file_reads_back_in_the_order_trec_eval_ranks_it(tmp_path):
+    run = {"q1": ["b", "a", "c"], "q2": ["z"]}
+    path = evaluation.write_run(tmp_path / "run.trec", run, tag="t")
+    assert evaluation.read_run(path) == run
+    # trec_eval ignores the rank column: equal scores go by docno, descending.
+    (tmp_path / "ties.trec").write_text("q Q0 a 1 5 t\nq Q0 c 2 5 t\nq Q0 b 3 7 t\n")
+    assert evaluation.read_run(tmp_path / "ties.trec") == {"q": ["b", "c", "a"]}
 
 
 def test_eval_search_explains_a_folder_that_is_not_a_collection(tmp_path):
@@ -95,12 +182,37 @@ def test_eval_search_explains_a_folder_that_is_not_a_collection(tmp_path):
     assert result.exit_code != 0 and "corpus.jsonl is missing" in result.output
 
 
-def test_the_metrics_follow_their_definitions():
-    grades = {"a": 2, "b": 1}
-    assert evaluation.ndcg_at(["a", "b", "c"], grades) == pytest.approx(1.0)
-    assert evaluation.ndcg_at(["c", "a"], {"a": 1}) == pytest.approx(1 / 1.5849625, rel=1e-6)
-    assert evaluation.recall_at(["x"] * 99 + ["a"], grades) == 0.5
-    assert evaluation.recall_at(["x"] * 100 + ["a"], grades) == 0.0
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda f: f.joinpath("corpus.jsonl").write_text('{"_id": "a"}\n{oops\n'),
+            "corpus.jsonl line 2",
+        ),
+        (lambda f: f.joinpath("queries.jsonl").write_text('{"text": "no id"}\n'), "with an _id"),
+        (lambda f: f.joinpath("corpus.jsonl").write_text('{"_id": "two words"}\n'), "spaces"),
+        (
+            lambda f: f.joinpath("qrels", "test.tsv").write_text("q\tdoc-cats\thigh\n"),
+            "'high' is no score",
+        ),
+        (
+            lambda f: f.joinpath("qrels", "test.tsv").write_text("q\tnowhere\t1\n"),
+            "judges no document",
+        ),
+    ],
+)
+def test_eval_search_rejects_a_malformed_collection(tmp_path, damage, message):
+    folder = write_tiny(tmp_path / "bad", [{"_id": "q", "text": "cats"}], ["q\tdoc-cats\t1\n"])
+    damage(folder)
+    result = CliRunner().invoke(main, ["eval-search", str(folder), "--quiet"])
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_eval_search_names_an_unknown_mode(tmp_path):
+    folder = write_tiny(tmp_path / "tiny", [{"_id": "q", "text": "cats"}], ["q\tdoc-cats\t1\n"])
+    result = CliRunner().invoke(main, ["eval-search", str(folder), "--modes", "keyword,fuzzy"])
+    assert result.exit_code != 0 and "fuzzy" in result.output
 
 
 def test_synthetic_ids_are_valid_and_distinct():

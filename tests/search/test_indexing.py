@@ -24,6 +24,7 @@ from dailypapers.db import Database, connect
 from dailypapers.ingest import importer
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.search import indexing, semantic, service
+from dailypapers.search.embedder import MODEL_NAME
 from dailypapers.search.semantic import SemanticIndex
 from dailypapers.search.vectors import VectorIndex
 from dailypapers.store import papers as paper_store
@@ -294,3 +295,22 @@ def test_the_cli_module_runs(tmp_path):
         check=True,
     )
     assert "resumable" in out.stdout.lower()
+
+
+@pytest.mark.store("search")
+def test_catching_up_costs_nothing_when_no_embedding_is_new(db, search_settings, vector_snapshot):
+    # A bulk index leaves thousands of embeddings inside the overlap window; re-reading them on
+    # every refresh made the first search after each interval slow. Now only new ones are read.
+    index = VectorIndex.load(
+        search_settings.resolved_search_index_dir, MODEL_NAME, vector_snapshot.dimensions
+    )
+    assert index.changes(db) is not None  # a fresh process checks the window once
+    index.catch_up(db)
+    assert index.changes(db) is None
+    swept = index.changes(db, sweep=True)
+    assert swept is not None and swept.paper_ids == []
+    _short_papers(db, 1)
+    assert indexing.embed_pending(db, search_settings) == 1
+    found = index.changes(db)
+    assert found is not None and len(found.paper_ids) == 1
+    assert index.apply(db, found) == 1

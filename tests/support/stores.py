@@ -1,12 +1,16 @@
-"""Stores made once per test session and copied for each test: the real days already imported.
+"""Stores made once per test run and copied for each test: the real days already imported, and
+the people the test asks for already signed up.
 
-A template is named and built by a builder function on first use, once per backend (per xdist
-worker). Each test then gets a copy:
+A template is a :class:`Recipe`: a named store (its builder function imports the days) and the
+people signed up on it afterwards (:func:`tests.support.data.person`, in the order of
+:data:`PEOPLE`, verified through their mailed link as anyone would be). Each recipe is built
+once a run, on first use, once per backend, shared by the xdist workers through files under a
+file lock (the first worker to need it builds it, the others wait, then read it). Each test then
+gets a copy:
 
-- SQLite: the template file, built once a run (shared by the xdist workers), copied to the
-  test's folder (a few milliseconds);
-- PostgreSQL: the run's database emptied and refilled from a schema holding the template's rows
-  (``INSERT ... SELECT``, then the sequences moved past the copied ids): faster than importing,
+- SQLite: the template's file copied to the test's folder (a few milliseconds);
+- PostgreSQL: the worker's database refilled from a schema holding the template's rows, loaded
+  from the run's binary ``COPY`` of them (:mod:`tests.support.pg_rows`): faster than importing,
   and no ``CREATE DATABASE`` per test.
 """
 
@@ -16,55 +20,36 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
-from sqlalchemy import text
 
 from dailypapers.db import Database, connect, migrate
-from dailypapers.db.schema import metadata
+from tests.support import data, pg_rows
 
 Builder = Callable[[Database], None]
-# Kept by triggers as rows are copied in (the change counter the caches read): never copied.
-MAINTAINED = frozenset({"site_generation"})
+# The people a test may ask for by fixture name, in the order they sign up (their ids follow).
+PEOPLE = ("alice", "bob", "carol")
 
-_lock = threading.Lock()
-
-
-def _columns(table) -> str:
-    return ", ".join(f'"{column.name}"' for column in table.columns)
+_lock = threading.RLock()  # a recipe with people builds its store first, under the same lock
 
 
-def _copied() -> list:
-    return [table for table in metadata.sorted_tables if table.name not in MAINTAINED]
+@dataclass(frozen=True)
+class Recipe:
+    """A template: the store ``store`` with ``people`` signed up on it."""
 
+    store: str
+    people: tuple[str, ...] = ()
 
-def empty_postgresql(database: Database) -> None:
-    """Every row deleted, children first: for the few rows a test leaves, DELETE takes
-    milliseconds where TRUNCATE (new files for every table) takes tens of them. One round trip:
-    the statements go as one script."""
-    script = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables))
-    with database.engine.begin() as conn:
-        conn.exec_driver_sql(script)
+    @property
+    def name(self) -> str:
+        """The template's file and schema name: ``feed`` or ``feed+alice+bob``."""
+        return "+".join((self.store, *self.people))
 
-
-def _fill_script(name: str) -> str:
-    """The statements that copy template ``name``'s rows in and move each key's sequence past
-    the copied ids, as one script."""
-    statements = []
-    for table in _copied():
-        columns = _columns(table)
-        statements.append(
-            f'INSERT INTO "{table.name}" ({columns}) '
-            f'SELECT {columns} FROM "tpl_{name}"."{table.name}"'
-        )
-        if "id" in table.c and table.c.id.primary_key and table.c.id.type.python_type is int:
-            statements.append(
-                "SELECT setval(seq, COALESCE((SELECT MAX(id) FROM "
-                f'"{table.name}"), 0) + 1, false) FROM (SELECT pg_get_serial_sequence'
-                f"('\"{table.name}\"', 'id') AS seq) AS s WHERE seq IS NOT NULL"
-            )
-    return "; ".join(statements)
+    @property
+    def base(self) -> Recipe:
+        return Recipe(self.store)
 
 
 def run_folder(tmp_path_factory) -> Path:
@@ -73,64 +58,107 @@ def run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def sign_up(database: Database, people: tuple[str, ...]) -> None:
+    for username in people:
+        data.person(database, username)
+
+
 class Templates:
-    """Named templates of one session: SQLite files under ``folder``, PostgreSQL schemas in the
-    run's database at ``postgresql_url``."""
+    """The templates of one run: SQLite files and PostgreSQL table copies under ``folder``,
+    loaded into schemas of the worker's database at ``postgresql_url``."""
 
     def __init__(self, folder: Path, builders: dict[str, Builder]):
         self.folder = folder
         self.builders = builders
-        self._sqlite: dict[str, Path] = {}
-        self._postgresql: set[str] = set()
+        self._sqlite: dict[Recipe, Path] = {}
+        self._postgresql: dict[Recipe, dict[str, str]] = {}  # loaded -> its tables' digests
+        self._fillers: dict[str, Database] = {}  # one connection a run for each database
+        # Each database's tables as the last refill left them: (digest, row count, versions).
+        self._left: dict[str, dict[str, tuple]] = {}
 
-    def sqlite_copy(self, name: str, target: Path) -> str:
-        with _lock:
-            if name not in self._sqlite:
-                self._sqlite[name] = self._build_sqlite(name)
-        shutil.copy(self._sqlite[name], target)
+    def sqlite_copy(self, recipe: Recipe, target: Path) -> str:
+        shutil.copy(self._sqlite_file(recipe), target)
         return f"sqlite:///{target}"
 
-    def _build_sqlite(self, name: str) -> Path:
+    def _sqlite_file(self, recipe: Recipe) -> Path:
+        with _lock:
+            if recipe not in self._sqlite:
+                self._sqlite[recipe] = self._build_sqlite(recipe)
+            return self._sqlite[recipe]
+
+    def _build_sqlite(self, recipe: Recipe) -> Path:
         """The template's file, built by the first xdist worker that needs it (the folder is
         the run's, shared; a file lock keeps the others waiting, then they copy it too)."""
-        path = self.folder / f"{name}.sqlite3"
+        path = self.folder / f"{recipe.name}.sqlite3"
         with FileLock(str(path) + ".lock"):
             if path.exists():
                 return path
             building = path.with_suffix(".building")
-            database = connect(f"sqlite:///{building}")
-            migrate.upgrade(database)
-            self.builders[name](database)
+            if recipe.people:
+                shutil.copy(self._build_sqlite(recipe.base), building)
+                database = connect(f"sqlite:///{building}")
+                sign_up(database, recipe.people)
+            else:
+                database = connect(f"sqlite:///{building}")
+                migrate.upgrade(database)
+                self.builders[recipe.store](database)
             with database.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             database.dispose()
             building.replace(path)
         return path
 
-    def postgresql_fill(self, name: str, url: str) -> str:
-        database = connect(url, pool_size=1)
-        try:
-            with _lock:
-                if name not in self._postgresql:
-                    self._build_postgresql(name, database)
-                    self._postgresql.add(name)
-            empty_postgresql(database)
-            with database.engine.begin() as conn:
-                conn.exec_driver_sql(_fill_script(name))
-        finally:
-            database.dispose()
+    def postgresql_fill(self, recipe: Recipe, url: str) -> str:
+        """The database at ``url`` holding exactly the template's rows: the tables the last
+        test left as the last refill made them (the same rows) are left alone, the others
+        emptied and filled again."""
+        if url not in self._fillers:
+            self._fillers[url] = connect(url, pool_size=1)
+        database = self._fillers[url]
+        contents = self._postgresql_schema(recipe, database)
+        with database.engine.begin() as conn:
+            left = self._left.pop(url, {})
+            now = {t: (contents[t], *v) for t, v in pg_rows.row_versions(conn).items()}
+            kept = pg_rows.unchanged(left, now)
+            pg_rows.empty(conn, kept)
+            pg_rows.fill(conn, recipe.name, kept)
+            versions = pg_rows.row_versions(conn)
+        self._left[url] = {t: (contents[t], *v) for t, v in versions.items()}
         return url
 
-    def _build_postgresql(self, name: str, database: Database) -> None:
-        empty_postgresql(database)
-        self.builders[name](database)
-        with database.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "tpl_{name}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "tpl_{name}"'))
-            for table in _copied():
-                conn.execute(
-                    text(
-                        f'CREATE TABLE "tpl_{name}"."{table.name}" AS '
-                        f'SELECT {_columns(table)} FROM "{table.name}"'
-                    )
-                )
+    def close(self) -> None:
+        for database in self._fillers.values():
+            database.dispose()
+
+    def _postgresql_schema(self, recipe: Recipe, database: Database) -> dict[str, str]:
+        """Schema ``tpl_<name>`` of the worker's database, loaded from the run's copy of the
+        template's tables (the first worker to need it builds it and writes the copy); the
+        digests of its tables' rows."""
+        with _lock:
+            if recipe not in self._postgresql:
+                folder = self.folder / f"{recipe.name}.postgresql"
+                with FileLock(str(folder) + ".lock"):
+                    if not folder.is_dir():
+                        self._build_postgresql(recipe, database)
+                    with database.engine.begin() as conn:
+                        if folder.is_dir():
+                            pg_rows.load(conn, recipe.name, folder)
+                        else:
+                            pg_rows.snapshot(conn, recipe.name)
+                            pg_rows.save(conn, recipe.name, folder)
+                        self._postgresql[recipe] = pg_rows.contents(conn, recipe.name)
+            return self._postgresql[recipe]
+
+    def _build_postgresql(self, recipe: Recipe, database: Database) -> None:
+        """The template's rows made in the database (what the last test left there goes)."""
+        self._left.clear()
+        if recipe.people:
+            self._postgresql_schema(recipe.base, database)
+            with database.engine.begin() as conn:
+                pg_rows.empty(conn)
+                pg_rows.fill(conn, recipe.base.name)
+            sign_up(database, recipe.people)
+        else:
+            with database.engine.begin() as conn:
+                pg_rows.empty(conn)
+            self.builders[recipe.store](database)

@@ -12,15 +12,15 @@ from rich.table import Table
 from dailypapers.cli import loops
 from dailypapers.cli.context import Context, console, pass_context
 from dailypapers.cli.output import progress, quiet_option
-from dailypapers.search import embedder, evaluation, indexing
+from dailypapers.search import embedder, evaluation, indexing, keyword_index
 
 
 @click.command("index")
 @click.option(
     "--full",
     is_flag=True,
-    help="Rebuild the vector index from every stored embedding instead of catching up "
-    "the snapshot.",
+    help="Rebuild the vector and keyword indexes from the store instead of catching up "
+    "the existing ones.",
 )
 @loops.loop_option(
     "Then keep going: embed new papers as they arrive (the embed job), until SIGTERM or Ctrl-C.",
@@ -46,24 +46,59 @@ def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
         index = indexing.write_snapshot(
             db, settings, full=full, progress=lambda n: bar.advance(task, n)
         )
+        task = bar.add_task("keyword index", total=None)
+        words = keyword_index.for_settings(db, settings).bring_up_to_date(
+            db, full=full, progress=lambda n: bar.advance(task, n)
+        )
     console.print(
-        f"embedded {computed} papers; vector index of {len(index)} papers saved in "
-        f"{settings.resolved_search_index_dir}"
+        f"embedded {computed} papers; vector index of {len(index)} papers and keyword index "
+        f"of {len(words)} papers saved in {settings.resolved_search_index_dir}"
     )
     job = indexing.EmbedJob(db, settings)
     while stop is not None and not loops.pause(stop, job(stop)):
         pass
 
 
+def _modes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    modes = tuple(dict.fromkeys(m.strip() for m in value.split(",") if m.strip()))
+    unknown = [m for m in modes if m not in evaluation.MODES]
+    if unknown or not modes:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or 'none'}: choose among {', '.join(evaluation.MODES)}"
+        )
+    return modes
+
+
 @click.command("eval-search")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--split", default="test", show_default=True, help="qrels/<split>.tsv to read.")
+@click.option(
+    "--runs",
+    "runs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one TREC run per mode in this folder (keyword.trec, semantic.trec, hybrid.trec).",
+)
+@click.option(
+    "--modes",
+    default=",".join(evaluation.MODES),
+    show_default=True,
+    callback=_modes,
+    help="Comma-separated search modes to evaluate.",
+)
 @quiet_option
 @pass_context
-def eval_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
-    """Evaluate search on a BEIR collection: nDCG@10 and Recall@100 per mode.
+def eval_command(
+    ctx: Context,
+    folder: Path,
+    split: str,
+    runs_dir: Path | None,
+    modes: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Evaluate search on a BEIR collection: nDCG@10, Recall@100 and MRR per mode (trec_eval).
 
     The corpus is imported into a throwaway store (a temporary SQLite file), never the site's.
+    Each query asks for 100 results; a query's own paper (``metadata.paper_id``) is dropped.
     """
     try:
         collection = evaluation.load_beir(folder, split)
@@ -72,16 +107,23 @@ def eval_command(ctx: Context, folder: Path, split: str, quiet: bool) -> None:
     with progress(quiet, count=True) as bar:
         task = bar.add_task("embedding corpus", total=len(collection.corpus))
         report = evaluation.evaluate(
-            collection, ctx.settings, progress=lambda n: bar.advance(task, n)
+            collection, ctx.settings, modes=modes, progress=lambda n: bar.advance(task, n)
         )
     table = Table(
         title=f"search quality on {folder.name} ({len(report.queries)} queries, "
         f"{len(collection.corpus)} documents)"
     )
-    for column in ("mode", "nDCG@10", "Recall@100", "ms/query"):
+    for column in ("mode", "nDCG@10", "Recall@100", "MRR", "ms/query"):
         table.add_column(column, justify="right" if column != "mode" else "left")
     for row in report.rows:
         table.add_row(
-            row.mode, f"{row.ndcg_at_10:.4f}", f"{row.recall_at_100:.4f}", f"{row.ms_per_query:.1f}"
+            row.mode,
+            f"{row.ndcg_at_10:.4f}",
+            f"{row.recall_at_100:.4f}",
+            f"{row.mrr:.4f}",
+            f"{row.ms_per_query:.1f}",
         )
     Console().print(table)
+    if runs_dir is not None:
+        written = evaluation.write_runs(report, runs_dir)
+        console.print(f"TREC runs: {', '.join(str(path) for path in written)}")

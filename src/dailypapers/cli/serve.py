@@ -24,7 +24,7 @@ from dailypapers.db import Database, connect
 from dailypapers.digest import jobs as digest_jobs
 from dailypapers.ingest.harvest_job import HarvestJob
 from dailypapers.ingest.pipeline import Pipeline
-from dailypapers.search import indexing
+from dailypapers.search import indexing, keyword_index
 from dailypapers.web.app import create_app
 
 
@@ -35,8 +35,9 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     if "harvest" in wanted and settings.harvest_sources:
         pipeline = Pipeline(db, listeners=[indexing.listener(settings)])
         found.append(background.Job("harvest", HarvestJob(db, settings, pipeline=pipeline)))
-    if "embed" in wanted:
+    if "embed" in wanted:  # keeping search current: embeddings, and the keyword index
         found.append(background.Job("embed", indexing.EmbedJob(db, settings)))
+        found.append(background.Job("keyword-index", keyword_index.KeepCurrent(db, settings)))
     if "digest" in wanted:  # composing digests, and sending every mail
         found += digest_jobs.mail_jobs(db, settings)
     return found

@@ -1,28 +1,16 @@
 """Fusing keyword and semantic rankings into one.
 
-Reciprocal rank fusion (each list adds ``1 / (k + rank)``) is what search uses: it needs no
-score calibration, so it behaves the same on SQLite's BM25, PostgreSQL's ts_rank (no IDF, scores
-on another scale) and cosine similarities, and on collections nobody tuned it for. ``convex``
-(min-max normalised scores, weighted) is kept for comparisons (``python -m bench._fusion``): on
-the 85k real papers it tied RRF on hand-written descriptions but lost on paraphrased summaries
-(nDCG@10 0.945 vs 0.963) and on exact titles (0.930 vs 0.982).
+Hybrid search mixes the two sides' min-max normalised scores (:func:`convex`): on the bench's
+collections it held or beat reciprocal rank fusion (k = 10 and 60, weighted), z-score mixing
+and CombMNZ (``python -m bench fusion`` runs them all with ranx beside ours). Scores keep what
+ranks throw away: a rare word's paper far above every other in BM25, or a paraphrase's paper
+far above in cosine, stays first after fusion instead of being averaged with the other side's
+opinion. :func:`exact_first` then keeps what the reader typed exactly on top.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-
-def rrf(
-    rankings: Sequence[Sequence[int]], *, k: int = 60, weights: Sequence[float] | None = None
-) -> list[tuple[int, float]]:
-    """(id, fused score), best first; ``rankings`` are id lists, best first."""
-    weights = weights or [1.0] * len(rankings)
-    scores: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, paper_id in enumerate(ranking, 1):
-            scores[paper_id] = scores.get(paper_id, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def convex(
@@ -39,3 +27,10 @@ def convex(
         for paper_id, score in hits:
             totals[paper_id] = totals.get(paper_id, 0.0) + weight * (score - low) / span
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+def exact_first(ranked: Sequence[tuple[int, float]], exact: set[int]) -> list[tuple[int, float]]:
+    """``ranked`` with the ``exact`` ids moved to the front, each part keeping its order."""
+    if not exact:
+        return list(ranked)
+    return [h for h in ranked if h[0] in exact] + [h for h in ranked if h[0] not in exact]

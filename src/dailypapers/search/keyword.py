@@ -1,39 +1,236 @@
-"""Keyword search: a parsed query turned into an FTS5 expression or a tsquery, run in the store.
+"""Keyword search: a parsed query ranked by BM25 in the keyword index, or matched in the store.
 
-Expressions are built from the parsed words only (``\\w+`` runs, each quoted), so nothing a
-person types can change their syntax. Plain terms are all required (AND); when that finds fewer
-than a page of papers and the query has several plain terms, a relaxed pass requires any of them
-(OR) instead, ranked by BM25, so descriptive queries still find papers sharing their rare words.
-Phrases, field terms and exclusions stay strict in both passes.
+Ranking (``sort="relevance"``) happens in the keyword index (:mod:`search.textindex`): every
+plain word counts (OR, weighted by its rarity), a phrase ranks the papers having it first and
+its words still count, and only what the reader made strict (``+word``, a field term such as
+``au:``, exclusions and filters) removes papers. So a query whose words occur in some paper
+never comes back empty; when a quoted phrase occurs nowhere, the result says so.
+
+Two recognitions, both looked up in the index rather than guessed: a query that is exactly
+somebody's name puts that author's papers first (they are ``exact``: hybrid search keeps them
+on top), and a query that is exactly a category id (``cs.RO``) is searched as that category.
+
+The store's full-text index (FTS5 / tsvector) answers what it is good at: every word required,
+in date or upvote order, and the fallback while the keyword index is being built.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
+from tantivy import Occur
+from tantivy import Query as EngineQuery
 
-from dailypapers.search.query import Query, Term
+from dailypapers.days import day_number
+from dailypapers.search.query import STOP_WORDS, Query, Term
+from dailypapers.search.textindex import Filters as IndexFilters
+from dailypapers.search.textindex import TextIndex, name_key
 from dailypapers.store import search as search_store
 
 FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}
 PG_WEIGHTS = {"title": "A", "authors": "B", "abstract": "C"}
-RELAXED_BUDGET = 5_000  # papers the relaxed (any term) pass may have to rank
-RELAXED_TERMS = 8
-LONG_QUERY = 6  # plain terms beyond which "every word" is not worth asking for
-RANK_BUDGET = 10_000  # matches BM25 ranks at most (the most recently stored ones)
-DF_TTL = 3600.0
-DF_CACHE_SIZE = 100_000
-_df_cache: dict[tuple[str, str], tuple[int, float]] = {}
+# A phrase's papers rank above those having its words apart: the reader wrote them together.
+PHRASE_BOOST = 3.0
+# Added to the BM25 score of an exact match (the author named, the category named): larger
+# than any query's BM25 score, so these papers come first and keep their BM25 order.
+EXACT_BONUS = 1_000.0
+# Up to this many words, a query is taken word for word: papers having all of them are its
+# exact matches (a name, a rare term, a method); longer ones are descriptions.
+SHORT_QUERY = 3
+_CATEGORY_ID = re.compile(r"^[a-z][a-z-]*\.[a-z-]+$", re.IGNORECASE)
 
 
 @dataclass
 class KeywordResult:
     hits: list[tuple[int, float]]  # (paper id, score), best first
     total: int
-    relaxed: bool = False
+    exact: set[int] = field(default_factory=set)  # hits matching the query exactly
+    notices: list[str] = field(default_factory=list)
+
+
+def _quoted(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"'
+
+
+def _clause(term: Term) -> str:
+    """One term as tantivy query text; words are ``\\w+`` runs, always quoted."""
+    body = _quoted(term.words)
+    if term.field:
+        body = f"{term.field}:{body}"
+    return ("+" if term.strict else "") + body
+
+
+@dataclass
+class EngineQueries:
+    """A query as the index runs it: ``words`` scores every paper having any word (a flat
+    union, which block-max WAND prunes), ``phrases`` the papers having a phrase, scored with
+    the phrase's boost on top of their words. Ranking both and keeping each paper's higher
+    score ranks exactly as one query would, at the cost of two fast ones."""
+
+    words: EngineQuery
+    phrases: EngineQuery | None
+
+
+def engine_queries(
+    index: TextIndex, query: Query, bonus: EngineQuery | None = None
+) -> EngineQueries:
+    """The ranked queries: strict terms required, the rest scored, exclusions removed;
+    ``bonus`` (a scored clause) is added to every paper matching it."""
+    words: list[str] = []
+    for term in query.include:
+        if not term.strict and not term.prefix:
+            words.extend(w for w in term.words if w not in words and w not in STOP_WORDS)
+    text = [_clause(t) for t in query.include if t.strict and not t.prefix]
+    text += [_quoted((w,)) for w in words]
+    clauses = [(Occur.Must, index.parse(" ".join(text)))] if text else []
+    for term in query.include:
+        stem = index.stems(term.words[-1], term.field or "text") if term.prefix else []
+        if stem:
+            occur = Occur.Must if term.strict else Occur.Should
+            clauses.append((occur, index.prefix(stem[0], term.field or "text")))
+    if len(clauses) > 1 and not any(t.strict and not t.prefix for t in query.include):
+        clauses[0] = (Occur.Should, clauses[0][1])  # a word or a prefix, neither required
+    if bonus is not None and clauses:
+        clauses.append((Occur.Should, bonus))
+    if query.exclude:
+        excluded = " ".join(
+            (f"{t.field}:" if t.field else "") + _quoted(t.words) for t in query.exclude
+        )
+        clauses.append((Occur.MustNot, index.parse(excluded)))
+    base = _combined(clauses)
+    # Quoted phrases only: a hyphenated compound ("LLM-based") counts as its words, since
+    # checking positions of two common words in every paper having both is the slow query.
+    phrases = [t for t in query.include if t.quoted and t.is_phrase and not t.strict]
+    if not phrases:
+        return EngineQueries(base, None)
+    having = index.parse(" ".join(f"{_quoted(t.words)}^{PHRASE_BOOST}" for t in phrases))
+    if not any(occur is not Occur.MustNot for occur, _ in clauses):
+        return EngineQueries(base, _combined([(Occur.Must, having), *clauses]))
+    return EngineQueries(
+        base, EngineQuery.boolean_query([(Occur.Must, having), (Occur.Must, base)])
+    )
+
+
+def _combined(clauses: list) -> EngineQuery:
+    if not any(occur is not Occur.MustNot for occur, _ in clauses):
+        return EngineQuery.empty_query()
+    if len(clauses) == 1:
+        return clauses[0][1]
+    return EngineQuery.boolean_query(clauses)
+
+
+def index_filters(filters: search_store.Filters) -> IndexFilters:
+    return IndexFilters(
+        day_number(filters.date_from) if filters.date_from else None,
+        day_number(filters.date_to) if filters.date_to else None,
+        list(filters.categories),
+        list(filters.exclude_ids),
+    )
+
+
+def recognised_category(index: TextIndex, query: Query) -> str | None:
+    """The category a query names when it is nothing but a category id the index holds (the
+    caller then searches it as ``cat:``)."""
+    if len(query.include) != 1 or query.include[0].strict or query.include[0].prefix:
+        return None
+    words = query.raw.strip()
+    if not _CATEGORY_ID.match(words):
+        return None
+    return words if index.document_frequency("category", words.lower()) else None
+
+
+def recognised_author(index: TextIndex, query: Query) -> str | None:
+    """The folded name of an author the query names in full (two words or more, nothing else)."""
+    if not 2 <= sum(len(t.words) for t in query.include) <= 6 or query.exclude:
+        return None
+    if any(t.strict and t.field != "authors" for t in query.include) or any(
+        t.prefix for t in query.include
+    ):
+        return None
+    name = name_key(" ".join(w for t in query.include for w in t.words))
+    return name if index.author_count(name) else None
+
+
+def ranked(
+    index: TextIndex,
+    query: Query,
+    filters: search_store.Filters,
+    *,
+    limit: int,
+    offset: int = 0,
+) -> KeywordResult:
+    """BM25 ranking in the keyword index (relevance order)."""
+    scope = index_filters(filters)
+    notices: list[str] = []
+    exact: set[int] = set()
+    author = recognised_author(index, query)
+    bonus = None
+    if author is not None:
+        named = index.parse(f'author_key:"{author}"')
+        bonus = EngineQuery.boost_query(EngineQuery.const_score_query(named, 1.0), EXACT_BONUS)
+    queries = engine_queries(index, query, bonus)
+    strict = any(t.strict for t in query.include)
+    hits, total = index.search(queries.words, scope, offset + limit, count=strict)
+    if queries.phrases is not None:
+        having, _ = index.search(queries.phrases, scope, offset + limit)
+        best = dict(hits) | dict(having)  # a paper with a phrase scores more in ``having``
+        hits = sorted(best.items(), key=lambda hit: (-hit[1], hit[0]))[: offset + limit]
+    if author is not None:
+        exact = {i for i, s in hits if s >= EXACT_BONUS}
+    else:
+        exact = _exact_matches(index, query, scope, offset + limit)
+    notices.extend(_missing_phrases(index, query, scope))
+    if total is None:
+        total = _estimate(index, query, len(hits), offset + limit)
+    return KeywordResult(hits[offset:], max(total, len(hits)), exact, notices)
+
+
+def _exact_matches(index: TextIndex, query: Query, scope: IndexFilters, limit: int) -> set[int]:
+    """For a short query of plain words, the papers (among the best ``limit``) having every
+    word: what the reader typed, exactly, which hybrid keeps on top. A quoted phrase is not
+    pinned so: people misquote, and a description's quoted fragment found in other papers
+    than the one meant pushed it down (measured on the bench's description set)."""
+    plain = [t for t in query.include if not t.strict and not t.prefix]
+    if (
+        not plain
+        or len(plain) < len(query.include)
+        or sum(map(len, (t.words for t in plain))) > SHORT_QUERY
+    ):
+        return set()
+    every = " ".join("+" + _quoted(t.words) for t in plain)
+    hits, _ = index.search(index.parse(every), scope, limit)
+    return {paper_id for paper_id, _ in hits}
+
+
+def _missing_phrases(index: TextIndex, query: Query, scope: IndexFilters) -> list[str]:
+    """A notice for each quoted phrase no paper has (its words were searched instead)."""
+    notices = []
+    for term in query.include:
+        if term.quoted and term.is_phrase and not term.strict:
+            found, _ = index.search(index.parse(_quoted(term.words)), scope, 1)
+            if not found:
+                notices.append(
+                    f"No paper has the exact phrase “{' '.join(term.words)}”: "
+                    "showing papers with its words."
+                )
+    return notices
+
+
+def _estimate(index: TextIndex, query: Query, found: int, asked: int) -> int:
+    """How many papers an OR query matches, at least: its commonest word's papers. Counting
+    every match would visit them all, which top-k ranking exists to avoid."""
+    if found < asked:
+        return found
+    words = {w for t in query.include if not t.prefix for w in t.words}
+    frequencies = [
+        index.document_frequency("text", token) for word in words for token in index.stems(word)[:1]
+    ]
+    return max([found + 1, *frequencies])
+
+
+# The store's full-text path: every word required.
 
 
 def _fts_term(term: Term) -> str:
@@ -54,123 +251,24 @@ def _pg_term(term: Term) -> str:
     return "(" + " <-> ".join(parts) + ")"
 
 
-def _plain(query: Query) -> list[Term]:
-    """Terms the relaxed pass may drop: single words, not quoted, no field, no prefix.
-    Hyphenated compounds ("vision-language-action") stay required: they are the most specific
-    words a description has (measured: dropping them cost 0.02 nDCG@10 on AI summaries)."""
-    return [t for t in query.include if not t.is_phrase and not t.field and not t.prefix]
-
-
-def informative_terms(conn: Connection, query: Query) -> tuple[list[Term], int]:
-    """The plain terms worth an OR pass: the rarest first, while the papers they can match stay
-    within ``RELAXED_BUDGET`` (ranking every paper containing "model" is slow and adds nothing:
-    rare terms carry BM25's weight)."""
-    plain = _plain(query)
-    words = _frequencies(conn, [w for t in plain for w in t.words])
-    # A phrase matches at most as often as its rarest word.
-    frequency = {t: min(words.get(w, 0) for w in t.words) for t in plain}
-    ranked = sorted((t for t in plain if frequency[t] > 0), key=lambda t: frequency[t])
-    kept, budget = [], 0
-    for term in ranked:
-        budget += frequency[term]
-        if kept and (budget > RELAXED_BUDGET or len(kept) >= RELAXED_TERMS):
-            break
-        kept.append(term)
-    return kept, sum(frequency[t] for t in kept)
-
-
-def _frequencies(conn: Connection, words: list[str]) -> dict[str, int]:
-    """Document frequencies, cached per process for an hour: counting a common word's papers
-    costs milliseconds, it recurs in most queries, and an hour-old count ranks terms as well."""
-    now = time.monotonic()
-    url = str(conn.engine.url)
-    found, missing = {}, []
-    for word in words:
-        cached = _df_cache.get((url, word))
-        if cached and now - cached[1] < DF_TTL:
-            found[word] = cached[0]
-        else:
-            missing.append(word)
-    if missing:
-        fresh = search_store.document_frequencies(conn, missing)
-        if len(_df_cache) > DF_CACHE_SIZE:
-            _df_cache.clear()
-        for word, count in fresh.items():
-            _df_cache[(url, word)] = (count, now)
-        found.update(fresh)
-    return found
-
-
-def _term_weights(conn: Connection, terms: list[Term]) -> list[tuple[str, float]]:
-    """(tsquery, BM25's IDF) of each term, for PostgreSQL's relaxed pass; [] on SQLite (whose
-    bm25 weighs terms itself)."""
-    if conn.dialect.name == "sqlite" or len(terms) < 2:
-        return []
-    papers = max(search_store.max_paper_id(conn), 1)
-    frequencies = _frequencies(conn, [w for t in terms for w in t.words])
-    weights = []
-    for term in terms:
-        found = min(min(frequencies.get(w, 0) for w in term.words), papers)  # estimates overshoot
-        weights.append((_pg_term(term), math.log(1 + (papers - found + 0.5) / (found + 0.5))))
-    return weights
-
-
-def ranking_window(conn: Connection, query: Query) -> int:
-    """The lowest paper id to rank when every word is so common that BM25 would have to score
-    more than ``RANK_BUDGET`` papers (0: rank them all).
-
-    Ranking is linear in the matches (FTS5 and ts_rank alike), so "large language models" over
-    a million papers would take a second. Such queries rank the ~RANK_BUDGET most recently
-    stored matches instead (recent papers are what a daily-papers reader wants first); the
-    semantic side still searches every paper.
-    """
-    words = [w for t in query.include if not t.prefix for w in t.words]
-    if not words:
-        return 0
-    frequencies = _frequencies(conn, words)
-    return _window(conn, min(frequencies.get(w, 0) for w in words))  # AND: the rarest word's
-
-
-def _window(conn: Connection, matches: int) -> int:
-    """The lowest paper id to rank so that about ``RANK_BUDGET`` of ``matches`` are ranked."""
-    if matches <= RANK_BUDGET:
-        return 0
-    newest = search_store.max_paper_id(conn)
-    return int(newest * (1 - RANK_BUDGET / matches))
-
-
-def match_expression(
-    conn: Connection, query: Query, *, relaxed: bool = False, plain: list[Term] | None = None
-) -> str | None:
-    """The backend expression for ``query`` (None when it has no positive term); ``relaxed``
-    requires any of the ``plain`` terms (default: all of the query's) instead of all."""
+def match_expression(conn: Connection, query: Query) -> str | None:
+    """The store's expression requiring every positive term and none of the excluded."""
     if not query.include:
         return None
     sqlite = conn.dialect.name == "sqlite"
     render = _fts_term if sqlite else _pg_term
-    everything = _plain(query)
-    plain = everything if plain is None else plain
-    strict = [t for t in query.include if t not in everything]
-    parts = [render(t) for t in strict]
-    if relaxed and len(plain) > 1:
-        joiner = " OR " if sqlite else " | "
-        parts.append("(" + joiner.join(render(t) for t in plain) + ")")
-    else:
-        parts.extend(render(t) for t in plain)
-    expression = (" AND " if sqlite else " & ").join(parts)
+    expression = (" AND " if sqlite else " & ").join(render(t) for t in query.include)
     if query.exclude:
+        negative = exclusion_expression(conn, query)
         if sqlite:
-            negative = " OR ".join(_fts_term(t) for t in query.exclude)
             expression = f"({expression}) NOT ({negative})"
         else:
-            expression = (
-                f"({expression}) & !(" + " | ".join(_pg_term(t) for t in query.exclude) + ")"
-            )
+            expression = f"({expression}) & !({negative})"
     return expression
 
 
 def exclusion_expression(conn: Connection, query: Query) -> str | None:
-    """Expression matching any excluded term (for queries made of filters and exclusions)."""
+    """The store's expression matching any excluded term."""
     if not query.exclude:
         return None
     if conn.dialect.name == "sqlite":
@@ -178,11 +276,7 @@ def exclusion_expression(conn: Connection, query: Query) -> str | None:
     return " | ".join(_pg_term(t) for t in query.exclude)
 
 
-def can_relax(query: Query) -> bool:
-    return len(_plain(query)) > 1
-
-
-def search(
+def matched(
     conn: Connection,
     query: Query,
     filters: search_store.Filters,
@@ -190,40 +284,17 @@ def search(
     sort: str = "relevance",
     limit: int = 20,
     offset: int = 0,
-    relax_below: int | None = None,
 ) -> KeywordResult:
-    """Papers matching ``query`` under ``filters``, ordered by ``sort`` (ids and scores).
-
-    With relevance order, fewer than ``relax_below`` (default: ``limit``) papers having every
-    plain term triggers the relaxed pass (any term).
-    """
-    relax_below = limit if relax_below is None else relax_below
+    """Papers having every positive term (and no excluded one) under ``filters``, in ``sort``
+    order, from the store's full-text index."""
     if not query.include:
         return _filtered_only(conn, query, filters, sort, limit, offset)
     expression = match_expression(conn, query)
-    floor = ranking_window(conn, query) if sort == "relevance" else 0
-    if sort == "relevance" and offset == 0 and len(_plain(query)) > LONG_QUERY:
-        # A description of a dozen words almost never has all of them in one paper, and
-        # intersecting that many word lists is the slowest query there is: go to the relaxed
-        # pass (its rarest words) at once.
-        hits = []
-    else:
-        hits = search_store.full_text(
-            conn, expression, filters, sort=sort, limit=limit, offset=offset, min_id=floor
-        )
-    terms, reach = (
-        informative_terms(conn, query)
-        if len(hits) < relax_below and offset == 0 and sort == "relevance" and can_relax(query)
-        else ([], 0)
-    )
-    if terms:
-        relaxed = _relaxed(conn, query, filters, sort, limit, hits, terms, reach)
-        if relaxed is not None:
-            return relaxed
+    hits = search_store.full_text(conn, expression, filters, sort=sort, limit=limit, offset=offset)
     if len(hits) < limit:
         total = offset + len(hits)
     else:
-        total = search_store.count_full_text(conn, expression, filters, min_id=floor)
+        total = search_store.count_full_text(conn, expression, filters)
     return KeywordResult(hits, max(total, offset + len(hits)))
 
 
@@ -244,36 +315,3 @@ def _filtered_only(
     )
     total = search_store.count_filtered(conn, filters) if ids else offset
     return KeywordResult([(i, 0.0) for i in ids], max(total, offset + len(ids)))
-
-
-def _relaxed(
-    conn: Connection,
-    query: Query,
-    filters: search_store.Filters,
-    sort: str,
-    limit: int,
-    hits: list[tuple[int, float]],
-    terms: list[Term],
-    reach: int,
-) -> KeywordResult | None:
-    """The strict page filled with papers having any of ``terms``; None when that adds none."""
-    relaxed = match_expression(conn, query, relaxed=True, plain=terms)
-    # The rarest word alone can be common ("generative" stems to "generat": 35k of 85k
-    # papers): the relaxed pass then ranks a window of recent papers as the strict one does.
-    more = search_store.full_text(
-        conn,
-        relaxed,
-        filters,
-        sort=sort,
-        limit=limit,
-        min_id=_window(conn, reach),
-        term_weights=_term_weights(conn, terms),
-    )
-    if len(more) <= len(hits):
-        return None
-    # Papers with every word stay on top; the relaxed pass fills the page after them.
-    seen = {paper_id for paper_id, _ in hits}
-    top = max((s for _, s in more), default=0.0)
-    hits = (hits + [(i, s - top - 1.0) for i, s in more if i not in seen])[:limit]
-    # Counting the relaxed matches costs as much as ranking them: estimate instead.
-    return KeywordResult(hits, max(len(hits), reach if not filters else len(more)), relaxed=True)

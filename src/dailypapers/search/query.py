@@ -2,12 +2,15 @@
 
 Syntax (documented on the search page):
 
-- ``word`` plain terms: a paper must contain all of them (stemmed: ``models`` finds ``model``);
-  ``transform*`` matches words starting with ``transform``;
-- ``"exact phrase"`` words in this order (an unclosed quote runs to the end of the query);
+- ``word`` plain terms, ranked by BM25: papers with more of them, and rarer ones, come first;
+  none is required (stemmed: ``models`` finds ``model``); ``transform*`` matches words starting
+  with ``transform``;
+- ``"exact phrase"`` words in this order: papers having the phrase rank first, then papers
+  having its words (an unclosed quote runs to the end of the query);
+- ``+word`` / ``+"a phrase"`` required: only papers having it;
 - ``-word`` / ``-"a phrase"`` / ``-au:name`` exclusion;
 - ``ti:word``, ``au:name``, ``abs:word`` (also ``ti:"a phrase"``) restrict a term to the title,
-  the authors or the abstract;
+  the authors or the abstract, and require it;
 - ``cat:cs.CL`` a category, ``cat:cs`` every category of an archive; several ``cat:`` mean any;
 - ``from:2025-06-01`` and ``to:2025-06-30`` a date range, inclusive; ``YYYY`` and ``YYYY-MM`` work
   too (``to:2025-06`` is up to June 30th);
@@ -180,7 +183,7 @@ STOP_WORDS = frozenset(
 )
 
 _TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'
+    r'(?:(?P<neg>-)|(?P<req>\+))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'
 )
 _WORD = re.compile(r"\w+")
 _CATEGORY = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\.[A-Za-z-]+)?$")
@@ -194,11 +197,18 @@ class Term:
     words: tuple[str, ...]
     field: str | None = None  # None (any), "title", "authors" or "abstract"
     prefix: bool = False  # last word is a prefix
-    quoted: bool = False  # written in quotes: an explicit constraint
+    quoted: bool = False  # written in quotes: words in this order
+    required: bool = False  # written with ``+``: only papers having it
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
+
+    @property
+    def strict(self) -> bool:
+        """A constraint the reader asked for explicitly (``+`` or a field): a filter, not a
+        ranking hint."""
+        return self.required or self.field is not None
 
 
 @dataclass
@@ -242,12 +252,21 @@ def parse(raw: str | None) -> Query:
     if " " not in text and arxiv_ids.is_arxiv_id(text):
         query.arxiv_id = arxiv_ids.normalise(text)
         return query
-    semantic: list[str] = []
+    # Spans of the text the embedder sees otherwise: filters, exclusions and author terms
+    # removed, field names and ``+`` left out of the others.
+    rewritten: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(text):
         negative = bool(match["neg"])
         name = (match["field"] or "").lower()
         value = match["phrase"] if match["phrase"] is not None else (match["word"] or "")
         quoted = match["phrase"] is not None
+        if name in FILTERS or negative or FIELDS.get(name) == "authors":
+            rewritten.append((*match.span(), ""))
+        elif name in FIELDS or match["req"]:
+            body = match.group()[
+                len(match["req"] or "") + (len(name) + 1 if name in FIELDS else 0) :
+            ]
+            rewritten.append((*match.span(), body))
         if name in FILTERS:
             if negative:
                 query.notes.append(f"-{name}: is not supported; that part was ignored")
@@ -260,22 +279,37 @@ def parse(raw: str | None) -> Query:
         words = tuple(w.lower() for w in _WORD.findall(value))
         if not words:
             continue
-        term = Term(words, FIELDS.get(name), prefix and len(words[-1]) >= MIN_PREFIX, quoted)
+        term = Term(
+            words,
+            FIELDS.get(name),
+            prefix and len(words[-1]) >= MIN_PREFIX,
+            quoted,
+            required=bool(match["req"]),
+        )
         if negative:
             query.exclude.append(term)
             continue
-        if term.field != "authors":
-            semantic.append(" ".join(_WORD.findall(value)))
         query.include.append(term)
     query.include = _drop_stop_words(query.include)[:MAX_TERMS]
     query.exclude = query.exclude[:MAX_TERMS]
-    query.semantic_text = " ".join(semantic)
+    query.semantic_text = _as_typed(text, rewritten)
     return query
 
 
+def _as_typed(text: str, rewritten: list[tuple[int, int, str]]) -> str:
+    """The query as the reader typed it, punctuation and quotes kept (the embedder reads them
+    as it read its training text), with ``rewritten`` spans replaced."""
+    kept, cursor = [], 0
+    for start, end, replacement in rewritten:
+        kept.append(text[cursor:start] + replacement)
+        cursor = end
+    kept.append(text[cursor:])
+    return " ".join("".join(kept).split())
+
+
 def _drop_stop_words(terms: list[Term]) -> list[Term]:
-    kept = [t for t in terms if t.is_phrase or t.field or t.prefix or t.words[0] not in STOP_WORDS]
-    return kept if kept else [t for t in terms if t.is_phrase or t.field or t.prefix]
+    kept = [t for t in terms if t.is_phrase or t.strict or t.prefix or t.words[0] not in STOP_WORDS]
+    return kept if kept else [t for t in terms if t.is_phrase or t.strict or t.prefix]
 
 
 def _apply_filter(query: Query, kind: str, value: str) -> None:

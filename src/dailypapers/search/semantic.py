@@ -28,6 +28,10 @@ BUILDING = "Semantic index is being rebuilt: showing keyword results for now."
 # How often a worker's index catches up with embeddings stored by others: papers embedded
 # elsewhere become findable here within ten seconds.
 REFRESH_SECONDS = 10.0
+# The overlap window is re-checked this often even when nothing newer arrived (a late commit).
+SWEEP_SECONDS = 60.0
+# New embeddings a search applies itself (a few ms); more are applied by a thread.
+INLINE = 200
 
 
 class SemanticIndex:
@@ -39,6 +43,7 @@ class SemanticIndex:
         self.building: threading.Thread | None = None
         self.problem: str | None = None
         self._last_refresh = 0.0
+        self._last_sweep = time.monotonic()
         self._lock = threading.Lock()
         self._catching_up = threading.Lock()
 
@@ -59,16 +64,42 @@ class SemanticIndex:
         if now - self._last_refresh >= self.refresh_interval and self._catching_up.acquire(
             blocking=False
         ):
+            self._last_refresh = now
+            self._catch_up(db, index, sweep=now - self._last_sweep >= SWEEP_SECONDS)
+        if len(index) == 0:
+            return index, MISSING
+        return index, None
+
+    def _catch_up(self, db: Database, index: VectorIndex, *, sweep: bool) -> None:
+        """Apply new embeddings: a few at once, many (and every sweep) in a thread of their
+        own, so no search waits more than a few ms for them. Called holding ``_catching_up``."""
+
+        def run(changes) -> None:
             try:
-                self._last_refresh = now
-                index.catch_up(db)
+                changes = changes or index.changes(db, sweep=True)
+                if changes is not None:
+                    index.apply(db, changes)
             except Exception:
                 log.exception("could not catch up the vector index with the store")
             finally:
                 self._catching_up.release()
-        if len(index) == 0:
-            return index, MISSING
-        return index, None
+
+        changes = None
+        if not sweep:
+            try:
+                changes = index.changes(db)
+            except Exception:
+                log.exception("could not catch up the vector index with the store")
+            if changes is None:
+                self._catching_up.release()
+                return
+            if len(changes.paper_ids) <= INLINE:
+                run(changes)
+                return
+        else:
+            self._last_sweep = time.monotonic()
+        thread = threading.Thread(target=run, args=(changes,), daemon=True, name="vectors-catch-up")
+        thread.start()
 
     def _open(self, db: Database) -> None:
         try:

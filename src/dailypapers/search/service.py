@@ -2,17 +2,18 @@
 listener that makes newly stored papers searchable (:func:`indexing_listener`), and the
 embedding helpers digests use (:func:`embeddings_for`, :func:`embed_texts`).
 
-``search`` never raises on user input. Modes: ``keyword`` (full text), ``semantic`` (nearest
-embeddings) and ``hybrid`` (both, fused by reciprocal rank). When the semantic side is not
-available the result says so in ``notice`` and carries keyword results. Filters (date range,
-categories) and sorts happen inside each side's query, before ranking.
+``search`` never raises on user input. Modes: ``keyword`` (BM25 in the keyword index),
+``semantic`` (nearest embeddings) and ``hybrid`` (both, fused by reciprocal rank, with the
+papers the keyword side found exactly kept on top). When a side is not available the result
+says so in ``notice`` and carries what the other found. Filters (date range, categories) and
+sorts happen inside each side's query, before ranking.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -23,25 +24,29 @@ from dailypapers.db.engine import Database
 from dailypapers.papers import catalog
 from dailypapers.papers.records import Card
 from dailypapers.search import embedder as embedder_module
-from dailypapers.search import hybrid, indexing, keyword, semantic, similar
+from dailypapers.search import hybrid, indexing, keyword, keyword_index, semantic, similar
 from dailypapers.search.highlight import Highlighter, Segments
-from dailypapers.search.query import Query, parse
+from dailypapers.search.query import MAX_QUERY, Query, parse
 from dailypapers.store import papers as paper_store
 from dailypapers.store import search as search_store
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "keyword", "semantic")
+# The longest query read (a pasted abstract fits): pages, feeds and the API accept this much.
+LONGEST_QUERY = MAX_QUERY
 SORTS = ("relevance", "newest", "upvotes")
 MAX_LIMIT = 120  # the upstream API's largest page
 MAX_OFFSET = 10_000
-# Keyword hits that lack some of the query's words (the relaxed pass) are weaker evidence.
-RELAXED_WEIGHT = 0.5
 # Results each side (keyword, semantic) contributes to hybrid fusion: deep enough that a paper
 # ranked well by one side only still reaches the first pages after fusion.
 CANDIDATES = 100
-# Reciprocal rank fusion's k: Cormack et al.'s value, which needs no tuning per collection.
-RRF_K = 60
+# Hybrid mixes the two sides' min-max normalised scores, half and half: measured against
+# reciprocal rank fusion (k = 10, 60, weighted) and z-score mixing on the bench's collections
+# (python -m bench quality), it is the one that keeps a side's confident top answer on top
+# (BM25 far above the rest for a rare word, a cosine far above for a paraphrase) instead of
+# averaging ranks; and half and half needs no tuning per collection.
+FUSION_WEIGHTS = (0.5, 0.5)
 
 
 @dataclass
@@ -103,8 +108,13 @@ def search(
         limit=min(max(int(limit), 1), MAX_LIMIT),
         offset=min(max(int(offset), 0), MAX_OFFSET),
     )
-    filters = _filters(parsed, category, date_from, date_to)
     notices = list(parsed.notes)
+    text_index, notice = keyword_index.for_settings(db, settings).get(db)
+    if notice:
+        notices.append(notice)
+    if text_index is not None:
+        parsed = results.query = _category_as_filter(text_index, parsed)
+    filters = _filters(parsed, category, date_from, date_to)
     direct_id = _direct_hit(db, parsed, notices)
     # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
     chosen = bool(category or date_from or date_to)
@@ -120,8 +130,9 @@ def search(
             notices.append(notice)
         if index is None or len(index) == 0:
             index = None
+    sides = Sides(text_index, index, notices)
     with db.read() as conn:
-        page, total = _page(conn, db, settings, results, filters, index, direct_id)
+        page, total = _page(conn, db, settings, results, filters, sides, direct_id)
         scores = dict(page)
         cards = catalog.cards_in(conn, [paper_id for paper_id, _ in page], user_id=user_id)
     _add_items(results, cards, scores, direct_id)
@@ -156,13 +167,48 @@ def _direct_hit(db: Database, parsed: Query, notices: list[str]) -> int | None:
     return direct_id
 
 
+@dataclass
+class Sides:
+    """What a search can use: the keyword index, the vector index (None: unavailable), and the
+    notices either side has for the reader."""
+
+    text: object | None
+    vectors: object | None
+    notices: list[str]
+
+
+def _category_as_filter(text_index, parsed: Query) -> Query:
+    """A query that is only a category id the index knows, searched as ``cat:`` that id."""
+    named = keyword.recognised_category(text_index, parsed)
+    if named is None:
+        return parsed
+    return replace(parsed, include=[], semantic_text="", categories=[*parsed.categories, named])
+
+
+def _keyword(conn, sides: Sides, parsed: Query, filters, sort: str, limit: int, offset: int):
+    """The keyword side: BM25 ranking in the index; the store's full-text match for other
+    orders (every word required) or while the index is being built."""
+    if sides.text is not None and parsed.include and sort == "relevance":
+        found = keyword.ranked(sides.text, parsed, filters, limit=limit, offset=offset)
+    else:
+        found = keyword.matched(conn, parsed, filters, sort=sort, limit=limit, offset=offset)
+        if not found.hits and parsed.include and sides.text is not None and offset == 0:
+            # No paper has every word: the papers ranked best for them, in the order asked.
+            ranked = keyword.ranked(sides.text, parsed, filters, limit=CANDIDATES)
+            scores = dict(ranked.hits)
+            ordered = search_store.order_ids(conn, scores, sort, limit=limit, offset=0)
+            found = keyword.KeywordResult([(i, scores[i]) for i in ordered], len(scores))
+    sides.notices.extend(n for n in found.notices if n not in sides.notices)
+    return found
+
+
 def _page(
     conn,
     db: Database,
     settings: Settings,
     results: SearchResults,
     filters: search_store.Filters,
-    index,
+    sides: Sides,
     direct_id: int | None,
 ) -> tuple[list[tuple[int, float]], int]:
     """(page of (paper id, score), total) in the mode asked for."""
@@ -170,26 +216,13 @@ def _page(
     window = offset + limit
     if direct_id is not None:
         ranked = [(direct_id, 1.0)]
-        if index is not None:
+        if sides.vectors is not None:
             ranked += similar.neighbours(db, settings, direct_id, k=max(window, 8))
         return ranked[offset:window], len(ranked)
-    if index is None:
-        found = keyword.search(
-            conn, results.query, filters, sort=results.sort, limit=limit, offset=offset
-        )
+    if sides.vectors is None:
+        found = _keyword(conn, sides, results.query, filters, results.sort, limit, offset)
         return found.hits, found.total
-    return _ranked(
-        conn,
-        settings,
-        results.query,
-        filters,
-        index,
-        results.mode,
-        results.sort,
-        max(CANDIDATES, window),
-        limit,
-        offset,
-    )
+    return _ranked(conn, settings, results, filters, sides, max(CANDIDATES, window))
 
 
 def _add_items(
@@ -212,33 +245,26 @@ def _add_items(
 def _ranked(
     conn,
     settings,
-    parsed: Query,
+    results: SearchResults,
     filters,
-    index,
-    mode: str,
-    sort: str,
+    sides: Sides,
     candidates: int,
-    limit: int,
-    offset: int,
 ) -> tuple[list[tuple[int, float]], int]:
     """(page of (id, score), total) for semantic and hybrid modes."""
+    parsed, mode, sort = results.query, results.mode, results.sort
+    index = sides.vectors
     vector = embedder_module.for_settings(settings).embed_query(parsed.semantic_text)
     allowed = index.mask(
         date_from=filters.date_from, date_to=filters.date_to, categories=list(filters.categories)
     )
-    # Field terms and phrases are explicit constraints: then the semantic side only re-ranks
-    # the papers that satisfy them instead of adding others.
-    strict = any(t.field or t.quoted for t in parsed.include)
-    keyword_hits: list[tuple[int, float]] = []
-    keyword_total = 0
-    keyword_weight = 1.0
+    # Strict terms (+word, au:, ti:...) are filters the reader asked for: the semantic side
+    # then only re-ranks the papers that satisfy them instead of adding others.
+    strict = any(t.strict for t in parsed.include)
+    found = keyword.KeywordResult([], 0)
     if mode == "hybrid" or strict:
-        found = keyword.search(conn, parsed, filters, limit=candidates, relax_below=CANDIDATES)
-        keyword_hits, keyword_total = found.hits, found.total
-        if found.relaxed:
-            keyword_weight = RELAXED_WEIGHT
+        found = _keyword(conn, sides, parsed, filters, "relevance", candidates, 0)
     if strict:
-        semantic_hits = _cosines(index, vector, [i for i, _ in keyword_hits])
+        semantic_hits = _cosines(index, vector, [i for i, _ in found.hits])
     else:
         semantic_hits = [(h.paper_id, h.score) for h in index.search(vector, candidates, allowed)]
         exclusion = keyword.exclusion_expression(conn, parsed)
@@ -248,12 +274,10 @@ def _ranked(
     if mode == "semantic":
         ranked = sorted(semantic_hits, key=lambda hit: -hit[1])
     else:
-        ranked = hybrid.rrf(
-            [[i for i, _ in keyword_hits], [i for i, _ in semantic_hits]],
-            k=RRF_K,
-            weights=[keyword_weight, 1.0],
-        )
-    total = max(len(ranked), keyword_total if mode == "hybrid" else 0)
+        ranked = hybrid.convex([found.hits, semantic_hits], weights=FUSION_WEIGHTS)
+        ranked = hybrid.exact_first(ranked, found.exact)
+    total = max(len(ranked), found.total if mode == "hybrid" else 0)
+    offset, limit = results.offset, results.limit
     if sort == "relevance":
         return ranked[offset : offset + limit], total
     scores = dict(ranked)

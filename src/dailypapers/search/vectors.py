@@ -20,13 +20,14 @@ import math
 import threading
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from usearch.index import Index
 
+from dailypapers.days import day_number
 from dailypapers.store import embeddings as embedding_store
 
 log = logging.getLogger(__name__)
@@ -34,25 +35,23 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 EXACT_LIMIT = 4_096  # candidate sets up to this size are ranked exactly (a few ms)
 MAX_OVERSAMPLE = 5_000
-EPOCH = date(1970, 1, 1)
 # Catch-up re-reads this much before the watermark: transactions commit out of timestamp order
 # and clocks of several machines differ a little. Re-reading is idempotent.
 OVERLAP = timedelta(minutes=5)
-
-
-def day_number(value: date | datetime | None) -> int:
-    """Days since 1970-01-01 (UTC), or -1 when unknown."""
-    if value is None:
-        return -1
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC).date()
-    return (value - EPOCH).days
 
 
 @dataclass
 class Hit:
     paper_id: int
     score: float  # cosine similarity
+
+
+@dataclass
+class Changes:
+    """Embeddings a catching up will apply: the newest one's time and the papers to fetch."""
+
+    latest: datetime
+    paper_ids: list[int]
 
 
 class IndexUnreadable(RuntimeError):
@@ -73,7 +72,10 @@ class VectorIndex:
         self.category_bits = np.zeros((0, 1), dtype=np.uint64)
         self.categories: dict[str, int] = {}
         self.watermark: datetime | None = None
+        # Papers applied within the overlap window (id -> embedded_at), kept in snapshots too:
+        # catching up skips them instead of fetching their vectors again.
         self._applied: dict[int, datetime] = {}
+        self._seen: datetime | None = None  # the newest embedding already handled
         self.lock = threading.RLock()
 
     def _new_graph(self) -> Index:
@@ -157,16 +159,35 @@ class VectorIndex:
                     self.watermark = row["embedded_at"]
         return len(fresh)
 
-    def catch_up(self, db) -> int:
+    def catch_up(self, db, *, sweep: bool = False) -> int:
         """Add what was embedded since the watermark (by any worker); returns rows applied."""
-        since = self.watermark - OVERLAP if self.watermark else None
-        applied = 0
+        found = self.changes(db, sweep=sweep)
+        return self.apply(db, found) if found is not None else 0
+
+    def changes(self, db, *, sweep: bool = False) -> Changes | None:
+        """What catching up has to apply, in proportion to what is new: None after one index
+        lookup when the newest embedding is one already seen (unless ``sweep``: re-check the
+        overlap window for a late commit); else the keys of the window not applied yet."""
         with db.read() as conn:
-            for rows in embedding_store.stream(conn, self.model, since=since):
-                applied += self.add_rows(rows)
-        if self.watermark:
-            horizon = self.watermark - OVERLAP
-            self._applied = {k: v for k, v in self._applied.items() if v >= horizon}
+            latest = embedding_store.latest(conn, self.model)
+            if latest is None or (latest == self._seen and not sweep):
+                return None
+            since = self.watermark - OVERLAP if self.watermark else None
+            keys = embedding_store.changed_since(conn, self.model, since)
+        return Changes(latest, [i for i, at in keys if self._applied.get(i) != at])
+
+    def apply(self, db, changes: Changes) -> int:
+        """Fetch and add the rows ``changes`` names; returns how many went into the graph."""
+        rows = []
+        if changes.paper_ids:
+            with db.read() as conn:
+                rows = embedding_store.rows_for(conn, self.model, changes.paper_ids)
+        applied = self.add_rows(rows) if rows else 0
+        with self.lock:
+            self._seen = changes.latest
+            if self.watermark:
+                horizon = self.watermark - OVERLAP
+                self._applied = {k: v for k, v in self._applied.items() if v >= horizon}
         return applied
 
     @classmethod
@@ -179,7 +200,9 @@ class VectorIndex:
                 index.add_rows(rows)
                 if progress:
                     progress(len(rows))
-        index._applied = {}
+        if index.watermark:
+            horizon = index.watermark - OVERLAP
+            index._applied = {k: v for k, v in index._applied.items() if v >= horizon}
         return index
 
     # -- filters -----------------------------------------------------------------------------
@@ -291,6 +314,7 @@ class VectorIndex:
                 "count": len(self.graph),
                 "categories": self.categories,
                 "watermark": self.watermark.isoformat() if self.watermark else None,
+                "applied": {str(k): v.isoformat() for k, v in self._applied.items()},
             }
         (folder / "meta.json").unlink(missing_ok=True)
         graph_tmp.replace(folder / "vectors.usearch")
@@ -330,6 +354,9 @@ class VectorIndex:
             index.watermark = (
                 datetime.fromisoformat(meta["watermark"]) if meta["watermark"] else None
             )
+            index._applied = {
+                int(k): datetime.fromisoformat(v) for k, v in meta.get("applied", {}).items()
+            }
             return index
         except IndexUnreadable:
             raise

@@ -149,6 +149,46 @@ def stream(
         after = rows[-1]["paper_id"]
 
 
+def latest(conn: Connection, model: str) -> datetime | None:
+    """When the newest embedding of ``model`` was written (one index lookup)."""
+    return conn.execute(
+        select(func.max(paper_embeddings.c.embedded_at)).where(paper_embeddings.c.model == model)
+    ).scalar()
+
+
+def changed_since(
+    conn: Connection, model: str, since: datetime | None
+) -> list[tuple[int, datetime]]:
+    """(paper_id, embedded_at) of the embeddings written at or after ``since``: keys only, so
+    re-reading a window of them costs little."""
+    query = select(paper_embeddings.c.paper_id, paper_embeddings.c.embedded_at).where(
+        paper_embeddings.c.model == model
+    )
+    if since is not None:
+        query = query.where(paper_embeddings.c.embedded_at >= since)
+    return [(row.paper_id, row.embedded_at) for row in conn.execute(query)]
+
+
+def rows_for(conn: Connection, model: str, paper_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The rows of :func:`stream` for ``paper_ids`` (those having an embedding of ``model``)."""
+    found: list[dict[str, Any]] = []
+    for chunk in chunks(list(paper_ids)):
+        query = (
+            select(
+                paper_embeddings.c.paper_id,
+                paper_embeddings.c.vector,
+                paper_embeddings.c.embedded_at,
+                papers.c.published_at,
+                papers.c.listed_on,
+                papers.c.categories,
+            )
+            .join(papers, papers.c.id == paper_embeddings.c.paper_id)
+            .where(paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk))
+        )
+        found.extend(dict(row) for row in conn.execute(query).mappings())
+    return found
+
+
 def vectors_for(conn: Connection, paper_ids: Iterable[int], model: str) -> dict[int, bytes]:
     wanted = list(dict.fromkeys(int(i) for i in paper_ids))
     found: dict[int, bytes] = {}

@@ -74,7 +74,7 @@ def test_without_a_query_it_answers_the_newest_papers(client):
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [
-        ({"q": "x" * 300}, "q"),
+        ({"q": "x" * 2001}, "q"),
         ({"q": "diffusion", "limit": 0}, "limit"),
         ({"q": "diffusion", "limit": 121}, "limit"),
     ],
@@ -114,3 +114,13 @@ def test_the_official_client_lists_papers_by_query(live_server, monkeypatch):
     assert papers[0].upvotes >= 97 and papers[0].submitted_at is not None
     direct = next(iter(hf.list_papers(query="https://arxiv.org/abs/2506.08007")))
     assert direct.id == "2506.08007"
+
+
+def test_it_accepts_a_pasted_abstract_of_two_thousand_characters(client):
+    text = ("We pre-train language models with reinforcement learning on next tokens. " * 30)[:2000]
+    answer = client.get("/api/papers/search", params={"q": text})
+    assert answer.status_code == 200 and answer.json()
+    feed = client.get("/feeds/search.atom", params={"q": text})
+    assert feed.status_code == 200
+    too_long = client.get("/api/papers/search", params={"q": text + "x"})
+    assert too_long.status_code == 400

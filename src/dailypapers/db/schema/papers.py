@@ -61,6 +61,8 @@ papers = table(
     stamp("modified_at"),
     Index(None, "published_at"),
     Index(None, "created_at"),
+    # The keyword index catches up with papers changed since its watermark.
+    Index(None, "modified_at"),
 )
 
 feed_entries = table(

@@ -162,7 +162,13 @@ def _check_period(name: str, value: str) -> None:
 async def search_papers(
     request: Request,
     who: AnyCaller,
-    q: Annotated[str | None, Query(max_length=250, description="What to look for.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=service.LONGEST_QUERY,
+            description="What to look for: words, a title, a name, or a pasted abstract.",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=120)] = 50,
 ) -> Response:
     """Keyword and semantic search over every stored paper (not only the feed), with the matches

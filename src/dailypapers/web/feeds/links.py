@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from dailypapers.search import service
 from dailypapers.web.feeds.writer import MEDIA_TYPES
 
 # A search feed's parameters are the search page's: these name them, their defaults (left out of
@@ -26,7 +27,7 @@ from dailypapers.web.feeds.writer import MEDIA_TYPES
 SEARCH_PARAMETERS = ("q", "mode", "sort", "category", "date_from", "date_to")
 SEARCH_DEFAULTS = {"mode": "hybrid", "sort": "relevance"}
 CATEGORY_PATTERN = r"^[A-Za-z0-9.\-]{0,40}$"
-MAX_SEARCH_QUERY = 250  # characters of a search feed's ``q``
+MAX_SEARCH_QUERY = service.LONGEST_QUERY  # characters of a search feed's ``q``
 
 
 _LIST_PAGES = re.compile(

@@ -1,0 +1,1 @@
+"""The quality bench's parts: description queries, reference systems, the table."""
