@@ -73,7 +73,14 @@ def _numbers(title: str, columns: dict[str, str], first: str | None = None) -> T
 
 
 def _cells(row: dict, columns: dict[str, str]) -> list[str]:
-    return [cell.format_map(row) for cell in columns.values()]
+    """Each column's cell; "-" where a run of an older benchmark did not measure it."""
+    cells = []
+    for cell in columns.values():
+        try:
+            cells.append(cell.format_map(row))
+        except (KeyError, TypeError):
+            cells.append("-")
+    return cells
 
 
 def index_table(results: dict) -> Table:
