@@ -57,7 +57,7 @@ from rich.progress import Progress
 from bench import _beir
 from bench._quality import references, report
 from dailypapers.config import Settings
-from dailypapers.search import evaluation
+from dailypapers.search import embedder, evaluation
 
 RESULTS = Path(__file__).resolve().parent / "results"
 console = Console(width=max(Console().width, 110))  # the table's checks need the room
@@ -108,7 +108,9 @@ def ours(collection, settings: Settings, store: Path) -> dict[str, tuple[evaluat
 def measure(kind: str, folder: Path, args: argparse.Namespace, settings: Settings) -> dict:
     collection = evaluation.load_beir(folder)
     corpus = fingerprint(folder)
-    store = args.out / "stores" / f"{corpus}-{args.embedder}"
+    # Vectors depend on the model file too: a new export recipe is a new store.
+    model = Path(embedder.ONNX_FILE).stem if args.embedder == "onnx-int8" else args.embedder
+    store = args.out / "stores" / f"{corpus}-{model}"
     vectors = args.out / "vectors" / f"{corpus}.npy"
     if args.fresh:
         shutil.rmtree(store, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The embedding paths: the int8 ONNX model stays close to the fp32 reference."""
+"""The embedding paths: the int8 ONNX model stays within a hair of the fp32 reference."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def test_the_int8_model_agrees_with_fp32_torch(onnx, abstracts):
     reference = embedder.TorchEmbedder(threads=1).embed_texts(abstracts)
     quantised = onnx.embed_texts(abstracts)
     cosines = (reference * quantised).sum(axis=1)
-    assert cosines.min() > 0.98 and cosines.mean() > 0.99
+    # Outlier channels bypass int8 (onnx_export): plain per-channel int8 gave 0.990 at worst here.
+    assert cosines.min() > 0.995 and cosines.mean() > 0.998
 
 
 def test_batches_sorted_by_length_keep_the_callers_order(onnx, abstracts):
@@ -30,9 +31,9 @@ def test_batches_sorted_by_length_keep_the_callers_order(onnx, abstracts):
     together = onnx.embed_texts(texts, batch_size=3)
     alone = np.stack([onnx.embed_query(t) for t in texts])
     # Dynamic int8 quantisation scales activations per batch, so batching moves vectors a
-    # little (as much as quantisation itself); the order must be exactly the caller's.
+    # little; the order must be exactly the caller's.
     cosines = (together * alone).sum(axis=1)
-    assert cosines.min() > 0.95 and cosines.mean() > 0.98
+    assert cosines.min() > 0.99 and cosines.mean() > 0.995
     assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(texts)))
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-3)
 

@@ -29,8 +29,9 @@ def labelled_queries() -> list[tuple[str, list[str]]]:
     return rows
 
 
-def write_beir(folder: Path, search_corpus: list[Path], *, summaries: bool) -> Path:
-    """A BEIR folder: corpus = the test corpus, queries = hand-written (+ AI summaries)."""
+def write_beir(folder: Path, search_corpus: list[Path], *, summaries: int) -> Path:
+    """A BEIR folder: corpus = the test corpus, queries = hand-written and the AI summaries of
+    the first ``summaries`` papers that have one."""
     (folder / "qrels").mkdir(parents=True)
     docs, queries, qrels = {}, [], []
     for path in search_corpus:
@@ -42,7 +43,7 @@ def write_beir(folder: Path, search_corpus: list[Path], *, summaries: bool) -> P
                 "text": paper.abstract,
             }
             if (
-                summaries
+                len(queries) < summaries
                 and paper.ai_summary
                 and paper.arxiv_id not in {q["_id"][2:] for q in queries}
             ):
@@ -73,7 +74,9 @@ def test_the_labelled_queries_point_at_corpus_papers(search_corpus):
 def test_eval_search_prints_the_three_modes(search_corpus, model_dir, tmp_path):
     # The command imports the collection into a throwaway SQLite store of its own whatever the
     # site's database is: one run, not one per backend.
-    folder = write_beir(tmp_path / "collection", search_corpus, summaries=True)
+    # A few summaries beside the hand-written queries: each query runs in three modes at depth
+    # 100, cards and highlights included, so every one costs.
+    folder = write_beir(tmp_path / "collection", search_corpus, summaries=10)
     result = CliRunner().invoke(
         main, ["eval-search", str(folder), "--quiet"], env=env(tmp_path, model_dir)
     )
