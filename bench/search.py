@@ -4,7 +4,7 @@
 
 1. The real store: every paper in ../shared (upstream feed + arXiv listings, about 85k unique)
    imported into ``bench/results/s90k.sqlite3`` and embedded by the real indexing code (resumable;
-   the embeddings stay there, so re-runs skip the ~25 minutes of embedding). ``--files N`` makes
+   the embeddings stay there, so re-runs skip the hour or so of embedding). ``--files N`` makes
    a quick store of the newest N files of each data set instead (``s-files<N>.sqlite3``).
 2. 200 queries drawn from the data: keywords (the upstream's AI keywords), authors (plain and
    ``au:``), quoted title phrases, natural-language descriptions (AI summaries), arXiv ids and

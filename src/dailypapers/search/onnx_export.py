@@ -1,7 +1,7 @@
 """The ONNX file the embedder runs, made once per machine from the fp32 sentence-transformers model.
 
 A :class:`Recipe` says how; :data:`RECIPE` is the one the product uses, chosen by measuring
-recipes against fp32 for speed, cosine and nDCG@10 on the quality bench's collections:
+recipes against fp32 for speed, cosine and nDCG@10 (``python -m bench embedding`` runs them):
 
 1. Export with eager attention, so that onnxruntime's BERT fusions recognise the graph: one
    ``Attention`` kernel per layer, ``SkipLayerNormalization``, ``BiasGelu`` and
