@@ -40,6 +40,8 @@ from dailypapers.ingest.records import (
     validate_entry,
     validate_paper,
 )
+from dailypapers.name_keys import name_key, surname_key
+from dailypapers.store import authors as author_store
 from dailypapers.store import feed as feed_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
@@ -222,11 +224,24 @@ def _write(
     ids = {k: v["id"] for k, v in stored.items()}
     ids.update(paper_store.insert_many(conn, inserts))
     paper_store.update_many(conn, updates)
+    _write_authors(conn, [(ids[row["arxiv_id"]], row["authors"]) for row in (*inserts, *updates)])
     feed_changed, feed_new, feed_updated = _upsert_feed(conn, feeds_in, ids)
     for arxiv_id in feed_changed:
         if outcome[arxiv_id] == "unchanged":
             outcome[arxiv_id] = "updated"
     return Written(ids, outcome, feed_new, feed_updated)
+
+
+def _write_authors(conn: Connection, written: list[tuple[int, list[str] | None]]) -> None:
+    """The author rows of these papers (id, authors) rewritten, each name with its key."""
+    rows = [
+        {"paper_id": paper_id, "position": position, "name": name, "name_key": key,
+         "surname_key": surname_key(key)}
+        for paper_id, names in written
+        for position, name in enumerate(names or [])
+        if (key := name_key(name))
+    ]  # fmt: skip
+    author_store.replace(conn, [paper_id for paper_id, _ in written], rows)
 
 
 def _upsert_feed(

@@ -65,6 +65,21 @@ papers = table(
     Index(None, "modified_at"),
 )
 
+# One row per author of a paper, in the paper's order: the name as given and its matching key
+# (:func:`dailypapers.name_keys.name_key`), so an author's papers are found by index. Written
+# with the paper, in the same transaction, whenever its authors are written.
+paper_authors = table(
+    "paper_authors",
+    refers("paper_id", "papers", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    # The key's last word: initials ("J. Smith") are matched among the authors of that surname.
+    Column("surname_key", Text, nullable=False),
+    Index(None, "name_key", "paper_id"),
+    Index(None, "surname_key"),
+)
+
 feed_entries = table(
     "feed_entries",
     key(),

@@ -25,6 +25,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from dailypapers.accounts.records import User
+from dailypapers.authors.records import AuthorPage
 from dailypapers.papers.records import Card
 from dailypapers.papers.records import Comment as StoredComment
 
@@ -113,6 +114,27 @@ class SearchEntry(DailyEntry):
     upvoted: bool = Field(description="Whether the calling user upvoted it (false if anonymous).")
     highlightedTitle: list[Segment]
     highlightedSummary: list[Segment]
+
+
+class NameCount(_Model):
+    name: str
+    count: int = Field(description="Papers: the author's with this co-author or category.")
+
+
+class AuthorPapers(_Model):
+    """``GET /api/authors/{name}``: one page of an author's papers, newest first."""
+
+    name: str = Field(description="The author's most used spelling.")
+    count: int = Field(description="All of the author's stored papers (every page).")
+    papers: list[Paper]
+    page: int
+    pages: int
+    spellings: list[str] = Field(description="Every spelling of the name the papers use.")
+    coauthors: list[NameCount] = Field(description="The most frequent, on the first page only.")
+    categories: list[NameCount] = Field(description="On the first page only.")
+    candidates: list[NameCount] = Field(
+        description="Other authors the name asked for could mean (never merged into this one)."
+    )
 
 
 class CommentIn(_Model):
@@ -289,6 +311,22 @@ class Shaper:
         out["highlightedTitle"] = segments(title_segments, card.title)
         out["highlightedSummary"] = segments(summary_segments, card.abstract)
         return out
+
+    def author(self, page: AuthorPage) -> dict[str, Any]:
+        def counted(items: list) -> list[dict[str, Any]]:
+            return [{"name": item.name, "count": item.papers} for item in items]
+
+        return {
+            "name": page.name,
+            "count": page.total,
+            "papers": [self.paper(card) for card in page.papers],
+            "page": page.page,
+            "pages": page.pages,
+            "spellings": page.spellings,
+            "coauthors": counted(page.coauthors),
+            "categories": counted(page.categories),
+            "candidates": counted(page.candidates),
+        }
 
     def comment(self, comment: StoredComment, html: str, author: User) -> dict[str, Any]:
         """A stored comment, its body rendered as ``html``, in the upstream ``newMessage`` shape."""

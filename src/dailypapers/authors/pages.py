@@ -1,0 +1,108 @@
+"""An author's page: every stored paper with an author of that name (as :mod:`.names` resolves
+it), newest first and paged, with co-authors and categories counted and the other authors the
+name could mean listed beside, never merged."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import Connection
+
+from dailypapers.authors import names
+from dailypapers.authors.records import AuthorPage, Counted
+from dailypapers.db.engine import Database
+from dailypapers.papers import catalog
+from dailypapers.store import authors as author_store
+
+PAGE_SIZE = 30  # papers per page, as on a person's page
+MAX_PAGE = 10_000  # beyond any author's papers; keeps the SQL OFFSET sane
+TOP_COAUTHORS = 20  # co-authors shown: the page stays short for authors of huge collaborations
+TOP_CATEGORIES = 12
+# Authors of one surname considered for initials: the most prolific first. Common surnames
+# (Wang, Li) have thousands; an initial among more than this many is ambiguous in practice.
+SURNAME_CANDIDATES = 500
+# Longer than any real name (the longest in arXiv's metadata are under 100 characters) yet long
+# enough for hyphenated, transliterated and TeX-escaped names.
+MAX_NAME_LENGTH = 1000
+
+
+class InvalidName(ValueError):
+    """A name no author can have: empty, too long, control characters, no letters."""
+
+
+def checked_key(name: str) -> str:
+    """The key of ``name``, or InvalidName saying why there can be none."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidName(f"an author's name is at most {MAX_NAME_LENGTH:,} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidName("an author's name has no control characters")
+    key = names.key(name)
+    if not key:
+        raise InvalidName("an author's name has letters in it")
+    return key
+
+
+def author_page(
+    db: Database, name: str, *, page: int = 1, viewer_id: int | None = None
+) -> AuthorPage | None:
+    """The page of the author ``name`` means (page ``page`` of their papers), or None when no
+    stored paper has an author of that name nor any it could mean. Raises InvalidName."""
+    key = checked_key(name)
+    page = max(1, min(page, MAX_PAGE))
+    with db.read() as conn:
+        stored = author_store.keys_with_surname(conn, names.surname_key(key), SURNAME_CANDIDATES)
+        known = {k for k, _ in stored}
+        resolution = names.resolve(key, [k for k, _ in stored])
+        keys = [k for k in resolution.keys if k in known]
+        if not keys and not resolution.candidates:
+            return None
+        return _page(conn, name, keys, resolution.candidates, dict(stored), page, viewer_id)
+
+
+def _page(
+    conn: Connection,
+    asked: str,
+    keys: list[str],
+    candidates: tuple[str, ...],
+    papers_of_key: dict[str, int],
+    page: int,
+    viewer_id: int | None,
+) -> AuthorPage:
+    spellings = author_store.spellings(conn, keys) if keys else []
+    total = author_store.count_papers(conn, keys) if keys else 0
+    ids = (
+        author_store.papers_of(conn, keys, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        if keys
+        else []
+    )
+    cards = catalog.cards_in(conn, ids, user_id=viewer_id)
+    coauthors = author_store.coauthors(conn, keys, TOP_COAUTHORS) if keys and page == 1 else []
+    categories = (
+        Counter(c for cats in author_store.categories_of(conn, keys) for c in dict.fromkeys(cats))
+        if keys and page == 1
+        else Counter()
+    )
+    shown = names.display_forms(
+        author_store.spellings(conn, [*{k for k, _ in coauthors}, *candidates])
+    )
+    forms = names.display_forms(spellings)
+    ordered_spellings = list(dict.fromkeys(s for _, s, _ in spellings))
+    return AuthorPage(
+        name=forms[_main(keys)] if keys else asked,
+        asked=asked,
+        spellings=ordered_spellings,
+        total=total,
+        papers=cards,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        coauthors=[Counted(shown.get(k, k), n) for k, n in coauthors],
+        categories=[Counted(c, n) for c, n in categories.most_common(TOP_CATEGORIES)],
+        candidates=[Counted(shown.get(k, k), papers_of_key.get(k, 0)) for k in candidates],
+    )
+
+
+def _main(keys: list[str]) -> str:
+    """The key a page is named by: the first with a whole first name ("Ceyuan Yang", not "C.
+    Yang"), else the first."""
+    whole = [k for k in keys if not names.is_initial((names.given_names(k) or ["whole"])[0])]
+    return (whole or keys)[0]
