@@ -74,10 +74,11 @@ paper_authors = table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("name", Text, nullable=False),
     Column("name_key", Text, nullable=False),
-    # The key's last word: initials ("J. Smith") are matched among the authors of that surname.
+    # The key's last word: initials ("J. Smith") are matched among the authors of that surname,
+    # counted from the index alone.
     Column("surname_key", Text, nullable=False),
     Index(None, "name_key", "paper_id"),
-    Index(None, "surname_key"),
+    Index(None, "surname_key", "name_key", "paper_id"),
 )
 
 feed_entries = table(

@@ -45,7 +45,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("paper_id", "position", name="pk_paper_authors"),
     )
     op.create_index("ix_paper_authors_name_key_paper_id", "paper_authors", ["name_key", "paper_id"])
-    op.create_index("ix_paper_authors_surname_key", "paper_authors", ["surname_key"])
+    op.create_index(
+        "ix_paper_authors_surname_key_name_key_paper_id",
+        "paper_authors",
+        ["surname_key", "name_key", "paper_id"],
+    )
     _backfill(op.get_bind())
 
 
