@@ -75,6 +75,7 @@ SAMPLE_PATH_VALUES = {
     "week": "2025-W24",
     "month": "2025-06",
     "username": "alice",
+    "name": "Li Dong",
     "period": "date",
     "value": "2025-06-10",
     "fmt": "atom",
