@@ -28,11 +28,15 @@ _UNDECOMPOSED = str.maketrans(
 # What may follow a comma without being a first name: "Smith, Jr." stays "smith jr".
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _WORD = re.compile(r"[^\W_]+")
+# A backslash before a non-ASCII character is no TeX command (those are ASCII), only a stray one
+# (arXiv has "Peter St\ütz"): it is dropped so the parser does not swallow the letter.
+_STRAY_BACKSLASH = re.compile(r"\\(?=[^\x00-\x7f])")
 
 
 def decode_tex(name: str) -> str:
     """TeX accents and braces as Unicode (names without a backslash or brace as they are)."""
     if "\\" in name or "{" in name:
+        name = _STRAY_BACKSLASH.sub("", name)
         # TeX this parser cannot read is matched as the characters it is.
         with contextlib.suppress(ValueError, IndexError, RecursionError):
             name = _LATEX.latex_to_text(name)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from dailypapers.authors import pages
+from dailypapers.ingest import importer
 from dailypapers.papers import catalog
-from tests.support import data
+from tests.support import corpora, data
 
 pytestmark = pytest.mark.store("feed")
 
@@ -90,6 +91,21 @@ def test_it_keeps_the_authors_current_as_a_paper_is_re_imported(db):
     data.store(db, newer)
     assert [c.arxiv_id for c in pages.author_page(db, "Ceyuan Yang").papers] == CEYUAN_YANG
     assert pages.author_page(db, "Bal\\'azs K\\'egl").spellings == ["Balázs Kégl"]
+
+
+@pytest.mark.parametrize(
+    ("day", "arxiv_id", "spellings"),
+    [
+        ("2026-01-12", "2601.05747", ["Peter Stütz", "Stütz, Peter", "peter stutz"]),
+        ("2026-07-28", "2607.24542", ["Théotime de la Selle", "theotime de la selle"]),
+    ],
+)
+def test_tex_names_of_real_arxiv_listings_reach_their_page(db, day, arxiv_id, spellings):
+    importer.import_paths(db, [corpora.listing_file(day)])
+    for spelling in spellings:
+        page = pages.author_page(db, spelling)
+        assert arxiv_id in [card.arxiv_id for card in page.papers], spelling
+    assert "{" not in page.name and "\\" not in page.name
 
 
 def test_it_pages_an_authors_papers(db):

@@ -80,9 +80,11 @@ def resolve(asked: str, stored: Iterable[str]) -> Resolution:
 
 
 def display_forms(spellings: Iterable[tuple[str, str, int]]) -> dict[str, str]:
-    """{key: its most used spelling} from (key, spelling, papers) rows; ties go to the spelling
-    that sorts first, so the choice is stable."""
+    """{key: its most used spelling} from (key, spelling, papers) rows, TeX read as the letters
+    it means (``Bal\\'azs`` and ``Balázs`` are one spelling, shown ``Balázs``); ties go to the
+    spelling that sorts first, so the choice is stable."""
     counts: dict[str, Counter[str]] = {}
     for name_key_, spelling, used in spellings:
-        counts.setdefault(name_key_, Counter())[spelling] += used
+        shown = " ".join(decode_tex(spelling).split()) or spelling
+        counts.setdefault(name_key_, Counter())[shown] += used
     return {k: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for k, c in counts.items()}
