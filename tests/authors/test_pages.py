@@ -68,6 +68,13 @@ def test_an_ambiguous_initial_lists_the_candidates_and_merges_nobody(db):
     assert {c.name for c in page.candidates} == {"Zhaoxi Chen", "Zheshu Chen"}
 
 
+def test_it_finds_a_rare_name_among_more_authors_of_its_surname_than_it_weighs(db, monkeypatch):
+    monkeypatch.setattr(pages, "SURNAME_CANDIDATES", 1)  # only the most prolific Wang is weighed
+    page = pages.author_page(db, "Benyou Wang")
+    assert page.name == "Benyou Wang" and page.total >= 1
+    assert all("Benyou Wang" in card.authors for card in page.papers)
+
+
 def test_it_knows_no_author_no_paper_names(db):
     assert pages.author_page(db, "Nobody Atall") is None
 

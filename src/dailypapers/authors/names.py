@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from dailypapers.name_keys import decode_tex, name_key, surname_key
 
-__all__ = ["Resolution", "decode_tex", "display_forms", "key", "resolve", "surname_key"]
+__all__ = [
+    "Resolution", "compatible", "display_forms", "given_names", "is_initial", "key", "resolve",
+    "shown", "surname_key",
+]  # fmt: skip
 
 key = name_key
 
@@ -33,8 +36,10 @@ def given_names(name_key_: str) -> list[str]:
 def compatible(asked: str, stored: str) -> bool:
     """Whether ``stored`` could be the person ``asked`` names: the same surname and, word by word
     over the given names both have, each pair equal or one the other's initial."""
-    if asked == stored or surname_key(asked) != surname_key(stored):
-        return asked == stored
+    if asked == stored:
+        return True
+    if surname_key(asked) != surname_key(stored):
+        return False
     mine, theirs = given_names(asked), given_names(stored)
     if not mine or not theirs:
         return False
@@ -79,12 +84,16 @@ def resolve(asked: str, stored: Iterable[str]) -> Resolution:
     return Resolution((asked,), (*full, *abbreviated))
 
 
+def shown(spelling: str) -> str:
+    """A spelling as a page shows it: TeX read as letters, spacing collapsed."""
+    return " ".join(decode_tex(spelling).split()) or spelling
+
+
 def display_forms(spellings: Iterable[tuple[str, str, int]]) -> dict[str, str]:
     """{key: its most used spelling} from (key, spelling, papers) rows, TeX read as the letters
     it means (``Bal\\'azs`` and ``Balázs`` are one spelling, shown ``Balázs``); ties go to the
     spelling that sorts first, so the choice is stable."""
     counts: dict[str, Counter[str]] = {}
     for name_key_, spelling, used in spellings:
-        shown = " ".join(decode_tex(spelling).split()) or spelling
-        counts.setdefault(name_key_, Counter())[shown] += used
+        counts.setdefault(name_key_, Counter())[shown(spelling)] += used
     return {k: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for k, c in counts.items()}

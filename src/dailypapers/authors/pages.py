@@ -50,13 +50,16 @@ def author_page(
     key = checked_key(name)
     page = max(1, min(page, MAX_PAGE))
     with db.read() as conn:
-        stored = author_store.keys_with_surname(conn, names.surname_key(key), SURNAME_CANDIDATES)
-        known = {k for k, _ in stored}
-        resolution = names.resolve(key, [k for k, _ in stored])
-        keys = [k for k in resolution.keys if k in known]
+        stored = dict(
+            author_store.keys_with_surname(conn, names.surname_key(key), SURNAME_CANDIDATES)
+        )
+        if key not in stored and (own := author_store.count_papers(conn, [key])):
+            stored[key] = own  # a rare name among more than SURNAME_CANDIDATES of its surname
+        resolution = names.resolve(key, list(stored))
+        keys = [k for k in resolution.keys if k in stored]
         if not keys and not resolution.candidates:
             return None
-        return _page(conn, name, keys, resolution.candidates, dict(stored), page, viewer_id)
+        return _page(conn, name, keys, resolution.candidates, stored, page, viewer_id)
 
 
 def _page(
@@ -86,7 +89,7 @@ def _page(
         author_store.spellings(conn, [*{k for k, _ in coauthors}, *candidates])
     )
     forms = names.display_forms(spellings)
-    ordered_spellings = list(dict.fromkeys(s for _, s, _ in spellings))
+    ordered_spellings = list(dict.fromkeys(names.shown(s) for _, s, _ in spellings))
     return AuthorPage(
         name=forms[_main(keys)] if keys else asked,
         asked=asked,
