@@ -24,9 +24,10 @@ from tantivy import Occur
 from tantivy import Query as EngineQuery
 
 from dailypapers.days import day_number
+from dailypapers.name_keys import name_key
 from dailypapers.search.query import STOP_WORDS, Query, Term
 from dailypapers.search.textindex import Filters as IndexFilters
-from dailypapers.search.textindex import TextIndex, name_key
+from dailypapers.search.textindex import TextIndex
 from dailypapers.store import search as search_store
 
 FTS_COLUMNS = {"title": "title", "authors": "authors", "abstract": "abstract"}

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,10 +29,11 @@ import tantivy
 from tantivy import Filter, Occur, Query, SchemaBuilder, TextAnalyzerBuilder, Tokenizer
 
 from dailypapers.days import day_number
+from dailypapers.name_keys import name_key
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3  # raised whenever documents are written differently: older indexes are rebuilt
 META = "dailypapers.json"
 # Ranking reads one field, ``text``: the title TITLE_COPIES times, the authors, the abstract.
 # One field makes a query a flat union of terms, which tantivy answers with block-max WAND (a
@@ -69,13 +69,6 @@ def _analyzer(stem: bool):
     builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(TOKEN_MAX))
     builder = builder.filter(Filter.lowercase()).filter(Filter.ascii_fold())
     return (builder.filter(Filter.stemmer("english")) if stem else builder).build()
-
-
-def name_key(name: str) -> str:
-    """A person's name as one comparable token: case, accents and punctuation folded."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-    return " ".join(re.findall(r"\w+", folded))
 
 
 def _schema() -> tantivy.Schema:
