@@ -1,0 +1,1 @@
+"""Category pages: the arXiv taxonomy and the papers listed under one category."""
