@@ -106,13 +106,15 @@ class Options(TypedDict, total=False):
     ``limit`` and ``offset`` (one page), ``order`` ("upvotes", the pages' default; "submitted",
     newest entry first, the API's; or "trending", the period's entries by trending score as of
     the period's end or now, whichever is earlier), ``submitter_id`` (only one user's
-    submissions) and ``count`` (see _cards)."""
+    submissions), ``category`` (only papers listing that category id; the neighbouring periods
+    too are those with such papers) and ``count`` (see _cards)."""
 
     user_id: int | None
     limit: int | None
     offset: int
     order: str
     submitter_id: int | None
+    category: str | None
     count: bool
 
 
@@ -122,6 +124,7 @@ _DEFAULTS: Options = {
     "offset": 0,
     "order": "upvotes",
     "submitter_id": None,
+    "category": None,
     "count": True,
 }
 # A period's label parser, as (first day, last day), and how a day names its period.
@@ -142,7 +145,7 @@ def day(db: Database, when: date | None = None, **options: Unpack[Options]) -> L
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
     view = {**_DEFAULTS, **options}
     with db.read() as conn:
-        when = when or feed_store.newest_day(conn)
+        when = when or feed_store.newest_day(conn, category=view["category"])
         if when is None:
             return Listing("day", "", None, None)
         return _listing(conn, "day", when, when, date.isoformat, view)
@@ -178,9 +181,10 @@ def _listing(
     cards, total = _cards(conn, start, end, view)
     before = after = None
     if view["count"]:
-        before, after = feed_store.neighbour_days(conn, start)
+        category = view["category"]
+        before, after = feed_store.neighbour_days(conn, start, category=category)
         if end != start:
-            after = feed_store.neighbour_days(conn, end)[1]
+            after = feed_store.neighbour_days(conn, end, category=category)[1]
     _with_votes(conn, cards, view["user_id"])
     return Listing(
         kind,
@@ -211,24 +215,20 @@ def _cards(
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
     order, limit, offset = view["order"], view["limit"], view["offset"]
-    submitter_id = view["submitter_id"]
+    only = {"submitter_id": view["submitter_id"], "category": view["category"]}
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         reference = min(datetime.now(UTC), end_of_period)
-        ranked = rank_trending(
-            _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id)), reference
-        )
+        ranked = rank_trending(_cards_of(feed_store.cards(conn, start, end, **only)), reference)
         return _page(ranked, limit, offset), len(ranked)
     cards = _cards_of(
-        feed_store.cards(
-            conn, start, end, order=order, limit=limit, offset=offset, submitter_id=submitter_id
-        )
+        feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset, **only)
     )
     if not view["count"] or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
-        total = feed_store.count_cards(conn, start, end, submitter_id=submitter_id)
+        total = feed_store.count_cards(conn, start, end, **only)
     return cards, total
 
 

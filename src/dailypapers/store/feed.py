@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, String, bindparam, cast, exists, func, select, tuple_, update
 
 from dailypapers.db.schema import comments, feed_entries, papers, users, votes
 from dailypapers.store.keys import chunks
@@ -128,7 +128,13 @@ CARD_COLUMNS = (
 )
 
 
-def _period(query, start: date | None, end: date | None, submitter_id: int | None):
+def _period(
+    query,
+    start: date | None,
+    end: date | None,
+    submitter_id: int | None,
+    category: str | None = None,
+):
     # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk the
     # submitted_at index instead of a range of feed_day.
     if start is not None and start > date.min:
@@ -137,16 +143,35 @@ def _period(query, start: date | None, end: date | None, submitter_id: int | Non
         query = query.where(feed_entries.c.feed_day <= end)
     if submitter_id is not None:
         query = query.where(feed_entries.c.submitter_id == submitter_id)
+    if category is not None:
+        query = query.where(_has_category(category))
     return query
 
 
-def _cards_query(start: date | None, end: date | None, submitter_id: int | None):
+def _has_category(category: str):
+    """The entry's paper lists ``category`` (any case). A text match on the JSON list
+    ('"cs.cl"' inside '["cs.CL", "cs.AI"]') works alike on both backends and is exact: the
+    quotes delimit a whole id. Callers pass ids of letters, dots and hyphens only, so neither
+    JSON nor LIKE needs escaping."""
+    listed = func.lower(cast(_listing_paper.c.categories, String))
+    return exists().where(
+        _listing_paper.c.id == feed_entries.c.paper_id, listed.like(f'%"{category.lower()}"%')
+    )
+
+
+# Its own alias, so the test correlates with the entry alone in queries that join papers too.
+_listing_paper = papers.alias("listing_paper")
+
+
+def _cards_query(
+    start: date | None, end: date | None, submitter_id: int | None, category: str | None
+):
     query = (
         select(*CARD_COLUMNS)
         .join(papers, papers.c.id == feed_entries.c.paper_id)
         .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
     )
-    return _period(query, start, end, submitter_id)
+    return _period(query, start, end, submitter_id, category)
 
 
 def cards(
@@ -155,14 +180,16 @@ def cards(
     end: date | None,
     *,
     submitter_id: int | None = None,
+    category: str | None = None,
     order: str = "upvotes",
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Feed entries with ``start <= feed_day <= end`` joined with their paper, upvote count
     (upstream + local) and comment count. ``order``: ``upvotes`` (most first) or ``submitted``
-    (newest first); both break ties by arXiv id so pages are stable."""
-    query = _cards_query(start, end, submitter_id)
+    (newest first); both break ties by arXiv id so pages are stable. ``category``: only papers
+    listing that category id."""
+    query = _cards_query(start, end, submitter_id, category)
     if order == "upvotes":
         query = query.order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
     elif order == "submitted":
@@ -175,32 +202,48 @@ def cards(
 
 
 def count_cards(
-    conn: Connection, start: date | None, end: date | None, *, submitter_id: int | None = None
+    conn: Connection,
+    start: date | None,
+    end: date | None,
+    *,
+    submitter_id: int | None = None,
+    category: str | None = None,
 ) -> int:
-    query = _period(select(func.count()).select_from(feed_entries), start, end, submitter_id)
+    query = _period(
+        select(func.count()).select_from(feed_entries), start, end, submitter_id, category
+    )
     return conn.execute(query).scalar_one()
 
 
-def newest_day(conn: Connection, *, on_or_before: date | None = None) -> date | None:
-    query = select(func.max(feed_entries.c.feed_day))
+def newest_day(
+    conn: Connection, *, on_or_before: date | None = None, category: str | None = None
+) -> date | None:
+    query = _period(select(func.max(feed_entries.c.feed_day)), None, None, None, category)
     if on_or_before is not None:
         query = query.where(feed_entries.c.feed_day <= on_or_before)
-    return conn.execute(query).scalar_one()
+    return _as_date(conn.execute(query).scalar_one())
 
 
-def neighbour_days(conn: Connection, day: date) -> tuple[date | None, date | None]:
-    """The nearest feed days before and after ``day`` that have entries (skipping empty days)."""
+def neighbour_days(
+    conn: Connection, day: date, *, category: str | None = None
+) -> tuple[date | None, date | None]:
+    """The nearest feed days before and after ``day`` that have entries (skipping empty days),
+    of papers listing ``category`` if given."""
     # One round trip for both (each side is an index lookup on feed_day).
-    before = (
-        select(func.max(feed_entries.c.feed_day))
-        .where(feed_entries.c.feed_day < day)
-        .scalar_subquery()
-    )
-    after = (
-        select(func.min(feed_entries.c.feed_day))
-        .where(feed_entries.c.feed_day > day)
-        .scalar_subquery()
-    )
+    before = _period(
+        select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day),
+        None,
+        None,
+        None,
+        category,
+    ).scalar_subquery()
+    after = _period(
+        select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day),
+        None,
+        None,
+        None,
+        category,
+    ).scalar_subquery()
     row = conn.execute(select(before.label("before"), after.label("after"))).one()
     return _as_date(row.before), _as_date(row.after)
 
@@ -258,3 +301,10 @@ def cards_of_papers(conn: Connection, paper_ids: Iterable[int]) -> dict[int, dic
         for row in conn.execute(query).mappings():
             found[row["id"]] = dict(row)  # rows come latest day first: the first day wins
     return found
+
+
+def category_lists(conn: Connection) -> list[list[str]]:
+    """The category list of every paper in the feed (once per paper): counted by the caller,
+    since unpacking JSON lists in SQL differs between the backends."""
+    in_feed = exists().where(feed_entries.c.paper_id == papers.c.id)
+    return [row[0] for row in conn.execute(select(papers.c.categories).where(in_feed))]
