@@ -79,6 +79,9 @@ SAMPLE_PATH_VALUES = {
     "period": "date",
     "value": "2025-06-10",
     "fmt": "atom",
+    "category_id": "cs.CL",
+    "kind": "week",
+    "label": "2025-W24",
 }
 
 

@@ -69,7 +69,8 @@ def test_the_index_lists_categories_with_counts_by_archive(client, categorized):
     assert page.status_code == 200 and "Computer Science" in page.text
     count = sum("cs.CL" in cats for cats in categorized.values())
     assert re.search(
-        rf'href="/categories/cs.CL">cs.CL</a> Computation and Language <span class="muted">{count} papers',
+        rf'href="/categories/cs.CL">cs.CL</a> Computation and Language '
+        rf'<span class="muted">{count} papers',
         page.text,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
-from dailypapers.web.api import authors, docs, papers, tokens, writes
+from dailypapers.web.api import authors, categories, docs, papers, tokens, writes
 from dailypapers.web.api.auth import RateLimits
 from dailypapers.web.api.shapes import Shaper
 
@@ -31,5 +31,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     docs.install(app)
     app.include_router(papers.router)
     app.include_router(authors.router)
+    app.include_router(categories.router)
     app.include_router(writes.router)
     app.include_router(tokens.router)
