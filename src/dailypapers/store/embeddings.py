@@ -117,6 +117,18 @@ def count(conn: Connection, model: str) -> int:
     ).scalar_one()
 
 
+def _index_rows():
+    """What a vector index reads of an embedding: the vector and the paper's filter fields."""
+    return select(
+        paper_embeddings.c.paper_id,
+        paper_embeddings.c.vector,
+        paper_embeddings.c.embedded_at,
+        papers.c.published_at,
+        papers.c.listed_on,
+        papers.c.categories,
+    ).join(papers, papers.c.id == paper_embeddings.c.paper_id)
+
+
 def stream(
     conn: Connection, model: str, *, since: datetime | None = None, page: int = 5000
 ) -> Iterator[list[dict[str, Any]]]:
@@ -127,15 +139,7 @@ def stream(
     after = 0
     while True:
         query = (
-            select(
-                paper_embeddings.c.paper_id,
-                paper_embeddings.c.vector,
-                paper_embeddings.c.embedded_at,
-                papers.c.published_at,
-                papers.c.listed_on,
-                papers.c.categories,
-            )
-            .join(papers, papers.c.id == paper_embeddings.c.paper_id)
+            _index_rows()
             .where(paper_embeddings.c.model == model, paper_embeddings.c.paper_id > after)
             .order_by(paper_embeddings.c.paper_id)
             .limit(page)
@@ -173,17 +177,8 @@ def rows_for(conn: Connection, model: str, paper_ids: Sequence[int]) -> list[dic
     """The rows of :func:`stream` for ``paper_ids`` (those having an embedding of ``model``)."""
     found: list[dict[str, Any]] = []
     for chunk in chunks(list(paper_ids)):
-        query = (
-            select(
-                paper_embeddings.c.paper_id,
-                paper_embeddings.c.vector,
-                paper_embeddings.c.embedded_at,
-                papers.c.published_at,
-                papers.c.listed_on,
-                papers.c.categories,
-            )
-            .join(papers, papers.c.id == paper_embeddings.c.paper_id)
-            .where(paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk))
+        query = _index_rows().where(
+            paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_(chunk)
         )
         found.extend(dict(row) for row in conn.execute(query).mappings())
     return found

@@ -12,6 +12,7 @@ from dailypapers.web.api.auth import AnyCaller
 from dailypapers.web.api.papers import json_answer
 from dailypapers.web.api.shapes import AuthorPapers, dumps
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
+from dailypapers.web.plumbing.text import clipped
 
 router = APIRouter(prefix="/api", tags=["authors"])
 
@@ -42,7 +43,7 @@ async def author(
     its co-authors and categories, and the other authors it could mean. A page past the end has
     no papers."""
     db, shaper = request.app.state.db, request.app.state.api_shaper
-    quoted = name if len(name) <= SHOWN_IN_ERRORS else name[:SHOWN_IN_ERRORS] + "…"
+    quoted = clipped(name, SHOWN_IN_ERRORS)
 
     def compute() -> tuple[bytes, dict[str, str]]:
         try:

@@ -14,34 +14,33 @@ from dailypapers.authors import pages
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.rendering import render
+from dailypapers.web.plumbing.text import clipped
 
 router = APIRouter(include_in_schema=False)
 
 SHOWN_IN_MESSAGES = 200  # characters of a name an error message repeats
 
 
-def shown(name: str) -> str:
-    return name if len(name) <= SHOWN_IN_MESSAGES else name[:SHOWN_IN_MESSAGES] + "…"
-
-
 @router.api_route("/authors/{name:path}", methods=["GET", "HEAD"])
 async def author_page(
     request: Request, name: str, page: int = Query(1, ge=1, le=pages.MAX_PAGE)
 ) -> Response:
+    shown = clipped(name, SHOWN_IN_MESSAGES)
+
     def build(user: User | None) -> Response:
         try:
             found = pages.author_page(
                 request.app.state.db, name, page=page, viewer_id=user.id if user else None
             )
         except pages.InvalidName as error:
-            return render_error(request, 400, f"“{shown(name)}” is not a name: {error}.")
+            return render_error(request, 400, f"“{shown}” is not a name: {error}.")
         if found is None:
             return render_error(
                 request,
                 404,
-                f"No stored paper has an author called “{shown(name)}”.",
+                f"No stored paper has an author called “{shown}”.",
                 title="Author not found",
-                q=shown(name),
+                q=shown,
             )
         if page > found.pages:
             return render_error(

@@ -19,15 +19,11 @@ from dailypapers.papers import listing
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.rendering import render
-from dailypapers.web.plumbing.text import nice_date
+from dailypapers.web.plumbing.text import clipped, nice_date
 
 router = APIRouter(include_in_schema=False)
 
 SHOWN_IN_MESSAGES = 60  # characters of an id an error message repeats (real ids are under 20)
-
-
-def shown(text: str) -> str:
-    return text if len(text) <= SHOWN_IN_MESSAGES else text[:SHOWN_IN_MESSAGES] + "…"
 
 
 @router.api_route("/categories", methods=["GET", "HEAD"])
@@ -78,7 +74,8 @@ def _refused(request: Request, category_id: str) -> Response | None:
     try:
         pages.checked_id(category_id)
     except pages.InvalidCategory as error:
-        return render_error(request, 400, f"“{shown(category_id)}” is not a category: {error}.")
+        shown = clipped(category_id, SHOWN_IN_MESSAGES)
+        return render_error(request, 400, f"“{shown}” is not a category: {error}.")
     return None
 
 
@@ -100,7 +97,8 @@ async def _category(
             return render_error(
                 request,
                 404,
-                f"No paper in the feed lists the category “{shown(category_id)}”.",
+                "No paper in the feed lists the category "
+                f"“{clipped(category_id, SHOWN_IN_MESSAGES)}”.",
                 title="Category not found",
                 action={"href": "/categories", "text": "All categories"},
             )

@@ -36,6 +36,11 @@ def preview(text: str | None, limit: int = PREVIEW_LIMIT) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
+def clipped(text: str, limit: int) -> str:
+    """What a reader typed, cut to ``limit`` characters with an ellipsis, to repeat in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def paragraphs(text: str | None) -> list[str]:
     """An abstract's paragraphs, with arXiv's hard line breaks inside them joined up.
 
