@@ -71,36 +71,31 @@ def _page(
     page: int,
     viewer_id: int | None,
 ) -> AuthorPage:
-    spellings = author_store.spellings(conn, keys) if keys else []
-    total = author_store.count_papers(conn, keys) if keys else 0
-    ids = (
-        author_store.papers_of(conn, keys, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        if keys
-        else []
-    )
-    cards = catalog.cards_in(conn, ids, user_id=viewer_id)
-    coauthors = author_store.coauthors(conn, keys, TOP_COAUTHORS) if keys and page == 1 else []
-    categories = (
-        Counter(c for cats in author_store.categories_of(conn, keys) for c in dict.fromkeys(cats))
-        if keys and page == 1
-        else Counter()
-    )
+    coauthors, categories = [], Counter()
+    if keys and page == 1:
+        coauthors = author_store.coauthors(conn, keys, TOP_COAUTHORS)
+        for listed in author_store.categories_of(conn, keys):
+            categories.update(dict.fromkeys(listed, 1))  # once per paper
     shown = names.display_forms(
-        author_store.spellings(conn, [*{k for k, _ in coauthors}, *candidates])
+        author_store.spellings(conn, [*(k for k, _ in coauthors), *candidates])
     )
-    forms = names.display_forms(spellings)
-    ordered_spellings = list(dict.fromkeys(names.shown(s) for _, s, _ in spellings))
+    candidates_counted = [Counted(shown.get(k, k), papers_of_key.get(k, 0)) for k in candidates]
+    if not keys:  # only authors the name could mean: the page lists them
+        return AuthorPage(asked, asked, [], 0, [], page, 1, candidates=candidates_counted)
+    spellings = author_store.spellings(conn, keys)
+    total = author_store.count_papers(conn, keys)
+    ids = author_store.papers_of(conn, keys, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return AuthorPage(
-        name=forms[_main(keys)] if keys else asked,
+        name=names.display_forms(spellings)[_main(keys)],
         asked=asked,
-        spellings=ordered_spellings,
+        spellings=list(dict.fromkeys(names.shown(s) for _, s, _ in spellings)),
         total=total,
-        papers=cards,
+        papers=catalog.cards_in(conn, ids, user_id=viewer_id),
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         coauthors=[Counted(shown.get(k, k), n) for k, n in coauthors],
         categories=[Counted(c, n) for c, n in categories.most_common(TOP_CATEGORIES)],
-        candidates=[Counted(shown.get(k, k), papers_of_key.get(k, 0)) for k in candidates],
+        candidates=candidates_counted,
     )
 
 
