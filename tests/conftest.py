@@ -88,12 +88,30 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run on SQLite only, when SQLite is among the backends: what they check
+    is the page in a browser (scripts, htmx swaps, layout, focus), and every route under them
+    runs on both backends in the HTTP tests.
+
+    Then the slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
     worker a half of the list and a worker that runs out steals from the end of the other's:
     with the long tests at the start, what is left at the end is short tests to share, not a
     minute-long one that keeps one worker busy while the other waits."""
+    if "sqlite" in BACKENDS:
+        twice = [item for item in items if _in_a_browser(item) and _backend(item) != "sqlite"]
+        if twice:
+            config.hook.pytest_deselected(items=twice)
+            items[:] = [item for item in items if item not in set(twice)]
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _in_a_browser(item: pytest.Item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
+def _backend(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("db_url") if callspec else None
 
 
 # -- the session's shared parts ----------------------------------------------------------------
@@ -168,11 +186,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, templates: stores.Tem
     return templates.postgresql_fill(recipe, request.getfixturevalue("postgresql_url"))
 
 
+# PostgreSQL: the worker's database is the same for every test (refilled in between), so its
+# connections are kept from test to test, as a site keeps its pool: a new connection costs a
+# server process and its catalogue caches (tens of milliseconds, several a test).
+_pools: dict[str, Database] = {}
+
+
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
-    database = connect(db_url)
-    yield database
-    database.dispose()
+    if not db_url.startswith("postgresql"):
+        database = connect(db_url)
+        yield database
+        database.dispose()
+        return
+    if db_url not in _pools:
+        _pools[db_url] = connect(db_url)
+    pool = _pools[db_url]
+    yield Database(pool.engine)
+    if pool.engine.pool.checkedout():  # a test left a connection out: the next starts afresh
+        pool.dispose()
 
 
 @pytest.fixture
