@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from dailypapers.name_keys import decode_tex, name_key, surname_key
 
 __all__ = [
-    "Resolution", "compatible", "display_forms", "given_names", "is_initial", "key", "resolve",
-    "shown", "surname_key",
+    "Resolution", "compatible", "display_forms", "given_names", "is_initial", "key", "main_key",
+    "resolve", "shown", "surname_key",
 ]  # fmt: skip
 
 key = name_key
@@ -97,3 +97,10 @@ def display_forms(spellings: Iterable[tuple[str, str, int]]) -> dict[str, str]:
     for name_key_, spelling, used in spellings:
         counts.setdefault(name_key_, Counter())[shown(spelling)] += used
     return {k: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for k, c in counts.items()}
+
+
+def main_key(keys: list[str]) -> str:
+    """The key a page is named by: the first with a whole first name ("Ceyuan Yang", not "C.
+    Yang"), else the first."""
+    whole = [k for k in keys if not is_initial((given_names(k) or ["whole"])[0])]
+    return (whole or keys)[0]

@@ -8,7 +8,7 @@ from collections import Counter
 
 from sqlalchemy import Connection
 
-from dailypapers.authors import names
+from dailypapers.authors import claimants, names
 from dailypapers.authors.records import AuthorPage, Counted
 from dailypapers.db.engine import Database
 from dailypapers.papers import catalog
@@ -50,16 +50,23 @@ def author_page(
     key = checked_key(name)
     page = max(1, min(page, MAX_PAGE))
     with db.read() as conn:
-        stored = dict(
-            author_store.keys_with_surname(conn, names.surname_key(key), SURNAME_CANDIDATES)
-        )
-        if key not in stored and (own := author_store.count_papers(conn, [key])):
-            stored[key] = own  # a rare name among more than SURNAME_CANDIDATES of its surname
-        resolution = names.resolve(key, list(stored))
-        keys = [k for k in resolution.keys if k in stored]
-        if not keys and not resolution.candidates:
+        keys, candidates, stored = resolved(conn, key)
+        if not keys and not candidates:
             return None
-        return _page(conn, name, keys, resolution.candidates, stored, page, viewer_id)
+        found = _page(conn, name, keys, candidates, stored, page, viewer_id)
+        found.claim = claimants.view(conn, keys, candidates, viewer_id)
+        found.holders = claimants.holders_in(conn, found.papers)
+        return found
+
+
+def resolved(conn: Connection, key: str) -> tuple[list[str], tuple[str, ...], dict[str, int]]:
+    """What the key ``key`` means: the stored keys that are this author's (the asked key first),
+    the other authors it could mean, and {key: papers} of the authors weighed."""
+    stored = dict(author_store.keys_with_surname(conn, names.surname_key(key), SURNAME_CANDIDATES))
+    if key not in stored and (own := author_store.count_papers(conn, [key])):
+        stored[key] = own  # a rare name among more than SURNAME_CANDIDATES of its surname
+    resolution = names.resolve(key, list(stored))
+    return [k for k in resolution.keys if k in stored], resolution.candidates, stored
 
 
 def _page(
@@ -86,7 +93,7 @@ def _page(
     total = author_store.count_papers(conn, keys)
     ids = author_store.papers_of(conn, keys, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return AuthorPage(
-        name=names.display_forms(spellings)[_main(keys)],
+        name=names.display_forms(spellings)[names.main_key(keys)],
         asked=asked,
         spellings=list(dict.fromkeys(names.shown(s) for _, s, _ in spellings)),
         total=total,
@@ -97,10 +104,3 @@ def _page(
         categories=[Counted(c, n) for c, n in categories.most_common(TOP_CATEGORIES)],
         candidates=candidates_counted,
     )
-
-
-def _main(keys: list[str]) -> str:
-    """The key a page is named by: the first with a whole first name ("Ceyuan Yang", not "C.
-    Yang"), else the first."""
-    whole = [k for k in keys if not names.is_initial((names.given_names(k) or ["whole"])[0])]
-    return (whole or keys)[0]

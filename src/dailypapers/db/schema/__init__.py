@@ -8,6 +8,7 @@ timezone-aware UTC (:class:`UTCDateTime`), lists are JSON, arXiv ids are stored 
 """
 
 from dailypapers.db.schema.accounts import account_tokens, api_tokens, rate_events, sessions, users
+from dailypapers.db.schema.claims import author_claims
 from dailypapers.db.schema.columns import Json, Key, UTCDateTime, metadata
 from dailypapers.db.schema.digest import (
     mailed_papers,
@@ -41,6 +42,7 @@ __all__ = [
     "account_tokens",
     "api_tokens",
     "arxiv_misses",
+    "author_claims",
     "comments",
     "feed_entries",
     "harvest_state",
