@@ -67,6 +67,7 @@ def sign_up(client: TestClient, username: str, password: str = data.PASSWORD) ->
 SAMPLE_PATH_VALUES = {
     "arxiv_id": "2506.08007",
     "comment_id": "1",
+    "claim_id": "1",
     "token": "x",
     "id": "2506.08007",
     "tokenId": "1",

@@ -1,4 +1,5 @@
-"""What a person's page (``/users/{name}``) shows: the papers they submitted and upvoted."""
+"""What a person's page (``/users/{name}``) shows: the papers they submitted and upvoted, and the
+author names their account holds (approved claims) with those authors' papers."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from datetime import date, datetime
 
 from dailypapers.accounts.records import User
 from dailypapers.db.engine import Database
+from dailypapers.papers import catalog
 from dailypapers.papers.records import Card
+from dailypapers.store import author_claims as claim_store
+from dailypapers.store import authors as author_store
 from dailypapers.store import feed as feed_store
 from dailypapers.store import users as user_store
 from dailypapers.store import votes as vote_store
 
 PAGE_SIZE = 30  # submissions per page
 UPVOTED_SHOWN = 100  # the most recent upvotes listed on the first page
+AUTHORED_SHOWN = 30  # the newest papers of the names the account holds, on the first page
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,11 @@ class Profile:
     upvoted: list[Upvoted] = field(default_factory=list)
     page: int = 1
     pages: int = 1
+    # The author names the account holds (as the papers write them), their papers counted, and
+    # the newest of those papers (the first page only; each name's page has the rest).
+    claimed_names: list[str] = field(default_factory=list)
+    authored_total: int = 0
+    authored: list[Card] = field(default_factory=list)
 
 
 def profile(
@@ -64,7 +74,20 @@ def profile(
             else []
         )
         mine = vote_store.voted(conn, viewer_id, (card.id for card in submitted))
+        held = claim_store.of_user(conn, user.id, ["approved"])
+        keys = [row["name_key"] for row in held]
+        authored_total = author_store.count_papers(conn, keys) if keys else 0
+        authored = (
+            catalog.cards_in(
+                conn,
+                author_store.papers_of(conn, keys, limit=AUTHORED_SHOWN, offset=0),
+                user_id=viewer_id,
+            )
+            if keys and page == 1
+            else []
+        )
     for card in submitted:
         card.upvoted = card.id in mine
     pages = max(1, -(-total // PAGE_SIZE))
-    return Profile(user, submitted, total, upvoted, page, pages)
+    claimed = [row["name"] for row in held]
+    return Profile(user, submitted, total, upvoted, page, pages, claimed, authored_total, authored)
