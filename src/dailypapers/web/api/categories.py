@@ -10,12 +10,13 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from dailypapers.authors import claimants
 from dailypapers.categories import pages
 from dailypapers.categories.records import CategoryPage
 from dailypapers.papers import listing
 from dailypapers.web.api.auth import AnyCaller
 from dailypapers.web.api.papers import json_answer
-from dailypapers.web.api.shapes import Paper, Shaper, dumps
+from dailypapers.web.api.shapes import Holders, Paper, Shaper, dumps
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 
 router = APIRouter(prefix="/api", tags=["categories"])
@@ -125,12 +126,13 @@ async def category(
             raise bad_request(periods[0][0], str(error)) from None
         if found is None:
             raise not_found("category_id", f"no paper in the feed lists {quoted!r}")
-        return dumps(_shaped(shaper, found, page)), {}
+        holders = claimants.holders(db, found.listing.cards)
+        return dumps(_shaped(shaper, found, page, holders)), {}
 
     return await json_answer(request, compute)
 
 
-def _shaped(shaper: Shaper, found: CategoryPage, page: int) -> dict[str, Any]:
+def _shaped(shaper: Shaper, found: CategoryPage, page: int, holders: Holders) -> dict[str, Any]:
     view, category = found.listing, found.category
     return {
         "id": category.id,
@@ -144,6 +146,6 @@ def _shaped(shaper: Shaper, found: CategoryPage, page: int) -> dict[str, Any]:
         "count": view.total,
         "page": page,
         "pages": 1 if view.kind == "day" else max(1, -(-view.total // pages.PAGE_SIZE)),
-        "papers": [shaper.paper(card) for card in view.cards],
+        "papers": [shaper.paper(card, holders) for card in view.cards],
         "cross_listed": sorted(found.cross_listed),
     }

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from dailypapers import arxiv_ids
+from dailypapers.authors import claimants
 from dailypapers.papers import catalog, listing
 from dailypapers.papers.records import Card
 from dailypapers.search import service
@@ -139,7 +140,8 @@ async def daily_papers(
             db, period=period, submitter=submitter, order=order, limit=limit + 1, offset=p * limit
         )
         more = len(cards) > limit and p < MAX_PAGE
-        body = dumps([shaper.entry(card) for card in cards[:limit]])
+        holders = claimants.holders(db, cards[:limit])
+        body = dumps([shaper.entry(card, holders) for card in cards[:limit]])
         return body, (next_link(request, p=p + 1) if more else {})
 
     return await json_answer(request, compute)
@@ -188,9 +190,10 @@ async def search_papers(
                 (item.paper, item.title_highlights, item.abstract_highlights)
                 for item in results.items
             ]
+        holders = claimants.holders(db, (card for card, _, _ in found))
         return dumps(
             [
-                shaper.search_entry(card, title, summary, card.upvoted)
+                shaper.search_entry(card, title, summary, card.upvoted, holders)
                 for card, title, summary in found
             ]
         ), {}
@@ -222,7 +225,8 @@ async def all_papers(
     def compute() -> tuple[bytes, dict[str, str]]:
         page, following = catalog.newest(db, limit, cursor)
         headers = next_link(request, cursor=following) if following else {}
-        return dumps([shaper.paper(card) for card in page]), headers
+        holders = claimants.holders(db, page)
+        return dumps([shaper.paper(card, holders) for card in page]), headers
 
     return await json_answer(request, compute)
 
@@ -253,6 +257,7 @@ async def paper(
     db, shaper = request.app.state.db, request.app.state.api_shaper
 
     def compute() -> tuple[bytes, dict[str, str]]:
-        return dumps(shaper.paper(paper_card_or_404(db, id))), {}
+        found = paper_card_or_404(db, id)
+        return dumps(shaper.paper(found, claimants.holders(db, [found]))), {}
 
     return await json_answer(request, compute)

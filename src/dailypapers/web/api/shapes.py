@@ -18,6 +18,7 @@ upstream's).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -28,6 +29,11 @@ from dailypapers.accounts.records import User
 from dailypapers.authors.records import AuthorPage
 from dailypapers.papers.records import Card
 from dailypapers.papers.records import Comment as StoredComment
+
+# {(paper key, author position): the account holding that author's name}, from
+# :func:`dailypapers.authors.claimants.holders` (one lookup for a page of papers).
+Holders = Mapping[tuple[int, int], User]
+NO_HOLDERS: Holders = {}
 
 # -- models (OpenAPI and tests) -------------------------------------------------------------------
 
@@ -46,11 +52,22 @@ class UserOverview(_Model):
     isPro: bool = False
 
 
-class Author(_Model):
+CLAIMED = "claimed_verified"  # upstream's status of an author an account holds
+
+
+class _Claimed(_Model):
+    """An author's name an account may hold (an approved claim): then ``user`` and ``status``."""
+
+    user: UserOverview | None = Field(None, description="The account holding the name, if any.")
+    status: Literal["claimed_verified"] | None = Field(
+        None, description="`claimed_verified` where an account holds the name; absent otherwise."
+    )
+
+
+class Author(_Claimed):
     id: str = Field(alias="_id")
     name: str
     hidden: bool = False
-    user: UserOverview | None = Field(None, description="Only where an account claimed it.")
 
 
 class Organization(_Model):
@@ -121,7 +138,7 @@ class NameCount(_Model):
     count: int = Field(description="Papers: the author's with this co-author or category.")
 
 
-class AuthorPapers(_Model):
+class AuthorPapers(_Claimed):
     """``GET /api/authors/{name}``: one page of an author's papers, newest first."""
 
     name: str = Field(description="The author's most used spelling.")
@@ -246,18 +263,23 @@ class Shaper:
             card.submitter_upstream_id,
         )
 
-    def paper(self, card: Card) -> dict[str, Any]:
-        """The ``paper`` object (and, flattened, ``GET /api/papers/{id}``)."""
+    def account(self, user: User) -> dict[str, Any]:
+        return self.user(user.id, user.username, user.fullname, user.avatar_url, user.upstream_id)
+
+    def paper(self, card: Card, holders: Holders = NO_HOLDERS) -> dict[str, Any]:
+        """The ``paper`` object (and, flattened, ``GET /api/papers/{id}``); an author whose name
+        an account holds (``holders``) carries that account and upstream's claimed status."""
         arxiv_id = card.arxiv_id
         # Author ids: the paper's key and the author's position (no upstream id is kept).
         prefix = f"a{card.id:015x}"
-        out: dict[str, Any] = {
-            "id": arxiv_id,
-            "authors": [
-                {"_id": f"{prefix}{position:08x}", "name": name, "hidden": False}
-                for position, name in enumerate(card.authors or ())
-            ],
-        }
+        authors = []
+        for position, name in enumerate(card.authors or ()):
+            author = {"_id": f"{prefix}{position:08x}", "name": name, "hidden": False}
+            holder = holders.get((card.id, position)) if holders else None
+            if holder is not None:
+                author["user"], author["status"] = self.account(holder), CLAIMED
+            authors.append(author)
+        out: dict[str, Any] = {"id": arxiv_id, "authors": authors}
         _put(out, "publishedAt", iso(card.published_at))
         if card.submitted_at is not None:
             out["submittedOnDailyAt"] = iso(card.submitted_at)
@@ -282,11 +304,11 @@ class Shaper:
         out["numComments"] = card.total_comments
         return out
 
-    def entry(self, card: Card) -> dict[str, Any]:
+    def entry(self, card: Card, holders: Holders = NO_HOLDERS) -> dict[str, Any]:
         """One ``/api/daily_papers`` entry. Top-level ``publishedAt`` is the submission time:
         that is what upstream sent there for most of its history, and what huggingface_hub
         reads as ``submitted_at``."""
-        paper = self.paper(card)
+        paper = self.paper(card, holders)
         media = card.media_urls or None
         out: dict[str, Any] = {
             "paper": paper,
@@ -304,9 +326,14 @@ class Shaper:
         return out
 
     def search_entry(
-        self, card: Card, title_segments: list | None, summary_segments: list | None, upvoted: bool
+        self,
+        card: Card,
+        title_segments: list | None,
+        summary_segments: list | None,
+        upvoted: bool,
+        holders: Holders = NO_HOLDERS,
     ) -> dict[str, Any]:
-        out = self.entry(card)
+        out = self.entry(card, holders)
         out["upvoted"] = upvoted
         out["highlightedTitle"] = segments(title_segments, card.title)
         out["highlightedSummary"] = segments(summary_segments, card.abstract)
@@ -316,10 +343,10 @@ class Shaper:
         def counted(items: list) -> list[dict[str, Any]]:
             return [{"name": item.name, "count": item.papers} for item in items]
 
-        return {
+        out = {
             "name": page.name,
             "count": page.total,
-            "papers": [self.paper(card) for card in page.papers],
+            "papers": [self.paper(card, page.holders) for card in page.papers],
             "page": page.page,
             "pages": page.pages,
             "spellings": page.spellings,
@@ -327,12 +354,13 @@ class Shaper:
             "categories": counted(page.categories),
             "candidates": counted(page.candidates),
         }
+        if page.claim is not None and page.claim.holder is not None:
+            out["user"], out["status"] = self.account(page.claim.holder), CLAIMED
+        return out
 
     def comment(self, comment: StoredComment, html: str, author: User) -> dict[str, Any]:
         """A stored comment, its body rendered as ``html``, in the upstream ``newMessage`` shape."""
-        overview = self.user(
-            author.id, author.username, author.fullname, author.avatar_url, author.upstream_id
-        )
+        overview = self.account(author)
         return {
             "id": comment_id_string(comment.id),
             "createdAt": iso(comment.created_at),
