@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from dailypapers.authors import claims, pages
-from tests.support import data
+from dailypapers.digest import jobs
+from tests.support import data, digests
 
 pytestmark = pytest.mark.store("feed")
 
@@ -169,3 +170,21 @@ def test_two_claims_of_one_name_approved_at_once_leave_one_holder(db, alice, bob
     )
     assert sum(isinstance(r, claims.NameTaken) for r in results) == 1
     assert pages.author_page(db, "Ceyuan Yang").claim.holder is not None
+
+
+def test_the_claimant_is_mailed_each_decision_with_its_reason(
+    db, alice, admin, mail_settings, sink
+):
+    rejected = claims.claim(db, alice, "Ceyuan Yang")
+    claims.reject(db, admin, rejected.id, "Not <b>you</b>", settings=mail_settings)
+    held = claims.claim(db, alice, "Ceyuan Yang")
+    claims.approve(db, admin, held.id, settings=mail_settings)
+    claims.withdraw(db, alice, held.id)  # her own doing: no mail
+    jobs.send_due(db, mail_settings)
+    mails = {m.message["Subject"]: m.message for m in digests.mails_to(sink, alice.email)}
+    no = mails["Your claim of “Ceyuan Yang” was not approved"]
+    assert "Not <b>you</b>" in no.get_body(("plain",)).get_content()
+    assert "Not &lt;b&gt;you&lt;/b&gt;" in no.get_body(("html",)).get_content()
+    yes = mails["Your claim of “Ceyuan Yang” was approved"].get_body(("plain",)).get_content()
+    assert "https://papers.example.org/authors/Ceyuan%20Yang" in yes
+    assert sum("Ceyuan" in subject for subject in mails) == 2

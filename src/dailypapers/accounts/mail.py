@@ -10,9 +10,11 @@ renders and sends these mails; :func:`wake_sender` tells it at once, after the c
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
@@ -80,3 +82,32 @@ def _message_id(settings: Settings, kind: str, token_id: int) -> str:
     sender = parseaddr(settings.mail_from)[1]
     domain = sender.rsplit("@", 1)[1] if "@" in sender else urlsplit(settings.base_url).hostname
     return f"<{kind}.{token_id}.{secrets.token_hex(8)}@{domain or 'localhost'}>"
+
+
+def send_notice(
+    conn: Connection,
+    settings: Settings,
+    user: Mapping[str, Any],
+    *,
+    kind: str,
+    ref: int,
+    subject: str,
+    content: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue a mail with no link token (a notice, such as a claim decided) to ``user``'s address
+    (a users row), ``ref`` naming what it is about; only to a verified address. Whether queued."""
+    if not user.get("email") or user.get("email_verified_at") is None:
+        return False
+    account_mail.queue(
+        conn,
+        user_id=user["id"],
+        kind=kind,
+        token_id=ref,
+        recipient=user["email"],
+        subject=subject,
+        message_id=_message_id(settings, kind, ref),
+        content={"kind": kind, "username": user["username"], **content},
+        now=now,
+    )
+    return True

@@ -12,10 +12,12 @@ when two admins approve two claims of one name at the same instant.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from dailypapers.accounts import mail
 from dailypapers.accounts.records import User
 from dailypapers.authors import claimants, names, pages
 from dailypapers.authors.claimants import (
@@ -29,6 +31,7 @@ from dailypapers.authors.claimants import (
     Unverified,
 )
 from dailypapers.authors.records import Claim
+from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.store import author_claims as claim_store
 from dailypapers.store import authors as author_store
@@ -97,40 +100,63 @@ def withdraw(db: Database, user: User, claim_id: int, *, now: datetime | None = 
         return _move(conn, row, "withdrawn", user.id, "", now)
 
 
-def approve(db: Database, admin: User, claim_id: int, *, now: datetime | None = None) -> Claim:
-    """An admin approves a pending claim: its account holds the name from now on. Raises
-    NotAdmin, NoSuchClaim, AlreadyDecided, NameTaken (another account holds the name)."""
+def approve(
+    db: Database,
+    admin: User,
+    claim_id: int,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> Claim:
+    """An admin approves a pending claim: its account holds the name from now on (and is mailed
+    so, given the site's ``settings``). Raises NotAdmin, NoSuchClaim, AlreadyDecided, NameTaken
+    (another account holds the name)."""
     try:
         with db.write() as conn:
             row = _decidable(conn, admin, claim_id, "pending")
             held = claim_store.approved_for(conn, [row["name_key"]])
             if held:
                 raise NameTaken(held[0]["username"])
-            return _move(conn, row, "approved", admin.id, "", now)
+            decided = _move(conn, row, "approved", admin.id, "", now, settings)
     except IntegrityError:  # another admin approved another claim of this name at this instant
         raise NameTaken("another account") from None
+    return _mailed(decided, settings)
 
 
 def reject(
-    db: Database, admin: User, claim_id: int, reason: str, *, now: datetime | None = None
+    db: Database,
+    admin: User,
+    claim_id: int,
+    reason: str,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
 ) -> Claim:
-    """An admin rejects a pending claim, saying why. Raises NotAdmin, InvalidReason,
-    NoSuchClaim, AlreadyDecided."""
+    """An admin rejects a pending claim, saying why (mailed to the claimant, given ``settings``).
+    Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
     said = _reason(reason)
     with db.write() as conn:
         row = _decidable(conn, admin, claim_id, "pending")
-        return _move(conn, row, "rejected", admin.id, said, now)
+        decided = _move(conn, row, "rejected", admin.id, said, now, settings)
+    return _mailed(decided, settings)
 
 
 def revoke(
-    db: Database, admin: User, claim_id: int, reason: str, *, now: datetime | None = None
+    db: Database,
+    admin: User,
+    claim_id: int,
+    reason: str,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
 ) -> Claim:
-    """An admin takes an approved name back from its account, saying why. Raises NotAdmin,
-    InvalidReason, NoSuchClaim, AlreadyDecided."""
+    """An admin takes an approved name back from its account, saying why (mailed as above).
+    Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
     said = _reason(reason)
     with db.write() as conn:
         row = _decidable(conn, admin, claim_id, "approved")
-        return _move(conn, row, "revoked", admin.id, said, now)
+        decided = _move(conn, row, "revoked", admin.id, said, now, settings)
+    return _mailed(decided, settings)
 
 
 def queue(db: Database, admin: User) -> tuple[list[Claim], list[Claim]]:
@@ -158,15 +184,60 @@ def _decidable(conn: Connection, admin: User, claim_id: int, state: str) -> dict
 
 
 def _move(
-    conn: Connection, row: dict, to_state: str, by: int, reason: str, now: datetime | None
+    conn: Connection,
+    row: dict,
+    to_state: str,
+    by: int,
+    reason: str,
+    now: datetime | None,
+    settings: Settings | None = None,
 ) -> Claim:
+    """Move the claim ``row`` to ``to_state``; with ``settings``, queue the claimant's mail
+    saying so in the same transaction (a decision is never made without its mail)."""
     when = now or datetime.now(UTC)
     moved = claim_store.move(
         conn, row["id"], from_state=row["state"], to_state=to_state, by=by, reason=reason, now=when
     )
     if not moved:  # another decision committed between our read and this write
         raise AlreadyDecided(claim_store.get(conn, row["id"])["state"])
+    if settings is not None:
+        _queue_mail(conn, settings, row, to_state, reason, when)
     return Claim.from_row(claim_store.get(conn, row["id"]))
+
+
+SUBJECTS = {
+    "approved": "Your claim of “{name}” was approved",
+    "rejected": "Your claim of “{name}” was not approved",
+    "revoked": "“{name}” was taken back from your account",
+}
+
+
+def _queue_mail(
+    conn: Connection, settings: Settings, row: dict, state: str, reason: str, now: datetime
+) -> None:
+    name = row["name"]
+    mail.send_notice(
+        conn,
+        settings,
+        {**row, "id": row["user_id"]},
+        kind="claim",
+        ref=row["id"],
+        subject=SUBJECTS[state].format(name=name),
+        content={
+            "name": name,
+            "state": state,
+            "reason": reason,
+            "link": f"{settings.base_url.rstrip('/')}/authors/{quote(name, safe='')}",
+        },
+        now=now,
+    )
+
+
+def _mailed(decided: Claim, settings: Settings | None) -> Claim:
+    """``decided``, once the mail sender of this process is told of its mail (after commit)."""
+    if settings is not None:
+        mail.wake_sender()
+    return decided
 
 
 def _reason(reason: str) -> str:

@@ -1,5 +1,6 @@
-"""Account mail (address verification, password reset) in the outbox: one queued row per link,
-sent by the digest worker like any other mail (its delivery states are store/outbox.py's)."""
+"""Account mail (address verification, password reset, a claim decided) in the outbox: one queued
+row per link or notice, sent by the digest worker like any other mail (its delivery states are
+store/outbox.py's)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from dailypapers.db.schema import outbox
 
-KINDS = ("verify", "reset")
+KINDS = ("verify", "reset", "claim")
 
 
 def queue(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from dailypapers.authors import claims
+from dailypapers.store import account_mail
 from tests.support import data
 from tests.support.web import csrf_token_of, page_token, sign_up
 
@@ -55,6 +56,9 @@ def test_alice_claims_carol_approves_and_every_page_shows_her(db, client, as_use
     )
     assert decided.status_code == 303
     assert _pending_ids(carol_client.get("/admin/claims").text) == []
+    with db.read() as conn:
+        told = [m["subject"] for m in account_mail.for_user(conn, alice.id) if m["kind"] == "claim"]
+    assert told == ["Your claim of “Ceyuan Yang” was approved"]
 
     shown = client.get(CEYUAN).text
     assert 'Claimed by <a href="/users/alice">alice</a>' in shown

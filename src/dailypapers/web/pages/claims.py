@@ -98,7 +98,10 @@ async def admin_claims(request: Request, user: User | None = Depends(viewer)) ->
 
 @router.post("/admin/claims/{claim_id}/approve")
 async def approve(request: Request, user: ActingUser, claim_id: int = ClaimId) -> Response:
-    return await _decide(request, lambda: claims.approve(request.app.state.db, user, claim_id))
+    state = request.app.state
+    return await _decide(
+        request, lambda: claims.approve(state.db, user, claim_id, settings=state.settings)
+    )
 
 
 @router.post("/admin/claims/{claim_id}/reject")
@@ -108,8 +111,9 @@ async def reject(
     claim_id: int = ClaimId,
     reason: str = Form("", max_length=claims.MAX_REASON * 2),
 ) -> Response:
+    state = request.app.state
     return await _decide(
-        request, lambda: claims.reject(request.app.state.db, user, claim_id, reason)
+        request, lambda: claims.reject(state.db, user, claim_id, reason, settings=state.settings)
     )
 
 
@@ -120,12 +124,15 @@ async def revoke(
     claim_id: int = ClaimId,
     reason: str = Form("", max_length=claims.MAX_REASON * 2),
 ) -> Response:
+    state = request.app.state
     return await _decide(
-        request, lambda: claims.revoke(request.app.state.db, user, claim_id, reason)
+        request, lambda: claims.revoke(state.db, user, claim_id, reason, settings=state.settings)
     )
 
 
 async def _decide(request: Request, decision: Callable[[], object]) -> Response:
+    """Run an admin's decision in the thread pool; back to the claims page, or why not."""
+
     def run() -> Response:
         try:
             decision()
