@@ -43,7 +43,8 @@ def test_alice_claims_carol_approves_and_every_page_shows_her(db, client, as_use
     answer = _claim_form(alice_client)
     assert answer.status_code == 303 and answer.headers["location"] == CEYUAN
     assert "waiting for an admin" in alice_client.get(CEYUAN).text
-    assert "Claimed by" not in client.get(CEYUAN).text
+    anonymous = client.get(CEYUAN).text
+    assert "Claimed by" not in anonymous and "Sign in</a> to claim" in anonymous
 
     carol_client = as_user(admin)
     queue = carol_client.get("/admin/claims")
