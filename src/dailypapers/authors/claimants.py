@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from dailypapers.accounts.records import User
 from dailypapers.authors import names
-from dailypapers.authors.records import Claim, ClaimView
+from dailypapers.authors.records import Claim, ClaimView, claimant
 from dailypapers.db.engine import Database
 from dailypapers.papers.records import Card
 from dailypapers.store import author_claims as claim_store
@@ -99,7 +99,7 @@ def view(
     held = {row["name_key"]: row for row in claim_store.approved_for(conn, keys)}
     ordered = [names.main_key(keys), *keys] if keys else []
     holder_row = next((held[k] for k in ordered if k in held), None)
-    holder = User.from_row({**holder_row, "id": holder_row["user_id"]}) if holder_row else None
+    holder = claimant(holder_row) if holder_row else None
     try:
         key = target(keys, candidates)
     except AmbiguousName as refusal:
@@ -119,10 +119,7 @@ def view(
 def holders_in(conn: Connection, cards: Iterable[Card]) -> dict[tuple[int, int], User]:
     """{(paper key, author position): the account holding that author's name} for these cards."""
     rows = claim_store.approved_on_papers(conn, (card.id for card in cards))
-    return {
-        (row["paper_id"], row["position"]): User.from_row({**row, "id": row["user_id"]})
-        for row in rows
-    }
+    return {(row["paper_id"], row["position"]): claimant(row) for row in rows}
 
 
 def holders(db: Database, cards: Iterable[Card]) -> dict[tuple[int, int], User]:

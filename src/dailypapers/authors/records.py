@@ -40,6 +40,18 @@ class AuthorPage:
     holders: Mapping[str, User] = field(default_factory=dict)
 
 
+# The claimant's columns a claim row carries (store.author_claims reads them with each claim).
+CLAIMANT_COLUMNS = (
+    "username", "fullname", "email", "email_verified_at", "avatar_url", "upstream_id", "is_admin",
+    "disabled_at",
+)  # fmt: skip
+
+
+def claimant(row: Mapping[str, Any]) -> User:
+    """The account of a claim row (its ``user_id`` and the claimant's columns)."""
+    return User.from_row({"id": row["user_id"], **{c: row[c] for c in CLAIMANT_COLUMNS}})
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """An account's claim of an author name: ``state`` is pending, approved, rejected, withdrawn
@@ -59,7 +71,7 @@ class Claim:
     def from_row(cls, row: Mapping[str, Any]) -> Claim:
         return cls(
             id=row["id"],
-            user=User.from_row({**row, "id": row["user_id"]}),
+            user=claimant(row),
             name=row["name"],
             name_key=row["name_key"],
             state=row["state"],
