@@ -1,7 +1,7 @@
 """Author claims: accounts claiming author names, decided by an admin; one approved holder per
 name key (a partial unique index on both backends).
 
-Revision ID: 0014
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-01
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 from dailypapers.db.schema import UTCDateTime
 
-revision = "0014"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
