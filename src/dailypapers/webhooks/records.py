@@ -1,0 +1,56 @@
+"""What the webhooks package hands up and takes in: a webhook, and a batch of papers to send."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from dailypapers.papers.records import Card
+
+Format = Literal["slack", "discord", "json"]
+FORMATS: tuple[Format, ...] = ("slack", "discord", "json")
+State = Literal["active", "stopped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A URL a feed's new papers are posted to. ``state`` is ``stopped`` once the receiver
+    refused a delivery for good (a 4xx, a redirect); ``stop_reason`` then says what it answered,
+    for the owner to see. The signing secret is never part of it: it is shown once, when made."""
+
+    id: int
+    user_id: int
+    feed_id: int
+    url: str
+    format: Format
+    state: State
+    stop_reason: str | None
+    created_at: datetime
+    last_delivery_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Webhook:
+        return cls(
+            row["id"],
+            row["user_id"],
+            row["feed_id"],
+            row["url"],
+            row["format"],
+            row["state"],
+            row["stop_reason"],
+            row["created_at"],
+            row["last_delivery_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """New papers of one feed to send: its name and page (absolute URL), the cards newest first,
+    and the moment they were gathered."""
+
+    feed_name: str
+    feed_url: str
+    papers: list[Card]
+    as_of: datetime

@@ -1,0 +1,25 @@
+"""What the webhook tests share: batches made of the real papers of the ``feed`` store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dailypapers.papers import catalog
+from dailypapers.papers.records import Card
+from dailypapers.webhooks.records import Batch
+
+FEED_URL = "http://testserver/feeds/7"
+
+
+def batch_of(cards: list[Card], name: str = "Language models") -> Batch:
+    return Batch(name, FEED_URL, cards, datetime(2026, 12, 1, 9, tzinfo=UTC))
+
+
+@pytest.fixture
+def cards(db) -> list[Card]:
+    """Every paper of the store (the ``feed`` template's real papers), newest first."""
+    found, _ = catalog.newest(db, 1000)
+    assert len(found) > 50, "the feed store has fewer papers than the tests expect"
+    return found
