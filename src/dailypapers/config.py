@@ -78,12 +78,13 @@ class Settings(BaseSettings):
     harvests: any of `upstream`, `oai-pmh`, `arxiv-api`. Empty harvests nothing."""
     harvest_interval: float = 3600.0
     """Seconds between two scheduled harvests of each source."""
-    jobs: CommaList = ["harvest", "embed", "digest"]
+    jobs: CommaList = ["harvest", "embed", "digest", "webhooks"]
     """Background jobs `dailypapers serve` runs beside the site: any of `harvest` (the sources in
-    `DAILYPAPERS_HARVEST_SOURCES`), `embed` (embeddings of new papers) and `digest` (composing
-    email digests, and sending every mail: digests, confirmations, account mail). Empty runs the
-    site alone, when `dailypapers harvest --loop`, `dailypapers index --loop` and `dailypapers
-    digest run --loop` run as their own processes."""
+    `DAILYPAPERS_HARVEST_SOURCES`), `embed` (embeddings of new papers), `digest` (composing
+    email digests, and sending every mail: digests, confirmations, account mail) and `webhooks`
+    (posting queued webhook deliveries). Empty runs the site alone, when `dailypapers harvest
+    --loop`, `dailypapers index --loop`, `dailypapers digest run --loop` and `dailypapers deliver
+    --loop` run as their own processes."""
 
     # -- site -------------------------------------------------------------------------------------
     submissions_per_day: int = Field(10, ge=0)
@@ -129,6 +130,12 @@ class Settings(BaseSettings):
     api_rate_token: int = 1200
     """API requests per minute one API token may make (counted per worker process, like the
     anonymous limit). 0 turns the limit off."""
+
+    # -- webhooks ---------------------------------------------------------------------------------
+    webhook_allow_private: bool = False
+    """Let webhooks reach private, loopback, link-local and other non-public addresses (a
+    receiver on your own network). Off, such a URL is refused when added and when sent to, so
+    nobody can make the site post to its own network or a cloud metadata service."""
 
     # -- logging ----------------------------------------------------------------------------------
     log_level: str = "INFO"

@@ -23,3 +23,10 @@ def cards(db) -> list[Card]:
     found, _ = catalog.newest(db, 1000)
     assert len(found) > 50, "the feed store has fewer papers than the tests expect"
     return found
+
+
+@pytest.fixture
+def private_ok(settings):
+    """The settings with ``DAILYPAPERS_WEBHOOK_ALLOW_PRIVATE`` on: the tests' receivers are on
+    loopback."""
+    return settings.model_copy(update={"webhook_allow_private": True})

@@ -32,6 +32,7 @@ from dailypapers.db.schema.papers import (
     site_generation,
     votes,
 )
+from dailypapers.db.schema.webhooks import webhook_deliveries, webhooks
 
 __all__ = [
     "FULL_TEXT_COLUMNS",
@@ -62,4 +63,6 @@ __all__ = [
     "suppressions",
     "users",
     "votes",
+    "webhook_deliveries",
+    "webhooks",
 ]
