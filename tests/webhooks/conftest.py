@@ -8,7 +8,9 @@ import pytest
 
 from dailypapers.papers import catalog
 from dailypapers.papers.records import Card
+from dailypapers.webhooks import sender
 from dailypapers.webhooks.records import Batch
+from tests.support.receivers import Receiver
 
 FEED_URL = "http://testserver/feeds/7"
 
@@ -30,3 +32,17 @@ def private_ok(settings):
     """The settings with ``DAILYPAPERS_WEBHOOK_ALLOW_PRIVATE`` on: the tests' receivers are on
     loopback."""
     return settings.model_copy(update={"webhook_allow_private": True})
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback (:class:`tests.support.receivers.Receiver`)."""
+    running = Receiver().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    """Retries due at once (no backoff): a test runs the next attempt when it wants it."""
+    monkeypatch.setattr(sender, "RETRY_BASE", 0.0)

@@ -1,4 +1,5 @@
-"""The ``dailypapers`` command: serve | import | harvest | index | eval-search | digest | user | db.
+"""The ``dailypapers`` command: serve | import | harvest | index | eval-search | digest | deliver
+| user | db.
 
 Each command is a thin shell over plain functions (the same ones tests and the background jobs
 call): it builds the settings and the database, shows progress, and prints a summary. Commands
@@ -19,6 +20,7 @@ from dailypapers.cli.context import Context, console
 # command name -> "module:attribute" of its click command, under dailypapers.cli
 COMMANDS = {
     "db": "database:group",
+    "deliver": "deliver:command",
     "digest": "digest:group",
     "eval-search": "search:eval_command",
     "harvest": "harvest:command",

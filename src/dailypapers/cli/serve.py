@@ -1,7 +1,7 @@
 """``dailypapers serve``: the process of a site, composed here and nowhere else.
 
 The web app (:func:`dailypapers.web.app.create_app`) plus the background jobs named in
-``DAILYPAPERS_JOBS`` (harvest, embed, digest: :mod:`dailypapers.background`), started and
+``DAILYPAPERS_JOBS`` (harvest, embed, digest, webhooks: :mod:`dailypapers.background`), started and
 stopped with the app. With ``--workers N`` uvicorn starts N processes, each composed by
 :func:`process_app`; the jobs claim their work through the database, so any number may run.
 """
@@ -9,6 +9,7 @@ stopped with the app. With ``--workers N`` uvicorn starts N processes, each comp
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,7 @@ from dailypapers.ingest.harvest_job import HarvestJob
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.search import indexing, keyword_index
 from dailypapers.web.app import create_app
+from dailypapers.webhooks import jobs as webhook_jobs
 
 
 def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
@@ -40,6 +42,9 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
         found.append(background.Job("keyword-index", keyword_index.KeepCurrent(db, settings)))
     if "digest" in wanted:  # composing digests, and sending every mail
         found += digest_jobs.mail_jobs(db, settings)
+    if "webhooks" in wanted:  # posting queued webhook deliveries
+        step = functools.partial(webhook_jobs.deliver_step, db, settings)
+        found.append(background.Job(webhook_jobs.JOB, step))
     return found
 
 

@@ -54,3 +54,29 @@ class Batch:
     feed_url: str
     papers: list[Card]
     as_of: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message to a webhook: its stable id, where it stands (queued, sending, delivered,
+    failed, cancelled), how often it was tried and what the receiver last answered."""
+
+    delivery_id: str
+    status: str
+    attempts: int
+    response_status: int | None
+    last_error: str | None
+    queued_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Delivery:
+        return cls(
+            row["delivery_id"],
+            row["status"],
+            row["attempts"],
+            row["response_status"],
+            row["last_error"],
+            row["queued_at"],
+            row["delivered_at"],
+        )
