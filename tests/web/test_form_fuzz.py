@@ -32,6 +32,7 @@ from dailypapers.accounts import administration, tokens
 from dailypapers.digest import account, subscriptions
 from dailypapers.digest import tokens as mail_tokens
 from dailypapers.papers import discussion
+from dailypapers.webhooks import subscriptions as webhooks
 from tests.support import corpora, forms, web
 
 pytestmark = [pytest.mark.slow, pytest.mark.store("feed")]
@@ -92,6 +93,7 @@ NOT_UTF8 = b"\xff\xfe=\xc3\x28&next=%FF%C0%AF"
 # Marks of an answer that says what went wrong: a page's heading or a form's error.
 MESSAGES = re.compile(r'<h1|class="(field|form)-error"|role="alert"')
 BOBS_COMMENT = "Bob wrote this first"
+HOOK = "https://93.184.215.14/hooks/fuzz"  # a literal public address: no DNS, never posted to
 SEEDS = [
     "/",
     "/papers",
@@ -105,6 +107,7 @@ SEEDS = [
     "/settings",
     "/settings/digest",
     "/settings/tokens",
+    "/settings/webhooks",
     "/for-you",
     "/users/bob",
     "/admin/digests",
@@ -161,6 +164,7 @@ def test_it_answers_every_hostile_form_and_route_with_a_message_not_a_5xx(
     # Bob's ids were sent everywhere; nothing of his was touched.
     assert others["ids"]["bob's alert"] in {str(a.id) for a in account.of(db, bob).alerts}
     assert others["ids"]["bob's token"] in {str(t.id) for t in tokens.list_for(db, bob, "api")}
+    assert others["ids"]["bob's webhook"] in {str(w.id) for w in webhooks.for_user(db, bob.id)}
     assert BOBS_COMMENT in client.get(f"/papers/{corpora.HOSTILE_ID}").text
 
 
@@ -228,6 +232,7 @@ def others(db, settings, alice, bob) -> dict:
     _secret, token = tokens.create(db, bob, "api", "bob's script")
     tokens.create(db, alice, "api", "alice's script")
     tokens.create(db, alice, "feed", "alice's reader")
+    bobs_hook, _ = webhooks.add(db, settings, user_id=bob.id, feed_id=1, url=HOOK, fmt="json")
     made = subscriptions.subscribe(db, settings, "bob@example.org")
     unsubscribe = mail_tokens.unsubscribe_token(settings, made.subscription_id, made.email)
     return {
@@ -241,6 +246,7 @@ def others(db, settings, alice, bob) -> dict:
             "bob's alert": str(alert),
             "bob's token": str(token.id),
             "bob's subscription": str(made.subscription_id),
+            "bob's webhook": str(bobs_hook.id),
         },
         "path values": {"comment_id": str(bobs.id), "tokenId": str(token.id)},
         "mail links": [f"/unsubscribe/{unsubscribe}", f"/digest/preferences/{unsubscribe}"],

@@ -6,12 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from dailypapers.papers.records import Card
 
 Format = Literal["slack", "discord", "json"]
 FORMATS: tuple[Format, ...] = ("slack", "discord", "json")
 State = Literal["active", "stopped"]
+# Characters of a webhook URL's path shown (``/services/T0…``, ``/api/webhooks/12…``): enough to
+# tell two apart, too few to post to.
+SHOWN_PATH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,14 @@ class Webhook:
     stop_reason: str | None
     created_at: datetime
     last_delivery_at: datetime | None
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with its path clipped: Slack's and Discord's webhook URLs carry their secret
+        in the path, so pages and answers show only its start."""
+        parts = urlsplit(self.url)
+        path = parts.path if len(parts.path) <= SHOWN_PATH else parts.path[:SHOWN_PATH] + "…"
+        return f"{parts.scheme}://{parts.netloc}{path}"
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Webhook:

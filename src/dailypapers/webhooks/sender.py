@@ -201,7 +201,7 @@ class Sender:
         response = client.send(request, stream=True)
         try:
             start = b""
-            for chunk in response.iter_raw():
+            for chunk in response.iter_bytes():  # decoded, and no further than needed
                 start += chunk
                 if len(start) >= READ_AT_MOST:
                     break

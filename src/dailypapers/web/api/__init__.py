@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
-from dailypapers.web.api import authors, categories, docs, papers, tokens, writes
+from dailypapers.web.api import authors, categories, docs, papers, tokens, webhooks, writes
 from dailypapers.web.api.auth import RateLimits
 from dailypapers.web.api.shapes import Shaper
 
@@ -34,3 +34,4 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(categories.router)
     app.include_router(writes.router)
     app.include_router(tokens.router)
+    app.include_router(webhooks.router)

@@ -21,6 +21,7 @@ from dailypapers.web.pages import (
     submit,
     tokens,
     votes,
+    webhooks,
 )
 
 ROUTERS = [
@@ -31,6 +32,7 @@ ROUTERS = [
     account_settings.router,
     account_links.router,
     tokens.router,
+    webhooks.router,
     digest.router,
     digest_settings.router,
     for_you.router,
