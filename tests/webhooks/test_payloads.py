@@ -3,6 +3,8 @@ any length, split rather than cut, and safe with hostile titles."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from dailypapers.webhooks import payloads
@@ -87,3 +89,14 @@ def test_the_json_body_carries_each_paper_whole(cards):
     paper = payloads.messages(batch_of([card]), "json", base_url=BASE)[0]["papers"][0]
     assert paper["summary"] == card.abstract and paper["title"] == card.title
     assert paper["url"] == f"{BASE}/papers/{card.arxiv_id}"
+
+
+def test_it_keeps_slack_text_within_its_limit_when_escaping_lengthens_it(cards):
+    # "&" becomes "&amp;": five characters for one, counted after escaping.
+    hostile = dataclasses.replace(
+        cards[0], title="&" * 400, abstract="<>" * 3000, authors=["&"] * 300
+    )
+    body = payloads.messages(batch_of([hostile], "&" * 3000), "slack", base_url=BASE)[0]
+    assert PROBLEMS["slack"](body) == []
+    section = body["blocks"][1]["text"]["text"]
+    assert "&amp;&amp;" in section and "&lt;&gt;" in section and section.endswith("…")

@@ -94,17 +94,25 @@ def pack(items: list, fits: Callable[[list], bool]) -> list[list]:
 # -- Slack ---------------------------------------------------------------------------------------
 
 
-def _mrkdwn(text: str) -> str:
-    """Text for Slack's mrkdwn: its three control characters escaped, as Slack asks."""
+def _mrkdwn(text: str, limit: int) -> str:
+    """``text`` for Slack's mrkdwn, its three control characters escaped as Slack asks, in at
+    most ``limit`` characters once escaped (clipped before escaping: an entity is never cut)."""
+    keep = limit
+    while len(escaped := _escape(clip(text, keep))) > limit:
+        keep = max(1, keep * limit // len(escaped))  # fewer each time: an ellipsis always fits
+    return escaped
+
+
+def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _slack_paper(card: Card, base_url: str) -> list[dict[str, Any]]:
-    title = _mrkdwn(clip(card.title, CHAT_TITLE)).replace("|", "¦")  # "|" ends a link's URL
+    title = _mrkdwn(card.title, CHAT_TITLE).replace("|", "¦")  # "|" ends a link's URL
     lines = [f"*<{paper_url(base_url, card)}|{title}>*"]
     if card.authors:
-        lines.append("_" + _mrkdwn(clip(", ".join(card.authors), CHAT_AUTHORS)) + "_")
-    lines.append(_mrkdwn(clip(_summary(card), CHAT_SUMMARY)))
+        lines.append("_" + _mrkdwn(", ".join(card.authors), CHAT_AUTHORS) + "_")
+    lines.append(_mrkdwn(_summary(card), CHAT_SUMMARY))
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _facts(card)}]},
@@ -130,9 +138,9 @@ def _slack(batch: Batch, base_url: str) -> list[dict[str, Any]]:
         ]
         for card in chunk:
             blocks += _slack_paper(card, base_url)
-        footer = f"<{batch.feed_url}|{_mrkdwn(clip(batch.feed_name, CHAT_TITLE))}> on dailypapers"
+        footer = f"<{batch.feed_url}|{_mrkdwn(batch.feed_name, CHAT_TITLE)}> on dailypapers"
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
-        fallback = _mrkdwn(clip(f"{label}: {batch.feed_url}", SLACK_TEXT))
+        fallback = _mrkdwn(f"{label}: {batch.feed_url}", SLACK_TEXT)
         bodies.append({"text": fallback, "blocks": blocks})
     return bodies
 

@@ -172,19 +172,27 @@ class Sender:
         except InvalidUrl as error:
             self._stop(row, f"its address is not allowed any more: {error}", None)
             return
-        try:
-            answer = self._post(client, row, target)
-        except httpx.TimeoutException:
-            self._retry(row, f"no answer within {TIMEOUT:.0f} s", None, None)
+        error: Exception | None = None
+        for address in target.addresses:  # each was checked; the next may answer (IPv4 or 6)
+            try:
+                answer = self._post(client, row, target, address)
+            except httpx.ConnectError as refused:
+                error = refused
+                continue
+            except httpx.TimeoutException:
+                self._retry(row, f"no answer within {TIMEOUT:.0f} s", None, None)
+                return
+            except httpx.HTTPError as broken:
+                error = broken
+                break
+            self._decide(row, answer)
             return
-        except httpx.HTTPError as error:
-            self._retry(
-                row, f"cannot reach {target.host}: {error or type(error).__name__}", None, None
-            )
-            return
-        self._decide(row, answer)
+        said = str(error) or type(error).__name__
+        self._retry(row, f"cannot reach {target.host}: {said}", None, None)
 
-    def _post(self, client: httpx.Client, row: dict, target: addresses.Target) -> Answer:
+    def _post(
+        self, client: httpx.Client, row: dict, target: addresses.Target, address: str
+    ) -> Answer:
         body = row["body"].encode("utf-8")
         headers = {
             "Host": target.host_header,
@@ -194,7 +202,7 @@ class Sender:
         }
         # TLS names the host, not the address, so its certificate is checked against the host.
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-        url = addresses.connect_url(target, target.addresses[0])
+        url = addresses.connect_url(target, address)
         request = client.build_request(
             "POST", url, content=body, headers=headers, extensions=extensions
         )
