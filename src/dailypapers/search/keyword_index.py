@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from dailypapers.db.engine import Database
+from dailypapers.search.holder import IndexHolder
 from dailypapers.search.textindex import IndexUnreadable, TextIndex, WriterBusy
 from dailypapers.store import paper_text
 
@@ -53,30 +54,25 @@ def folder_of(index_dir: Path) -> Path:
     return index_dir / "keyword"
 
 
-class KeywordIndex:
+class KeywordIndex(IndexHolder[TextIndex]):
+    building_notice = BUILDING
+
     def __init__(self, folder: Path):
+        super().__init__()
         self.folder = folder
-        self.index: TextIndex | None = None
-        self.building: threading.Thread | None = None
         self.catching_up: threading.Thread | None = None
         self._seen: datetime | None = None  # the latest change already handled
         self._applied: dict[int, datetime] = {}  # paper id -> modified_at, within the window
         self._swept = 0.0
         self._checked = 0.0
         self._busy_until = 0.0
-        self._lock = threading.Lock()
         self._writing = threading.Lock()
 
     def get(self, db: Database) -> tuple[TextIndex | None, str | None]:
         """(index ready to search, or None; notice for the reader, or None)."""
-        with self._lock:
-            if self.index is None and self.building is None:
-                self._open(db)
-            if self.building is not None:
-                if self.building.is_alive():
-                    return None, BUILDING
-                self.building = None
-            index = self.index
+        index, notice = self._ready(db)
+        if notice:
+            return None, notice
         now = time.monotonic()
         if index is not None and now - self._checked >= REFRESH_SECONDS:
             self._checked = now

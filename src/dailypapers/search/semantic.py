@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dailypapers.db.engine import Database
 from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME, THREADS
+from dailypapers.search.holder import IndexHolder
 from dailypapers.search.vectors import IndexUnreadable, VectorIndex
 from dailypapers.store import embeddings as embedding_store
 
@@ -34,29 +35,24 @@ SWEEP_SECONDS = 60.0
 INLINE = 200
 
 
-class SemanticIndex:
+class SemanticIndex(IndexHolder[VectorIndex]):
+    building_notice = BUILDING
+
     def __init__(self, folder: Path, *, threads: int = 0, refresh_interval: float = 10.0):
+        super().__init__()
         self.folder = folder
         self.threads = threads
         self.refresh_interval = refresh_interval
-        self.index: VectorIndex | None = None
-        self.building: threading.Thread | None = None
         self.problem: str | None = None
         self._last_refresh = 0.0
         self._last_sweep = time.monotonic()
-        self._lock = threading.Lock()
         self._catching_up = threading.Lock()
 
     def get(self, db: Database) -> tuple[VectorIndex | None, str | None]:
         """(index ready to search, or None; notice for the reader, or None)."""
-        with self._lock:
-            if self.index is None and self.building is None:
-                self._open(db)
-            if self.building is not None:
-                if self.building.is_alive():
-                    return None, BUILDING
-                self.building = None
-            index = self.index
+        index, notice = self._ready(db)
+        if notice:
+            return None, notice
         if index is None:
             return None, MISSING
         now = time.monotonic()
