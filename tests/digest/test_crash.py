@@ -1,5 +1,7 @@
 """Crash test: SIGKILL sending workers at random instants; after restarts every digest has
-arrived exactly once (SQLite with one worker, PostgreSQL with two at once).
+arrived once and none twice (SQLite with one worker, PostgreSQL with two at once), except one
+killed inside the commit point's window, which is left ``unconfirmed`` for the admin and
+arrives once when resent.
 
 Workers are real ``dailypapers digest run`` processes (:func:`tests.support.cli.argv`, with a
 short lease, two connections and small claims) against the test's database and a loopback SMTP
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from dailypapers.digest import outbox
 from dailypapers.store import outbox as outbox_store
 from tests.support import cli, data
 from tests.support.cli import argv
@@ -241,15 +244,19 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(
     print(summary)
     assert kills.count >= KILLS, summary
     assert [m for m, n in arrived.items() if n > 1] == [], "sent twice: " + summary
-    lost = [
-        (r["id"], r["status"], r["attempts"], r["last_error"], r["smtp_reply"])
-        for r in rows
-        if r["message_id"] not in arrived
-    ]
-    assert lost == [], "lost: " + summary
     assert set(arrived) <= expected, "mail that is in no outbox row: " + summary
     assert {r["status"] for r in rows} <= {"sent", "unconfirmed"}, summary
     assert all(r.rcpt_tos == [r.message["To"]] for r in sink.received)
+    # A kill between the commit point and the end of data (commit_point.py's residual window,
+    # microseconds wide) leaves a mail the server never got: never silently, as an
+    # ``unconfirmed`` row the admin sees and resends. Nothing else may be missing.
+    lost = [r for r in rows if r["message_id"] not in arrived]
+    assert [(r["id"], r["status"]) for r in lost if r["status"] != "unconfirmed"] == [], summary
+    if lost:
+        assert outbox.requeue(db, [r["id"] for r in lost]) == [r["id"] for r in lost]
+        _finish(db, env, as_of, workers)
+        resent = collections.Counter(r.message_id for r in sink.received)
+        assert all(resent[r["message_id"]] == 1 for r in lost), "not resent once: " + summary
 
 
 def _pending(db, as_of) -> int:
