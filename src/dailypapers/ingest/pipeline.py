@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from dailypapers import arxiv_ids
+from dailypapers import arxiv_ids, code_links
 from dailypapers.db.engine import Database
 from dailypapers.ingest.records import (
     FeedRecord,
@@ -43,6 +43,7 @@ from dailypapers.ingest.records import (
 from dailypapers.name_keys import name_key, surname_key
 from dailypapers.store import authors as author_store
 from dailypapers.store import feed as feed_store
+from dailypapers.store import paper_links as link_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
 from dailypapers.tally import Tally
@@ -224,7 +225,9 @@ def _write(
     ids = {k: v["id"] for k, v in stored.items()}
     ids.update(paper_store.insert_many(conn, inserts))
     paper_store.update_many(conn, updates)
-    _write_authors(conn, [(ids[row["arxiv_id"]], row["authors"]) for row in (*inserts, *updates)])
+    written = [(ids[row["arxiv_id"]], row) for row in (*inserts, *updates)]
+    _write_authors(conn, [(paper_id, row["authors"]) for paper_id, row in written])
+    _write_links(conn, written)
     feed_changed, feed_new, feed_updated = _upsert_feed(conn, feeds_in, ids)
     for arxiv_id in feed_changed:
         if outcome[arxiv_id] == "unchanged":
@@ -242,6 +245,21 @@ def _write_authors(conn: Connection, written: list[tuple[int, list[str] | None]]
         if (key := name_key(name))
     ]  # fmt: skip
     author_store.replace(conn, [paper_id for paper_id, _ in written], rows)
+
+
+def _write_links(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
+    """The link rows of these papers (id, merged row) rewritten from their abstract, comment and
+    the upstream feed's repository and project page."""
+    rows = [
+        {"paper_id": paper_id, "position": position, "url": link.url, "kind": link.kind,
+         "source": link.source}
+        for paper_id, row in written
+        for position, link in enumerate(
+            code_links.links_of(row["abstract"], row["comment"], github_repo=row["github_repo"],
+                                project_page=row["project_page"])
+        )
+    ]  # fmt: skip
+    link_store.replace(conn, [paper_id for paper_id, _ in written], rows)
 
 
 def _upsert_feed(

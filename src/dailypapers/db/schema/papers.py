@@ -81,6 +81,20 @@ paper_authors = table(
     Index(None, "surname_key", "name_key", "paper_id"),
 )
 
+# A paper's code, model, dataset, demo and project links (:mod:`dailypapers.code_links`), in its
+# order (the upstream feed's first, then the abstract's, then the comment's), each with where it
+# came from (``upstream``, ``abstract`` or ``comment``). Written with the paper, in the same
+# transaction, whenever the paper is written; "has code" is an EXISTS on it by paper_id.
+paper_links = table(
+    "paper_links",
+    refers("paper_id", "papers", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    UniqueConstraint("paper_id", "url"),
+)
+
 feed_entries = table(
     "feed_entries",
     key(),

@@ -1,0 +1,70 @@
+"""Migration 0013 fills ``paper_links`` from the papers stored before it, on both backends."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import insert, select
+
+from dailypapers.db import connect, migrate
+from dailypapers.db.schema import paper_links, papers
+from tests.conftest import BACKENDS
+from tests.support import pg
+
+# (arXiv id, abstract, comment, upstream repository): texts as the listings give them.
+BEFORE = [
+    ("2507.06146", "Code is available at\n\\href{https://github.com/00why00/PFCD}{here}.", None,
+     None),
+    ("2604.21590", "Model checkpoints: https://huggingface.co/collections/alibaba-pai/agenticqwen.",
+     "Project page: https://agentic.github.io/", "https://github.com/haruhi-sudo/x"),
+    ("2509.11344", "No links.", "Published in TMLR. Review: https://openreview.net/forum?id=u",
+     None),
+]  # fmt: skip
+
+
+@pytest.fixture(params=BACKENDS)
+def old_store(request, tmp_path):
+    """A new database at revision 0010 (the one before the links table)."""
+    if request.param == "sqlite":
+        yield connect(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        return
+    if os.environ.get("DAILYPAPERS_TEST_POSTGRESQL_URL"):
+        pytest.skip("needs a database of its own, not the one given to the suite")
+    url, name = pg.create_database()
+    database = connect(url)
+    yield database
+    database.dispose()
+    pg.drop_database(name)
+
+
+def test_it_backfills_the_links_of_papers_stored_before_it(old_store):
+    migrate.upgrade(old_store, "0010")
+    with old_store.write() as conn:
+        conn.execute(
+            insert(papers),
+            [
+                {"arxiv_id": arxiv_id, "title": "A paper", "abstract": abstract,
+                 "comment": comment, "github_repo": repo, "authors": ["A"],
+                 "categories": ["cs.LG"], "content_hash": "0" * 32, "source": "test"}
+                for arxiv_id, abstract, comment, repo in BEFORE
+            ],
+        )  # fmt: skip
+    migrate.upgrade(old_store)
+    with old_store.read() as conn:
+        rows = conn.execute(
+            select(papers.c.arxiv_id, paper_links.c.position, paper_links.c.url,
+                   paper_links.c.kind, paper_links.c.source)
+            .join(papers, papers.c.id == paper_links.c.paper_id)
+            .order_by(papers.c.arxiv_id, paper_links.c.position)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in rows] == [
+        ("2507.06146", 0, "https://github.com/00why00/PFCD", "code", "abstract"),
+        ("2604.21590", 0, "https://github.com/haruhi-sudo/x", "code", "upstream"),
+        ("2604.21590", 1, "https://huggingface.co/collections/alibaba-pai/agenticqwen", "model",
+         "abstract"),
+        ("2604.21590", 2, "https://agentic.github.io", "project", "comment"),
+    ]  # fmt: skip
+    migrate.downgrade(old_store, "0010")
+    migrate.upgrade(old_store)
+    assert migrate.is_up_to_date(old_store)
