@@ -15,9 +15,11 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from dailypapers import arxiv_ids, days
+from dailypapers.code_links import CodeLink
 from dailypapers.db.engine import Database
 from dailypapers.papers.records import Card
 from dailypapers.store import feed as feed_store
+from dailypapers.store import paper_links as link_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import votes as vote_store
 
@@ -53,7 +55,17 @@ def cards_in(conn: Connection, paper_ids: list[int], *, user_id: int | None = No
             one = Card.from_row(found[paper_id])
             one.upvoted = paper_id in mine
             ordered.append(one)
-    return ordered
+    return with_links(conn, ordered)
+
+
+def with_links(conn: Connection, cards: list[Card]) -> list[Card]:
+    """``cards`` with their code links set, in one query for them all."""
+    found = link_store.of_papers(conn, (card.id for card in cards))
+    for card in cards:
+        card.links = [
+            CodeLink(row["url"], row["kind"], row["source"]) for row in found.get(card.id, ())
+        ]
+    return cards
 
 
 def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[Card], str | None]:
@@ -65,8 +77,9 @@ def newest(db: Database, limit: int, cursor: str | None = None) -> tuple[list[Ca
         more = len(page) > limit
         page = page[:limit]
         found = feed_store.cards_of_papers(conn, [row["id"] for row in page])
+        cards = with_links(conn, [Card.from_row(found[row["id"]]) for row in page])
     following = encode_cursor(page[-1]["arxiv_date"], page[-1]["id"]) if more else None
-    return [Card.from_row(found[row["id"]]) for row in page], following
+    return cards, following
 
 
 def encode_cursor(when: datetime | None, paper_id: int) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from dailypapers import days
 from dailypapers.db.engine import Database
+from dailypapers.papers import catalog
 from dailypapers.papers.records import Card
 from dailypapers.papers.trending import rank_trending, reference_time, trending_window
 from dailypapers.store import feed as feed_store
@@ -91,10 +92,11 @@ def month_label(day: date) -> str:
 
 
 def _with_votes(conn: Connection, cards: list[Card], user_id: int | None) -> list[Card]:
+    """The page's cards with whether the reader upvoted each, and their code links."""
     mine = vote_store.voted(conn, user_id, (card.id for card in cards))
     for card in cards:
         card.upvoted = card.id in mine
-    return cards
+    return catalog.with_links(conn, cards)
 
 
 def _cards_of(rows: list[dict]) -> list[Card]:
@@ -107,7 +109,8 @@ class Options(TypedDict, total=False):
     newest entry first, the API's; or "trending", the period's entries by trending score as of
     the period's end or now, whichever is earlier), ``submitter_id`` (only one user's
     submissions), ``category`` (only papers listing that category id; the neighbouring periods
-    too are those with such papers) and ``count`` (see _cards)."""
+    too are those with such papers), ``has_code`` (only papers with a code link, the same way)
+    and ``count`` (see _cards)."""
 
     user_id: int | None
     limit: int | None
@@ -115,6 +118,7 @@ class Options(TypedDict, total=False):
     order: str
     submitter_id: int | None
     category: str | None
+    has_code: bool
     count: bool
 
 
@@ -125,6 +129,7 @@ _DEFAULTS: Options = {
     "order": "upvotes",
     "submitter_id": None,
     "category": None,
+    "has_code": False,
     "count": True,
 }
 # A period's label parser, as (first day, last day), and how a day names its period.
@@ -145,7 +150,9 @@ def day(db: Database, when: date | None = None, **options: Unpack[Options]) -> L
     """A feed day (default: the newest day with papers), with its neighbours that have papers."""
     view = {**_DEFAULTS, **options}
     with db.read() as conn:
-        when = when or feed_store.newest_day(conn, category=view["category"])
+        when = when or feed_store.newest_day(
+            conn, category=view["category"], has_code=view["has_code"]
+        )
         if when is None:
             return Listing("day", "", None, None)
         return _listing(conn, "day", when, when, date.isoformat, view)
@@ -181,10 +188,10 @@ def _listing(
     cards, total = _cards(conn, start, end, view)
     before = after = None
     if view["count"]:
-        category = view["category"]
-        before, after = feed_store.neighbour_days(conn, start, category=category)
+        only = {"category": view["category"], "has_code": view["has_code"]}
+        before, after = feed_store.neighbour_days(conn, start, **only)
         if end != start:
-            after = feed_store.neighbour_days(conn, end, category=category)[1]
+            after = feed_store.neighbour_days(conn, end, **only)[1]
     _with_votes(conn, cards, view["user_id"])
     return Listing(
         kind,
@@ -215,7 +222,11 @@ def _cards(
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
     order, limit, offset = view["order"], view["limit"], view["offset"]
-    only = {"submitter_id": view["submitter_id"], "category": view["category"]}
+    only = {
+        "submitter_id": view["submitter_id"],
+        "category": view["category"],
+        "has_code": view["has_code"],
+    }
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)

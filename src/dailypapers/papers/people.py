@@ -86,6 +86,7 @@ def profile(
             if keys and page == 1
             else []
         )
+        catalog.with_links(conn, submitted)
     for card in submitted:
         card.upvoted = card.id in mine
     pages = max(1, -(-total // PAGE_SIZE))

@@ -3,18 +3,20 @@
 A :class:`Card` is what every list shows of a paper (the feed pages, search results, the API's
 entries, feeds): the paper's metadata, its first feed entry if any (with who submitted it), its
 upvotes (upstream count plus local votes) and visible comment count, and whether the reader
-upvoted it. Built from the store's card rows by :meth:`Card.from_row`.
+upvoted it, and its code links. Built from the store's card rows by :meth:`Card.from_row`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
 
+from dailypapers import code_links
+from dailypapers.code_links import CodeLink
 from dailypapers.ingest.records import PaperMetadata
 from dailypapers.papers import comment_markup
 
@@ -45,12 +47,24 @@ class Card(PaperMetadata):
     submitter_avatar_url: str | None = None
     submitter_upstream_id: str | None = None
     trending_score: float | None = None  # set where a list is ranked by it
+    # Its code links in order (upstream first), set by catalog.with_links wherever cards are made.
+    links: list[CodeLink] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Card:
         values = {name: row[name] for name in _FIELDS if name in row}
         values["upstream_comments"] = values.get("upstream_comments") or 0
         return cls(**values)
+
+    @property
+    def repository(self) -> str | None:
+        """The upstream feed's GitHub repository, else the first GitHub code link found."""
+        return self.github_repo or code_links.best(self.links, "code", host="github.com")
+
+    @property
+    def homepage(self) -> str | None:
+        """The upstream feed's project page, else the first project link found."""
+        return self.project_page or code_links.best(self.links, "project")
 
     @property
     def total_comments(self) -> int:

@@ -6,7 +6,9 @@ embedding helpers digests use (:func:`embeddings_for`, :func:`embed_texts`).
 ``semantic`` (nearest embeddings) and ``hybrid`` (both, fused by reciprocal rank, with the
 papers the keyword side found exactly kept on top). When a side is not available the result
 says so in ``notice`` and carries what the other found. Filters (date range, categories) and
-sorts happen inside each side's query, before ranking.
+sorts happen inside each side's query, before ranking. "Has code" is a filter of the store's
+queries too; the in-memory indexes (BM25 ranking, vectors) know no links, so their results are
+kept when they have one, among the first :data:`CODE_CANDIDATES`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dailypapers.search import embedder as embedder_module
 from dailypapers.search import hybrid, indexing, keyword, keyword_index, semantic, similar
 from dailypapers.search.highlight import Highlighter, Segments
 from dailypapers.search.query import MAX_QUERY, Query, parse
+from dailypapers.store import paper_links as link_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import search as search_store
 
@@ -47,6 +50,10 @@ CANDIDATES = 100
 # (BM25 far above the rest for a rare word, a cosine far above for a paraphrase) instead of
 # averaging ranks; and half and half needs no tuning per collection.
 FUSION_WEIGHTS = (0.5, 0.5)
+# How deep a "has code" search looks into results the indexes ranked without knowing links:
+# about one result in five has a code link, so this fills the first pages (ten of 20) of even a
+# broad query, at the cost of one indexed lookup of this many ids.
+CODE_CANDIDATES = 1_000
 
 
 @dataclass
@@ -95,11 +102,13 @@ def search(
     date_from: date | None = None,
     date_to: date | None = None,
     category: str | None = None,
+    has_code: bool = False,
     limit: int = 20,
     offset: int = 0,
     user_id: int | None = None,
 ) -> SearchResults:
-    """One page of results; ``user_id`` marks the papers that reader upvoted."""
+    """One page of results; ``user_id`` marks the papers that reader upvoted; ``has_code``
+    keeps the papers with a code link."""
     parsed = parse(query)
     results = SearchResults(
         parsed,
@@ -114,10 +123,10 @@ def search(
         notices.append(notice)
     if text_index is not None:
         parsed = results.query = _category_as_filter(text_index, parsed)
-    filters = _filters(parsed, category, date_from, date_to)
+    filters = replace(_filters(parsed, category, date_from, date_to), has_code=bool(has_code))
     direct_id = _direct_hit(db, parsed, notices)
     # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
-    chosen = bool(category or date_from or date_to)
+    chosen = bool(category or date_from or date_to or has_code)
     if (parsed.is_empty and not chosen) or (
         parsed.arxiv_id and direct_id is None and not parsed.include
     ):
@@ -132,7 +141,8 @@ def search(
             index = None
     sides = Sides(text_index, index, notices)
     with db.read() as conn:
-        page, total = _page(conn, db, settings, results, filters, sides, direct_id)
+        paging = _page_with_code if filters.has_code else _page
+        page, total = paging(conn, db, settings, results, filters, sides, direct_id)
         scores = dict(page)
         cards = catalog.cards_in(conn, [paper_id for paper_id, _ in page], user_id=user_id)
     _add_items(results, cards, scores, direct_id)
@@ -223,6 +233,24 @@ def _page(
         found = _keyword(conn, sides, results.query, filters, results.sort, limit, offset)
         return found.hits, found.total
     return _ranked(conn, settings, results, filters, sides, max(CANDIDATES, window))
+
+
+def _page_with_code(
+    conn,
+    db: Database,
+    settings: Settings,
+    results: SearchResults,
+    filters: search_store.Filters,
+    sides: Sides,
+    direct_id: int | None,
+) -> tuple[list[tuple[int, float]], int]:
+    """:func:`_page` of the papers with a code link: the first CODE_CANDIDATES results in the
+    mode asked for (the store's queries filtered them already), those with one kept, paged."""
+    deep = replace(results, offset=0, limit=CODE_CANDIDATES)
+    hits, _ = _page(conn, db, settings, deep, filters, sides, direct_id)
+    having = link_store.with_code(conn, [paper_id for paper_id, _ in hits])
+    kept = [(paper_id, score) for paper_id, score in hits if paper_id in having]
+    return kept[results.offset : results.offset + results.limit], len(kept)
 
 
 def _add_items(

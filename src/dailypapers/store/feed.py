@@ -10,6 +10,7 @@ from sqlalchemy import Connection, String, bindparam, cast, exists, func, select
 
 from dailypapers.db.schema import comments, feed_entries, papers, users, votes
 from dailypapers.store.keys import chunks
+from dailypapers.store.paper_links import has_code as _has_code
 
 
 def entries_for(conn: Connection, paper_ids: Iterable[int]) -> dict[tuple[int, Any], dict]:
@@ -134,6 +135,7 @@ def _period(
     end: date | None,
     submitter_id: int | None,
     category: str | None = None,
+    has_code: bool = False,
 ):
     # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk the
     # submitted_at index instead of a range of feed_day.
@@ -145,6 +147,8 @@ def _period(
         query = query.where(feed_entries.c.submitter_id == submitter_id)
     if category is not None:
         query = query.where(_has_category(category))
+    if has_code:
+        query = query.where(_has_code(feed_entries.c.paper_id))
     return query
 
 
@@ -164,14 +168,18 @@ _listing_paper = papers.alias("listing_paper")
 
 
 def _cards_query(
-    start: date | None, end: date | None, submitter_id: int | None, category: str | None
+    start: date | None,
+    end: date | None,
+    submitter_id: int | None,
+    category: str | None,
+    has_code: bool,
 ):
     query = (
         select(*CARD_COLUMNS)
         .join(papers, papers.c.id == feed_entries.c.paper_id)
         .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
     )
-    return _period(query, start, end, submitter_id, category)
+    return _period(query, start, end, submitter_id, category, has_code)
 
 
 def cards(
@@ -181,6 +189,7 @@ def cards(
     *,
     submitter_id: int | None = None,
     category: str | None = None,
+    has_code: bool = False,
     order: str = "upvotes",
     limit: int | None = None,
     offset: int = 0,
@@ -188,8 +197,8 @@ def cards(
     """Feed entries with ``start <= feed_day <= end`` joined with their paper, upvote count
     (upstream + local) and comment count. ``order``: ``upvotes`` (most first) or ``submitted``
     (newest first); both break ties by arXiv id so pages are stable. ``category``: only papers
-    listing that category id."""
-    query = _cards_query(start, end, submitter_id, category)
+    listing that category id; ``has_code``: only papers with a code link."""
+    query = _cards_query(start, end, submitter_id, category, has_code)
     if order == "upvotes":
         query = query.order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
     elif order == "submitted":
@@ -208,27 +217,37 @@ def count_cards(
     *,
     submitter_id: int | None = None,
     category: str | None = None,
+    has_code: bool = False,
 ) -> int:
     query = _period(
-        select(func.count()).select_from(feed_entries), start, end, submitter_id, category
+        select(func.count()).select_from(feed_entries),
+        start,
+        end,
+        submitter_id,
+        category,
+        has_code,
     )
     return conn.execute(query).scalar_one()
 
 
 def newest_day(
-    conn: Connection, *, on_or_before: date | None = None, category: str | None = None
+    conn: Connection,
+    *,
+    on_or_before: date | None = None,
+    category: str | None = None,
+    has_code: bool = False,
 ) -> date | None:
-    query = _period(select(func.max(feed_entries.c.feed_day)), None, None, None, category)
+    query = _period(select(func.max(feed_entries.c.feed_day)), None, None, None, category, has_code)
     if on_or_before is not None:
         query = query.where(feed_entries.c.feed_day <= on_or_before)
     return _as_date(conn.execute(query).scalar_one())
 
 
 def neighbour_days(
-    conn: Connection, day: date, *, category: str | None = None
+    conn: Connection, day: date, *, category: str | None = None, has_code: bool = False
 ) -> tuple[date | None, date | None]:
     """The nearest feed days before and after ``day`` that have entries (skipping empty days),
-    of papers listing ``category`` if given."""
+    of papers listing ``category`` if given, with a code link if ``has_code``."""
     # One round trip for both (each side is an index lookup on feed_day).
     before = _period(
         select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day),
@@ -236,6 +255,7 @@ def neighbour_days(
         None,
         None,
         category,
+        has_code,
     ).scalar_subquery()
     after = _period(
         select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day),
@@ -243,6 +263,7 @@ def neighbour_days(
         None,
         None,
         category,
+        has_code,
     ).scalar_subquery()
     row = conn.execute(select(before.label("before"), after.label("after"))).one()
     return _as_date(row.before), _as_date(row.after)

@@ -41,3 +41,15 @@ def has_code(paper_id: ColumnElement) -> ColumnElement[bool]:
     """The paper whose key is ``paper_id`` (a column of the caller's query) has a ``code`` link:
     one EXISTS the primary key (paper_id, position) answers."""
     return exists().where(paper_links.c.paper_id == paper_id, paper_links.c.kind == "code")
+
+
+def with_code(conn: Connection, paper_ids: Iterable[int]) -> set[int]:
+    """Those of these papers that have a ``code`` link."""
+    wanted = sorted(set(paper_ids))
+    found: set[int] = set()
+    for chunk in chunks(wanted):
+        query = select(paper_links.c.paper_id.distinct()).where(
+            paper_links.c.paper_id.in_(chunk), paper_links.c.kind == "code"
+        )
+        found.update(conn.execute(query).scalars())
+    return found

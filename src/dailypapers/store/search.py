@@ -26,9 +26,10 @@ class Filters:
     date_to: date | None = None
     categories: Sequence[str] = ()
     exclude_ids: Sequence[int] = ()
+    has_code: bool = False  # only papers with a code link (paper_links, kind "code")
 
     def __bool__(self) -> bool:
-        return bool(self.date_from or self.date_to or self.categories)
+        return bool(self.date_from or self.date_to or self.categories or self.has_code)
 
 
 def _is_sqlite(conn: Connection) -> bool:
@@ -70,6 +71,10 @@ def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> l
                 params[f"catp{position}"] = f'%"{escaped}.%'
                 tests.append(f"{column} LIKE :catp{position} ESCAPE '\\'")
         clauses.append("(" + " OR ".join(tests) + ")")
+    if filters.has_code:  # one EXISTS the links' primary key (paper_id, position) answers
+        clauses.append(
+            "EXISTS (SELECT 1 FROM paper_links l WHERE l.paper_id = p.id AND l.kind = 'code')"
+        )
     if filters.exclude_ids:
         names = []
         for position, paper_id in enumerate(filters.exclude_ids):

@@ -172,10 +172,13 @@ async def search_papers(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=120)] = 50,
+    code: Annotated[
+        bool, Query(description="Only papers with a code link (found in the abstract or comment).")
+    ] = False,
 ) -> Response:
     """Keyword and semantic search over every stored paper (not only the feed), with the matches
     marked in `highlightedTitle` / `highlightedSummary`. An arXiv id or an arXiv / paper-page
-    URL finds that paper first. Without `q`: the newest papers."""
+    URL finds that paper first. Without `q`: the newest papers (`code` applies to a query)."""
     db, shaper = request.app.state.db, request.app.state.api_shaper
     settings = request.app.state.settings
     query = (q or "").strip()
@@ -185,7 +188,9 @@ async def search_papers(
             page, _ = catalog.newest(db, limit)
             found = [(card, None, None) for card in page]
         else:
-            results = service.search(db, settings, query, limit=limit, user_id=who.user_id)
+            results = service.search(
+                db, settings, query, has_code=code, limit=limit, user_id=who.user_id
+            )
             found = [
                 (item.paper, item.title_highlights, item.abstract_highlights)
                 for item in results.items

@@ -81,9 +81,17 @@ class Organization(_Model):
 class _Extras(_Model):
     """Fields clients read either inside ``paper`` or at the top level: sent in both places."""
 
-    githubRepo: str | None = None
+    githubRepo: str | None = Field(
+        None,
+        description="The upstream feed's repository, else the first GitHub repository the "
+        "abstract or arXiv comment names.",
+    )
     githubStars: int | None = None
-    projectPage: str | None = None
+    projectPage: str | None = Field(
+        None,
+        description="The upstream feed's project page, else the first project page the "
+        "abstract or arXiv comment names.",
+    )
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     organization: Organization | None = None
@@ -295,9 +303,11 @@ class Shaper:
     @staticmethod
     def extras(card: Card) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        _put(out, "githubRepo", card.github_repo)
+        # The upstream's own fields, else the first GitHub repository and project page the
+        # abstract or comment names: same fields, filled for more papers.
+        _put(out, "githubRepo", card.repository)
         _put(out, "githubStars", card.github_stars)
-        _put(out, "projectPage", card.project_page)
+        _put(out, "projectPage", card.homepage)
         _put(out, "ai_summary", card.ai_summary)
         _put(out, "ai_keywords", card.ai_keywords)
         _put(out, "organization", card.organization or None)

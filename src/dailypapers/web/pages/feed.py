@@ -1,9 +1,10 @@
 """The feed's pages: the newest day, a day, an ISO week, a month, and what is trending.
 
 Upstream's URL scheme, so links carry over: ``/papers`` (latest day), ``/papers/date/YYYY-MM-DD``,
-``/papers/week/YYYY-Www``, ``/papers/month/YYYY-MM``, ``/papers/trending``. Each route reads the
-request, calls one function of :mod:`dailypapers.papers.listing` (the same ones the JSON API
-uses) and renders; signed-out readers are served through the page cache.
+``/papers/week/YYYY-Www``, ``/papers/month/YYYY-MM``, ``/papers/trending``; ``?code=1`` keeps
+the papers with a code link (and the page's own links keep it). Each route reads the request,
+calls one function of :mod:`dailypapers.papers.listing` (the same ones the JSON API uses) and
+renders; signed-out readers are served through the page cache.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from dailypapers.web.plumbing.text import nice_date
 
 PAGE_SIZE = 50  # cards per page of a week or a month
 MAX_PAGE = 10_000
+CODE_ONLY = Query(False, description="Only papers with a code link (code=1).")
+WITH_CODE = "code=1"  # the query a filtered page's own links carry
 
 
 router = APIRouter(include_in_schema=False)
@@ -52,39 +55,50 @@ async def home(request: Request) -> Response:
 
 
 @router.api_route("/papers", methods=["GET", "HEAD"])
-async def latest(request: Request, date: str | None = Query(None, max_length=40)) -> Response:
+async def latest(
+    request: Request, date: str | None = Query(None, max_length=40), code: bool = CODE_ONLY
+) -> Response:
     if date is not None:  # upstream's older /papers?date=YYYY-MM-DD links
-        return RedirectResponse(f"/papers/date/{listing.parse_day(date).isoformat()}", 301)
-    return await cached_page(request, lambda user: _day_page(request, user, None))
+        day = listing.parse_day(date).isoformat()
+        return RedirectResponse(_with_code(f"/papers/date/{day}", code), 301)
+    return await cached_page(request, lambda user: _day_page(request, user, None, code=code))
 
 
 @router.api_route("/papers/date/{day}", methods=["GET", "HEAD"])
-async def day_page(request: Request, day: str) -> Response:
+async def day_page(request: Request, day: str, code: bool = CODE_ONLY) -> Response:
     when = listing.parse_day(day)
     if day != when.isoformat():  # a datetime or odd spelling: one URL per day
-        return RedirectResponse(f"/papers/date/{when.isoformat()}", 301)
-    return await cached_page(request, lambda user: _day_page(request, user, when))
+        return RedirectResponse(_with_code(f"/papers/date/{when.isoformat()}", code), 301)
+    return await cached_page(request, lambda user: _day_page(request, user, when, code=code))
 
 
 @router.api_route("/papers/week/{week}", methods=["GET", "HEAD"])
 async def week_page(
-    request: Request, week: str, page: int = Query(1, ge=1, le=MAX_PAGE)
+    request: Request,
+    week: str,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    code: bool = CODE_ONLY,
 ) -> Response:
-    return await _period_page(request, "week", week, page)
+    return await _period_page(request, "week", week, page, code)
 
 
 @router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
 async def month_page(
-    request: Request, month: str, page: int = Query(1, ge=1, le=MAX_PAGE)
+    request: Request,
+    month: str,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    code: bool = CODE_ONLY,
 ) -> Response:
-    return await _period_page(request, "month", month, page)
+    return await _period_page(request, "month", month, page, code)
 
 
-async def _period_page(request: Request, kind: str, label: str, page: int) -> Response:
+async def _period_page(request: Request, kind: str, label: str, page: int, code: bool) -> Response:
     canonical = listing.canonical_label(kind, label)
     if label != canonical:  # one URL per week or month
-        return RedirectResponse(f"/papers/{kind}/{canonical}", 301)
-    return await cached_page(request, lambda user: _range_page(request, user, kind, label, page))
+        return RedirectResponse(_with_code(f"/papers/{kind}/{canonical}", code), 301)
+    return await cached_page(
+        request, lambda user: _range_page(request, user, kind, label, page, code)
+    )
 
 
 @router.api_route("/papers/trending", methods=["GET", "HEAD"])
@@ -92,20 +106,36 @@ async def trending_page(request: Request) -> Response:
     return await cached_page(request, lambda user: _trending_page(request, user))
 
 
-def _tabs(day: date | None) -> dict[str, str]:
+def _with_code(href: str, code: bool) -> str:
+    return f"{href}?{WITH_CODE}" if code else href
+
+
+def _tabs(day: date | None, code: bool = False) -> dict[str, str]:
     if day is None:
-        return {"day": "/papers", "week": "/papers", "month": "/papers"}
-    return {
-        "day": f"/papers/date/{day.isoformat()}",
-        "week": f"/papers/week/{listing.week_label(day)}",
-        "month": f"/papers/month/{listing.month_label(day)}",
-    }
+        tabs = {"day": "/papers", "week": "/papers", "month": "/papers"}
+    else:
+        tabs = {
+            "day": f"/papers/date/{day.isoformat()}",
+            "week": f"/papers/week/{listing.week_label(day)}",
+            "month": f"/papers/month/{listing.month_label(day)}",
+        }
+    return {kind: _with_code(href, code) for kind, href in tabs.items()}
+
+
+def _code_filter(code: bool) -> dict[str, object]:
+    """What the page's "only papers with code" switch and its links need."""
+    return {"has_code": code, "code_query": WITH_CODE if code else ""}
 
 
 def _day_page(
-    request: Request, user: User | None, when: date | None, template: str = "listing.html"
+    request: Request,
+    user: User | None,
+    when: date | None,
+    template: str = "listing.html",
+    *,
+    code: bool = False,
 ) -> Response:
-    view = listing.day(_db(request), when, user_id=_uid(user))
+    view = listing.day(_db(request), when, user_id=_uid(user), has_code=code)
     day = view.start or when
     sources = None
     if template == "home.html":  # the front page says how harvesting goes
@@ -114,23 +144,31 @@ def _day_page(
         "harvest": sources,
         "section": "day",
         "view": view,
-        "tabs": _tabs(day),
+        "tabs": _tabs(day, code),
         "page": 1,
         "pages": 1,
         "offset": 0,
         "heading": "Daily papers",
         "subheading": f"{day:%A}, {nice_date(day)}" if day else "",
         "empty_store": view.start is None,
-        "prev_link": _link("date", view.previous, lambda d: nice_date(date.fromisoformat(d))),
-        "next_link": _link("date", view.next, lambda d: nice_date(date.fromisoformat(d))),
+        "prev_link": _link("date", view.previous, _day_text, code),
+        "next_link": _link("date", view.next, _day_text, code),
+        **_code_filter(code),
     }
     return render(request, template, context)
 
 
-def _range_page(request: Request, user: User | None, kind: str, label: str, page: int) -> Response:
+def _range_page(
+    request: Request, user: User | None, kind: str, label: str, page: int, code: bool = False
+) -> Response:
     load = listing.week if kind == "week" else listing.month
     view = load(
-        _db(request), label, user_id=_uid(user), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        _db(request),
+        label,
+        user_id=_uid(user),
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        has_code=code,
     )
     pages = max(1, -(-view.total // PAGE_SIZE))
     if page > pages:
@@ -139,7 +177,7 @@ def _range_page(request: Request, user: User | None, kind: str, label: str, page
             404,
             f"This {kind} has {pages} page"
             f"{'s' if pages > 1 else ''} of papers; there is no page {page}.",
-            action={"href": request.url.path, "text": "First page"},
+            action={"href": _with_code(request.url.path, code), "text": "First page"},
         )
     if kind == "week":
         subheading = f"{view.label} · {nice_date(view.start)} – {nice_date(view.end)}"
@@ -150,15 +188,16 @@ def _range_page(request: Request, user: User | None, kind: str, label: str, page
     context = {
         "section": "day",
         "view": view,
-        "tabs": _tabs(view.start),
+        "tabs": _tabs(view.start, code),
         "page": page,
         "pages": pages,
         "offset": (page - 1) * PAGE_SIZE,
         "heading": f"{kind.capitalize()}ly papers",
         "subheading": subheading,
         "empty_store": False,
-        "prev_link": _link(kind, view.previous, describe),
-        "next_link": _link(kind, view.next, describe),
+        "prev_link": _link(kind, view.previous, describe, code),
+        "next_link": _link(kind, view.next, describe, code),
+        **_code_filter(code),
     }
     return render(request, "listing.html", context)
 
@@ -181,10 +220,16 @@ def _trending_page(request: Request, user: User | None) -> Response:
     return render(request, "listing.html", context)
 
 
-def _link(kind: str, label: str | None, describe: Callable[[str], str]) -> dict[str, str] | None:
+def _link(
+    kind: str, label: str | None, describe: Callable[[str], str], code: bool = False
+) -> dict[str, str] | None:
     if not label:
         return None
-    return {"href": f"/papers/{kind}/{label}", "text": describe(label)}
+    return {"href": _with_code(f"/papers/{kind}/{label}", code), "text": describe(label)}
+
+
+def _day_text(label: str) -> str:
+    return nice_date(date.fromisoformat(label))
 
 
 def _week_text(label: str) -> str:

@@ -54,6 +54,7 @@ async def search_page(
     category: str = "",
     date_from: str = "",
     date_to: str = "",
+    code: str = "",
     page: str = "1",
 ) -> Response:
     number = _page_number(page)
@@ -64,6 +65,7 @@ async def search_page(
         "category": category.strip(),
         "date_from": date_from,
         "date_to": date_to,
+        "code": "1" if code == "1" else "",  # only papers with a code link; other values: off
     }
     return await cached_page(request, lambda user: _page(request, user, params, number))
 
@@ -81,6 +83,7 @@ def _page(request: Request, user: User | None, params: dict[str, str], number: i
             category=params["category"] or None,
             date_from=_day(params["date_from"]),
             date_to=_day(params["date_to"]),
+            has_code=bool(params["code"]),
             limit=PER_PAGE,
             offset=(number - 1) * PER_PAGE,
             user_id=user.id if user else None,
@@ -95,7 +98,7 @@ def _page(request: Request, user: User | None, params: dict[str, str], number: i
         }
     )
     here = f"/search?{query}" + (f"&page={number}" if number > 1 else "")
-    filtered = any(params[key] for key in ("category", "date_from", "date_to")) or (
+    filtered = any(params[key] for key in ("category", "date_from", "date_to", "code")) or (
         params["mode"] != "hybrid" or params["sort"] != "relevance"
     )
     return render(
