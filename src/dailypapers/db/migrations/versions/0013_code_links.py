@@ -2,7 +2,7 @@
 from, backfilled from the abstracts, comments and upstream fields of the papers stored before.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from dailypapers.code_links import links_of
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
