@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from dailypapers.authors import claims
 from dailypapers.papers import catalog
-from dailypapers.web.api.shapes import AuthorPapers, DailyEntry, Paper
+from dailypapers.web.api.models import AuthorPapers, DailyEntry, Paper
 from tests.support import data
 
 pytestmark = pytest.mark.store("feed")

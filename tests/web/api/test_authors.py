@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dailypapers.web.api.shapes import AuthorPapers
+from dailypapers.web.api.models import AuthorPapers
 
 pytestmark = pytest.mark.store("feed")
 

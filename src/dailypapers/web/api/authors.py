@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from dailypapers.authors import pages
 from dailypapers.web.api.auth import AnyCaller
+from dailypapers.web.api.models import AuthorPapers
 from dailypapers.web.api.papers import json_answer
-from dailypapers.web.api.shapes import AuthorPapers, dumps
+from dailypapers.web.api.shapes import dumps
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 from dailypapers.web.plumbing.text import clipped
 

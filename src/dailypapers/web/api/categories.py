@@ -15,8 +15,9 @@ from dailypapers.categories import pages
 from dailypapers.categories.records import CategoryPage
 from dailypapers.papers import listing
 from dailypapers.web.api.auth import AnyCaller
+from dailypapers.web.api.models import Paper
 from dailypapers.web.api.papers import json_answer
-from dailypapers.web.api.shapes import Holders, Paper, Shaper, dumps
+from dailypapers.web.api.shapes import Holders, Shaper, dumps
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 
 router = APIRouter(prefix="/api", tags=["categories"])

@@ -22,7 +22,8 @@ from dailypapers.papers import catalog, listing
 from dailypapers.papers.records import Card
 from dailypapers.search import service
 from dailypapers.web.api.auth import AnyCaller
-from dailypapers.web.api.shapes import DailyEntry, Paper, SearchEntry, dumps
+from dailypapers.web.api.models import DailyEntry, Paper, SearchEntry
+from dailypapers.web.api.shapes import dumps
 from dailypapers.web.plumbing.caching import cached
 from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 

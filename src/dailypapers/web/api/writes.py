@@ -20,15 +20,8 @@ from starlette.responses import Response
 from dailypapers import arxiv_ids
 from dailypapers.papers import catalog, discussion, lookups, submissions, voting
 from dailypapers.web.api.auth import Caller, SignedInCaller
-from dailypapers.web.api.shapes import (
-    CommentIn,
-    DailyEntry,
-    Empty,
-    NewMessage,
-    Shaper,
-    dumps,
-    parse_comment_id,
-)
+from dailypapers.web.api.models import CommentIn, DailyEntry, Empty, NewMessage
+from dailypapers.web.api.shapes import Shaper, dumps, parse_comment_id
 from dailypapers.web.plumbing.errors import ApiProblem, bad_request, not_found, responses
 from dailypapers.web.plumbing.rate_limit import retry_after_header
 
