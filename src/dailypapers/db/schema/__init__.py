@@ -18,6 +18,7 @@ from dailypapers.db.schema.digest import (
     subscriptions,
     suppressions,
 )
+from dailypapers.db.schema.feeds import feeds
 from dailypapers.db.schema.papers import (
     FULL_TEXT_COLUMNS,
     FULL_TEXT_TABLES,
@@ -47,6 +48,7 @@ __all__ = [
     "author_claims",
     "comments",
     "feed_entries",
+    "feeds",
     "harvest_state",
     "mailed_papers",
     "metadata",

@@ -1,0 +1,27 @@
+"""Feeds a reader composes: which papers (categories, authors, keywords, "like this text",
+upvotes), shown on a page, as Atom/RSS/JSON and as a section of the reader's digest."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Index, String, false
+
+from dailypapers.db.schema.columns import Json, UTCDateTime, key, refers, stamp, table
+
+# ``definition`` holds what the feed matches, as the API's JSON names it (categories,
+# exclude_categories, authors, query, like, min_upvotes). A private feed's reader URL carries a
+# token derived from the site's secret key and ``token_nonce`` (see dailypapers.feeds.access):
+# the nonce alone opens nothing, and a new nonce revokes every old address at once.
+# ``digest_watermark_at``: the digest mailed its matches stored up to here.
+feeds = table(
+    "feeds",
+    key(),
+    refers("user_id", "users", nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("definition", Json, nullable=False),
+    Column("private", Boolean, nullable=False, server_default=false()),
+    Column("token_nonce", String(32), nullable=False),
+    Column("digest_watermark_at", UTCDateTime),
+    stamp("created_at"),
+    stamp("updated_at"),
+    Index(None, "user_id"),
+)

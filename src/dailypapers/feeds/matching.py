@@ -1,0 +1,172 @@
+"""The papers of a feed, newest first: one page for its page, Atom/RSS and JSON, and those
+stored since a moment for its digest section and its webhooks.
+
+Categories, exclusions, authors and upvotes are one indexed SQL query (the store's
+``matching_ids``). The texts go through the search service: ``query`` in keyword mode, newest
+first, with the feed's categories as ``cat:`` filters (several mean any), read page by page
+until the page asked for is full; ``like`` in semantic mode, its nearest papers. The other
+criteria then keep the candidates that satisfy them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dailypapers import days
+from dailypapers.authors.names import key as name_key
+from dailypapers.config import Settings
+from dailypapers.db.engine import Database
+from dailypapers.feeds.records import Definition, Feed, NoSuchFeed
+from dailypapers.papers import catalog
+from dailypapers.papers.records import Card
+from dailypapers.search import service
+from dailypapers.store import feeds as feed_store
+
+PAGE_SIZE = 30  # papers per page of a feed, as on an author's page
+MAX_PAGE = 1_000  # beyond any feed a reader pages through; keeps OFFSET sane
+# A keyword feed reads the search's newest matches this many at a time (its largest page) and
+# at most SEARCH_PAGES times per feed page: enough when the other criteria keep one candidate
+# in forty; a feed narrower than that shows fewer papers rather than scanning the whole store.
+SEARCH_BATCH = service.MAX_LIMIT
+SEARCH_PAGES = 10
+# "Papers like this text": its nearest papers, by cosine, ordered newest first. A hundred is
+# what a reader recognises as "like" it; further down the neighbours stop resembling the text.
+NEIGHBOURS = 100
+# Papers published this long before ``since`` may still be stored after it (late listings):
+# the search's date filter keeps the texts to them, as saved-search alerts do.
+LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class _Window:
+    limit: int
+    offset: int = 0
+    stored_after: datetime | None = None
+    date_from: date = days.FIRST_DAY
+
+
+def papers(
+    db: Database,
+    settings: Settings,
+    feed: Feed | Definition,
+    *,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    viewer_id: int | None = None,
+) -> list[Card]:
+    """``limit`` of the feed's papers from ``offset``, newest first; ``viewer_id`` marks the
+    reader's upvotes. Ask one more than you show to learn whether another page follows."""
+    definition = feed.definition if isinstance(feed, Feed) else feed
+    offset = max(0, min(offset, MAX_PAGE * PAGE_SIZE))
+    ids = _ids(db, settings, definition, _Window(max(1, limit), offset))
+    return catalog.cards(db, ids, user_id=viewer_id)
+
+
+def page_of(
+    db: Database,
+    settings: Settings,
+    feed: Feed | Definition,
+    *,
+    page: int = 1,
+    viewer_id: int | None = None,
+) -> tuple[list[Card], bool]:
+    """Page ``page`` of :data:`PAGE_SIZE` papers, and whether another page follows."""
+    page = max(1, min(page, MAX_PAGE))
+    found = papers(
+        db, settings, feed, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, viewer_id=viewer_id
+    )
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
+
+
+def new_papers(
+    db: Database, settings: Settings, feed_id: int, since: datetime, *, limit: int
+) -> list[Card]:
+    """Up to ``limit`` papers matching feed ``feed_id`` that were stored after ``since``,
+    newest first. Raises NoSuchFeed. (No reader check: for the owner's digest and webhooks.)"""
+    with db.read() as conn:
+        row = feed_store.get(conn, feed_id)
+    if row is None:
+        raise NoSuchFeed(feed_id)
+    return new_papers_of(db, settings, Feed.from_row(row), since, limit=limit)
+
+
+def new_papers_of(
+    db: Database, settings: Settings, feed: Feed, since: datetime, *, limit: int
+) -> list[Card]:
+    """:func:`new_papers` of a feed already read."""
+    window = _Window(limit, 0, since, days.clamp((since - LOOKBACK).date()))
+    return catalog.cards(db, _ids(db, settings, feed.definition, window))
+
+
+def _criteria(definition: Definition) -> dict:
+    return {
+        "categories": definition.categories,
+        "exclude_categories": definition.exclude_categories,
+        "author_keys": [k for k in (name_key(a) for a in definition.authors) if k],
+        "min_upvotes": definition.min_upvotes,
+    }
+
+
+def _ids(db: Database, settings: Settings, definition: Definition, window: _Window) -> list[int]:
+    criteria = {**_criteria(definition), "stored_after": window.stored_after}
+    near = _neighbours(db, settings, definition, window) if definition.like else None
+    if not definition.query:
+        with db.read() as conn:
+            return feed_store.matching_ids(
+                conn, **criteria, among=near, limit=window.limit, offset=window.offset
+            )
+    wanted, found = window.offset + window.limit, []
+    allowed = set(near) if near is not None else None
+    for batch in range(SEARCH_PAGES):
+        matched = _keyword(db, settings, definition, window, batch * SEARCH_BATCH)
+        candidates = [i for i in matched if allowed is None or i in allowed]
+        if candidates:
+            with db.read() as conn:
+                kept = set(
+                    feed_store.matching_ids(
+                        conn, **criteria, among=candidates, limit=len(candidates)
+                    )
+                )
+            found += [i for i in candidates if i in kept]
+        if len(found) >= wanted or len(matched) < SEARCH_BATCH:  # full, or the search's last
+            break
+    return found[window.offset : wanted]
+
+
+def _with_categories(text: str, definition: Definition) -> str:
+    return " ".join([text, *(f"cat:{c}" for c in definition.categories)])
+
+
+def _keyword(
+    db: Database, settings: Settings, definition: Definition, window: _Window, offset: int
+) -> list[int]:
+    """One batch of the query's matches, newest first (categories as ``cat:`` filters)."""
+    if offset > service.MAX_OFFSET:
+        return []
+    results = service.search(
+        db,
+        settings,
+        _with_categories(definition.query, definition),
+        mode="keyword",
+        sort="newest",
+        date_from=window.date_from,
+        limit=SEARCH_BATCH,
+        offset=offset,
+    )
+    return [item.paper_id for item in results.items]
+
+
+def _neighbours(
+    db: Database, settings: Settings, definition: Definition, window: _Window
+) -> list[int]:
+    """The papers nearest ``like`` (within the feed's categories), nearest first."""
+    results = service.search(
+        db,
+        settings,
+        _with_categories(definition.like, definition),
+        mode="semantic",
+        date_from=window.date_from,
+        limit=NEIGHBOURS,
+    )
+    return [item.paper_id for item in results.items]
