@@ -20,7 +20,7 @@ from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.papers.changes import ChangeCounter
 from dailypapers.search import service
 from dailypapers.web import api, pages
-from dailypapers.web.feeds import links, routes
+from dailypapers.web.feeds import following, links, routes
 from dailypapers.web.plumbing import errors
 from dailypapers.web.plumbing.caching import (
     API_BYTES,
@@ -81,6 +81,7 @@ def create_app(settings: Settings, db: Any) -> FastAPI:
     errors.install(app)
     api.install(app, settings)
     app.include_router(routes.router)
+    app.include_router(following.router)
     for router in pages.ROUTERS:
         app.include_router(router)
     return app
