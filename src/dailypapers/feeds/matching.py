@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dailypapers import days
+from dailypapers.accounts.records import User
 from dailypapers.authors.names import key as name_key
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
+from dailypapers.feeds import service as feed_service
 from dailypapers.feeds.records import Definition, Feed, NoSuchFeed
 from dailypapers.papers import catalog
 from dailypapers.papers.records import Card
@@ -61,6 +63,20 @@ def papers(
     offset = max(0, min(offset, MAX_PAGE * PAGE_SIZE))
     ids = _ids(db, settings, definition, _Window(max(1, limit), offset))
     return catalog.cards(db, ids, user_id=viewer_id)
+
+
+def feed_papers(
+    db: Database,
+    settings: Settings,
+    feed_id: int,
+    *,
+    viewer: User | None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> list[Card]:
+    """:func:`papers` of feed ``feed_id`` if ``viewer`` may read it. Raises NoSuchFeed."""
+    feed = feed_service.readable(db, feed_id, viewer=viewer)
+    return papers(db, settings, feed, limit=limit, offset=offset, viewer_id=viewer and viewer.id)
 
 
 def page_of(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -90,6 +90,8 @@ class Feed:
     created_at: datetime
     updated_at: datetime
     digest_watermark_at: datetime | None = None
+    # What its private address's token is derived from (with the site's key: see access).
+    token_nonce: str = field(default="", repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -133,4 +135,5 @@ class Feed:
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             digest_watermark_at=row.get("digest_watermark_at"),
+            token_nonce=row.get("token_nonce") or "",
         )

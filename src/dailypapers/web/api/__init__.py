@@ -11,7 +11,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dailypapers.config import Settings
-from dailypapers.web.api import authors, categories, docs, papers, tokens, webhooks, writes
+from dailypapers.web.api import (
+    authors,
+    categories,
+    docs,
+    feeds,
+    papers,
+    tokens,
+    webhooks,
+    writes,
+)
 from dailypapers.web.api.auth import RateLimits
 from dailypapers.web.api.shapes import Shaper
 
@@ -32,6 +41,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(papers.router)
     app.include_router(authors.router)
     app.include_router(categories.router)
+    app.include_router(feeds.router)
     app.include_router(writes.router)
     app.include_router(tokens.router)
     app.include_router(webhooks.router)
