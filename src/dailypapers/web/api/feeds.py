@@ -155,7 +155,7 @@ def _readable(request: Request, who: Caller, feed_id: int) -> Feed:
 @router.get(
     "/feeds/{feed_id}",
     response_model=FeedOut,
-    responses=responses(401, 404, 429),
+    responses=responses(400, 401, 404, 429),
     summary="A feed",
 )
 async def feed(request: Request, feed_id: FeedId, who: AnyCaller) -> Response:
@@ -191,7 +191,7 @@ async def change_feed(
     "/feeds/{feed_id}",
     status_code=204,
     response_class=Response,
-    responses=responses(401, 403, 404, 429),
+    responses=responses(400, 401, 403, 404, 429),
     summary="Delete a feed",
 )
 async def delete_feed(request: Request, feed_id: FeedId, who: SignedInCaller) -> Response:
