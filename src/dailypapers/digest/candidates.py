@@ -16,12 +16,14 @@ from dailypapers.config import Settings
 from dailypapers.digest import personal, searches
 from dailypapers.digest.compose import (
     Candidates,
+    FeedMatches,
     Paper,
     Prefs,
     SearchMatches,
     rank_top,
     rank_trending,
 )
+from dailypapers.digest.feeds import FeedRunner
 from dailypapers.digest.schedule import Period
 from dailypapers.store import mailed_papers as mailed_store
 from dailypapers.store import marks as mark_store
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 # Papers per section of a digest: five a section keeps a mail of four sections readable in a
 # minute, which is what a daily mail gets.
 SECTION_SIZE = 5
+# A feed's new papers read per digest: enough that SECTION_SIZE remain when earlier sections
+# or earlier mails showed some of them.
+FEED_CANDIDATES = 4 * SECTION_SIZE
 
 
 def prefs_for(subscription: dict[str, Any], settings: Settings) -> Prefs:
@@ -74,6 +79,7 @@ class CandidateSource:
         self._ranked: dict[tuple, list[Paper]] = {}
         self.recommender = personal.Recommender(conn, settings, as_of, db)
         self.search_runner = searches.SearchRunner(db, settings, as_of)
+        self.feed_runner = FeedRunner(conn, db, settings, user_ids)
 
     def window(self, start: date, end: date) -> list[Paper]:
         key = (start, end)
@@ -126,11 +132,16 @@ class CandidateSource:
                 found = self.search_runner.new_matches(search, SECTION_SIZE)
                 if found:
                     matches.append(SearchMatches(query=search["query"], papers=found))
+        feeds = [
+            FeedMatches(feed.name, self.feed_runner.new_matches(feed, FEED_CANDIDATES))
+            for feed in self.feed_runner.feeds_of(user_id)
+        ]
         return Candidates(
             period_papers=self.top(period) if "top" in sections else (),
             trending_pool=self.trending(period) if "trending" in sections else (),
             for_you=for_you,
             searches=matches,
+            feeds=feeds,
             already_mailed=frozenset(mailed),
             known=frozenset(voted | saved),
             not_interested=not_interested,

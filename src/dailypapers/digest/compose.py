@@ -10,7 +10,9 @@ Sections, in this order, each without the papers an earlier section showed:
   time), leaving out papers this address was already mailed;
 - ``for_you``: the reader's personal ranking (digest/recommend.py), leaving out
   papers already mailed, upvoted, saved or marked "not interested";
-- ``searches``: new matches of each saved search.
+- ``searches``: new matches of each saved search;
+- ``feed``: one section per feed of the reader's (dailypapers.feeds), its papers new since the
+  last digest.
 A paper the reader marked "not interested" appears in no section.
 """
 
@@ -30,12 +32,14 @@ SECTION_TITLES = {
     "trending": "Trending",
     "for_you": "For you",
     "searches": "New matches for your saved searches",
+    "feed": "Your feed",  # each feed's section is titled with its name
 }
 _SUBJECT_WORDS = {
     "top": ("top paper", "top papers"),
     "trending": ("trending paper", "trending papers"),
     "for_you": ("for you", "for you"),
     "searches": ("search match", "search matches"),
+    "feed": ("feed paper", "feed papers"),
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -85,12 +89,19 @@ class SearchMatches:
 
 
 @dataclass(frozen=True)
+class FeedMatches:
+    name: str
+    papers: Sequence[Paper]  # newest first, only papers new since the feed's last digest
+
+
+@dataclass(frozen=True)
 class Candidates:
     # Ranked once per period by rank_top / rank_trending (shared by every reader of the period).
     period_papers: Sequence[Paper] = ()
     trending_pool: Sequence[Paper] = ()
     for_you: Sequence[tuple[Paper, float]] = ()  # ranked, best first
     searches: Sequence[SearchMatches] = ()
+    feeds: Sequence[FeedMatches] = ()
     already_mailed: frozenset[int] = field(default_factory=frozenset)
     known: frozenset[int] = field(default_factory=frozenset)  # upvoted or saved by the reader
     not_interested: frozenset[int] = field(default_factory=frozenset)
@@ -135,11 +146,13 @@ def compose(
                 }
             )
 
+    sections += _feed_sections(candidates, prefs, shown)
+
     sections = [s for s in sections if s["count"]]
     if not sections:
         return None
     label = date_label(period)
-    parts = [_count_words(s["key"], s["count"]) for s in sections]
+    parts = _subject_parts(sections)
     return {
         "version": CONTENT_VERSION,
         "kind": "digest",
@@ -151,6 +164,24 @@ def compose(
         "subject": f"{', '.join(parts)} — {site_name}, {label}",
         "sections": sections,
     }
+
+
+def _feed_sections(candidates: Candidates, prefs: Prefs, shown: set[int]) -> list[dict]:
+    """A section per feed, each without what earlier sections showed or earlier mails sent."""
+    sections = []
+    for feed in candidates.feeds:
+        picked = _take(list(feed.papers), prefs.search_count, shown | candidates.already_mailed)
+        shown.update(p.id for p in picked)
+        sections.append({**_section("feed", picked), "title": f"Your feed “{feed.name}”"})
+    return sections
+
+
+def _subject_parts(sections: list[dict]) -> list[str]:
+    """One count per kind of section: several feeds' are "N feed papers" together."""
+    counts: dict[str, int] = {}
+    for section in sections:
+        counts[section["key"]] = counts.get(section["key"], 0) + section["count"]
+    return [_count_words(key, count) for key, count in counts.items()]
 
 
 def paper_ids(content: dict) -> list[int]:

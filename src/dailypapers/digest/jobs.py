@@ -22,6 +22,7 @@ from dailypapers.digest import compose as composer
 from dailypapers.digest import render, schedule
 from dailypapers.digest.candidates import CandidateSource, prefs_for
 from dailypapers.digest.worker import Sender, SendSummary
+from dailypapers.store import feeds as feed_store
 from dailypapers.store import mailed_papers as mailed_store
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
@@ -82,7 +83,8 @@ def compose_due(
                 site_name=SITE_NAME,
             )
             searches = [s["id"] for s in source.saved_searches_of(subscription)]
-            composed.append((subscription, period, content, searches))
+            feeds = [f.id for f in source.feed_runner.feeds_of(subscription.get("user_id"))]
+            composed.append((subscription, period, content, (searches, feeds)))
     now = datetime.now(UTC)
     for start in range(0, len(composed), WRITE_BATCH):
         chunk = composed[start : start + WRITE_BATCH]
@@ -93,23 +95,31 @@ def compose_due(
             summary.empty += sum(r["status"] == "empty" for r in rows)
             continue
         with db.write() as conn:
-            mailed, advanced = [], []
-            for row, (subscription, _, content, searches) in zip(rows, chunk, strict=True):
-                outbox_id = outbox_store.insert(conn, row)
-                if outbox_id is None:
-                    summary.already += 1  # another worker composed it meanwhile
-                    continue
-                if content is None:
-                    summary.empty += 1
-                else:
-                    summary.composed += 1
-                    mailed += mailed_store.rows_for(
-                        subscription["id"], outbox_id, composer.paper_ids(content), as_of
-                    )
-                advanced += searches
-            mailed_store.record(conn, mailed)
-            search_store.advance(conn, advanced, as_of)
+            _record(conn, rows, chunk, summary, as_of)
     return summary
+
+
+def _record(conn, rows: list[dict], chunk: list, summary: ComposeSummary, as_of: datetime) -> None:
+    """Queue one batch of composed digests; what they show counts as mailed, and the saved
+    searches and feeds they looked at move their watermarks to ``as_of``."""
+    mailed, advanced, advanced_feeds = [], [], []
+    for row, (subscription, _, content, (searches, feeds)) in zip(rows, chunk, strict=True):
+        outbox_id = outbox_store.insert(conn, row)
+        if outbox_id is None:
+            summary.already += 1  # another worker composed it meanwhile
+            continue
+        if content is None:
+            summary.empty += 1
+        else:
+            summary.composed += 1
+            mailed += mailed_store.rows_for(
+                subscription["id"], outbox_id, composer.paper_ids(content), as_of
+            )
+        advanced += searches
+        advanced_feeds += feeds
+    mailed_store.record(conn, mailed)
+    search_store.advance(conn, advanced, as_of)
+    feed_store.advance_digest(conn, advanced_feeds, as_of)
 
 
 def _row(

@@ -39,6 +39,19 @@ def of_user(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def of_users(conn: Connection, user_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The feeds of these users, by owner then oldest first."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return []
+    query = (
+        _rows(select(*_COLUMNS))
+        .where(feeds.c.user_id.in_(wanted))
+        .order_by(feeds.c.user_id, feeds.c.id)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
 def count_of_user(conn: Connection, user_id: int) -> int:
     query = select(func.count()).select_from(feeds).where(feeds.c.user_id == user_id)
     return conn.execute(query).scalar_one()
@@ -104,5 +117,11 @@ def matching_ids(
     return list(conn.execute(query).scalars())
 
 
-def set_digest_watermark(conn: Connection, feed_id: int, at: datetime) -> None:
-    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(digest_watermark_at=at))
+def advance_digest(conn: Connection, feed_ids: Sequence[int], watermark: datetime) -> None:
+    """These feeds' matches stored up to ``watermark`` have been mailed (never moves back)."""
+    ids = sorted(set(feed_ids))
+    if ids:
+        behind = or_(feeds.c.digest_watermark_at.is_(None), feeds.c.digest_watermark_at < watermark)
+        conn.execute(
+            update(feeds).where(feeds.c.id.in_(ids), behind).values(digest_watermark_at=watermark)
+        )

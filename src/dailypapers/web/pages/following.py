@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +30,9 @@ from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-FEED_ID = r"{feed_id:int}"
+FEED_ID = "{feed_id}"
+FeedId = Annotated[int, Path(ge=1, le=2**62)]  # beyond any row id, within every backend's integer
+_UPVOTES = re.compile(r"[0-9]{1,9}")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -60,7 +62,7 @@ class FeedForm(BaseModel):
             "authors": [line.strip() for line in self.authors.splitlines() if line.strip()],
             "query": " ".join([self.query.strip(), *excluded]).strip(),
             "like": self.like,
-            "min_upvotes": int(upvotes) if upvotes.isdigit() else (upvotes or 0),
+            "min_upvotes": int(upvotes) if _UPVOTES.fullmatch(upvotes) else (upvotes or 0),
             "private": bool(self.private),
         }
 
@@ -131,7 +133,7 @@ async def create_feed(
 
 @router.api_route(f"/following/{FEED_ID}", methods=["GET", "HEAD"])
 async def feed_page(
-    request: Request, feed_id: int, page: int = Query(1, ge=1, le=matching.MAX_PAGE)
+    request: Request, feed_id: FeedId, page: int = Query(1, ge=1, le=matching.MAX_PAGE)
 ) -> Response:
     state = request.app.state
 
@@ -162,7 +164,7 @@ def _no_feed(request: Request, feed_id: int) -> Response:
 
 
 @router.api_route(f"/following/{FEED_ID}/edit", methods=["GET", "HEAD"])
-async def edit_page(request: Request, feed_id: int, user: SignedIn) -> Response:
+async def edit_page(request: Request, feed_id: FeedId, user: SignedIn) -> Response:
     def build() -> Response:
         try:
             feed = service.readable(request.app.state.db, feed_id, viewer=user)
@@ -188,7 +190,7 @@ def _edit(
 
 @router.post(f"/following/{FEED_ID}")
 async def change_feed(
-    request: Request, feed_id: int, user: ActingUser, form: Annotated[FeedForm, Form()]
+    request: Request, feed_id: FeedId, user: ActingUser, form: Annotated[FeedForm, Form()]
 ) -> Response:
     db = request.app.state.db
 
@@ -208,7 +210,7 @@ async def change_feed(
 
 
 @router.post(f"/following/{FEED_ID}/delete")
-async def delete_feed(request: Request, feed_id: int, user: ActingUser) -> Response:
+async def delete_feed(request: Request, feed_id: FeedId, user: ActingUser) -> Response:
     def run() -> Response:
         try:
             service.delete(request.app.state.db, user, feed_id)
