@@ -1,5 +1,5 @@
 """Feeds as objects: a reader's composed feeds (definition as JSON, private token nonce, digest
-watermark).
+watermark), and the index that reads papers newest first for them.
 
 Revision ID: 0011
 Revises: 0010
@@ -40,6 +40,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_feeds"),
     )
     op.create_index("ix_feeds_user_id", "feeds", ["user_id"])
+    op.create_index(
+        "ix_papers_feed_order",
+        "papers",
+        [sa.text("coalesce(published_at, created_at)"), "id", "categories", "upstream_upvotes"],
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE TRIGGER site_generation_feeds "
@@ -51,4 +56,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS site_generation_feeds ON feeds")
+    op.drop_index("ix_papers_feed_order", table_name="papers")
     op.drop_table("feeds")
