@@ -35,8 +35,9 @@ SEARCH_PAGES = 10
 # "Papers like this text": its nearest papers, by cosine, ordered newest first. A hundred is
 # what a reader recognises as "like" it; further down the neighbours stop resembling the text.
 NEIGHBOURS = 100
-# Papers published this long before ``since`` may still be stored after it (late listings):
-# the search's date filter keeps the texts to them, as saved-search alerts do.
+# "Like this text" among the papers stored since a moment: its nearest among those published
+# this long before it (late listings), or the store's oldest papers would crowd out the new. The
+# keyword side needs no such bound: it reads newest first and keeps what was stored since.
 LOOKBACK = timedelta(days=7)
 
 
@@ -166,7 +167,7 @@ def _keyword(
         _with_categories(definition.query, definition),
         mode="keyword",
         sort="newest",
-        date_from=window.date_from,
+        date_from=days.FIRST_DAY,  # a date filter lets a query of exclusions alone run
         limit=SEARCH_BATCH,
         offset=offset,
     )
