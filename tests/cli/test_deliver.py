@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from dailypapers.cli import main, serve
 from dailypapers.papers import catalog
 from dailypapers.webhooks import outbox, subscriptions
-from tests.support import cli
+from tests.support import cli, data
 from tests.support.receivers import Receiver, Reply
 from tests.webhooks.conftest import batch_of
 
@@ -27,7 +27,12 @@ def test_one_round_posts_what_is_due_and_says_what_happened(db, settings, alice)
         ids = []
         for receiver in (good, bad):
             webhook, _ = subscriptions.add(
-                db, allowed, user_id=alice.id, feed_id=1, url=receiver.url, fmt="json"
+                db,
+                allowed,
+                user=alice,
+                feed_id=data.feed(db, alice).id,
+                url=receiver.url,
+                fmt="json",
             )
             batch = batch_of(cards)
             ids += outbox.enqueue(db, allowed, webhook.id, batch, datetime.now(UTC))
@@ -55,7 +60,12 @@ def test_serve_posts_a_queued_delivery_within_seconds(db, settings, alice, monke
         with TestClient(app):
             allowed = settings.model_copy(update={"webhook_allow_private": True})
             webhook, _ = subscriptions.add(
-                db, allowed, user_id=alice.id, feed_id=1, url=receiver.url, fmt="slack"
+                db,
+                allowed,
+                user=alice,
+                feed_id=data.feed(db, alice).id,
+                url=receiver.url,
+                fmt="slack",
             )
             cards, _ = catalog.newest(db, 3)
             ids = outbox.enqueue(db, allowed, webhook.id, batch_of(cards), datetime.now(UTC))

@@ -25,7 +25,7 @@ BEFORE = [
 
 @pytest.fixture(params=BACKENDS)
 def old_store(request, tmp_path):
-    """A new database at revision 0010 (the one before the links table)."""
+    """A new database at revision 0012 (the one before the links table)."""
     if request.param == "sqlite":
         yield connect(f"sqlite:///{tmp_path / 'old.sqlite3'}")
         return
@@ -39,7 +39,7 @@ def old_store(request, tmp_path):
 
 
 def test_it_backfills_the_links_of_papers_stored_before_it(old_store):
-    migrate.upgrade(old_store, "0010")
+    migrate.upgrade(old_store, "0012")
     with old_store.write() as conn:
         conn.execute(
             insert(papers),
@@ -65,6 +65,6 @@ def test_it_backfills_the_links_of_papers_stored_before_it(old_store):
          "abstract"),
         ("2604.21590", 2, "https://agentic.github.io", "project", "comment"),
     ]  # fmt: skip
-    migrate.downgrade(old_store, "0010")
+    migrate.downgrade(old_store, "0012")
     migrate.upgrade(old_store)
     assert migrate.is_up_to_date(old_store)

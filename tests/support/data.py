@@ -9,6 +9,8 @@ from dailypapers.accounts import administration, registration, tokens, verificat
 from dailypapers.accounts.records import User
 from dailypapers.config import Settings
 from dailypapers.db import Database
+from dailypapers.feeds import service as feeds
+from dailypapers.feeds.records import Feed
 from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.records import FeedRecord, PaperRecord
 from dailypapers.papers import catalog
@@ -96,3 +98,8 @@ def api_token(db: Database, user: User, kind: str = "api") -> str:
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
+
+
+def feed(db: Database, owner: User, name: str = "Language", **definition) -> Feed:
+    """A feed of ``owner``'s, made as the Follow buttons make one (cs.CL unless told)."""
+    return feeds.create(db, owner, {"name": name, **(definition or {"categories": ["cs.CL"]})})

@@ -31,9 +31,10 @@ from httpx import Response
 from dailypapers.accounts import administration, tokens
 from dailypapers.digest import account, subscriptions
 from dailypapers.digest import tokens as mail_tokens
+from dailypapers.feeds import service as feeds
 from dailypapers.papers import discussion
 from dailypapers.webhooks import subscriptions as webhooks
-from tests.support import corpora, forms, web
+from tests.support import corpora, data, forms, web
 
 pytestmark = [pytest.mark.slow, pytest.mark.store("feed")]
 
@@ -165,6 +166,7 @@ def test_it_answers_every_hostile_form_and_route_with_a_message_not_a_5xx(
     assert others["ids"]["bob's alert"] in {str(a.id) for a in account.of(db, bob).alerts}
     assert others["ids"]["bob's token"] in {str(t.id) for t in tokens.list_for(db, bob, "api")}
     assert others["ids"]["bob's webhook"] in {str(w.id) for w in webhooks.for_user(db, bob.id)}
+    assert others["ids"]["bob's private feed"] in {str(f.id) for f in feeds.of_user(db, bob)}
     assert BOBS_COMMENT in client.get(f"/papers/{corpora.HOSTILE_ID}").text
 
 
@@ -232,21 +234,19 @@ def others(db, settings, alice, bob) -> dict:
     _secret, token = tokens.create(db, bob, "api", "bob's script")
     tokens.create(db, alice, "api", "alice's script")
     tokens.create(db, alice, "feed", "alice's reader")
-    bobs_hook, _ = webhooks.add(db, settings, user_id=bob.id, feed_id=1, url=HOOK, fmt="json")
+    feed = data.feed(db, bob, private=True, categories=["cs.CL"])
+    bobs_hook, _ = webhooks.add(db, settings, user=bob, feed_id=feed.id, url=HOOK, fmt="json")
     made = subscriptions.subscribe(db, settings, "bob@example.org")
     unsubscribe = mail_tokens.unsubscribe_token(settings, made.subscription_id, made.email)
     return {
-        "hostile": {
-            label: value
-            for label, value in HOSTILE.items()
-            if label in STORED or not db.is_postgresql
-        },
+        "hostile": {k: v for k, v in HOSTILE.items() if k in STORED or not db.is_postgresql},
         "ids": {
             "bob's comment": str(bobs.id),
             "bob's alert": str(alert),
             "bob's token": str(token.id),
             "bob's subscription": str(made.subscription_id),
             "bob's webhook": str(bobs_hook.id),
+            "bob's private feed": str(feed.id),
         },
         "path values": {"comment_id": str(bobs.id), "tokenId": str(token.id)},
         "mail links": [f"/unsubscribe/{unsubscribe}", f"/digest/preferences/{unsubscribe}"],

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dailypapers.webhooks import outbox, subscriptions
-from tests.support import cli
+from tests.support import cli, data
 from tests.support.receivers import Receiver, Reply
 from tests.webhooks.conftest import batch_of
 
@@ -71,7 +71,7 @@ def test_killed_workers_lose_no_delivery_and_keep_every_id(db, settings, alice, 
     receiver = Receiver(Reply(200, delay=SLOW)).start()
     try:
         webhook, _ = subscriptions.add(
-            db, allowed, user_id=alice.id, feed_id=1, url=receiver.url, fmt="json"
+            db, allowed, user=alice, feed_id=data.feed(db, alice).id, url=receiver.url, fmt="json"
         )
         now = datetime.now(UTC)
         ids = [

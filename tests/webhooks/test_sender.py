@@ -12,6 +12,7 @@ import pytest
 
 from dailypapers.webhooks import jobs, outbox, sender, subscriptions
 from dailypapers.webhooks.records import FORMATS
+from tests.support import data
 from tests.support.receivers import Reply
 from tests.support.webhook_shapes import PROBLEMS
 from tests.webhooks.conftest import batch_of
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.store("feed")
 
 
 def _hook(db, settings, user, url, fmt="json"):
-    return subscriptions.add(db, settings, user_id=user.id, feed_id=1, url=url, fmt=fmt)
+    return subscriptions.add(
+        db, settings, user=user, feed_id=data.feed(db, user).id, url=url, fmt=fmt
+    )
 
 
 def _queue(db, settings, webhook, cards):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dailypapers.feeds.records import NoSuchFeed
 from dailypapers.webhooks import addresses, subscriptions
 from dailypapers.webhooks.errors import (
     InvalidFormat,
@@ -13,23 +14,28 @@ from dailypapers.webhooks.errors import (
     NotYours,
     TooManyWebhooks,
 )
+from tests.support import data
 
 PUBLIC = "http://93.184.215.14/hooks/abc"  # a literal public address: no DNS needed
 
 
-def _add(db, settings, user, url=PUBLIC, fmt="json", feed_id=1):
-    return subscriptions.add(db, settings, user_id=user.id, feed_id=feed_id, url=url, fmt=fmt)
+def _add(db, settings, user, url=PUBLIC, fmt="json", feed_id=None):
+    return subscriptions.add(
+        db, settings, user=user, feed_id=feed_id or data.feed(db, user).id, url=url, fmt=fmt
+    )
 
 
 def test_a_new_webhook_is_listed_for_its_owner_and_feed_with_its_secret_shown_once(
     db, settings, alice
 ):
-    webhook, secret = _add(db, settings, alice, fmt="slack", feed_id=7)
+    feed, other = data.feed(db, alice), data.feed(db, alice, "Other")
+    webhook, secret = _add(db, settings, alice, fmt="slack", feed_id=feed.id)
     assert secret.startswith("whsec_") and len(secret) > 40
-    assert (webhook.url, webhook.format, webhook.feed_id) == (PUBLIC, "slack", 7)
+    assert (webhook.url, webhook.format, webhook.feed_id) == (PUBLIC, "slack", feed.id)
     assert webhook.state == "active" and webhook.stop_reason is None
     assert subscriptions.for_user(db, alice.id) == [webhook]
-    assert subscriptions.for_feed(db, 7) == [webhook] and subscriptions.for_feed(db, 8) == []
+    assert subscriptions.for_feed(db, feed.id) == [webhook]
+    assert subscriptions.for_feed(db, other.id) == []
     assert secret not in repr(webhook)
     assert _add(db, settings, alice)[1] != secret
 
@@ -116,3 +122,14 @@ def test_the_guard_sends_to_the_address_it_checked_with_the_host_kept():
     connect = addresses.connect_url(target, target.addresses[0])
     assert connect == "http://[2606:4700::1111]:8080/p?q=1"
     assert target.host_header == "[2606:4700::1111]:8080"
+
+
+def test_it_refuses_a_webhook_on_bobs_private_feed(db, settings, alice, bob):
+    private = data.feed(db, bob, "Mine", categories=["cs.CL"], private=True)
+    with pytest.raises(NoSuchFeed):
+        _add(db, settings, alice, feed_id=private.id)
+
+
+def test_a_webhook_may_follow_a_public_feed_of_someone_else(db, settings, alice, bob):
+    webhook, _ = _add(db, settings, alice, feed_id=data.feed(db, bob).id)
+    assert webhook.user_id == alice.id

@@ -1,8 +1,7 @@
-"""``dailypapers deliver``: post the webhook deliveries that are due (one round, or ``--loop``)."""
+"""``dailypapers deliver``: queue each webhook's new papers and post the deliveries that are due
+(one round, or ``--loop``)."""
 
 from __future__ import annotations
-
-import functools
 
 import click
 
@@ -17,7 +16,7 @@ from dailypapers.webhooks import jobs
 @click.option("--worker-id", default=None, help="Name this worker in leases (default host:pid).")
 @pass_context
 def command(ctx: Context, loop: bool, worker_id: str | None) -> None:
-    """Post every webhook delivery that is due: one round, for cron and tests."""
+    """Queue webhooks' new papers and post every delivery due: one round, for cron and tests."""
     db = ctx.upgraded_db()
     stop = loops.stop_on_sigterm()  # a worker stopped mid-round gives its claimed rows back
     done = jobs.deliver_once(db, ctx.settings, worker_id=worker_id, stop=stop)
@@ -27,8 +26,8 @@ def command(ctx: Context, loop: bool, worker_id: str | None) -> None:
         err=True,
     )
     if loop:
-        step = functools.partial(jobs.deliver_step, db, ctx.settings, worker_id=worker_id)
-        runner = background.Runner([background.Job(jobs.JOB, step)])
+        deliverer = jobs.Deliverer(db, ctx.settings, worker_id=worker_id)
+        runner = background.Runner([background.Job(jobs.JOB, deliverer.step)])
         runner.start()
         while not loops.pause(stop, jobs.POLL):
             pass

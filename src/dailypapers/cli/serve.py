@@ -9,7 +9,6 @@ stopped with the app. With ``--workers N`` uvicorn starts N processes, each comp
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,8 +42,8 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     if "digest" in wanted:  # composing digests, and sending every mail
         found += digest_jobs.mail_jobs(db, settings)
     if "webhooks" in wanted:  # posting queued webhook deliveries
-        step = functools.partial(webhook_jobs.deliver_step, db, settings)
-        found.append(background.Job(webhook_jobs.JOB, step))
+        deliverer = webhook_jobs.Deliverer(db, settings)
+        found.append(background.Job(webhook_jobs.JOB, deliverer.step))
     return found
 
 

@@ -118,3 +118,13 @@ def _owned(row: Mapping[str, Any] | None, owner: User, feed_id: int) -> Mapping[
     if row["user_id"] != owner.id:
         raise NotYours(feed_id)
     return row
+
+
+def for_reader(db: Database, feed_id: int, reader_id: int) -> Feed | None:
+    """Feed ``feed_id`` as what reader ``reader_id`` set up on it (a webhook) may still get:
+    None once it is gone, or private and not theirs (made private after they set it up)."""
+    with db.read() as conn:
+        row = feed_store.get(conn, feed_id)
+    if row is None or (row["private"] and row["user_id"] != reader_id):
+        return None
+    return Feed.from_row(row)

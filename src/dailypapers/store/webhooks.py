@@ -58,3 +58,28 @@ def stop(conn: Connection, webhook_id: int, reason: str) -> bool:
 def delivered(conn: Connection, webhook_id: int, now: datetime) -> None:
     statement = update(webhooks).where(webhooks.c.id == webhook_id).values(last_delivery_at=now)
     conn.execute(statement)
+
+
+def active(conn: Connection) -> list[dict[str, Any]]:
+    """Every active webhook, by feed: the ones a round of batching looks at."""
+    query = (
+        select(webhooks)
+        .where(webhooks.c.state == "active")
+        .order_by(webhooks.c.feed_id, webhooks.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def move_papers_since(conn: Connection, webhook_id: int, seen: datetime, to: datetime) -> bool:
+    """Move an active webhook's ``papers_since`` from ``seen`` to ``to``; False if it is no
+    longer ``seen`` (another process queued that batch) or the webhook stopped."""
+    statement = (
+        update(webhooks)
+        .where(
+            webhooks.c.id == webhook_id,
+            webhooks.c.state == "active",
+            webhooks.c.papers_since == seen,
+        )
+        .values(papers_since=to)
+    )
+    return conn.execute(statement).rowcount == 1

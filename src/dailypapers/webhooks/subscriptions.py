@@ -1,16 +1,19 @@
 """Who has which webhook: adding one (its URL checked by the SSRF guard, its signing secret made
 and shown once), removing one's own, and listing them by reader or by feed.
 
-Whether the reader may add a webhook to that feed (it is theirs, or public) is the feeds
-package's rule: its route asks it first, then calls :func:`add`.
+A reader may add a webhook to a feed they may read (theirs, or a public one): the feeds
+package's rule, asked first. The webhook posts what the feed gets from then on.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
+from dailypapers.accounts.records import User
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
+from dailypapers.feeds import service as feeds
 from dailypapers.store import webhooks as webhook_store
 from dailypapers.webhooks import addresses
 from dailypapers.webhooks.errors import InvalidFormat, NoSuchWebhook, NotYours, TooManyWebhooks
@@ -24,12 +27,15 @@ SECRET_PREFIX = "whsec_"  # tells a webhook secret from an API token (dp_) in a 
 
 
 def add(
-    db: Database, settings: Settings, *, user_id: int, feed_id: int, url: str, fmt: str
+    db: Database, settings: Settings, *, user: User, feed_id: int, url: str, fmt: str
 ) -> tuple[Webhook, str]:
     """A new webhook posting feed ``feed_id``'s new papers to ``url`` as ``fmt`` (slack,
-    discord or json), and its signing secret, returned this once. Raises :class:`InvalidUrl`
-    (the URL's shape, or an address that is not public unless the settings allow it),
-    :class:`InvalidFormat`, :class:`TooManyWebhooks`."""
+    discord or json), and its signing secret, returned this once. Raises
+    :class:`~dailypapers.feeds.records.NoSuchFeed` (none that ``user`` may read),
+    :class:`InvalidUrl` (the URL's shape, or an address that is not public unless the settings
+    allow it), :class:`InvalidFormat`, :class:`TooManyWebhooks`."""
+    feeds.readable(db, feed_id, viewer=user)
+    user_id = user.id
     if fmt not in FORMATS:
         raise InvalidFormat(f"the format is one of {', '.join(FORMATS)}")
     url = url.strip()
@@ -49,6 +55,7 @@ def add(
                 "format": fmt,
                 "secret": secret,
                 "state": "active",
+                "papers_since": datetime.now(UTC),
             },
         )
     return Webhook.from_row(row), secret

@@ -1,13 +1,8 @@
 """``/api/webhooks``: the caller's webhooks listed and deleted with a bearer token, owner only;
-and the answer the feeds' ``POST /api/feeds/{id}/webhooks`` gives (``webhooks.create``)."""
+and ``POST /api/feeds/{id}/webhooks`` adding one to a feed the caller may read."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.testclient import TestClient
-
-from dailypapers.web.api import webhooks as webhook_api
-from dailypapers.web.plumbing import errors
 from dailypapers.webhooks import subscriptions
 from tests.support import data
 
@@ -15,7 +10,9 @@ URL = "https://93.184.215.14/api/webhooks/123/SecretToken"
 
 
 def _add(db, settings, user):
-    return subscriptions.add(db, settings, user_id=user.id, feed_id=5, url=URL, fmt="discord")[0]
+    return subscriptions.add(
+        db, settings, user=user, feed_id=data.feed(db, user).id, url=URL, fmt="discord"
+    )[0]
 
 
 def test_it_lists_the_callers_webhooks_with_their_path_clipped(
@@ -27,7 +24,7 @@ def test_it_lists_the_callers_webhooks_with_their_path_clipped(
     assert listed.json() == [
         {
             "id": webhook.id,
-            "feedId": 5,
+            "feedId": webhook.feed_id,
             "url": "https://93.184.215.14/api/webhook…",
             "format": "discord",
             "state": "active",
@@ -55,28 +52,29 @@ def test_it_keeps_bob_from_deleting_alices_webhook(client, db, settings, alice, 
     assert subscriptions.for_user(db, alice.id) == [webhook]
 
 
-def _feed_route(db, settings, user_id) -> TestClient:
-    """An app with the route the feeds add, as they will write it (their feed check aside)."""
-    app = FastAPI()
-    app.state.db, app.state.settings = db, settings
-    errors.install(app)
-
-    @app.post("/api/feeds/{feed_id}/webhooks", status_code=201)
-    async def add(
-        request: Request, feed_id: int, body: webhook_api.WebhookIn
-    ) -> webhook_api.WebhookOut:
-        return await webhook_api.create(request, user_id, feed_id, body)
-
-    return TestClient(app)
-
-
-def test_the_feeds_route_answers_a_new_webhook_with_its_secret_once(db, settings, alice):
-    route = _feed_route(db, settings, alice.id)
-    made = route.post("/api/feeds/9/webhooks", json={"url": URL, "format": "json"})
+def test_a_feeds_owner_adds_a_webhook_and_sees_its_secret_once(db, settings, client, alice):
+    feed = data.feed(db, alice)
+    token = data.bearer(data.api_token(db, alice))
+    made = client.post(
+        f"/api/feeds/{feed.id}/webhooks", json={"url": URL, "format": "json"}, headers=token
+    )
     assert made.status_code == 201, made.text
-    assert made.json()["secret"].startswith("whsec_") and made.json()["feedId"] == 9
-    refused = route.post(
-        "/api/feeds/9/webhooks", json={"url": "http://127.0.0.1/", "format": "json"}
+    assert made.json()["secret"].startswith("whsec_") and made.json()["feedId"] == feed.id
+    listed = client.get("/api/webhooks", headers=token).json()
+    assert [w["id"] for w in listed] == [made.json()["id"]] and "secret" not in listed[0]
+    refused = client.post(
+        f"/api/feeds/{feed.id}/webhooks",
+        json={"url": "http://127.0.0.1/", "format": "json"},
+        headers=token,
     )
     assert refused.status_code == 400 and refused.json()["parameter"] == "url"
     assert "not a public address" in refused.json()["error"]
+
+
+def test_it_keeps_alice_from_hooking_bobs_private_feed(db, client, alice, bob):
+    private = data.feed(db, bob, "Mine", categories=["cs.CL"], private=True)
+    token = data.bearer(data.api_token(db, alice))
+    refused = client.post(
+        f"/api/feeds/{private.id}/webhooks", json={"url": URL, "format": "json"}, headers=token
+    )
+    assert refused.status_code == 404 and refused.json()["parameter"] == "feedId"

@@ -9,6 +9,7 @@ import pytest
 
 from dailypapers.papers import catalog
 from dailypapers.webhooks import jobs, outbox, subscriptions
+from tests.support import data
 from tests.support.receivers import Receiver, Reply
 from tests.support.web import csrf_token_of
 from tests.webhooks.conftest import batch_of
@@ -18,7 +19,9 @@ SLACK_LIKE = "https://93.184.215.14/services/T0001/B0002/Secret12345"
 
 
 def _add(db, settings, user, url=SLACK_LIKE, fmt="slack"):
-    return subscriptions.add(db, settings, user_id=user.id, feed_id=3, url=url, fmt=fmt)[0]
+    return subscriptions.add(
+        db, settings, user=user, feed_id=data.feed(db, user).id, url=url, fmt=fmt
+    )[0]
 
 
 def _stopped_by_a_410(db, settings, user):

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Text
 
-from dailypapers.db.schema.columns import Key, UTCDateTime, key, refers, stamp, table
+from dailypapers.db.schema.columns import UTCDateTime, key, refers, stamp, table
 
 # A feed's webhook. ``secret`` signs every body (HMAC-SHA256), so it is kept as it was made, not
 # hashed: the sender needs it. ``state`` is active | stopped; a stopped one keeps the receiver's
-# answer in ``stop_reason`` for its owner.
+# answer in ``stop_reason`` for its owner. ``papers_since``: the feed's papers stored after it
+# are the next batch's (it moves in the transaction that queues a batch).
 webhooks = table(
     "webhooks",
     key(),
     refers("user_id", "users", nullable=False),
-    Column("feed_id", Key, nullable=False),
+    refers("feed_id", "feeds", nullable=False),
+    Column("papers_since", UTCDateTime, nullable=False),
     Column("url", Text, nullable=False),
     Column("format", String(16), nullable=False),  # slack | discord | json
     Column("secret", String(100), nullable=False),

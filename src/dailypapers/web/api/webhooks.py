@@ -1,7 +1,6 @@
-"""The caller's webhooks: ``GET /api/webhooks`` lists them, ``DELETE /api/webhooks/{webhookId}``
-removes one. They are added to a feed: ``POST /api/feeds/{id}/webhooks`` (with the feeds'
-routes, which check that the caller may use the feed) answers ``await create(request,
-who.user.id, id, body)`` with status 201: the webhook, and its secret the one time it is shown.
+"""Webhooks: ``POST /api/feeds/{id}/webhooks`` adds one to a feed the caller may read (201:
+the webhook, and its secret the one time it is shown); ``GET /api/webhooks`` lists the
+caller's, ``DELETE /api/webhooks/{webhookId}`` removes one.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from dailypapers.feeds.records import NoSuchFeed
 from dailypapers.web.api.auth import SignedInCaller
 from dailypapers.web.plumbing.errors import ApiProblem, bad_request, not_found, responses
 from dailypapers.webhooks import subscriptions
@@ -66,18 +66,33 @@ class WebhookIn(BaseModel):
     )
 
 
-async def create(request: Request, user_id: int, feed_id: int, body: WebhookIn) -> WebhookOut:
-    """A new webhook of feed ``feed_id`` for ``user_id`` (the caller, allowed to use the feed),
-    with its secret; a refused URL or format is a 400 naming it."""
+@router.post(
+    "/feeds/{feedId}/webhooks",
+    status_code=201,
+    response_model=WebhookOut,
+    response_model_exclude_none=True,
+    responses=responses(400, 401, 404, 429),
+    summary="Post a feed's new papers to a URL (Slack, Discord or JSON), signed",
+)
+async def create_webhook(
+    request: Request,
+    feedId: Annotated[int, Path(ge=1, le=2**62)],
+    body: WebhookIn,
+    who: SignedInCaller,
+) -> WebhookOut:
+    """A new webhook of a feed the caller may read, with its secret (shown this once); a
+    refused URL or format is a 400 naming it, a feed they may not read a 404."""
     db, settings = request.app.state.db, request.app.state.settings
 
     def add() -> tuple[Webhook, str]:
         return subscriptions.add(
-            db, settings, user_id=user_id, feed_id=feed_id, url=body.url, fmt=body.format
+            db, settings, user=who.user, feed_id=feedId, url=body.url, fmt=body.format
         )
 
     try:
         webhook, secret = await run_in_threadpool(add)
+    except NoSuchFeed:
+        raise not_found("feedId", f"no feed {feedId}") from None
     except WebhookError as error:
         raise bad_request(error.parameter, str(error)) from None
     return WebhookOut.of(webhook, secret)

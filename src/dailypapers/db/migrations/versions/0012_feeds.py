@@ -1,8 +1,8 @@
 """Feeds as objects: a reader's composed feeds (definition as JSON, private token nonce, digest
 watermark), and the index that reads papers newest first for them.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from dailypapers.db.schema import Json, UTCDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Webhooks: a feed's URLs with their format and signing secret, and their deliveries.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from dailypapers.db.schema import UTCDateTime
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", Key, nullable=False),
         sa.Column("user_id", Key, nullable=False),
         sa.Column("feed_id", Key, nullable=False),
+        sa.Column("papers_since", UTCDateTime, nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("format", sa.String(16), nullable=False),
         sa.Column("secret", sa.String(100), nullable=False),
@@ -34,6 +35,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_webhooks"),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name="fk_webhooks_user_id_users", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["feed_id"], ["feeds.id"], name="fk_webhooks_feed_id_feeds", ondelete="CASCADE"
         ),
     )
     op.create_index("ix_webhooks_user_id", "webhooks", ["user_id"])
