@@ -21,8 +21,8 @@ from starlette.responses import Response
 from dailypapers.feeds import access, matching, service
 from dailypapers.feeds.records import Feed, InvalidFeed, NoSuchFeed, NotYours, TooManyFeeds
 from dailypapers.web.api.auth import AnyCaller, Caller, SignedInCaller
-from dailypapers.web.api.papers import json_answer, next_link
 from dailypapers.web.api.models import DailyEntry
+from dailypapers.web.api.papers import json_answer, next_link
 from dailypapers.web.api.shapes import dumps
 from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
 
