@@ -68,6 +68,7 @@ SAMPLE_PATH_VALUES = {
     "arxiv_id": "2506.08007",
     "comment_id": "1",
     "claim_id": "1",
+    "feed_id": "1",
     "token": "x",
     "id": "2506.08007",
     "tokenId": "1",

@@ -19,6 +19,9 @@ from dailypapers.web.plumbing.errors import not_found
 router = APIRouter(prefix="/feeds/following", tags=["feeds"])
 
 TOKEN_LENGTH = 100  # longer than any token made (43 characters); the rest is refused unread
+# A token is unpadded base64url (feeds.access.token): anything else is refused before it is read,
+# and so never reaches the feed's XML (which holds no control characters).
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 def _written(request: Request, fmt: str, feed_id: int, token: str | None) -> bytes:
@@ -60,7 +63,7 @@ async def public_feed(
 async def private_feed(
     request: Request,
     feed_id: Annotated[int, Path(ge=1, le=2**62)],
-    token: Annotated[str, Path(max_length=TOKEN_LENGTH)],
+    token: Annotated[str, Path(max_length=TOKEN_LENGTH, pattern=TOKEN_PATTERN)],
     fmt: Format,
 ) -> Response:
     body, state = await cached(
