@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from sqlalchemy import insert, select
 
-from dailypapers.db import connect, migrate
+from dailypapers.db import migrate
 from dailypapers.db.schema import paper_authors, papers
-from tests.conftest import BACKENDS
-from tests.support import pg
 
 BEFORE = [
     ("2506.08001", ['Bernhard Sch\\"olkopf', "Simon Buchholz"]),
     ("2506.09113", ["Le, Quoc V.", "Ceyuan Yang", "..."]),
     ("2506.09350", []),
 ]
-
-
-@pytest.fixture(params=BACKENDS)
-def old_store(request, tmp_path):
-    """A new database at revision 0009 (the one before the authors table)."""
-    if request.param == "sqlite":
-        yield connect(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        return
-    if os.environ.get("DAILYPAPERS_TEST_POSTGRESQL_URL"):
-        pytest.skip("needs a database of its own, not the one given to the suite")
-    url, name = pg.create_database()
-    database = connect(url)
-    yield database
-    database.dispose()
-    pg.drop_database(name)
 
 
 def test_it_backfills_the_authors_of_papers_stored_before_it(old_store):

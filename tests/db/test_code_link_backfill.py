@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from sqlalchemy import insert, select
 
-from dailypapers.db import connect, migrate
+from dailypapers.db import migrate
 from dailypapers.db.schema import paper_links, papers
-from tests.conftest import BACKENDS
-from tests.support import pg
 
 # (arXiv id, abstract, comment, upstream repository): texts as the listings give them.
 BEFORE = [
@@ -21,21 +16,6 @@ BEFORE = [
     ("2509.11344", "No links.", "Published in TMLR. Review: https://openreview.net/forum?id=u",
      None),
 ]  # fmt: skip
-
-
-@pytest.fixture(params=BACKENDS)
-def old_store(request, tmp_path):
-    """A new database at revision 0012 (the one before the links table)."""
-    if request.param == "sqlite":
-        yield connect(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        return
-    if os.environ.get("DAILYPAPERS_TEST_POSTGRESQL_URL"):
-        pytest.skip("needs a database of its own, not the one given to the suite")
-    url, name = pg.create_database()
-    database = connect(url)
-    yield database
-    database.dispose()
-    pg.drop_database(name)
 
 
 def test_it_backfills_the_links_of_papers_stored_before_it(old_store):

@@ -134,11 +134,7 @@ def reject(
 ) -> Claim:
     """An admin rejects a pending claim, saying why (mailed to the claimant, given ``settings``).
     Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
-    said = _reason(reason)
-    with db.write() as conn:
-        row = _decidable(conn, admin, claim_id, "pending")
-        decided = _move(conn, row, "rejected", admin.id, said, now, settings)
-    return _mailed(decided, settings)
+    return _decide(db, admin, claim_id, ("pending", "rejected"), reason, settings, now)
 
 
 def revoke(
@@ -152,10 +148,23 @@ def revoke(
 ) -> Claim:
     """An admin takes an approved name back from its account, saying why (mailed as above).
     Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
+    return _decide(db, admin, claim_id, ("approved", "revoked"), reason, settings, now)
+
+
+def _decide(
+    db: Database,
+    admin: User,
+    claim_id: int,
+    move: tuple[str, str],
+    reason: str,
+    settings: Settings | None,
+    now: datetime | None,
+) -> Claim:
+    """Move a claim from ``move[0]`` to ``move[1]`` for a reason, the claimant mailed."""
     said = _reason(reason)
     with db.write() as conn:
-        row = _decidable(conn, admin, claim_id, "approved")
-        decided = _move(conn, row, "revoked", admin.id, said, now, settings)
+        row = _decidable(conn, admin, claim_id, move[0])
+        decided = _move(conn, row, move[1], admin.id, said, now, settings)
     return _mailed(decided, settings)
 
 
