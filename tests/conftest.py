@@ -2,8 +2,9 @@
 
 Stores
   ``db``: a migrated :class:`~dailypapers.db.Database`, once on SQLite and once on PostgreSQL
-  (``DAILYPAPERS_TEST_BACKENDS=sqlite`` narrows it for a quick loop). Empty unless the test (or
-  its module, with ``pytestmark``) asks for a template with ``@pytest.mark.store("feed")``:
+  (``DAILYPAPERS_TEST_BACKENDS=sqlite`` narrows it for a quick loop; the web layer's tests run
+  on SQLite but the route walkers: see ``pytest_collection_modifyitems``). Empty unless the
+  test (or its module, with ``pytestmark``) asks for a template with ``@pytest.mark.store("feed")``:
   ``feed``, ``june``, ``api`` or ``search`` (:mod:`tests.support.corpora` says what each
   holds), built once a run and copied for each test (:mod:`tests.support.stores`).
   ``settings``: Settings pointing at that database and a temporary data folder;
@@ -36,8 +37,7 @@ Digests
 Tuning
   ``quick`` (every test): the tuning constants that make production polite or safe but tests
   slow (arXiv's 3 s spacing, HTTP backoff, argon2's 64 MiB) set for speed, in one place.
-  FastAPI's routes are built once a run, not once an app (:mod:`tests.support.route_cache`);
-  the tests' folders live in memory; the ``slow`` tests run first (see the hooks below).
+  The tests' folders live in memory; the ``slow`` tests run first (see the hooks below).
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ from dailypapers.db import Database, connect, migrate
 from dailypapers.digest import worker
 from dailypapers.ingest import arxiv_api, http
 from dailypapers.papers import changes
-from dailypapers.search import keyword_index, semantic
-from tests.support import corpora, pg, route_cache, stores
+from dailypapers.search import embedder, keyword_index, semantic
+from tests.support import corpora, pg, stores
 
 BACKENDS = [
     b.strip()
@@ -74,6 +74,8 @@ pytest_plugins = [
 ]
 
 
+WEB_TESTS = Path(__file__).parent / "web"
+
 # Where the tests' folders go unless TMPDIR or PYTEST_DEBUG_TEMPROOT says: memory. Each test
 # writes a store copy and deletes it afterwards (``tmp_path_retention_policy``); on a disk
 # mounted with ``discard`` each delete waits for the device.
@@ -82,27 +84,38 @@ MEMORY = Path("/dev/shm")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "store(name): the template store the test's db starts as")
-    route_cache.install()
+    embedder.THREADS = 1  # pytest-xdist runs a worker per core: one inference thread each
     chosen = {"TMPDIR", "PYTEST_DEBUG_TEMPROOT"} & set(os.environ)
     if not chosen and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The browser tests run on SQLite only, when SQLite is among the backends: what they check
-    is the page in a browser (scripts, htmx swaps, layout, focus), and every route under them
-    runs on both backends in the HTTP tests.
+    """Tests of the web layer (``tests/web/``) and the browser tests run on SQLite, when SQLite
+    is among the backends; on PostgreSQL only those marked ``every_backend``. A route holds no
+    SQL and opens no transaction (the import contract): what its test checks is the request,
+    the page and the answer, the same on both. Every SQL statement and transaction is in
+    ``store/`` and the domain, whose tests run on both backends, and the route walkers (the
+    form fuzzer, the API fuzzer, the security headers' walk: ``every_backend``) send every
+    route their hostile values on PostgreSQL too.
 
     Then the slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
     worker a half of the list and a worker that runs out steals from the end of the other's:
     with the long tests at the start, what is left at the end is short tests to share, not a
     minute-long one that keeps one worker busy while the other waits."""
     if "sqlite" in BACKENDS:
-        twice = [item for item in items if _in_a_browser(item) and _backend(item) != "sqlite"]
-        if twice:
-            config.hook.pytest_deselected(items=twice)
-            items[:] = [item for item in items if item not in set(twice)]
+        once = [item for item in items if _on_sqlite_only(item) and _backend(item) != "sqlite"]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if item not in set(once)]
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _on_sqlite_only(item: pytest.Item) -> bool:
+    if _in_a_browser(item):
+        return True
+    of_the_web = WEB_TESTS in Path(str(item.path)).parents
+    return of_the_web and item.get_closest_marker("every_backend") is None
 
 
 def _in_a_browser(item: pytest.Item) -> bool:

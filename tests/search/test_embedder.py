@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from importlib import metadata
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -18,8 +23,23 @@ def abstracts(search_corpus) -> list[str]:
     return texts[:12]
 
 
-def test_the_int8_model_agrees_with_fp32_torch(onnx, abstracts):
-    reference = embedder.TorchEmbedder(threads=1).embed_texts(abstracts)
+@pytest.fixture
+def fp32_reference(model_dir: Path, abstracts: list[str]) -> np.ndarray:
+    """sentence-transformers' fp32 vectors of ``abstracts``, kept beside the exported model
+    (whose folder is named by the torch and transformers versions): the same texts and
+    libraries give the same vectors, and loading torch costs more than the rest of this file."""
+    made_by = [*abstracts, f"sentence-transformers=={metadata.version('sentence-transformers')}"]
+    key = hashlib.sha256("\n".join(made_by).encode()).hexdigest()[:16]
+    kept = model_dir / f"fp32-reference-{key}.npy"
+    if not kept.exists():
+        written = kept.with_suffix(f".{os.getpid()}.npy")  # whole or absent for other workers
+        np.save(written, embedder.TorchEmbedder(threads=1).embed_texts(abstracts))
+        os.replace(written, kept)
+    return np.load(kept)
+
+
+def test_the_int8_model_agrees_with_fp32_torch(onnx, abstracts, fp32_reference):
+    reference = fp32_reference
     quantised = onnx.embed_texts(abstracts)
     cosines = (reference * quantised).sum(axis=1)
     # Outlier channels bypass int8 (onnx_export): plain per-channel int8 gave 0.990 at worst here.

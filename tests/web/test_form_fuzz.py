@@ -140,6 +140,7 @@ class Walker:
     under: str = "/"  # only the routes under this path
 
 
+@pytest.mark.every_backend
 def test_it_answers_every_hostile_form_and_route_with_a_message_not_a_5xx(
     app, db, client, as_user, alice, bob, carol, others, caplog
 ):
@@ -333,8 +334,7 @@ def _walk(
 
 
 def _attempts(target: Target, values: dict[str, str]) -> Iterator[forms.Attempt]:
-    """A target with hostile headers, as it is, then its hostile variants field by field, then
-    the whole form's."""
+    """A target with hostile headers, as it is, its hostile fields one by one, the whole form's."""
     base, method, path = target.fields, target.method, target.path
     if not target.names:  # a hostile path: that one request is the attack
         yield forms.Attempt(target.label, method, path, base)

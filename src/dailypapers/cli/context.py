@@ -8,7 +8,6 @@ from rich.console import Console
 
 from dailypapers import config
 from dailypapers.db import Database, connect
-from dailypapers.db import migrate as migrations
 
 console = Console(stderr=True)
 
@@ -27,6 +26,9 @@ class Context:
     def upgraded_db(self) -> Database:
         """The database migrated to the newest schema, with the data that schema expects
         filled in (the HTML of comments written before it was stored)."""
+        # Imported here: Alembic costs most of a command's start, and the job commands that
+        # run every minute (deliver, digest send) never migrate.
+        from dailypapers.db import migrate as migrations
         from dailypapers.papers import discussion
 
         migrations.upgrade(self.db)

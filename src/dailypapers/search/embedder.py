@@ -117,6 +117,9 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle inference threads sleep rather than spin: they share the cores with the web
+        # threads and other workers, and a query embeds in milliseconds either way.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = "onnx-int8"
         self.session = ort.InferenceSession(
             str(onnx_path), options, providers=["CPUExecutionProvider"]
@@ -176,8 +179,10 @@ _cache: dict[tuple, Embedder] = {}
 _cache_lock = threading.Lock()
 
 
-def load(model_dir: Path, path: str = "onnx-int8", threads: int = 0) -> Embedder:
-    """The embedder for an inference ``path``, one per process (models are costly to load)."""
+def load(model_dir: Path, path: str = "onnx-int8", threads: int | None = None) -> Embedder:
+    """The embedder for an inference ``path``, one per process (models are costly to load),
+    on ``threads`` CPU threads (:data:`THREADS` unless given)."""
+    threads = THREADS if threads is None else threads
     key = (str(model_dir), path, threads)
     with _cache_lock:
         if key not in _cache:
@@ -201,7 +206,7 @@ def is_ready(settings: Settings) -> bool:
 
 
 def for_settings(settings: Settings) -> Embedder:
-    return load(settings.resolved_search_model_dir, settings.search_embedder, THREADS)
+    return load(settings.resolved_search_model_dir, settings.search_embedder)
 
 
 def embed_texts(settings: Settings, texts: list[str]) -> np.ndarray:

@@ -30,6 +30,7 @@ from dailypapers.web.plumbing.caching import (
 )
 from dailypapers.web.plumbing.headers import SecurityHeaders, ServerTiming
 from dailypapers.web.plumbing.rendering import WEB, templates
+from dailypapers.web.plumbing.routing import add_routes
 from dailypapers.web.plumbing.sessions import SessionCodec, SessionMiddleware
 
 # Static files carry ``?v=<hash of the files>`` in their URLs, so browsers may keep them a week.
@@ -80,8 +81,5 @@ def create_app(settings: Settings, db: Any) -> FastAPI:
     app.mount("/static", Static(directory=WEB / "static"), name="static")
     errors.install(app)
     api.install(app, settings)
-    app.include_router(routes.router)
-    app.include_router(following.router)
-    for router in pages.ROUTERS:
-        app.include_router(router)
+    add_routes(app, routes.router, following.router, *pages.ROUTERS)
     return app

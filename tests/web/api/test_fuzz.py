@@ -30,6 +30,7 @@ EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "15"))
     "mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"]
 )
 @pytest.mark.store("api")
+@pytest.mark.every_backend
 def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_token, mode):
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_for_fuzz, db))
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -43,6 +43,7 @@ def test_it_sends_security_headers_with_pages(client):
     assert "set-cookie" not in page.headers  # reading sets no cookie
 
 
+@pytest.mark.every_backend
 def test_every_route_answers_with_the_security_headers(app, client, alice, as_user):
     routes = web.routes_of(app, methods={"GET"})
     assert ("GET", "/subscribe") in routes and ("GET", "/unsubscribe/x") in routes

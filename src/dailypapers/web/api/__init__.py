@@ -23,6 +23,7 @@ from dailypapers.web.api import (
 )
 from dailypapers.web.api.auth import RateLimits
 from dailypapers.web.api.shapes import Shaper
+from dailypapers.web.plumbing.routing import add_routes
 
 DESCRIPTION = """\
 The upstream Papers API (`/api/daily_papers`, `/api/papers/{id}`, `/api/papers/search`,
@@ -38,10 +39,13 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.api_shaper = Shaper(settings.base_url)
     app.state.api_limits = RateLimits(settings.api_rate_anonymous, settings.api_rate_token)
     docs.install(app)
-    app.include_router(papers.router)
-    app.include_router(authors.router)
-    app.include_router(categories.router)
-    app.include_router(feeds.router)
-    app.include_router(writes.router)
-    app.include_router(tokens.router)
-    app.include_router(webhooks.router)
+    add_routes(
+        app,
+        papers.router,
+        authors.router,
+        categories.router,
+        feeds.router,
+        writes.router,
+        tokens.router,
+        webhooks.router,
+    )
