@@ -19,6 +19,7 @@ from dailypapers.db.schema.digest import (
     suppressions,
 )
 from dailypapers.db.schema.feeds import feeds
+from dailypapers.db.schema.library import collection_items, collections, library_fetches
 from dailypapers.db.schema.papers import (
     FULL_TEXT_COLUMNS,
     FULL_TEXT_TABLES,
@@ -46,10 +47,13 @@ __all__ = [
     "api_tokens",
     "arxiv_misses",
     "author_claims",
+    "collection_items",
+    "collections",
     "comments",
     "feed_entries",
     "feeds",
     "harvest_state",
+    "library_fetches",
     "mailed_papers",
     "metadata",
     "outbox",
