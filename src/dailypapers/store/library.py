@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select, update
 
-from dailypapers.db.schema import collections, library_fetches, papers
+from dailypapers.db.schema import arxiv_misses, collections, library_fetches, papers
+from dailypapers.store.keys import chunks
 
 # Titles read per round trip: the whole table streams without holding it in one result.
 TITLE_BATCH = 5000
@@ -30,6 +31,26 @@ def titles(conn: Connection) -> Iterator[tuple[int, str, str]]:
             return
         yield from ((row[0], row[1], row[2]) for row in rows)
         after = rows[-1][0]
+
+
+def ids_of(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
+    """{arXiv id: paper id} of the stored papers among ``arxiv_ids``."""
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(set(arxiv_ids))):
+        query = select(papers.c.arxiv_id, papers.c.id).where(papers.c.arxiv_id.in_(chunk))
+        found.update((row[0], row[1]) for row in conn.execute(query))
+    return found
+
+
+def missing_since(conn: Connection, arxiv_ids: Sequence[str], since: datetime) -> set[str]:
+    """Which of ``arxiv_ids`` a lookup found missing on arXiv after ``since``."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(arxiv_ids))):
+        query = select(arxiv_misses.c.arxiv_id).where(
+            arxiv_misses.c.arxiv_id.in_(chunk), arxiv_misses.c.checked_at > since
+        )
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def queue(conn: Connection, collection_id: int, arxiv_ids: Sequence[str], at: datetime) -> None:
