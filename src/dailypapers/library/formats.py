@@ -40,6 +40,7 @@ _DOI = re.compile(r"\b10\.\d{4,9}/\S+", re.IGNORECASE)
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS_START = re.compile(r"^\s*TY  - ", re.MULTILINE)
 _RIS_END = re.compile(r"^ER  -.*$", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _BIBTEX_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]{1,200})")
 
 
@@ -104,7 +105,8 @@ def _entry(name: str, fields: Mapping[str, Any]) -> Entry:
     title = next((fields[k] for k in fields if str(k).lower() in ("title", "primary_title")), "")
     title = title if isinstance(title, str) else ""
     label = name.strip() or " ".join(title.split()) or "an entry without key or title"
-    return Entry(label[:NAME_LENGTH], arxiv_id_in(ids), _doi_in(ids), title)
+    label = _CONTROL.sub("", label)[:NAME_LENGTH]
+    return Entry(label, arxiv_id_in(ids), _doi_in(ids), title)
 
 
 def _text_of(data: bytes) -> str:

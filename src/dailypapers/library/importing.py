@@ -12,9 +12,10 @@ The report's ``fetched`` counts the distinct arXiv ids queued this way (not yet 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dailypapers import background
+from dailypapers.accounts import quotas
 from dailypapers.accounts.records import User
 from dailypapers.db.engine import Database
 from dailypapers.library import collections, fetching, formats
@@ -25,6 +26,12 @@ from dailypapers.papers.lookups import MISS_LIFETIME
 from dailypapers.store import collections as collection_store
 from dailypapers.store import library as library_store
 
+# Imports an account makes a day: a reader imports their library once and again now and then;
+# each may queue MAX_FETCHES arXiv ids, so a day's imports cost arXiv at most a few hundred
+# spaced requests (minutes of the shared client), whoever makes them.
+IMPORTS = quotas.Quota("library_import", 10, timedelta(days=1), "imports")
+# arXiv ids one import may queue; the rest are reported (import them in another file later).
+MAX_FETCHES = 1000
 # A folded title shorter than this ("introduction", "notes") names no one paper.
 SHORTEST_TITLE = 12
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]+")
@@ -114,12 +121,18 @@ def import_file(
     db: Database, owner: User, filename: str | None, data: bytes, *, now: datetime | None = None
 ) -> ImportReport:
     """Import an uploaded file into a new private collection of ``owner``. Raises NotText,
-    UnknownFormat, TooLarge (the file as a whole), TooManyCollections."""
+    UnknownFormat, TooLarge (the file as a whole), TooManyCollections, quotas.Exceeded."""
     now = now or datetime.now(UTC)
     fmt, entries = formats.read(data)
     matcher = _Matcher(db, entries, now)
     to_fetch = list(dict.fromkeys(matcher.to_fetch))
+    unmatched = matcher.unmatched + [
+        Unmatched(arxiv_id, f"not fetched: one import fetches at most {MAX_FETCHES:,} new papers")
+        for arxiv_id in to_fetch[MAX_FETCHES:]
+    ]
+    to_fetch = to_fetch[:MAX_FETCHES]
     with db.write() as conn:
+        quotas.take(conn, IMPORTS, str(owner.id), now)
         values = {
             "title": collection_title(filename),
             "description": f"{len(entries):,} entries of a {fmt} file.",
@@ -131,4 +144,4 @@ def import_file(
         made = Collection.from_row(collection_store.get(conn, collection_id))
     if to_fetch:
         background.wake(fetching.JOB)  # a job of this process fetches them now, if it runs here
-    return ImportReport(made, matcher.matched, len(to_fetch), matcher.unmatched)
+    return ImportReport(made, matcher.matched, len(to_fetch), unmatched)

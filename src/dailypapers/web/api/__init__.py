@@ -14,8 +14,10 @@ from dailypapers.config import Settings
 from dailypapers.web.api import (
     authors,
     categories,
+    collections,
     docs,
     feeds,
+    library,
     papers,
     tokens,
     webhooks,
@@ -48,4 +50,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         writes.router,
         tokens.router,
         webhooks.router,
+        collections.router,
+        library.router,
     )

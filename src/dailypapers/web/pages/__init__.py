@@ -10,13 +10,16 @@ from dailypapers.web.pages import (
     admin,
     authors,
     categories,
+    citations,
     claims,
+    collections,
     comments,
     digest,
     digest_settings,
     feed,
     following,
     for_you,
+    library,
     paper,
     search,
     submit,
@@ -26,6 +29,7 @@ from dailypapers.web.pages import (
 )
 
 ROUTERS = [
+    citations.router,  # before the shapes of paper, collection and feed pages it extends
     votes.router,
     comments.router,
     submit.router,
@@ -38,6 +42,8 @@ ROUTERS = [
     digest_settings.router,
     for_you.router,
     following.router,
+    collections.router,
+    library.router,
     admin.router,
     claims.router,
     authors.router,

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from dailypapers import arxiv_ids
 from dailypapers.accounts.records import User
+from dailypapers.library import exports
 from dailypapers.papers import detail
 from dailypapers.search import service
 from dailypapers.web.plumbing.caching import cached_page
@@ -95,6 +96,7 @@ def paper_response(
         "form_error": form_error,
         "similar": _similar(request, view.paper.id),
         "submitted": request.query_params.get("submitted") == "1",
+        "citation": exports.bibtex_of(view.paper),
     }
     return render(request, "paper.html", context, status_code=status_code, headers=headers)
 

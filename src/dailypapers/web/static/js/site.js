@@ -38,4 +38,19 @@
     var details = form.closest("details.reply");
     if (details) details.open = false;
   });
+
+  // "Copy" beside a citation (data-copy names the element whose text it copies): shown only
+  // where the clipboard can be written; without it the text is there to select.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    var buttons = document.querySelectorAll("[data-copy]");
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    var source = button && document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent).then(function () { button.textContent = "Copied"; });
+  });
 })();

@@ -1,0 +1,247 @@
+"""``/api/collections``: a reader's collections for scripts, with ``Authorization: Bearer <API
+token>``. ``GET``/``POST /api/collections`` (the caller's; a new one: ``{"title", "private"}``
+-> 201 with its ``id``), ``GET``/``PATCH``/``DELETE /api/collections/{id}``, and
+``POST``/``DELETE /api/collections/{id}/items`` (``{"paper": arxiv_id, "note"}``).
+
+Someone else's private collection is a 404, like a missing one; changing someone else's public
+collection is a 403. A bad field is a 400 naming it; over a limit, a 409.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from dailypapers.library import collections
+from dailypapers.library.records import (
+    Collection,
+    InvalidCollection,
+    NoSuchCollection,
+    NoSuchPaper,
+    NotYours,
+    Shelf,
+    TooManyCollections,
+    TooManyItems,
+)
+from dailypapers.web.api.auth import AnyCaller, SignedInCaller
+from dailypapers.web.api.shapes import dumps
+from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
+
+router = APIRouter(prefix="/api", tags=["collections"])
+
+CollectionId = Annotated[int, Path(ge=1, le=2**62, description="The collection's id.")]
+TEXT = 4000  # characters of a text field read; the domain says what it takes
+PAPER = 200  # an arXiv id or URL
+
+
+class CollectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr = Field(max_length=TEXT, description="1 to 200 characters, one line.")
+    description: StrictStr = Field("", max_length=TEXT, description="Up to 2,000 characters.")
+    private: StrictBool = Field(True, description="Only its owner sees it (the default).")
+
+
+class CollectionPatch(BaseModel):
+    """The fields to change (the others stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr = Field(None, max_length=TEXT)
+    description: StrictStr = Field(None, max_length=TEXT)
+    private: StrictBool = None
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paper: StrictStr = Field(max_length=PAPER, description="An arXiv id or arxiv.org URL.")
+    note: StrictStr | None = Field(
+        None, max_length=TEXT, description="Up to 2,000 characters; replaces an existing note."
+    )
+
+
+class ItemOut(BaseModel):
+    paper: str = Field(description="The paper's arXiv id.")
+    title: str
+    note: str
+    position: int
+    added_at: str
+
+
+class CollectionOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    private: bool
+    owner: str = Field(description="The owner's username.")
+    item_count: int
+    created_at: str
+    updated_at: str
+    url: str = Field(description="Its page (a private one opens to its owner only).")
+    bibtex_url: str
+    ris_url: str
+    csl_json_url: str
+
+
+class CollectionWithItems(CollectionOut):
+    items: list[ItemOut] = Field(description="Its papers in the owner's order.")
+
+
+def _shaped(request: Request, found: Collection) -> dict[str, Any]:
+    page = f"{request.app.state.settings.base_url.rstrip('/')}{found.path}"
+    return {
+        **found.as_json(),
+        "url": page,
+        "bibtex_url": f"{page}.bib",
+        "ris_url": f"{page}.ris",
+        "csl_json_url": f"{page}.json",
+    }
+
+
+def _with_items(request: Request, shelf: Shelf) -> dict[str, Any]:
+    items = [
+        {
+            "paper": item.card.arxiv_id,
+            "title": item.card.title,
+            "note": item.note,
+            "position": item.position,
+            "added_at": item.added_at.isoformat(),
+        }
+        for item in shelf.items
+    ]
+    return {**_shaped(request, shelf.collection), "items": items}
+
+
+def _json(body: Any, status_code: int = 200) -> Response:
+    return Response(dumps(body), status_code=status_code, media_type="application/json")
+
+
+def _refused(error: Exception) -> ApiProblem:
+    if isinstance(error, InvalidCollection):
+        return ApiProblem(400, error.message, error.field)
+    if isinstance(error, TooManyCollections | TooManyItems):
+        return ApiProblem(409, str(error), None)
+    if isinstance(error, NotYours):
+        return ApiProblem(403, "only its owner changes a collection", "id")
+    if isinstance(error, NoSuchPaper):
+        return not_found("paper", f"no paper {error} here (or not in this collection)")
+    return not_found("id", "no such collection (or it is private)")
+
+
+_ERRORS = (InvalidCollection, TooManyCollections, TooManyItems, NotYours, NoSuchPaper,
+           NoSuchCollection)  # fmt: skip
+
+
+async def _run(request: Request, action, *args: Any) -> Any:
+    try:
+        return await run_in_threadpool(action, request.app.state.db, *args)
+    except _ERRORS as error:
+        raise _refused(error) from None
+
+
+@router.get(
+    "/collections",
+    response_model=list[CollectionOut],
+    responses=responses(401, 429),
+    summary="Your collections",
+)
+async def your_collections(request: Request, who: SignedInCaller) -> Response:
+    """The caller's collections, most recently changed first, private ones included."""
+    found = await _run(request, collections.of_user, who.user)
+    return _json([_shaped(request, one) for one in found])
+
+
+@router.post(
+    "/collections",
+    response_model=CollectionOut,
+    status_code=201,
+    responses=responses(400, 401, 409, 429),
+    summary="Make a collection",
+)
+async def create_collection(
+    request: Request, payload: CollectionIn, who: SignedInCaller
+) -> Response:
+    """A new collection (private unless ``"private": false``)."""
+    made = await _run(request, collections.create, who.user, payload.model_dump())
+    return _json(_shaped(request, made), 201)
+
+
+@router.get(
+    "/collections/{collection_id}",
+    response_model=CollectionWithItems,
+    responses=responses(400, 401, 404, 429),
+    summary="A collection with its papers",
+)
+async def collection(request: Request, collection_id: CollectionId, who: AnyCaller) -> Response:
+    """Any public collection; a private one to its owner only."""
+    shelf = await _run(request, collections.shelf, collection_id, who.user)
+    return _json(_with_items(request, shelf))
+
+
+@router.patch(
+    "/collections/{collection_id}",
+    response_model=CollectionOut,
+    responses=responses(400, 401, 403, 404, 429),
+    summary="Change a collection",
+)
+async def change_collection(
+    request: Request, collection_id: CollectionId, payload: CollectionPatch, who: SignedInCaller
+) -> Response:
+    """The fields sent replace the collection's. Only its owner may."""
+    patch = payload.model_dump(exclude_unset=True)
+    changed = await _run(request, collections.change, who.user, collection_id, patch)
+    return _json(_shaped(request, changed))
+
+
+@router.delete(
+    "/collections/{collection_id}",
+    status_code=204,
+    response_class=Response,
+    responses=responses(400, 401, 403, 404, 429),
+    summary="Delete a collection",
+)
+async def delete_collection(
+    request: Request, collection_id: CollectionId, who: SignedInCaller
+) -> Response:
+    """Only its owner may; its papers stay, of course."""
+    await _run(request, collections.delete, who.user, collection_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/collections/{collection_id}/items",
+    response_model=CollectionWithItems,
+    status_code=201,
+    responses=responses(400, 401, 403, 404, 409, 429),
+    summary="Add a paper to a collection",
+)
+async def add_item(
+    request: Request, collection_id: CollectionId, payload: ItemIn, who: SignedInCaller
+) -> Response:
+    """The paper goes last (one it holds already keeps its place; a note sent replaces its
+    note). The paper must be on this site (index it first with ``/api/papers/index``)."""
+    await _run(request, collections.add, who.user, collection_id, payload.paper, payload.note)
+    shelf = await _run(request, collections.shelf, collection_id, who.user)
+    return _json(_with_items(request, shelf), 201)
+
+
+class ItemRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paper: StrictStr = Field(max_length=PAPER, description="An arXiv id or arxiv.org URL.")
+
+
+@router.delete(
+    "/collections/{collection_id}/items",
+    response_model=CollectionWithItems,
+    responses=responses(400, 401, 403, 404, 429),
+    summary="Take a paper out of a collection",
+)
+async def remove_item(
+    request: Request, collection_id: CollectionId, payload: ItemRef, who: SignedInCaller
+) -> Response:
+    """``{"paper": arxiv_id}``: a paper the collection does not hold is a 404."""
+    await _run(request, collections.remove, who.user, collection_id, payload.paper)
+    shelf = await _run(request, collections.shelf, collection_id, who.user)
+    return _json(_with_items(request, shelf))
