@@ -37,7 +37,7 @@ def test_carol_imports_alices_exported_collection_into_her_fresh_account(client,
 
 @pytest.mark.parametrize(
     ("body", "status"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00", 422), (b"hello there", 422)],
+    [(b"\x89PNG\r\n\x1a\n\x00\x00", 400), (b"hello there", 400)],
 )
 def test_it_refuses_what_it_cannot_import(client, db, alice, body, status):
     answer = _import(client, data.bearer(data.api_token(db, alice)), "x.bib", body)

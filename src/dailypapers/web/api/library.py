@@ -5,7 +5,7 @@ private collection, answered ``{"matched", "fetched", "unmatched": [{"entry", "r
 background and added to the collection when they arrive.
 
 A file over 5 MB is a 413 (refused unread when its length says so); binary data or text in no
-known format a 422; a day's imports used up a 429."""
+known format a 400; a day's imports used up a 429."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def refusal(error: Exception) -> tuple[int, str]:
     if isinstance(error, formats.TooLarge):
         return 413, str(error)
     if isinstance(error, formats.UnreadableFile):
-        return 422, str(error)
+        return 400, str(error)  # the API's answer to a bad parameter (the file is one)
     if isinstance(error, Exceeded):
         return 429, str(error)
     return 409, str(error)
@@ -98,7 +98,7 @@ UPLOAD = {
 }
 _EXTRA = {
     status: {"model": ApiError, "description": text}
-    for status, text in ((413, "The file is over 5 MB."), (422, "Not text, or no known format."))
+    for status, text in ((413, "The file is over 5 MB."),)
 }
 
 
