@@ -55,7 +55,7 @@ def test_the_site_keeps_serving_and_says_so_when_no_harvest_source_can_be_reache
     )
     app = serve.process_app()
     try:
-        assert list(app.state.jobs.jobs) == ["harvest"]
+        assert list(app.state.jobs.jobs) == ["harvest", "library-fetch"]
         with TestClient(app) as client:
             assert len(_harvest_threads()) == 1  # started with the site
             deadline = time.monotonic() + 20

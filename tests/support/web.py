@@ -69,6 +69,8 @@ SAMPLE_PATH_VALUES = {
     "comment_id": "1",
     "claim_id": "1",
     "feed_id": "1",
+    "collection_id": "1",
+    "action": "remove",
     "token": "x",
     "id": "2506.08007",
     "tokenId": "1",

@@ -24,6 +24,7 @@ from dailypapers.db import Database, connect
 from dailypapers.digest import jobs as digest_jobs
 from dailypapers.ingest.harvest_job import HarvestJob
 from dailypapers.ingest.pipeline import Pipeline
+from dailypapers.library import fetching
 from dailypapers.search import indexing, keyword_index
 from dailypapers.web.app import create_app
 from dailypapers.webhooks import jobs as webhook_jobs
@@ -36,6 +37,8 @@ def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     if "harvest" in wanted and settings.harvest_sources:
         pipeline = Pipeline(db, listeners=[indexing.listener(settings)])
         found.append(background.Job("harvest", HarvestJob(db, settings, pipeline=pipeline)))
+        # Beside it, from the same arXiv API: the papers imports named that the store lacked.
+        found.append(background.Job(fetching.JOB, fetching.FetchJob(db, settings)))
     if "embed" in wanted:  # keeping search current: embeddings, and the keyword index
         found.append(background.Job("embed", indexing.EmbedJob(db, settings)))
         found.append(background.Job("keyword-index", keyword_index.KeepCurrent(db, settings)))
