@@ -113,6 +113,14 @@ def test_it_names_a_bad_paper_or_note(db, alice):
         collections.remove(db, alice, made.id, corpora.UNLISTED_ID)
 
 
+def test_a_collection_made_for_a_paper_is_not_made_without_it(db, alice):
+    made = collections.create_with_paper(db, alice, {"title": "For one"}, PAPERS[0])
+    assert made.item_count == 1 and made.title == "For one"
+    with pytest.raises(NoSuchPaper):
+        collections.create_with_paper(db, alice, {"title": "For none"}, "2506.00001")
+    assert [c.title for c in collections.of_user(db, alice)] == ["For one"]
+
+
 def test_it_stops_at_the_limits(db, alice, monkeypatch):
     monkeypatch.setattr(collections, "MAX_COLLECTIONS_PER_USER", 2)
     monkeypatch.setattr(collections, "MAX_ITEMS_PER_COLLECTION", 1)

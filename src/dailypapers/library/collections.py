@@ -83,6 +83,19 @@ def create(db: Database, owner: User, raw: Mapping[str, Any]) -> Collection:
         return Collection.from_row(collection_store.get(conn, make(conn, owner, values)))
 
 
+def create_with_paper(
+    db: Database, owner: User, raw: Mapping[str, Any], arxiv_id: Any
+) -> Collection:
+    """A new collection of ``owner`` holding paper ``arxiv_id``, or nothing made at all.
+    Raises InvalidCollection, NoSuchPaper, TooManyCollections."""
+    values = checked(raw)
+    with db.write() as conn:
+        paper_id = _paper_id(conn, arxiv_id)
+        collection_id = make(conn, owner, values)
+        add_papers(conn, collection_id, [paper_id])
+        return Collection.from_row(collection_store.get(conn, collection_id))
+
+
 def make(conn: Connection, owner: User, values: Mapping[str, Any]) -> int:
     """A new collection of checked ``values`` inside the caller's transaction: its id."""
     if collection_store.count_of_user(conn, owner.id) >= MAX_COLLECTIONS_PER_USER:

@@ -127,8 +127,7 @@ async def add_to_new(
 
     def run() -> Response:
         try:
-            made = collections.create(db, user, {"title": title})
-            collection = collections.add(db, user, made.id, paper)
+            collection = collections.create_with_paper(db, user, {"title": title}, paper)
         except REFUSED as error:
             return _refusal(request, error)
         return _added(request, collection, paper, next)
