@@ -125,6 +125,7 @@ def test_a_collection_a_search_and_a_feed_export(client, db, alice):
     found = client.get("/search.bib", params={"q": "video", "mode": "keyword"})
     assert found.status_code == 200 and bibtexparser.parse_string(found.text).entries
     feed = data.feed(db, alice, "Ceyuan Yang", authors=["Ceyuan Yang"])
+    assert f'href="{feed.path}.bib"' in client.get(feed.path).text
     entries = rispy.loads(client.get(f"/following/{feed.id}.ris").text)
     assert len(entries) == 3
     hidden = data.feed(db, alice, "Hidden", authors=["Ceyuan Yang"], private=True)
