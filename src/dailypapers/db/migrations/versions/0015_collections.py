@@ -1,7 +1,7 @@
 """A reader's library: collections with their items (a note and a position each), and the arXiv
 ids an import queued for fetching.
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-02
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 from dailypapers.db.schema import UTCDateTime
 
-revision = "0016"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
