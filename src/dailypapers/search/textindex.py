@@ -93,6 +93,15 @@ class TextIndex:
         self.schema = index.schema
         index.register_tokenizer("en_stem", _analyzer(stem=True))
         index.register_tokenizer("names", _analyzer(stem=False))
+        # A searcher costs most of a millisecond to open and a search asks several times
+        # (counts, document frequencies, hits): one is kept until the next reload.
+        self._searcher: tantivy.Searcher | None = None
+
+    def searcher(self) -> tantivy.Searcher:
+        searcher = self._searcher
+        if searcher is None:
+            searcher = self._searcher = self.index.searcher()
+        return searcher
 
     @classmethod
     def create(cls, folder: Path) -> TextIndex:
@@ -168,7 +177,7 @@ class TextIndex:
             raise
         finally:
             del writer
-        self.index.reload()
+        self.reload()
 
     def replace(self, writer, rows: Iterable[dict[str, Any]], *, fresh: bool = False) -> int:
         """Index store rows (see ``store.paper_text``), replacing earlier versions unless the
@@ -184,10 +193,12 @@ class TextIndex:
     # Reading
 
     def __len__(self) -> int:
-        return self.index.searcher().num_docs
+        return self.searcher().num_docs
 
     def reload(self) -> None:
+        """See what was committed since (this process's writes or another's)."""
         self.index.reload()
+        self._searcher = None
 
     def parse(self, text: str) -> Query:
         """Tantivy query text (built by search.keyword from quoted words) as a query."""
@@ -206,16 +217,16 @@ class TextIndex:
 
     def author_count(self, name: str) -> int:
         """Papers having an author of exactly this (folded) name."""
-        return self.index.searcher().doc_freq("author_key", name_key(name))
+        return self.searcher().doc_freq("author_key", name_key(name))
 
     def document_frequency(self, field: str, token: str) -> int:
-        return self.index.searcher().doc_freq(field, token)
+        return self.searcher().doc_freq(field, token)
 
     def search(
         self, query: Query, filters: Filters, limit: int, *, count: bool = False
     ) -> tuple[list[tuple[int, float]], int | None]:
         """((paper id, BM25 score) best first, number of matches when ``count``)."""
-        searcher = self.index.searcher()
+        searcher = self.searcher()
         found = searcher.search(self.filtered(query, filters), limit, count=count)
         ids = searcher.fast_field_values("id", [address for _, address in found.hits])
         return [(i, s) for (s, _), i in zip(found.hits, ids, strict=True)], found.count
