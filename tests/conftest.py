@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     with the long tests at the start, what is left at the end is short tests to share, not a
     minute-long one that keeps one worker busy while the other waits."""
     if "sqlite" in BACKENDS:
-        once = [item for item in items if _on_sqlite_only(item) and _backend(item) != "sqlite"]
+        once = [item for item in items if _on_sqlite_only(item) and _backend(item) == "postgresql"]
         if once:
             config.hook.pytest_deselected(items=once)
             items[:] = [item for item in items if item not in set(once)]
