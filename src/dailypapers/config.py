@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     receiver on your own network). Off, such a URL is refused when added and when sent to, so
     nobody can make the site post to its own network or a cloud metadata service."""
 
+    # -- operations -------------------------------------------------------------------------------
+    metrics_token: str = ""
+    """Bearer token a Prometheus scraper sends to read `/metrics`
+    (`Authorization: Bearer <token>`). Empty turns `/metrics` off (404): request counts and
+    outbox depths are not for everyone."""
+
     # -- logging ----------------------------------------------------------------------------------
     log_level: str = "INFO"
     """Log level: DEBUG, INFO, WARNING or ERROR."""

@@ -29,6 +29,14 @@ from dailypapers.search import indexing, keyword_index
 from dailypapers.web.app import create_app
 from dailypapers.webhooks import jobs as webhook_jobs
 
+# Seconds an idle keep-alive connection stays open. The side that closes an idle connection
+# first races the other's next request on it (the client writes into a closing socket and gets
+# a reset). Keeping it longer than every proxy's and client's own idle timeout (nginx's upstream
+# keepalive_timeout and cloud load balancers: 60 s; httpx: 5 s; browsers close theirs) makes
+# the client close first, so no request meets a connection uvicorn is closing. uvicorn's 5 s is
+# shorter than all of them.
+KEEP_ALIVE_SECONDS = 75
+
 
 def background_jobs(db: Database, settings: Settings) -> list[background.Job]:
     """The jobs ``settings.jobs`` asks for (harvesting only when there are sources)."""
@@ -113,5 +121,6 @@ def command(ctx: Context, host: str | None, port: int | None, workers: int, no_j
         workers=workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         **proxy_options(settings),
     )

@@ -4,11 +4,20 @@ SQLite runs in WAL mode so readers never wait for the writer. Its write transact
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes can fail with "database is
 locked" when another writer got there first, and busy_timeout does not retry that case. Read
 transactions stay deferred so page views never queue behind writes. PostgreSQL needs neither trick.
+
+An unreachable database (refused or reset connections, a server shutting down or starting up,
+no pooled connection free in time) is an outage, not a bug: :func:`is_outage` tells one from
+other errors, and each :class:`Database` logs one line when an outage begins and one when a
+transaction succeeds again (:class:`Outage`), never a traceback per request. Recovery needs
+nothing: PostgreSQL engines ping a pooled connection before lending it and reconnect.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -16,7 +25,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -27,6 +39,81 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-65536",
     "PRAGMA mmap_size=268435456",
 )
+# A PostgreSQL host that vanished (packets dropped, nothing refused) fails a connection attempt
+# after this many seconds instead of the kernel's two minutes, so requests get their 503 quickly.
+CONNECT_TIMEOUT = 5
+# The SQLite errors that mean the file cannot be used right now; its other OperationalErrors
+# ("no such table", syntax) are mistakes, not outages.
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+# The PostgreSQL driver's OperationalError is always about the server or the connection
+# (refused, reset, shutting down, starting up, a statement cancelled); the pool's TimeoutError
+# means no connection came free in time.
+OUTAGE_ERRORS = (sa_exc.DisconnectionError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """True when ``error`` (or what caused it) says the database cannot be reached right now."""
+    for _ in range(8):  # a cause chain is short; this bounds a cyclic one
+        if error is None:
+            return False
+        if isinstance(error, OUTAGE_ERRORS):
+            return True
+        if isinstance(error, sa_exc.OperationalError):
+            if error.connection_invalidated or not _is_sqlite(error):
+                return True
+            return str(error.orig).lower().startswith(SQLITE_UNAVAILABLE)
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _is_sqlite(error: sa_exc.DBAPIError) -> bool:
+    return type(error.orig).__module__.startswith("sqlite3")
+
+
+def _summary(error: BaseException) -> str:
+    """The driver's first line about ``error``, short enough for one log line."""
+    orig = getattr(error, "orig", None) or error
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0][:200] if lines else ''}"
+
+
+class Outage:
+    """Whether this process finds its database unreachable. Logs one warning when an outage
+    begins and one when it ends; what fails in between is only counted."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None  # time.monotonic() of the first failure
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None
+
+    def began(self, error: BaseException) -> None:
+        with self._lock:
+            self.failures += 1
+            if self.since is not None:
+                return
+            self.since = time.monotonic()
+            self.failures = 1
+        log.warning(
+            "database unreachable (%s): answering 503 until it answers again", _summary(error)
+        )
+
+    def ended(self) -> None:
+        if self.since is None:  # the common case: one attribute read per transaction
+            return
+        with self._lock:
+            if self.since is None:
+                return
+            seconds, failures = time.monotonic() - self.since, self.failures
+            self.since = None
+        log.warning(
+            "database reachable again after %.1f s (%d failed attempts meanwhile)",
+            seconds,
+            failures,
+        )
 
 
 class Database:
@@ -34,6 +121,7 @@ class Database:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.outage = Outage()
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,15 +133,27 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._watched(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._watched(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        """A transaction, telling :attr:`outage` when it failed for want of a database and
+        when one succeeded."""
+        try:
+            yield
+        except Exception as error:
+            if is_outage(error):
+                self.outage.began(error)
+            raise
+        self.outage.ended()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -121,9 +221,13 @@ def connect(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
         )
         _tune_sqlite(engine)
     else:
+        connect_args = (
+            {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+        )
         engine = create_engine(
             url,
             echo=echo,
+            connect_args=connect_args,
             pool_size=pool_size,
             max_overflow=2 * pool_size,
             pool_pre_ping=True,

@@ -21,6 +21,7 @@ from dailypapers.papers.changes import ChangeCounter
 from dailypapers.search import service
 from dailypapers.web import api, pages
 from dailypapers.web.feeds import following, links, routes
+from dailypapers.web.pages.health import Probes
 from dailypapers.web.plumbing import errors
 from dailypapers.web.plumbing.caching import (
     API_BYTES,
@@ -29,6 +30,8 @@ from dailypapers.web.plumbing.caching import (
     ResponseCache,
 )
 from dailypapers.web.plumbing.headers import SecurityHeaders, ServerTiming
+from dailypapers.web.plumbing.metrics import RequestMetrics
+from dailypapers.web.plumbing.outage import DatabaseOutage
 from dailypapers.web.plumbing.rendering import WEB, templates
 from dailypapers.web.plumbing.routing import add_routes
 from dailypapers.web.plumbing.sessions import SessionCodec, SessionMiddleware
@@ -72,11 +75,15 @@ def create_app(settings: Settings, db: Any) -> FastAPI:
     app.state.pipeline = Pipeline(db, listeners=[service.indexing_listener(settings)])
     templates.env.globals["feed_links"] = links.feed_links
 
-    # The last added runs first: headers and timing wrap everything, then the session is read,
-    # then the page cache may answer.
+    # The last added runs first: headers, metrics and timing wrap everything; the probes answer
+    # before anything reads the database; an outage becomes a 503 around the session (read),
+    # and the page cache (which may answer).
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(SessionMiddleware, codec=SessionCodec(settings))
+    app.add_middleware(DatabaseOutage, db=db)
+    app.add_middleware(Probes)
     app.add_middleware(ServerTiming)
+    app.add_middleware(RequestMetrics)
     app.add_middleware(SecurityHeaders, https=settings.base_url.lower().startswith("https://"))
     app.mount("/static", Static(directory=WEB / "static"), name="static")
     errors.install(app)

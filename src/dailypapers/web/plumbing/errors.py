@@ -48,7 +48,8 @@ DESCRIBED = {
     409: "The change conflicts with the current state (e.g. already in the feed).",
     429: "Too many requests: wait `Retry-After` seconds.",
     502: "An outside source (arXiv) failed.",
-    503: "The feature is not available right now (e.g. no search index).",
+    503: "Not available right now (no search index, or the database is unreachable: wait "
+    "`Retry-After` seconds).",
 }
 
 
@@ -91,7 +92,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         entry: dict[str, Any] = {"model": ApiError, "description": DESCRIBED[status]}
-        if status == 429:
+        if status in (429, 503):
             entry["headers"] = {
                 "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
             }
