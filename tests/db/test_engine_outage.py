@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from dailypapers.db import Database, connect
-from dailypapers.db.engine import is_outage
+from dailypapers.db.engine import Outage, is_outage
 
 NOWHERE = "postgresql+psycopg://nobody:nothing@127.0.0.1:9/none"  # port 9: nothing listens
 
@@ -49,3 +49,13 @@ def test_it_logs_one_line_per_outage_not_one_per_failure(caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "dailypapers.db.engine"]
     assert len(lines) == 1 and lines[0].startswith("database unreachable (OperationalError")
     assert db.outage.active and db.outage.failures == 5
+
+
+def test_it_counts_a_database_flapping_as_it_shuts_down_as_one_outage(caplog):
+    outage = Outage()
+    refused = OSError("connection refused")
+    with caplog.at_level(logging.WARNING, logger="dailypapers.db.engine"):
+        outage.began(refused)
+        outage.ended()  # a success right after a failure: the server is still going down
+        outage.began(refused)
+    assert outage.active and len(caplog.records) == 1

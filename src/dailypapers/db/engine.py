@@ -77,12 +77,19 @@ def _summary(error: BaseException) -> str:
     return f"{type(orig).__name__}: {lines[0][:200] if lines else ''}"
 
 
+# An outage ends with a success this long after its latest failure: a server shutting down
+# (or starting up) answers some connections and refuses others for a moment, and that is one
+# outage, not several.
+SETTLE_SECONDS = 1.0
+
+
 class Outage:
     """Whether this process finds its database unreachable. Logs one warning when an outage
     begins and one when it ends; what fails in between is only counted."""
 
     def __init__(self) -> None:
         self.since: float | None = None  # time.monotonic() of the first failure
+        self.latest = 0.0  # time.monotonic() of the latest failure
         self.failures = 0
         self._lock = threading.Lock()
 
@@ -93,9 +100,10 @@ class Outage:
     def began(self, error: BaseException) -> None:
         with self._lock:
             self.failures += 1
+            self.latest = time.monotonic()
             if self.since is not None:
                 return
-            self.since = time.monotonic()
+            self.since = self.latest
             self.failures = 1
         log.warning(
             "database unreachable (%s): answering 503 until it answers again", _summary(error)
@@ -105,9 +113,10 @@ class Outage:
         if self.since is None:  # the common case: one attribute read per transaction
             return
         with self._lock:
-            if self.since is None:
+            now = time.monotonic()
+            if self.since is None or now - self.latest < SETTLE_SECONDS:
                 return
-            seconds, failures = time.monotonic() - self.since, self.failures
+            seconds, failures = now - self.since, self.failures
             self.since = None
         log.warning(
             "database reachable again after %.1f s (%d failed attempts meanwhile)",

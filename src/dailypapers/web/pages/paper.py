@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from dailypapers import arxiv_ids
 from dailypapers.accounts.records import User
 from dailypapers.library import exports
+from dailypapers.operations import outage
 from dailypapers.papers import detail
 from dailypapers.search import service
 from dailypapers.web.plumbing.caching import cached_page
@@ -106,6 +107,8 @@ def _similar(request: Request, paper_id: int) -> list[service.SearchItem]:
         return service.similar_papers(
             request.app.state.db, request.app.state.settings, paper_id, k=SIMILAR
         )
-    except Exception:  # a missing or broken index must not take the paper page down
+    except Exception as error:  # a missing or broken index must not take the paper page down
+        if outage.noticed(request.app.state.db, error):
+            raise  # no database: the whole page is the outage's 503, not a traceback here
         log.exception("similar papers failed for paper %s", paper_id)
         return []
