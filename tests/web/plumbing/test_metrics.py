@@ -43,12 +43,14 @@ def test_it_keeps_metric_labels_bounded_whatever_addresses_clients_invent(scrape
 
 @pytest.mark.store("feed")
 def test_it_reports_outboxes_harvest_age_and_index_lag(scraper):
+    text = _scrape(scraper)
     gauges = {
         line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-        for line in _scrape(scraper).splitlines()
+        for line in text.splitlines()
         if line.startswith(("dailypapers_outbox", "dailypapers_index_lag"))
     }
     assert gauges['dailypapers_outbox_depth{outbox="mail"}'] == 0
+    assert "dailypapers_database_up 1.0" in text
     assert gauges['dailypapers_outbox_depth{outbox="webhooks"}'] == 0
     # The feed's papers have no embedding and no keyword index was built: all lag behind.
     semantic = gauges['dailypapers_index_lag_papers{index="semantic"}']

@@ -20,6 +20,7 @@ from dailypapers.db import connect, engine
 from dailypapers.web.app import create_app
 from tests.conftest import BACKENDS
 
+TOKEN = "scraper-token-for-tests"
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="an outage of PostgreSQL")
 
 
@@ -88,6 +89,7 @@ def site(postgresql_url: str, line: Line, tmp_path) -> Iterator[TestClient]:
         secret_key="test-secret-key-not-for-production",
         jobs=[],
         harvest_sources=[],
+        metrics_token=TOKEN,
     )
     with TestClient(create_app(settings, db), raise_server_exceptions=False) as client:
         yield client
@@ -133,3 +135,6 @@ def test_it_says_not_ready_naming_the_database_when_postgresql_is_down(site, lin
     assert answer.status_code == 503
     assert answer.json()["failing"] == ["database"]
     assert answer.json()["checks"]["database"]["ok"] is False
+    scrape = site.get("/metrics", headers={"authorization": f"Bearer {TOKEN}"})
+    assert scrape.status_code == 200 and "dailypapers_database_up 0.0" in scrape.text
+    assert "dailypapers_http_requests_total" in scrape.text

@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dailypapers.operations import gauges, health, outage
 from dailypapers.web.plumbing import metrics
-from dailypapers.web.plumbing.outage import unavailable
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -74,7 +73,7 @@ def scrape(request: Request) -> Response:
     except Exception as error:
         if not outage.noticed(db, error):
             raise
-        return unavailable(request)
+        found = None  # the request metrics still answer, with the database said down
     return Response(metrics.exposition(found), media_type=metrics.CONTENT_TYPE, headers=NO_STORE)
 
 

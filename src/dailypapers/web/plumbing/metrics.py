@@ -101,11 +101,18 @@ def _route_of(scope: Scope) -> str:
 
 
 class _Gauges(Collector):
-    def __init__(self, gauges: SiteGauges):
+    def __init__(self, gauges: SiteGauges | None):
         self.gauges = gauges
 
     def collect(self):
         found = self.gauges
+        up = GaugeMetricFamily(
+            "dailypapers_database_up", "1 when the database answered this scrape, else 0."
+        )
+        up.add_metric([], 0 if found is None else 1)
+        yield up
+        if found is None:
+            return
         outbox = GaugeMetricFamily(
             "dailypapers_outbox_depth", "Messages waiting to be sent, by outbox.", labels=["outbox"]
         )
@@ -131,8 +138,9 @@ class _Gauges(Collector):
         yield lag
 
 
-def exposition(gauges: SiteGauges) -> bytes:
-    """The scrape: every worker's request metrics (or this one's) and the gauges."""
+def exposition(gauges: SiteGauges | None) -> bytes:
+    """The scrape: every worker's request metrics (or this one's) and the gauges (None: the
+    database did not answer)."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)
