@@ -89,7 +89,7 @@ def summarise(load, faults: dict[str, float], stored: dict, log: str, args) -> d
         "  of them 503 with Retry-After": sum(o.status == 503 and o.retry_after for o in down),
         "  of them other 5xx": sum(o.status >= 500 and not o.retry_after for o in down),
         "  of them no answer": sum(o.status < 0 for o in down),
-        "worker replaced after (s)": round(faults["worker_replaced"] - killed, 2),
+        "new worker process after (s)": round(faults["worker_replaced"] - killed, 2),
         "database down (s)": round(ready - faults["database_stopped"], 2),
         "site answering again after the database (s)": round(
             max([ready, *failed_after]) - ready, 2

@@ -13,9 +13,7 @@ from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.operations.records import SiteGauges
 from dailypapers.search import keyword_index
-from dailypapers.search.embedder import MODEL_NAME
 from dailypapers.search.textindex import IndexUnreadable, TextIndex
-from dailypapers.store import embeddings as embedding_store
 from dailypapers.store import harvest as harvest_store
 from dailypapers.store import health as health_store
 from dailypapers.store import outbox as outbox_store
@@ -38,7 +36,7 @@ def site_gauges(db: Database, settings: Settings) -> SiteGauges:
                 source: _age(now, (harvests.get(source) or {}).get("last_success_at"))
                 for source in settings.harvest_sources
             },
-            papers_without_embedding=embedding_store.count_pending(conn, MODEL_NAME),
+            papers_without_embedding=health_store.count_without_embedding(conn),
             papers_not_in_keyword_index=health_store.count_changed_after(conn, watermark),
         )
 

@@ -1,5 +1,6 @@
-"""What an operator's checks read: a trivial query within a timeout, and how far the keyword
-index is behind the papers."""
+"""What an operator's checks read: a trivial query within a timeout, and how far the search
+indexes are behind the papers. Counts a scrape can afford every few seconds: each reads one
+index, never a join over every paper."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, literal, select
 
-from dailypapers.db.schema import papers
+from dailypapers.db.schema import paper_embeddings, papers
 
 
 def ping(conn: Connection, timeout_ms: int) -> None:
@@ -25,3 +26,11 @@ def count_changed_after(conn: Connection, since: datetime | None) -> int:
     if since is not None:
         query = query.where(papers.c.modified_at > since)
     return conn.execute(query).scalar_one()
+
+
+def count_without_embedding(conn: Connection) -> int:
+    """Papers with no stored embedding: papers less embeddings (one row a paper), two counts.
+    A paper whose text changed keeps its older embedding until the embedder redoes it."""
+    stored = select(func.count()).select_from(paper_embeddings).scalar_subquery()
+    every = select(func.count()).select_from(papers).scalar_subquery()
+    return conn.execute(select(every - stored)).scalar_one()
