@@ -19,6 +19,7 @@ from dailypapers.config import Settings
 from dailypapers.db import connect, engine
 from dailypapers.web.app import create_app
 from tests.conftest import BACKENDS
+from tests.support import data, web
 
 TOKEN = "scraper-token-for-tests"
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="an outage of PostgreSQL")
@@ -138,3 +139,14 @@ def test_it_says_not_ready_naming_the_database_when_postgresql_is_down(site, lin
     scrape = site.get("/metrics", headers={"authorization": f"Bearer {TOKEN}"})
     assert scrape.status_code == 200 and "dailypapers_database_up 0.0" in scrape.text
     assert "dailypapers_http_requests_total" in scrape.text
+
+
+def test_it_shows_a_signed_in_reader_the_error_page_not_a_bare_line_while_postgresql_is_down(
+    site, line
+):
+    reader = data.person(site.app.state.db, "dana")
+    web.sign_in(site, reader)
+    line.cut()
+    page = site.get("/papers", headers={"accept": "text/html"})
+    assert page.status_code == 503 and page.headers["retry-after"] == "5"
+    assert page.headers["content-type"].startswith("text/html") and "Back in a moment" in page.text
