@@ -89,6 +89,25 @@ def test_a_worker_finding_the_writer_taken_leaves_the_work_to_its_holder(db, sea
     assert index.document_frequency("title", "octopus") == 1
 
 
+def test_a_worker_finding_another_building_the_index_searches_the_store_meanwhile(
+    db, search_settings, monkeypatch
+):
+    monkeypatch.setattr(keyword_index, "BUSY_PAUSE", 0.04)
+    folder = keyword_index.folder_of(search_settings.resolved_search_index_dir)
+    builder = TextIndex.create(folder)
+    words = keyword_index.for_settings(db, search_settings)
+    with builder.writing():  # another worker, building the index of the small store
+        assert words.get(db) == (None, keyword_index.BUILDING)
+        assert keyword_ids(db, search_settings, "verifiable reward")  # the store's full text
+    builder.write_meta(None)  # the other's build is done (it indexed nothing)
+    words.wait(timeout=30)  # this worker opens it
+    index, notice = words.get(db)  # and catches it up with the store
+    words.wait(timeout=30)
+    with db.read() as conn:
+        stored = conn.exec_driver_sql("SELECT count(*) FROM papers").scalar()
+    assert notice is None and len(index) == stored
+
+
 def test_it_rebuilds_a_damaged_index(db, search_settings):
     keyword_ids(db, search_settings, "reward")
     folder = keyword_index.folder_of(search_settings.resolved_search_index_dir)

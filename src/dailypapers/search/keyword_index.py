@@ -48,6 +48,9 @@ JOB_SECONDS = 10.0
 SWEEP_SECONDS = 60.0
 # After finding the writer taken, leave the catching up to its holder for this long.
 BUSY_PAUSE = 2.0
+# How long a process waits for another to finish building the index (an hour covers the
+# largest store tantivy indexes in one go on two cores) before it gives up and says so.
+BUILDER_WAIT = 3600.0
 
 
 def folder_of(index_dir: Path) -> Path:
@@ -145,22 +148,41 @@ class KeywordIndex(IndexHolder[TextIndex]):
         with db.read() as conn:
             papers = paper_text.count(conn)
         if papers <= BUILD_INLINE:
-            self.index = build(db, self.folder, applied=self._applied)
+            try:
+                self.index = build(db, self.folder, applied=self._applied)
+            except WriterBusy:  # another process is building it: searches say so meanwhile
+                self._in_thread(self._wait_for_builder)
             return
         log.warning("%s: building it from %d papers in the background", problem, papers)
-        self.building = threading.Thread(
-            target=self._build_in_background, args=(db,), daemon=True, name="keyword-index-build"
-        )
+        self._in_thread(lambda: self._build_in_background(db))
+
+    def _in_thread(self, target: Callable[[], None]) -> None:
+        self.building = threading.Thread(target=target, daemon=True, name="keyword-index-build")
         self.building.start()
 
     def _build_in_background(self, db: Database) -> None:
         try:
             self.index = build(db, self.folder, applied=self._applied)
         except WriterBusy:
-            log.info("keyword index: another process is building it; waiting for it")
-            self.index = TextIndex.open(self.folder)
+            self._wait_for_builder()
         except Exception:
             log.exception("building the keyword index failed; run `dailypapers index`")
+
+    def _wait_for_builder(self) -> None:
+        """Open the index another process is building once it is done; the refreshes then
+        apply what was stored meanwhile."""
+        log.info("keyword index: another process is building it; waiting for it")
+        deadline = time.monotonic() + BUILDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(BUSY_PAUSE / 4)
+            try:
+                index = TextIndex.open(self.folder)
+            except IndexUnreadable:  # being built still (or its builder died: see _open)
+                continue
+            self._applied = index.applied()
+            self.index = index
+            return
+        log.error("keyword index: no other process finished building it; run `dailypapers index`")
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until a background build or catch-up ends (commands, tests)."""

@@ -51,6 +51,11 @@ class IndexUnreadable(RuntimeError):
     """A keyword index folder that is missing, damaged or of another format."""
 
 
+class IndexBeingBuilt(IndexUnreadable):
+    """A keyword index folder a build has started and not finished (in this process or
+    another; a build that died leaves it so, and the next build starts afresh)."""
+
+
 class WriterBusy(RuntimeError):
     """Another process holds the index's writer lock: it is keeping the index current."""
 
@@ -107,11 +112,12 @@ class TextIndex:
     def create(cls, folder: Path) -> TextIndex:
         """A new, empty index in ``folder`` (whatever was there is replaced)."""
         folder.mkdir(parents=True, exist_ok=True)
+        _refuse_while_written(folder)
         for old in folder.iterdir():
             if old.is_file():
                 old.unlink()
         index = cls(folder, tantivy.Index(_schema(), path=str(folder), reuse=False))
-        index.write_meta(None)
+        index.write_meta(None, building=True)
         return index
 
     @classmethod
@@ -122,6 +128,8 @@ class TextIndex:
             raise IndexUnreadable(f"no keyword index at {folder} ({error})") from None
         if meta.get("format") != FORMAT:
             raise IndexUnreadable(f"the keyword index at {folder} is of another format")
+        if meta.get("building"):
+            raise IndexBeingBuilt(f"the keyword index at {folder} is being built")
         try:
             return cls(folder, tantivy.Index.open(str(folder)))
         except (OSError, ValueError) as error:
@@ -145,11 +153,16 @@ class TextIndex:
         return {int(k): datetime.fromisoformat(v) for k, v in found.items()}
 
     def write_meta(
-        self, watermark: datetime | None, applied: dict[int, datetime] | None = None
+        self,
+        watermark: datetime | None,
+        applied: dict[int, datetime] | None = None,
+        *,
+        building: bool = False,
     ) -> None:
         partial = self.folder / f"{META}.{os.getpid()}"
         meta = {
             "format": FORMAT,
+            "building": building,
             "watermark": watermark.isoformat() if watermark else None,
             "applied": {str(k): v.isoformat() for k, v in (applied or {}).items()},
         }
@@ -250,6 +263,21 @@ class TextIndex:
             ids = Query.term_set_query(self.schema, "id", list(filters.exclude_ids))
             clauses.append((Occur.MustNot, ids))
         return query if len(clauses) == 1 else Query.boolean_query(clauses)
+
+
+def _refuse_while_written(folder: Path) -> None:
+    """WriterBusy when another process holds the writer of the index in ``folder`` (building
+    or catching it up): wiping its files under it would break both."""
+    try:
+        existing = tantivy.Index.open(str(folder))
+    except (OSError, ValueError):
+        return  # no index there, or one too damaged for anyone to write
+    try:
+        existing.writer(heap_size=WRITER_HEAP, num_threads=1)
+    except ValueError as error:
+        if "LockBusy" in str(error):
+            raise WriterBusy(str(error)) from None
+        raise
 
 
 def _document(row: dict[str, Any]) -> tantivy.Document:
