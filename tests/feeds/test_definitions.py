@@ -49,6 +49,8 @@ def test_it_tidies_a_definition_into_arxivs_spelling():
         ({"name": "n", "min_upvotes": True}, "min_upvotes"),
         ({"name": "n", "min_upvotes": 10**12}, "min_upvotes"),
         ({"name": "n", "query": "x", "private": "yes"}, "private"),
+        ({"name": "n", "query": "x", "has_code": 1}, "has_code"),
+        ({"name": "n", "has_code": False}, None),
         ({"name": "n", "query": "x", "owner": 1}, "owner"),
         ({"name": "n"}, None),
         ({"name": "n", "exclude_categories": ["cs.CY"]}, None),
@@ -58,3 +60,8 @@ def test_it_names_the_field_at_fault(raw, field):
     with pytest.raises(InvalidFeed) as refused:
         definitions.checked(raw)
     assert refused.value.field == field and refused.value.message
+
+
+def test_has_code_alone_is_a_feed_and_defaults_to_false():
+    assert definitions.checked({"name": "n", "has_code": True})[1].has_code is True
+    assert definitions.checked({"name": "n", "query": "x"})[1].has_code is False

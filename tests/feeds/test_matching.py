@@ -82,6 +82,24 @@ def test_min_upvotes_keeps_the_papers_with_that_many(db, settings, categorized):
     assert 0 < len(popular) < len(everything)
 
 
+def test_has_code_keeps_only_the_papers_with_a_code_link(db, settings):
+    linked = data.paper(
+        "2506.99201", "Video With Code", authors=["Ceyuan Yang"],
+        abstract="Video diffusion. Code: https://github.com/example/video-code.",
+    )  # fmt: skip
+    data.store(db, linked)
+    everything = _all(db, settings, Definition(authors=("Ceyuan Yang",)))
+    with_code = _all(db, settings, Definition(authors=("Ceyuan Yang",), has_code=True))
+    assert len(everything) == len(CEYUAN_YANG) + 1
+    assert [c.arxiv_id for c in with_code] == ["2506.99201"]
+    videos = _all(db, settings, Definition(query="video"))
+    coded = _all(db, settings, Definition(query="video", has_code=True))
+    assert "2506.99201" in {c.arxiv_id for c in coded} and len(coded) < len(videos)
+    assert all(any(link.kind == "code" for link in c.links) for c in coded)
+    kept = {c.arxiv_id for c in coded}
+    assert [c.arxiv_id for c in coded] == [c.arxiv_id for c in videos if c.arxiv_id in kept]
+
+
 def test_a_keyword_feed_holds_the_papers_with_its_words_within_its_authors(db, settings):
     cards = _all(db, settings, Definition(query="video"))
     assert cards and all("video" in (c.title + c.abstract).lower() for c in cards)

@@ -20,7 +20,7 @@ MAX_QUERY = LONGEST_QUERY
 # No paper has a million upvotes; the bound keeps the number an integer every backend holds.
 MAX_UPVOTES = 1_000_000
 FIELDS = ("name", "categories", "exclude_categories", "authors", "query", "like", "min_upvotes",
-          "private")  # fmt: skip
+          "has_code", "private")  # fmt: skip
 
 
 def checked(raw: Mapping[str, Any]) -> tuple[str, Definition, bool]:
@@ -42,16 +42,22 @@ def checked(raw: Mapping[str, Any]) -> tuple[str, Definition, bool]:
         _text("query", raw.get("query", ""), MAX_QUERY),
         _text("like", raw.get("like", ""), MAX_LIKE),
         _upvotes(raw.get("min_upvotes", 0)),
+        _flag("has_code", raw.get("has_code", False)),
     )
     criteria = (definition.categories, definition.authors, definition.query, definition.like)
-    if not any(criteria) and not definition.min_upvotes:
+    if not any(criteria) and not definition.min_upvotes and not definition.has_code:
         raise InvalidFeed(
-            None, "a feed needs at least one of categories, authors, query, like or min_upvotes"
+            None,
+            "a feed needs at least one of categories, authors, query, like, min_upvotes or "
+            "has_code",
         )
-    private = raw.get("private", False)
-    if not isinstance(private, bool):
-        raise InvalidFeed("private", "private is true or false")
-    return name, definition, private
+    return name, definition, _flag("private", raw.get("private", False))
+
+
+def _flag(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidFeed(field, f"{field} is true or false")
+    return value
 
 
 def _has_control(text: str) -> bool:

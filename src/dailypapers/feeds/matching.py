@@ -1,7 +1,7 @@
 """The papers of a feed, newest first: one page for its page, Atom/RSS and JSON, and those
 stored since a moment for its digest section and its webhooks.
 
-Categories, exclusions, authors and upvotes are one indexed SQL query (the store's
+Categories, exclusions, authors, upvotes and "has code" are one indexed SQL query (the store's
 ``matching_ids``). The texts go through the search service: ``query`` in keyword mode, newest
 first, with the feed's categories as ``cat:`` filters (several mean any), read page by page
 until the page asked for is full; ``like`` in semantic mode, its nearest papers. The other
@@ -122,6 +122,7 @@ def _criteria(definition: Definition) -> dict:
         "exclude_categories": definition.exclude_categories,
         "author_keys": [k for k in (name_key(a) for a in definition.authors) if k],
         "min_upvotes": definition.min_upvotes,
+        "has_code": definition.has_code,
     }
 
 

@@ -40,7 +40,7 @@ class Definition:
     """Which papers a feed holds: those listing any of ``categories`` (when given) and none of
     ``exclude_categories``, by any of ``authors`` (when given), matching ``query`` (search
     syntax, ``-word`` excludes) and close to ``like`` (when given), with at least
-    ``min_upvotes``. Every criterion given must hold."""
+    ``min_upvotes``, and with a code link when ``has_code``. Every criterion given must hold."""
 
     categories: tuple[str, ...] = ()
     exclude_categories: tuple[str, ...] = ()
@@ -48,6 +48,7 @@ class Definition:
     query: str = ""
     like: str = ""
     min_upvotes: int = 0
+    has_code: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class Definition:
             "query": self.query,
             "like": self.like,
             "min_upvotes": self.min_upvotes,
+            "has_code": self.has_code,
         }
 
     @classmethod
@@ -68,6 +70,7 @@ class Definition:
             stored.get("query") or "",
             stored.get("like") or "",
             int(stored.get("min_upvotes") or 0),
+            bool(stored.get("has_code")),
         )
 
 
@@ -90,6 +93,7 @@ class Feed:
     created_at: datetime
     updated_at: datetime
     digest_watermark_at: datetime | None = None
+    has_code: bool = False
     # What its private address's token is derived from (with the site's key: see access).
     token_nonce: str = field(default="", repr=False, compare=False)
 
@@ -111,6 +115,7 @@ class Feed:
             self.query,
             self.like,
             self.min_upvotes,
+            self.has_code,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -135,5 +140,6 @@ class Feed:
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             digest_watermark_at=row.get("digest_watermark_at"),
+            has_code=definition.has_code,
             token_nonce=row.get("token_nonce") or "",
         )

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, String, cast, delete, func, not_, or_, select
 
 from dailypapers.db.schema import feeds, paper_authors, papers, users
 from dailypapers.store.feed import UPVOTES
+from dailypapers.store.paper_links import has_code as _has_code
 
 _COLUMNS = (
     feeds,
@@ -90,6 +91,7 @@ def matching_ids(
     exclude_categories: Sequence[str] = (),
     author_keys: Sequence[str] = (),
     min_upvotes: int = 0,
+    has_code: bool = False,
     among: Sequence[int] | None = None,
     stored_after: datetime | None = None,
     limit: int,
@@ -97,8 +99,9 @@ def matching_ids(
 ) -> list[int]:
     """Ids of the papers listing any of ``categories`` (when given) and none of
     ``exclude_categories``, with an author of one of ``author_keys`` (when given), at least
-    ``min_upvotes`` upvotes (upstream + local), among ``among`` (when given) and stored after
-    ``stored_after`` (when given): newest arXiv date first, then newest stored."""
+    ``min_upvotes`` upvotes (upstream + local), with a code link if ``has_code``, among
+    ``among`` (when given) and stored after ``stored_after`` (when given): newest arXiv date
+    first, then newest stored."""
     query = select(papers.c.id)
     if categories:
         query = query.where(_lists_any(categories))
@@ -109,6 +112,8 @@ def matching_ids(
         query = query.where(papers.c.id.in_(theirs))
     if min_upvotes > 0:
         query = query.where(min_upvotes <= UPVOTES)
+    if has_code:
+        query = query.where(_has_code(papers.c.id))
     if among is not None:
         query = query.where(papers.c.id.in_(list(among)))
     if stored_after is not None:

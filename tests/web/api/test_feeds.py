@@ -19,6 +19,7 @@ FEED = {
     "query": "",
     "like": "",
     "min_upvotes": 0,
+    "has_code": False,
     "private": False,
 }
 
@@ -105,10 +106,13 @@ def test_it_refuses_bob_deleting_alices_feed(client, alices, bobs):
 def test_its_owner_patches_and_deletes_it(client, alices):
     made = _make(client, alices)
     changed = client.patch(
-        f"/api/feeds/{made['id']}", json={"query": "video", "min_upvotes": 1}, headers=alices
+        f"/api/feeds/{made['id']}",
+        json={"query": "video", "min_upvotes": 1, "has_code": True},
+        headers=alices,
     )
     assert changed.status_code == 200
     assert changed.json()["query"] == "video" and changed.json()["authors"] == ["Ceyuan Yang"]
+    assert changed.json()["has_code"] is True
     assert client.delete(f"/api/feeds/{made['id']}", headers=alices).status_code == 204
     assert client.get(f"/api/feeds/{made['id']}").status_code == 404
 
@@ -128,6 +132,7 @@ def test_it_needs_a_token_to_make_or_list_feeds(client):
         ({"min_upvotes": -3}, "min_upvotes"),
         ({"min_upvotes": "3"}, "min_upvotes"),
         ({"private": "yes"}, "private"),
+        ({"has_code": "yes"}, "has_code"),
         ({"like": "x" * 2001}, "like"),
         ({"colour": "red"}, "colour"),
         ({"authors": []}, None),

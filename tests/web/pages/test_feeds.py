@@ -139,11 +139,13 @@ def test_its_owner_edits_and_deletes_it_with_or_without_htmx(as_user, db, alice)
     client = as_user(alice)
     form = client.get(f"{feed.path}/edit").text
     assert 'value="Ours"' in form
-    fields = {"name": "Renamed", "authors": "Ceyuan Yang", "min_upvotes": "1"}
+    fields = {"name": "Renamed", "authors": "Ceyuan Yang", "min_upvotes": "1", "has_code": "on"}
     changed = submit_form(client, feed.path, fields, page=f"{feed.path}/edit",
                           follow_redirects=False)  # fmt: skip
     assert changed.status_code == 303 and changed.headers["location"] == feed.path
     assert service.readable(db, feed.id).min_upvotes == 1
+    assert service.readable(db, feed.id).has_code and "With code" in client.get(feed.path).text
+    assert 'name="has_code" type="checkbox" checked' in client.get(f"{feed.path}/edit").text
     token = csrf_token_of(client.get("/following").text)
     gone = client.post(f"{feed.path}/delete", data={"csrf_token": token}, follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"] == "/following"

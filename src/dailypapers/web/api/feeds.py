@@ -4,9 +4,9 @@ token>``. ``GET``/``POST /api/feeds`` (the caller's feeds; a new one), ``GET``/`
 in the shape of ``/api/daily_papers`` entries.
 
 A feed is ``{"name", "categories", "exclude_categories", "authors", "query", "like",
-"min_upvotes", "private"}``; answers add ``id``, ``papers_url``, ``atom_url`` and ``rss_url``
-(a private feed's owner gets its secret addresses). Someone else's private feed is a 404, like
-a missing one; changing someone else's public feed is a 403.
+"min_upvotes", "has_code", "private"}``; answers add ``id``, ``papers_url``, ``atom_url`` and
+``rss_url`` (a private feed's owner gets its secret addresses). Someone else's private feed is
+a 404, like a missing one; changing someone else's public feed is a 403.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class FeedIn(BaseModel):
     )
     like: StrictStr = Field("", max_length=TEXT, description="Papers like this text (semantic).")
     min_upvotes: StrictInt = Field(0, description="At least this many upvotes.")
+    has_code: StrictBool = Field(False, description="Only papers with a code link.")
     private: StrictBool = Field(False, description="Only the owner (or its secret address).")
 
 
@@ -66,6 +67,7 @@ class FeedPatch(BaseModel):
     query: StrictStr = Field(None, max_length=TEXT)
     like: StrictStr = Field(None, max_length=TEXT)
     min_upvotes: StrictInt = None
+    has_code: StrictBool = None
     private: StrictBool = None
 
 
@@ -78,6 +80,7 @@ class FeedOut(BaseModel):
     query: str
     like: str
     min_upvotes: int
+    has_code: bool = Field(description="Only papers with a code link.")
     private: bool
     papers_url: str = Field(description="Its papers as JSON.")
     atom_url: str = Field(description="Its Atom feed (for a private feed, a secret address).")

@@ -39,7 +39,7 @@ _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 class FeedForm(BaseModel):
     """A feed as the new-feed, edit and "Follow" forms send it: lists as text (categories
     separated by spaces or commas, authors one per line), ``without`` words to leave out
-    (each becomes ``-word`` in the query), ``private`` a checkbox."""
+    (each becomes ``-word`` in the query), ``has_code`` and ``private`` checkboxes."""
 
     name: str = Field("", max_length=500)
     categories: str = Field("", max_length=2000)
@@ -49,6 +49,7 @@ class FeedForm(BaseModel):
     without: str = Field("", max_length=1000)
     like: str = Field("", max_length=4000)
     min_upvotes: str = Field("", max_length=20)
+    has_code: str = Field("", max_length=10)
     private: str = Field("", max_length=10)
 
     def as_feed(self) -> dict[str, Any]:
@@ -63,6 +64,7 @@ class FeedForm(BaseModel):
             "query": " ".join([self.query.strip(), *excluded]).strip(),
             "like": self.like,
             "min_upvotes": int(upvotes) if _UPVOTES.fullmatch(upvotes) else (upvotes or 0),
+            "has_code": bool(self.has_code),
             "private": bool(self.private),
         }
 
@@ -77,6 +79,7 @@ def form_values(feed: Feed) -> dict[str, str]:
         "query": feed.query,
         "like": feed.like,
         "min_upvotes": str(feed.min_upvotes or ""),
+        "has_code": "on" if feed.has_code else "",
         "private": "on" if feed.private else "",
     }
 
