@@ -27,11 +27,13 @@ from dailypapers.store import feeds as feed_store
 
 PAGE_SIZE = 30  # papers per page of a feed, as on an author's page
 MAX_PAGE = 1_000  # beyond any feed a reader pages through; keeps OFFSET sane
-# A keyword feed reads the search's newest matches this many at a time (its largest page) and
-# at most SEARCH_PAGES times per feed page: enough when the other criteria keep one candidate
-# in forty; a feed narrower than that shows fewer papers rather than scanning the whole store.
+# A keyword feed reads the search's newest matches at most this many at a time (its largest
+# page), at least a page's worth, and at most SEARCH_PAGES times per feed page: enough when the
+# other criteria keep one candidate in forty; a feed narrower than that shows fewer papers
+# rather than scanning the whole store.
 SEARCH_BATCH = service.MAX_LIMIT
 SEARCH_PAGES = 10
+SMALLEST_BATCH = 30  # a page's worth
 # "Papers like this text": its nearest papers, by cosine, ordered newest first. A hundred is
 # what a reader recognises as "like" it; further down the neighbours stop resembling the text.
 NEIGHBOURS = 100
@@ -134,10 +136,12 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
             return feed_store.matching_ids(
                 conn, **criteria, among=near, limit=window.limit, offset=window.offset
             )
-    wanted, found = window.offset + window.limit, []
+    wanted, found, read = window.offset + window.limit, [], 0
     allowed = set(near) if near is not None else None
-    for batch in range(SEARCH_PAGES):
-        matched = _keyword(db, settings, definition, window, batch * SEARCH_BATCH)
+    for _ in range(SEARCH_PAGES):
+        size = _batch_size(wanted - len(found))
+        matched = _keyword(db, settings, definition, read, size)
+        read += len(matched)
         candidates = [i for i in matched if allowed is None or i in allowed]
         if candidates:
             with db.read() as conn:
@@ -147,9 +151,16 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
                     )
                 )
             found += [i for i in candidates if i in kept]
-        if len(found) >= wanted or len(matched) < SEARCH_BATCH:  # full, or the search's last
+        if len(found) >= wanted or len(matched) < size:  # full, or the search's last
             break
     return found[window.offset : wanted]
+
+
+def _batch_size(missing: int) -> int:
+    """The search's matches to read next: those still missing, when the other criteria keep
+    them all, costs least (each match is a card the search builds); never fewer than
+    :data:`SMALLEST_BATCH`, so a narrow feed does not read one match at a time."""
+    return max(SMALLEST_BATCH, min(missing, SEARCH_BATCH))
 
 
 def _with_categories(text: str, definition: Definition) -> str:
@@ -157,9 +168,10 @@ def _with_categories(text: str, definition: Definition) -> str:
 
 
 def _keyword(
-    db: Database, settings: Settings, definition: Definition, window: _Window, offset: int
+    db: Database, settings: Settings, definition: Definition, offset: int, limit: int
 ) -> list[int]:
-    """One batch of the query's matches, newest first (categories as ``cat:`` filters)."""
+    """``limit`` of the query's matches from ``offset``, newest first (categories as ``cat:``
+    filters)."""
     if offset > service.MAX_OFFSET:
         return []
     results = service.search(
@@ -169,7 +181,7 @@ def _keyword(
         mode="keyword",
         sort="newest",
         date_from=days.FIRST_DAY,  # a date filter lets a query of exclusions alone run
-        limit=SEARCH_BATCH,
+        limit=limit,
         offset=offset,
     )
     return [item.paper_id for item in results.items]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, cast, delete, func, not_, or_, select, update
 
-from dailypapers.db.schema import feeds, paper_authors, papers, users
+from dailypapers.db.schema import feeds, paper_authors, papers, users, votes
 from dailypapers.store.feed import UPVOTES
 from dailypapers.store.paper_links import has_code as _has_code
 
@@ -84,6 +84,14 @@ def _lists_any(categories: Sequence[str]):
     return or_(*tests)
 
 
+def _may_have(min_upvotes: int):
+    """A test the feed-order index answers alone, true of every paper with ``min_upvotes``:
+    enough upstream upvotes, or a local vote. It spares counting the local votes of each paper
+    walked (at 85k papers, "at least 50 upvotes" read 240 ms of vote counts, most of them 0)."""
+    voted = select(votes.c.paper_id)
+    return or_(papers.c.upstream_upvotes >= min_upvotes, papers.c.id.in_(voted))
+
+
 def matching_ids(
     conn: Connection,
     *,
@@ -111,7 +119,7 @@ def matching_ids(
         theirs = select(paper_authors.c.paper_id).where(paper_authors.c.name_key.in_(author_keys))
         query = query.where(papers.c.id.in_(theirs))
     if min_upvotes > 0:
-        query = query.where(min_upvotes <= UPVOTES)
+        query = query.where(_may_have(min_upvotes), min_upvotes <= UPVOTES)
     if has_code:
         query = query.where(_has_code(papers.c.id))
     if among is not None:

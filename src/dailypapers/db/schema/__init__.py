@@ -35,6 +35,7 @@ from dailypapers.db.schema.papers import (
     site_generation,
     votes,
 )
+from dailypapers.db.schema.watches import watches
 from dailypapers.db.schema.webhooks import webhook_deliveries, webhooks
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "suppressions",
     "users",
     "votes",
+    "watches",
     "webhook_deliveries",
     "webhooks",
 ]
