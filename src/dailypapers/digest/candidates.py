@@ -25,6 +25,7 @@ from dailypapers.digest.compose import (
 )
 from dailypapers.digest.feeds import FeedRunner
 from dailypapers.digest.schedule import Period
+from dailypapers.digest.watching import WatchRunner
 from dailypapers.store import mailed_papers as mailed_store
 from dailypapers.store import marks as mark_store
 from dailypapers.store import paper_scores
@@ -80,6 +81,7 @@ class CandidateSource:
         self.recommender = personal.Recommender(conn, settings, as_of, db)
         self.search_runner = searches.SearchRunner(db, settings, as_of)
         self.feed_runner = FeedRunner(conn, db, settings, user_ids)
+        self.watch_runner = WatchRunner(conn, user_ids)
 
     def window(self, start: date, end: date) -> list[Paper]:
         key = (start, end)
@@ -142,6 +144,7 @@ class CandidateSource:
             for_you=for_you,
             searches=matches,
             feeds=feeds,
+            watching=self.watch_runner.candidates(user_id),
             already_mailed=frozenset(mailed),
             known=frozenset(voted | saved),
             not_interested=not_interested,

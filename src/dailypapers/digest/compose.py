@@ -12,7 +12,9 @@ Sections, in this order, each without the papers an earlier section showed:
   papers already mailed, upvoted, saved or marked "not interested";
 - ``searches``: new matches of each saved search;
 - ``feed``: one section per feed of the reader's (dailypapers.feeds), its papers new since the
-  last digest.
+  last digest;
+- ``watching``: the papers the reader watches (dailypapers.watching) with news since the last
+  digest, each once, its changes in one line where other sections show the abstract.
 A paper the reader marked "not interested" appears in no section.
 """
 
@@ -33,6 +35,7 @@ SECTION_TITLES = {
     "for_you": "For you",
     "searches": "New matches for your saved searches",
     "feed": "Your feed",  # each feed's section is titled with its name
+    "watching": "Papers you watch",
 }
 _SUBJECT_WORDS = {
     "top": ("top paper", "top papers"),
@@ -40,6 +43,7 @@ _SUBJECT_WORDS = {
     "for_you": ("for you", "for you"),
     "searches": ("search match", "search matches"),
     "feed": ("feed paper", "feed papers"),
+    "watching": ("watched paper changed", "watched papers changed"),
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -95,6 +99,12 @@ class FeedMatches:
 
 
 @dataclass(frozen=True)
+class WatchedNews:
+    paper: Paper
+    changes: str  # what changed since the last digest, in one line
+
+
+@dataclass(frozen=True)
 class Candidates:
     # Ranked once per period by rank_top / rank_trending (shared by every reader of the period).
     period_papers: Sequence[Paper] = ()
@@ -102,6 +112,7 @@ class Candidates:
     for_you: Sequence[tuple[Paper, float]] = ()  # ranked, best first
     searches: Sequence[SearchMatches] = ()
     feeds: Sequence[FeedMatches] = ()
+    watching: Sequence[WatchedNews] = ()
     already_mailed: frozenset[int] = field(default_factory=frozenset)
     known: frozenset[int] = field(default_factory=frozenset)  # upvoted or saved by the reader
     not_interested: frozenset[int] = field(default_factory=frozenset)
@@ -147,6 +158,7 @@ def compose(
             )
 
     sections += _feed_sections(candidates, prefs, shown)
+    sections.append(_watching_section(candidates.watching))
 
     sections = [s for s in sections if s["count"]]
     if not sections:
@@ -174,6 +186,13 @@ def _feed_sections(candidates: Candidates, prefs: Prefs, shown: set[int]) -> lis
         shown.update(p.id for p in picked)
         sections.append({**_section("feed", picked), "title": f"Your feed “{feed.name}”"})
     return sections
+
+
+def _watching_section(news: Sequence[WatchedNews]) -> dict:
+    """Every watched paper with news (a reader asked for each), even if shown above."""
+    papers = [{**_paper(n.paper), "abstract": _cut(n.changes, ABSTRACT_CHARS)} for n in news]
+    return {"key": "watching", "title": SECTION_TITLES["watching"], "papers": papers,
+            "count": len(papers)}  # fmt: skip
 
 
 def _subject_parts(sections: list[dict]) -> list[str]:

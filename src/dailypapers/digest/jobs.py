@@ -27,6 +27,7 @@ from dailypapers.store import mailed_papers as mailed_store
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
 from dailypapers.store import subscriptions as subscription_store
+from dailypapers.watching import news as watch_news
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def compose_due(
             )
             searches = [s["id"] for s in source.saved_searches_of(subscription)]
             feeds = [f.id for f in source.feed_runner.feeds_of(subscription.get("user_id"))]
-            composed.append((subscription, period, content, (searches, feeds)))
+            told = source.watch_runner.news_of(subscription.get("user_id")) if content else []
+            composed.append((subscription, period, content, (searches, feeds, told)))
     now = datetime.now(UTC)
     for start in range(0, len(composed), WRITE_BATCH):
         chunk = composed[start : start + WRITE_BATCH]
@@ -100,10 +102,11 @@ def compose_due(
 
 
 def _record(conn, rows: list[dict], chunk: list, summary: ComposeSummary, as_of: datetime) -> None:
-    """Queue one batch of composed digests; what they show counts as mailed, and the saved
-    searches and feeds they looked at move their watermarks to ``as_of``."""
-    mailed, advanced, advanced_feeds = [], [], []
-    for row, (subscription, _, content, (searches, feeds)) in zip(rows, chunk, strict=True):
+    """Queue one batch of composed digests; what they show counts as mailed, the saved
+    searches and feeds they looked at move their watermarks to ``as_of``, and the watched
+    papers' news they told is recorded as told."""
+    mailed, advanced, advanced_feeds, told = [], [], [], []
+    for row, (subscription, _, content, (searches, feeds, news)) in zip(rows, chunk, strict=True):
         outbox_id = outbox_store.insert(conn, row)
         if outbox_id is None:
             summary.already += 1  # another worker composed it meanwhile
@@ -117,9 +120,11 @@ def _record(conn, rows: list[dict], chunk: list, summary: ComposeSummary, as_of:
             )
         advanced += searches
         advanced_feeds += feeds
+        told += news
     mailed_store.record(conn, mailed)
     search_store.advance(conn, advanced, as_of)
     feed_store.advance_digest(conn, advanced_feeds, as_of)
+    watch_news.mark_told(conn, told, as_of)
 
 
 def _row(

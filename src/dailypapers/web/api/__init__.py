@@ -20,6 +20,7 @@ from dailypapers.web.api import (
     library,
     papers,
     tokens,
+    watching,
     webhooks,
     writes,
 )
@@ -52,4 +53,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         webhooks.router,
         collections.router,
         library.router,
+        watching.router,
     )

@@ -25,6 +25,7 @@ from dailypapers.web.pages import (
     submit,
     tokens,
     votes,
+    watching,
     webhooks,
 )
 
@@ -44,6 +45,7 @@ ROUTERS = [
     following.router,
     collections.router,
     library.router,
+    watching.router,
     admin.router,
     claims.router,
     authors.router,
