@@ -138,8 +138,8 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
             )
     wanted, found, read = window.offset + window.limit, [], 0
     allowed = set(near) if near is not None else None
-    for _ in range(SEARCH_PAGES):
-        size = _batch_size(wanted - len(found))
+    for batch in range(SEARCH_PAGES):
+        size = _batch_size(wanted - len(found)) if batch == 0 else SEARCH_BATCH
         matched = _keyword(db, settings, definition, read, size)
         read += len(matched)
         candidates = [i for i in matched if allowed is None or i in allowed]
@@ -157,9 +157,9 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
 
 
 def _batch_size(missing: int) -> int:
-    """The search's matches to read next: those still missing, when the other criteria keep
-    them all, costs least (each match is a card the search builds); never fewer than
-    :data:`SMALLEST_BATCH`, so a narrow feed does not read one match at a time."""
+    """The search's matches to read first: those missing, which costs least when the other
+    criteria keep them all (each match is a card the search builds), and at least
+    :data:`SMALLEST_BATCH`; once the criteria have dropped some, batches are the largest."""
     return max(SMALLEST_BATCH, min(missing, SEARCH_BATCH))
 
 
@@ -181,6 +181,7 @@ def _keyword(
         mode="keyword",
         sort="newest",
         date_from=days.FIRST_DAY,  # a date filter lets a query of exclusions alone run
+        has_code=definition.has_code,  # the search's own filter: no batch of codeless matches
         limit=limit,
         offset=offset,
     )
