@@ -17,13 +17,19 @@ branch_labels = None
 depends_on = None
 
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-# The paper's day as store/search.paper_day_sql spells it on each backend: an expression index
-# serves only queries that spell it alike (PostgreSQL's listing day is a date, turned into UTC).
-# Outside the schema's metadata for that reason (tests/db/test_migrations.py knows its name).
-DAY = {
-    "sqlite": "coalesce(published_at, listed_on)",
-    "postgresql": "coalesce(published_at, (listed_on::timestamp AT TIME ZONE 'UTC'))",
+# The paper's day as store/search.paper_day_sql spells it on each backend, in the order the
+# search reads it newest first (PostgreSQL's "DESC NULLS LAST" is no backward scan of an
+# ascending index): an expression index serves only queries that spell it alike. Outside the
+# schema's metadata for that reason (tests/db/test_migrations.py knows its name).
+DAY_ORDER = {
+    "sqlite": "coalesce(published_at, listed_on), id",
+    "postgresql": "coalesce(published_at, (listed_on::timestamp AT TIME ZONE 'UTC')) DESC NULLS "
+    "LAST, id DESC",
 }
+# PostgreSQL guesses a category test (a LIKE on the category list as text) keeps 0.5% of the
+# papers and then sorts instead of walking that index: statistics of that text tell it that
+# cs.CL is on a third of them (at 85k papers, "cs.CL -survey": 600 ms -> 0.4 ms of SQL).
+CATEGORY_STATISTICS = "papers_categories_text"
 
 
 def upgrade() -> None:
@@ -48,10 +54,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "paper_id", name="uq_watches_user_id_paper_id"),
     )
     op.create_index("ix_watches_paper_id", "watches", ["paper_id"])
-    day = DAY[op.get_bind().dialect.name]
-    op.create_index("ix_papers_day_order", "papers", [sa.text(day), "id"])  # keyword feeds' order
+    dialect = op.get_bind().dialect.name
+    op.execute(f"CREATE INDEX ix_papers_day_order ON papers ({DAY_ORDER[dialect]})")
+    if dialect == "postgresql":
+        op.execute(
+            f"CREATE STATISTICS {CATEGORY_STATISTICS} ON (lower(categories::text)) FROM papers"
+        )
+        op.execute("ANALYZE papers")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP STATISTICS IF EXISTS {CATEGORY_STATISTICS}")
     op.drop_index("ix_papers_day_order", table_name="papers")
     op.drop_table("watches")
