@@ -11,7 +11,7 @@ from dailypapers.db.schema import FULL_TEXT_COLUMNS, FULL_TEXT_TABLES, metadata
 
 def _not_full_text(obj, name, type_, reflected, compare_to):
     """The full-text index objects the search migration creates outside the metadata, and the
-    paper-day index of migration 0015 (spelt per backend)."""
+    paper-day index of migration 0016 (spelt per backend)."""
     if type_ == "table" and name in FULL_TEXT_TABLES:
         return False
     if type_ == "column" and (obj.table.name, name) in FULL_TEXT_COLUMNS:

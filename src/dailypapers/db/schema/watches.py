@@ -29,6 +29,6 @@ watches = table(
     Index(None, "paper_id"),
 )
 
-# Migration 0015 also makes ``ix_papers_day_order``, outside this metadata: a keyword feed
+# Migration 0016 also makes ``ix_papers_day_order``, outside this metadata: a keyword feed
 # reads the search's matches newest first by the paper's day (store/search.paper_day_sql), which
 # each backend spells differently, and an expression index serves only its own spelling.

@@ -1,8 +1,8 @@
 """Watched papers (what the reader was told of each), and the index that reads papers by their
 day newest first for keyword feeds.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from dailypapers.db.schema import Json, UTCDateTime
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
