@@ -26,7 +26,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from dailypapers.digest import recommend
+from bench._recommend_models import centroid
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "arxiv-listings"
 RESULTS = Path(__file__).parent / "results"
@@ -162,9 +162,9 @@ def rank(
     if method == "random":
         return np.array(rng.sample(range(len(pool)), len(pool)))
     if method.startswith("centroid (positives"):
-        scores = recommend.personal_scores(recommend.personal_profile(pos, None), pool)
+        scores = centroid(pos, np.zeros(len(pos)), pos[:0], pos[:0], pool)
     elif method.startswith("centroid with"):
-        scores = recommend.personal_scores(recommend.personal_profile(pos, neg), pool)
+        scores = centroid(pos, np.zeros(len(pos)), pos[:0], neg, pool)
     else:
         scores = logistic(pos, neg, implicit, pool)
     return np.argsort(-scores, kind="stable")

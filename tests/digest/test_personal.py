@@ -150,7 +150,7 @@ def test_it_mails_no_alert_of_an_unverified_account_to_the_address_it_claims(
 def test_the_for_you_page_shows_the_same_ranking_and_takes_marks(db, alice, as_user, embedded):
     embedded(datetime.now(UTC))
     reader = as_user(alice)
-    assert "Upvote or save a few papers" in reader.get("/for-you").text
+    assert "they are what this list learns from" in reader.get("/for-you").text
     voting.upvote(db, alice.id, ARXIV_IDS["a1"])
     page = reader.get("/for-you").text
     shown = SHOWN.findall(page)

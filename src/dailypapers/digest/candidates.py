@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dailypapers.config import Settings
-from dailypapers.digest import personal, searches
+from dailypapers.digest import searches
 from dailypapers.digest.compose import (
     Candidates,
     FeedMatches,
@@ -26,8 +26,9 @@ from dailypapers.digest.compose import (
 from dailypapers.digest.feeds import FeedRunner
 from dailypapers.digest.schedule import Period
 from dailypapers.digest.watching import WatchRunner
+from dailypapers.recommend import personal
+from dailypapers.recommend.positives import positives_of
 from dailypapers.store import mailed_papers as mailed_store
-from dailypapers.store import marks as mark_store
 from dailypapers.store import paper_scores
 from dailypapers.store import saved_searches as search_store
 
@@ -68,8 +69,7 @@ class CandidateSource:
         ids = [s["id"] for s in subscriptions]
         user_ids = [s["user_id"] for s in subscriptions if s.get("user_id") is not None]
         self.mailed = mailed_store.for_subscriptions(conn, ids)
-        self.marks = mark_store.for_users(conn, user_ids)
-        self.voted = paper_scores.voted_by(conn, user_ids)
+        self.positives = positives_of(conn, user_ids)
         self.searches: dict[tuple[str, int], list[dict[str, Any]]] = {}
         for search in search_store.for_owners(conn, ids, user_ids):
             if search["subscription_id"] is not None:
@@ -114,20 +114,14 @@ class CandidateSource:
     def for_subscription(self, subscription: dict[str, Any], period: Period) -> Candidates:
         sections = set(subscription.get("content") or ())
         user_id = subscription.get("user_id")
-        marks = self.marks.get(user_id, {}) if user_id is not None else {}
-        voted = self.voted.get(user_id, set()) if user_id is not None else set()
+        positives = self.positives.get(user_id) if user_id is not None else None
         mailed = self.mailed.get(subscription["id"], set())
-        not_interested = frozenset(p for p, k in marks.items() if k == "not_interested")
-        saved = frozenset(p for p, k in marks.items() if k == "saved")
         for_you: list[tuple[Paper, float]] = []
-        if "for_you" in sections and user_id is not None:
-            exclude = mailed | voted | saved | not_interested
-            for_you = self.recommender.rank(
-                positives=voted | saved,
-                negatives=not_interested,
-                exclude=exclude,
-                limit=SECTION_SIZE,
+        if "for_you" in sections and positives is not None:
+            picks = self.recommender.new(
+                positives, exclude=set(mailed | positives.known), limit=SECTION_SIZE
             )
+            for_you = [(Paper.from_row(r), s) for r, s in personal.rows_of(self.conn, picks)]
         matches: list[SearchMatches] = []
         if "searches" in sections:
             for search in self.saved_searches_of(subscription):
@@ -146,6 +140,6 @@ class CandidateSource:
             feeds=feeds,
             watching=self.watch_runner.candidates(user_id),
             already_mailed=frozenset(mailed),
-            known=frozenset(voted | saved),
-            not_interested=not_interested,
+            known=positives.wanted if positives else frozenset(),
+            not_interested=positives.unwanted if positives else frozenset(),
         )

@@ -8,7 +8,7 @@ Sections, in this order, each without the papers an earlier section showed:
 - ``top``: the period's papers by upvotes (upstream count + local votes);
 - ``trending``: the last week's papers by the trending score (trending.trending_score at the due
   time), leaving out papers this address was already mailed;
-- ``for_you``: the reader's personal ranking (digest/recommend.py), leaving out
+- ``for_you``: the reader's personal ranking (dailypapers.recommend), leaving out
   papers already mailed, upvoted, saved or marked "not interested";
 - ``searches``: new matches of each saved search;
 - ``feed``: one section per feed of the reader's (dailypapers.feeds), its papers new since the

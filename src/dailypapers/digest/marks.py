@@ -1,6 +1,6 @@
 """A reader's marks on papers: "saved" (more like this) and "not interested" (less like this).
 
-Marks feed the "for you" ranking (:mod:`dailypapers.digest.personal`).
+Marks feed the "for you" ranking (:mod:`dailypapers.recommend.personal`).
 """
 
 from __future__ import annotations

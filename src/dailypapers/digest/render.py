@@ -27,7 +27,7 @@ from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from email_validator import validate_email
@@ -35,6 +35,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from dailypapers.config import Settings
 from dailypapers.digest import tokens
+from dailypapers.recommend import feedback
 
 # Header values come from us and from readers (an address): none may carry a line break.
 _LINE_BREAK = re.compile(r"[\r\n]")
@@ -108,6 +109,10 @@ def message_bytes(row: dict, settings: Settings) -> bytes:
         "subject": row["subject"],
         **links(settings, row["subscription_id"], row["recipient"]),
     }
+    if row["kind"] == "digest" and row["subscription_id"] is not None:
+        context["feedback_url"] = partial(
+            feedback.link_url, settings, row["subscription_id"], row["recipient"]
+        )
     if row["kind"] == "confirmation":
         base = context["base_url"]
         context["confirm_url"] = f"{base}/subscribe/confirm/{content['token']}"

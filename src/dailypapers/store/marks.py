@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from dailypapers.db.schema import paper_marks
 from dailypapers.store.keys import chunks
 
-KINDS = ("saved", "not_interested")
+# saved and liked (👍) teach "more like this"; not interested and disliked (👎) "less".
+KINDS = ("saved", "not_interested", "liked", "disliked")
 
 
 def set_mark(

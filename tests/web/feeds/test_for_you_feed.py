@@ -1,5 +1,5 @@
-"""The private "for you" feed: made on the settings page, the reader's personal ranking (digest's
-``personal.for_user``) as Atom / RSS, gone when revoked.
+"""The private "for you" feed: made on the settings page, the reader's personal ranking (the new
+part of ``recommend.for_you.for_user``) as Atom / RSS, gone when revoked.
 
 The ``search`` template already holds its papers' embeddings (computed once per session with the
 session's model), which is all the personal ranking learns from: nothing is embedded here.
@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from dailypapers.digest import personal
+from dailypapers.recommend import for_you
 from dailypapers.web.feeds import routes
 from tests.support import web
 
@@ -54,8 +54,9 @@ def _revoke_first(client: TestClient) -> None:
 def test_a_feed_address_works_until_it_is_revoked(as_user, db, settings, alice):
     reader = as_user(alice)
     address = _feed_address(reader)
-    ranked, notice = personal.for_user(db, settings, alice)
-    assert ranked == [] and notice  # nothing upvoted yet
+    found = for_you.for_user(db, settings, alice)
+    notice = found.notice
+    assert found.new == [] and notice  # nothing upvoted yet
     for fmt in ("atom", "rss"):
         answer = reader.get(address.replace(".atom", f".{fmt}"))
         assert answer.status_code == 200
@@ -84,14 +85,15 @@ def test_the_feed_carries_the_readers_personal_ranking(as_user, db, settings, al
             follow_redirects=False,
         )
         assert voted.status_code in (200, 303), voted.text
-    ranked, notice = personal.for_user(db, settings, alice, limit=routes.FEED_SIZE)
-    assert ranked and notice is None
-    assert {"2506.08007", "2506.07044"}.isdisjoint(card.arxiv_id for card, _ in ranked)
+    found = for_you.for_user(db, settings, alice, limit=routes.FEED_SIZE)
+    ranked = [r.card for r in found.new]
+    assert ranked and found.notice is None
+    assert {"2506.08007", "2506.07044"}.isdisjoint(card.arxiv_id for card in ranked)
     for fmt in ("atom", "rss"):
         answer = reader.get(address.replace(".atom", f".{fmt}"))
         assert answer.headers["cache-control"] == "private, no-store"
         parsed = feedparser.parse(answer.content)
         assert parsed.bozo is False
         assert [e.link.rsplit("/papers/", 1)[1] for e in parsed.entries] == [
-            card.arxiv_id for card, _ in ranked
+            card.arxiv_id for card in ranked
         ]

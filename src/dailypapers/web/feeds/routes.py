@@ -17,9 +17,9 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from dailypapers.accounts import registration, tokens
-from dailypapers.digest import personal
 from dailypapers.papers import listing
 from dailypapers.papers.records import Card
+from dailypapers.recommend import for_you
 from dailypapers.search import service
 from dailypapers.web.feeds.links import CATEGORY_PATTERN, MAX_SEARCH_QUERY
 from dailypapers.web.feeds.writer import MEDIA_TYPES, Feed, render
@@ -260,14 +260,15 @@ async def for_you_feed(
         if holder is None:
             raise not_found("token", "no such feed (the address may have been revoked)")
         name = holder.user.username
-        picked, notice = personal.for_user(state.db, state.settings, holder.user, limit=FEED_SIZE)
+        picked = for_you.for_user(state.db, state.settings, holder.user, limit=FEED_SIZE)
         feed = Feed(
             f"for {name}",
             "/for-you",
             f"/feeds/for-you/{token}",
-            notice or f"Papers picked for {name} from what they upvoted and saved, best first.",
+            picked.notice
+            or f"Papers picked for {name} from what they upvoted and saved, best first.",
         )
-        return render(feed, [card for card, _score in picked], fmt, state.settings)
+        return render(feed, [r.card for r in picked.new], fmt, state.settings)
 
     body, cache_state = await cached(request, compute, size=len, shareable=False)
     return Response(

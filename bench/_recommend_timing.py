@@ -1,0 +1,118 @@
+"""The second and third parts of ``python -m bench recommend``: the chosen model's cost as the
+site runs it, and what it recommends from the 85k archive for three narrow topics.
+
+Digest: a day's hubness is computed once per composing round (every reader shares the pool),
+then each reader costs one (day x library) product. Archive ("From the archive" on /for-you):
+the usearch index snapshot of the 85k store is searched for each library paper's nearest
+neighbours, and the union is ranked by the model, as :mod:`dailypapers.recommend.personal` does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from dailypapers.recommend import model, personal
+from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME
+from dailypapers.search.vectors import VectorIndex
+
+# A topic, the title words that choose its 10 library papers, and the words (any, in the title
+# or abstract) that make a recommendation on-topic: the judgement the lead can re-read.
+TOPICS = {
+    "speculative decoding": (("speculative decoding",), ("speculative", "draft model", "drafter")),
+    "machine unlearning": (("unlearning",), ("unlearn",)),
+    "3D Gaussian splatting": (("gaussian splatting",), ("gaussian splat", "3dgs", "splatting")),
+}
+
+
+def _store_ids(store: Path) -> tuple[sqlite3.Connection, dict[str, int]]:
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    return conn, dict(conn.execute("SELECT arxiv_id, id FROM papers"))
+
+
+def _archive(index: VectorIndex, positives: np.ndarray, exclude: set[int]):
+    """(store ids, scores, index of the nearest positive) of the archive's best, as the site."""
+    found: dict[int, None] = {}
+    for vector in positives[-personal.ARCHIVE_QUERIES :]:
+        for hit in index.search(vector, personal.ARCHIVE_NEIGHBOURS):
+            found.setdefault(hit.paper_id)
+    ids = [i for i in found if i not in exclude]
+    matrix = np.vstack([index.vector_of(i) for i in ids]).astype(np.float32)
+    ranked = model.rank(model.Taste(positives, positives[:0]), matrix, model.hubness(matrix))
+    order = np.argsort(-ranked.scores, kind="stable")[:10]
+    return [ids[i] for i in order], ranked.scores[order], ranked.because[order]
+
+
+def latency(corpus, queries, store: Path, index_dir: Path, console: Console) -> dict:
+    days = sorted({q.day for q in queries})
+    started = time.perf_counter()
+    hubs = {d: model.hubness(corpus.vectors[corpus.days[d]]) for d in days}
+    hub_ms = 1000 * (time.perf_counter() - started) / len(days)
+    started = time.perf_counter()
+    for query in queries:
+        day = corpus.vectors[corpus.days[query.day]]
+        taste = model.Taste(corpus.vectors[query.library], day[:0])
+        model.rank(taste, day, hubs[query.day])
+    reader_ms = 1000 * (time.perf_counter() - started) / len(queries)
+    index = VectorIndex.load(index_dir, MODEL_NAME, DIMENSIONS)
+    conn, store_ids = _store_ids(store)
+    conn.close()
+    readers = queries[:200]
+    started = time.perf_counter()
+    for query in readers:
+        positives = corpus.vectors[query.library]
+        exclude = {store_ids[corpus.arxiv_ids[p]] for p in query.library}
+        _archive(index, positives, exclude)
+    archive_ms = 1000 * (time.perf_counter() - started) / len(readers)
+    result = {
+        "day_hubness_ms_once_per_day": hub_ms,
+        "digest_ms_per_reader_day": reader_ms,
+        "archive_ms_per_reader": archive_ms,
+        "archive_papers": len(index),
+    }
+    table = Table(title=f"the chosen model's cost ({len(index)} papers in the index)")
+    for column in ("step", "ms", "goal"):
+        table.add_column(column, justify="right")
+    table.add_row("a day's hubness (once per round, shared)", f"{hub_ms:.2f}", "-")
+    table.add_row("digest: one reader's day", f"{reader_ms:.3f}", "<= 5")
+    table.add_row("/for-you archive part: one reader", f"{archive_ms:.2f}", "<= 10 (page)")
+    console.print(table)
+    return result
+
+
+def topics(corpus, store: Path, index_dir: Path, console: Console) -> dict:
+    index = VectorIndex.load(index_dir, MODEL_NAME, DIMENSIONS)
+    conn, store_ids = _store_ids(store)
+    row_of = {a: i for i, a in enumerate(corpus.arxiv_ids)}
+    found = {}
+    for topic, (chosen_by, on_topic) in TOPICS.items():
+        library = [
+            arxiv_id
+            for arxiv_id, title in conn.execute("SELECT arxiv_id, title FROM papers ORDER BY id")
+            if arxiv_id in row_of and any(w in title.lower() for w in chosen_by)
+        ][:10]
+        positives = corpus.vectors[[row_of[a] for a in library]]
+        ids, _, _ = _archive(index, positives, {store_ids[a] for a in library})
+        rows = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                f"SELECT id, title, abstract FROM papers WHERE id IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+        }
+        picked = [rows[i] for i in ids]
+        hits = [any(w in (t + " " + a).lower() for w in on_topic) for t, a in picked]
+        found[topic] = {"on_topic": sum(hits), "titles": [t for t, _ in picked]}
+        table = Table(title=f"{topic}: {sum(hits)} of 10 on-topic (library: 10 such papers)")
+        table.add_column("on-topic")
+        table.add_column("recommended from the archive")
+        for hit, (title, _) in zip(hits, picked, strict=True):
+            table.add_row("yes" if hit else "NO", " ".join(title.split()))
+        console.print(table)
+    conn.close()
+    return found

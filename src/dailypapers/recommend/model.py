@@ -1,0 +1,68 @@
+"""The "for you" model: a paper is as good as its nearest paper in the reader's library, with
+the hubness of both taken out. Pure functions over unit embeddings.
+
+A reader's library is every paper they said they want (upvoted, saved, 👍, in a collection);
+their 👎 and "not interested" papers are the negatives. A candidate ``c`` scores
+
+    max over library papers l of  2 cos(c, l) - hub(c) - hub(l)  -  DISLIKE_WEIGHT * max cos(c, n)
+
+where ``hub(x)`` is the mean cosine of ``x`` to its HUB_NEIGHBOURS nearest candidates (CSLS,
+Conneau et al. 2018): a paper close to everything of the day (a survey, a generic LLM paper)
+is not close to *this* reader, and a library paper close to everything is weak evidence.
+
+Why this one: ``python -m bench recommend`` ranks each day's ~370 papers for 400 real authors
+(their earlier papers as library) and it found their next papers best of the models measured
+(hits@10 0.409 against the Rocchio centroid's 0.323; a linear SVM per reader 0.36 at 40 times
+the cost), its reason is free (the library paper that gave the score), it needs no training,
+and it ranks any candidate set: the day's papers and the archive's nearest neighbours alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# The neighbourhood hubness is measured over; the bench found 30 best of 5, 10, 30 (day ~370).
+HUB_NEIGHBOURS = 30
+# A 👎 lowers a paper by this much times its cosine to the nearest 👎 paper: a near duplicate
+# of a 👎 loses about the margin between a reader's top ten and the rest of the day.
+DISLIKE_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Taste:
+    positives: np.ndarray  # (n, d) unit rows: what the reader wants more of
+    negatives: np.ndarray  # (k, d) unit rows: what they want less of (possibly none)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    scores: np.ndarray  # (m,) one per candidate, higher is better
+    because: np.ndarray  # (m,) index of the positive each candidate is closest to
+
+
+def hubness(candidates: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """Mean cosine of each row of ``candidates`` to its HUB_NEIGHBOURS nearest rows of
+    ``reference`` (the candidates themselves by default): computed once per candidate set."""
+    reference = candidates if reference is None else reference
+    if len(reference) == 0 or len(candidates) == 0:
+        return np.zeros(len(candidates), dtype=np.float32)
+    similarities = candidates @ reference.T
+    k = min(HUB_NEIGHBOURS, similarities.shape[1])
+    return np.partition(similarities, -k, axis=1)[:, -k:].mean(axis=1)
+
+
+def rank(taste: Taste, candidates: np.ndarray, candidate_hubness: np.ndarray) -> Ranked:
+    """Score every candidate row for the reader (``candidate_hubness`` from :func:`hubness`)."""
+    if len(taste.positives) == 0 or len(candidates) == 0:
+        empty = np.zeros(len(candidates), dtype=np.float32)
+        return Ranked(empty, np.zeros(len(candidates), dtype=np.int64))
+    adjusted = 2 * (candidates @ taste.positives.T)
+    adjusted -= candidate_hubness[:, None]
+    adjusted -= hubness(taste.positives, candidates)[None, :]
+    because = adjusted.argmax(axis=1)
+    scores = adjusted[np.arange(len(candidates)), because]
+    if len(taste.negatives):
+        scores = scores - DISLIKE_WEIGHT * (candidates @ taste.negatives.T).max(axis=1)
+    return Ranked(scores, because)
