@@ -118,7 +118,7 @@ def mix(*parts: tuple[Model, float]) -> Model:
 def candidates() -> dict[str, Model]:
     def site(library, ages, likes, dislikes, day):
         taste = chosen.Taste(np.vstack([library, likes]) if len(likes) else library, dislikes)
-        return chosen.rank(taste, day, chosen.hubness(day)).scores
+        return chosen.rank(taste, day, chosen.hubness(day), day).scores
 
     return {
         "centroid (today, baseline)": centroid,

@@ -264,6 +264,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--cut", type=float, default=0.75, help="share of days in the library")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", default="", help="models whose name contains this")
+    parser.add_argument("--no-feedback", action="store_true", help="skip the 👍/👎 table")
     args = parser.parse_args(argv)
     if not SHARED.is_dir() or not args.store.is_file():
         raise SystemExit(f"needs {SHARED} and an embedded store at {args.store}")
@@ -288,7 +289,7 @@ def main(argv: list[str]) -> None:
     console = Console(width=150)
     console.print(quality_table(result))
     for name in ("centroid (today, baseline)", models.SITE):
-        if name in result["models"]:
+        if name in result["models"] and not args.no_feedback:
             result["feedback"][name] = feedback_effect(corpus, candidates[name], queries)
     console.print(feedback_table(result["feedback"]))
     result["latency"] = timing.latency(corpus, queries, args.store, args.index, console)

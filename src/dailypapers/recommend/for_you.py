@@ -27,14 +27,11 @@ def for_user(
 ) -> ForYou:
     """Both parts of "for you", over the papers of the week before the newest one stored (so an
     imported archive still has a pool), and the whole archive."""
-    now = now or datetime.now(UTC)
     with db.read() as conn:
-        newest = paper_scores.newest_published(conn)
-        as_of = min(now, newest + timedelta(seconds=1)) if newest else now
         positives = positives_of(conn, [user.id])[user.id]
         if not positives.wanted:
             return ForYou(notice=NOTHING_YET)
-        recommender = Recommender(conn, settings, as_of, db)
+        recommender = Recommender(conn, settings, moment(conn, now), db)
         new = recommender.new(positives, exclude=set(positives.known), limit=limit)
         shown = set(positives.known) | {p.paper_id for p in new}
         archive = recommender.archive(positives, exclude=shown, limit=limit)
@@ -45,6 +42,14 @@ def for_user(
     if not (new or archive) and not service.embeddings_for(db, sorted(positives.wanted))[0]:
         return ForYou(notice=NO_INDEX)
     return found
+
+
+def moment(conn: Connection, now: datetime | None = None) -> datetime:
+    """The moment "new" is counted back from: now, or just after the newest stored paper when
+    that is older (an imported archive still has a week of new papers)."""
+    now = now or datetime.now(UTC)
+    newest = paper_scores.newest_published(conn)
+    return min(now, newest + timedelta(seconds=1)) if newest else now
 
 
 def _explained(

@@ -6,9 +6,12 @@ their 👎 and "not interested" papers are the negatives. A candidate ``c`` scor
 
     max over library papers l of  2 cos(c, l) - hub(c) - hub(l)  -  DISLIKE_WEIGHT * max cos(c, n)
 
-where ``hub(x)`` is the mean cosine of ``x`` to its HUB_NEIGHBOURS nearest candidates (CSLS,
-Conneau et al. 2018): a paper close to everything of the day (a survey, a generic LLM paper)
-is not close to *this* reader, and a library paper close to everything is weak evidence.
+where ``hub(x)`` is the mean cosine of ``x`` to its HUB_NEIGHBOURS nearest papers of a
+reference sample of the archive (CSLS, Conneau et al. 2018): a paper close to everything (a
+survey, a generic LLM paper) is not close to *this* reader, and a library paper close to
+everything is weak evidence. The reference must be a plain sample (a day's or a week's
+papers), never the candidates themselves when they were chosen for being near the library: in
+such a set the papers at the heart of the reader's topic would look like hubs.
 
 Why this one: ``python -m bench recommend`` ranks each day's ~370 papers for 400 real authors
 (their earlier papers as library) and it found their next papers best of the models measured
@@ -25,9 +28,11 @@ import numpy as np
 
 # The neighbourhood hubness is measured over; the bench found 30 best of 5, 10, 30 (day ~370).
 HUB_NEIGHBOURS = 30
-# A 👎 lowers a paper by this much times its cosine to the nearest 👎 paper: a near duplicate
-# of a 👎 loses about the margin between a reader's top ten and the rest of the day.
+# A 👎 lowers a paper by DISLIKE_WEIGHT times how far its cosine to the nearest 👎 paper
+# exceeds DISLIKE_FROM: papers of the reader's own topic (a 👎 is usually one) stay, the
+# 👎'd paper's near duplicates go.
 DISLIKE_WEIGHT = 1.0
+DISLIKE_FROM = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,20 @@ def hubness(candidates: np.ndarray, reference: np.ndarray | None = None) -> np.n
     return np.partition(similarities, -k, axis=1)[:, -k:].mean(axis=1)
 
 
-def rank(taste: Taste, candidates: np.ndarray, candidate_hubness: np.ndarray) -> Ranked:
-    """Score every candidate row for the reader (``candidate_hubness`` from :func:`hubness`)."""
+def rank(
+    taste: Taste, candidates: np.ndarray, candidate_hubness: np.ndarray, reference: np.ndarray
+) -> Ranked:
+    """Score every candidate row for the reader; ``candidate_hubness`` is
+    ``hubness(candidates, reference)`` (computed once when many readers share the candidates)."""
     if len(taste.positives) == 0 or len(candidates) == 0:
         empty = np.zeros(len(candidates), dtype=np.float32)
         return Ranked(empty, np.zeros(len(candidates), dtype=np.int64))
     adjusted = 2 * (candidates @ taste.positives.T)
     adjusted -= candidate_hubness[:, None]
-    adjusted -= hubness(taste.positives, candidates)[None, :]
+    adjusted -= hubness(taste.positives, reference)[None, :]
     because = adjusted.argmax(axis=1)
     scores = adjusted[np.arange(len(candidates)), because]
     if len(taste.negatives):
-        scores = scores - DISLIKE_WEIGHT * (candidates @ taste.negatives.T).max(axis=1)
+        closeness = (candidates @ taste.negatives.T).max(axis=1)
+        scores = scores - DISLIKE_WEIGHT * np.maximum(closeness - DISLIKE_FROM, 0.0)
     return Ranked(scores, because)

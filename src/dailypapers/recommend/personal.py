@@ -32,8 +32,10 @@ POOL_SIZE = 5000
 # bench's single day at its best HUB_NEIGHBOURS.
 HUB_REFERENCE = 1000
 # "From the archive": each of the reader's newest ARCHIVE_QUERIES papers brings its
-# ARCHIVE_NEIGHBOURS nearest papers of the whole index; the union (a few hundred) is ranked.
-ARCHIVE_QUERIES = 20
+# ARCHIVE_NEIGHBOURS nearest papers of the whole index; the union (a few hundred) is ranked,
+# its hubness measured against the recent pool's sample (a plain sample of the archive).
+# An index search costs about a millisecond at 85k papers: ten keep the page within budget.
+ARCHIVE_QUERIES = 10
 ARCHIVE_NEIGHBOURS = 30
 
 _pools: LRUCache = LRUCache(maxsize=4)  # a few databases or moments per process (tests, bench)
@@ -44,6 +46,7 @@ _pools_lock = threading.Lock()
 class Pool:
     ids: list[int]
     matrix: np.ndarray
+    reference: np.ndarray  # the plain sample of papers hubness is measured against
     hubness: np.ndarray
 
 
@@ -74,7 +77,7 @@ class Recommender:
         if found is None:
             have, matrix = self.vectors(ids)
             reference = matrix[:: max(1, len(have) // HUB_REFERENCE)] if have else matrix
-            found = Pool(have, matrix, model.hubness(matrix, reference))
+            found = Pool(have, matrix, reference, model.hubness(matrix, reference))
             with _pools_lock:
                 _pools[key] = found
         return found
@@ -104,7 +107,8 @@ class Recommender:
         if found is None or not pool.ids:
             return []
         wanted, taste = found
-        return _best(pool.ids, model.rank(taste, pool.matrix, pool.hubness), wanted, exclude, limit)
+        ranked = model.rank(taste, pool.matrix, pool.hubness, pool.reference)
+        return _best(pool.ids, ranked, wanted, exclude, limit)
 
     def archive(self, positives: Positives, *, exclude: set[int], limit: int) -> list[Pick]:
         """The best matches from every paper of the vector index (empty until it is ready)."""
@@ -115,9 +119,10 @@ class Recommender:
         ids, matrix = service.nearest_with_vectors(
             self.db, self.settings, taste.positives[-ARCHIVE_QUERIES:], ARCHIVE_NEIGHBOURS
         )
-        if not ids:
+        reference = self.pool().reference
+        if not ids or not len(reference):
             return []
-        ranked = model.rank(taste, matrix, model.hubness(matrix))
+        ranked = model.rank(taste, matrix, model.hubness(matrix, reference), reference)
         return _best(ids, ranked, wanted, exclude, limit)
 
 
