@@ -66,9 +66,16 @@ class Recommender:
         self.as_of = as_of
         self.db = db
         self._vectors: dict[int, np.ndarray] = {}
+        self._pool: Pool | None = None
 
     def pool(self) -> Pool:
-        """Recent papers with an embedding and their hubness, computed once per pool."""
+        """Recent papers with an embedding and their hubness: read once per recommender (a
+        composing round), computed once per process while the pool stays the same."""
+        if self._pool is None:
+            self._pool = self._shared_pool()
+        return self._pool
+
+    def _shared_pool(self) -> Pool:
         since = self.as_of - timedelta(days=POOL_DAYS)
         ids = paper_scores.recent_paper_ids(self.conn, since, self.as_of, POOL_SIZE)
         key = (str(self.db.engine.url), tuple(ids))
