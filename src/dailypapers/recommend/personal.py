@@ -34,11 +34,16 @@ HUB_REFERENCE = 1000
 # "From the archive": each of the reader's newest ARCHIVE_QUERIES papers brings its
 # ARCHIVE_NEIGHBOURS nearest papers of the whole index; the union (a few hundred) is ranked,
 # its hubness measured against the recent pool's sample (a plain sample of the archive).
-# An index search costs about a millisecond at 85k papers: ten keep the page within budget.
-ARCHIVE_QUERIES = 10
-ARCHIVE_NEIGHBOURS = 30
+# An index search costs about 2 ms of CPU at 85k papers: four, and a third of the pool's
+# hubness sample, keep a reader's first archive near 10 ms (bench recommend); the candidates
+# they bring are still ranked against every wanted paper.
+ARCHIVE_QUERIES = 4
+ARCHIVE_NEIGHBOURS = 40
+ARCHIVE_REFERENCE_STEP = 3
+ARCHIVE_KEPT = 100  # picks kept per reader: enough for the page after marks remove some
 
 _pools: LRUCache = LRUCache(maxsize=4)  # a few databases or moments per process (tests, bench)
+_archives: LRUCache = LRUCache(maxsize=4096)  # readers' archive picks, about 5 kB each
 _pools_lock = threading.Lock()
 
 
@@ -118,19 +123,32 @@ class Recommender:
         return _best(pool.ids, ranked, wanted, exclude, limit)
 
     def archive(self, positives: Positives, *, exclude: set[int], limit: int) -> list[Pick]:
-        """The best matches from every paper of the vector index (empty until it is ready)."""
+        """The best matches from every paper of the vector index (empty until it is ready),
+        kept per process for the same reader's judgements and the same pool: the index
+        searches cost tens of milliseconds, a page view after the first costs nothing."""
+        pool = self.pool()
+        key = (str(self.db.engine.url), positives.wanted, positives.unwanted, tuple(pool.ids))
+        with _pools_lock:
+            picks = _archives.get(key)
+        if picks is None:
+            picks = self._archive(positives, pool.reference[::ARCHIVE_REFERENCE_STEP])
+            if picks:
+                with _pools_lock:
+                    _archives[key] = picks
+        return [p for p in picks if p.paper_id not in exclude][:limit]
+
+    def _archive(self, positives: Positives, reference: np.ndarray) -> list[Pick]:
         found = self.taste(positives)
-        if found is None:
+        if found is None or not len(reference):
             return []
         wanted, taste = found
         ids, matrix = service.nearest_with_vectors(
             self.db, self.settings, taste.positives[-ARCHIVE_QUERIES:], ARCHIVE_NEIGHBOURS
         )
-        reference = self.pool().reference
-        if not ids or not len(reference):
+        if not ids:
             return []
         ranked = model.rank(taste, matrix, model.hubness(matrix, reference), reference)
-        return _best(ids, ranked, wanted, exclude, limit)
+        return _best(ids, ranked, wanted, set(), ARCHIVE_KEPT)
 
 
 def _best(
