@@ -81,6 +81,7 @@ def test_for_you_learns_from_votes_saves_and_not_interested_and_never_repeats(
     assert first["Subject"].startswith("3 for you")
     assert set(order[:2]) == {"a3", "a4"} and order[2] == "c1"  # liked topic, then neutral
     assert not {"a1", "a2", "b1"} & set(order)  # known or not interested: never offered
+    assert text.count("Fewer like this: http") == 3  # a signed 👍/👎 link pair per pick
 
     jobs.run_once(db, mail_settings, as_of=as_of + timedelta(days=1))
     second = sink.received[-1].message.get_body(("plain",)).get_content()

@@ -15,8 +15,8 @@ such a set the papers at the heart of the reader's topic would look like hubs.
 
 Why this one: ``python -m bench recommend`` ranks each day's ~370 papers for 400 real authors
 (their earlier papers as library) and it found their next papers best of the models measured
-(hits@10 0.409 against the Rocchio centroid's 0.323; a linear SVM per reader 0.36 at 40 times
-the cost), its reason is free (the library paper that gave the score), it needs no training,
+(hits@10 0.409 against the Rocchio centroid's 0.323; a linear SVM per reader 0.36 at a hundred
+times the cost), its reason is free (the library paper that gave the score), it needs no training,
 and it ranks any candidate set: the day's papers and the archive's nearest neighbours alike.
 """
 
