@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dailypapers.library import collections
 from dailypapers.papers import catalog, voting
 from dailypapers.recommend import feedback, for_you, model
 from dailypapers.recommend.personal import Recommender
@@ -65,6 +66,16 @@ def test_a_thumbs_up_teaches_more_like_it(db, search_settings, reader):
     after = for_you.for_user(db, search_settings, reader, limit=20).new
     assert liked.id not in {r.card.id for r in after}
     assert any(r.reason.endswith("which you liked.") for r in after)
+
+
+def test_a_library_alone_is_enough_to_recommend_from(db, search_settings, indexed, bob):
+    shelf = collections.create(db, bob, {"title": "Imported from mine.bib"})
+    for arxiv_id in LIKED:
+        collections.add(db, bob, shelf.id, arxiv_id)
+    found = for_you.for_user(db, search_settings, bob, limit=5)
+    assert found.notice is None and len(found.new) == 5 and len(found.archive) == 5
+    assert not set(LIKED) & {r.card.arxiv_id for r in found.new + found.archive}
+    assert all(r.reason.endswith("which is in your library.") for r in found.new + found.archive)
 
 
 def _new_scores(db, settings, user) -> dict[int, float]:

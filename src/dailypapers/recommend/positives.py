@@ -1,7 +1,7 @@
 """What a reader told us they want and do not want: the one place recommendations learn from.
 
-Wanted: upvoted, saved and 👍 papers (and, once the library lands, the papers of their
-collections). Unwanted: 👎 and "not interested". Read in bulk for a digest round, or for one
+Wanted: upvoted, saved and 👍 papers, and the papers of their collections (an imported library
+counts at once). Unwanted: 👎 and "not interested". Read in bulk for a digest round, or for one
 reader on /for-you; both go through :func:`positives_of`.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from dailypapers.store import collections as collection_store
 from dailypapers.store import marks as mark_store
 from dailypapers.store import paper_scores
 
@@ -23,10 +24,12 @@ UNWANTED_MARKS = ("not_interested", "disliked")
 class Positives:
     upvoted: frozenset[int]
     marked: dict[int, str]  # paper id -> mark kind
+    collected: frozenset[int] = frozenset()  # in one of the reader's collections
 
     @property
     def wanted(self) -> frozenset[int]:
-        return self.upvoted | {p for p, k in self.marked.items() if k in WANTED_MARKS}
+        marked = {p for p, k in self.marked.items() if k in WANTED_MARKS}
+        return self.upvoted | self.collected | marked
 
     @property
     def unwanted(self) -> frozenset[int]:
@@ -44,7 +47,9 @@ class Positives:
             return "you saved"
         if kind == "liked":
             return "you liked"
-        return "you upvoted"
+        if paper_id in self.upvoted:
+            return "you upvoted"
+        return "is in your library"
 
 
 def positives_of(conn: Connection, user_ids: Iterable[int]) -> dict[int, Positives]:
@@ -52,6 +57,8 @@ def positives_of(conn: Connection, user_ids: Iterable[int]) -> dict[int, Positiv
     wanted = sorted(set(user_ids))
     marks = mark_store.for_users(conn, wanted)
     voted = paper_scores.voted_by(conn, wanted)
-    # MERGE POINT (collections): the lead adds each user's collection papers to ``upvoted``'s
-    # side here, e.g. marks as "collected", from dailypapers.library.collections.paper_ids_of.
-    return {u: Positives(frozenset(voted.get(u, ())), marks.get(u, {})) for u in wanted}
+    collected = collection_store.paper_ids_by_user(conn, wanted)
+    return {
+        u: Positives(frozenset(voted.get(u, ())), marks.get(u, {}), frozenset(collected.get(u, ())))
+        for u in wanted
+    }

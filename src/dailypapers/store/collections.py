@@ -174,3 +174,23 @@ def paper_ids_of_user(conn: Connection, user_id: int) -> list[str]:
         .order_by(newest.desc(), papers.c.id.desc())
     )
     return list(conn.execute(query).scalars())
+
+
+def paper_ids_by_user(conn: Connection, user_ids: Sequence[int]) -> dict[int, set[int]]:
+    """{user id: ids of the papers in any of their collections}, for each user asked about
+    who has some."""
+    found: dict[int, set[int]] = {}
+    for chunk in chunks(list(user_ids)):
+        query = (
+            select(collections.c.user_id, collection_items.c.paper_id)
+            .select_from(
+                collection_items.join(
+                    collections, collections.c.id == collection_items.c.collection_id
+                )
+            )
+            .where(collections.c.user_id.in_(chunk))
+            .distinct()
+        )
+        for user_id, paper_id in conn.execute(query):
+            found.setdefault(user_id, set()).add(paper_id)
+    return found
