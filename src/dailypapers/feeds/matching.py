@@ -158,8 +158,8 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
 
 def _batch_size(missing: int) -> int:
     """The search's matches to read first: those missing, which costs least when the other
-    criteria keep them all (each match is a card the search builds), and at least
-    :data:`SMALLEST_BATCH`; once the criteria have dropped some, batches are the largest."""
+    criteria keep them all, and at least :data:`SMALLEST_BATCH`; once the criteria have
+    dropped some, batches are the largest."""
     return max(SMALLEST_BATCH, min(missing, SEARCH_BATCH))
 
 
@@ -174,7 +174,7 @@ def _keyword(
     filters)."""
     if offset > service.MAX_OFFSET:
         return []
-    results = service.search(
+    return service.paper_ids(
         db,
         settings,
         _with_categories(definition.query, definition),
@@ -185,14 +185,13 @@ def _keyword(
         limit=limit,
         offset=offset,
     )
-    return [item.paper_id for item in results.items]
 
 
 def _neighbours(
     db: Database, settings: Settings, definition: Definition, window: _Window
 ) -> list[int]:
     """The papers nearest ``like`` (within the feed's categories), nearest first."""
-    results = service.search(
+    return service.paper_ids(
         db,
         settings,
         _with_categories(definition.like, definition),
@@ -200,4 +199,3 @@ def _neighbours(
         date_from=window.date_from,
         limit=NEIGHBOURS,
     )
-    return [item.paper_id for item in results.items]

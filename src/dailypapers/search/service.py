@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -102,6 +103,33 @@ def search(
     settings: Settings,
     query: str,
     *,
+    user_id: int | None = None,
+    **options: Any,
+) -> SearchResults:
+    """One page of results; ``user_id`` marks the papers that reader upvoted. ``options``:
+    ``mode``, ``sort``, ``date_from``, ``date_to``, ``category``, ``has_code`` (keeps the
+    papers with a code link), ``limit``, ``offset``."""
+    results, page, direct_id = _search(db, settings, query, **options)
+    if page:
+        scores = dict(page)
+        cards = catalog.cards(db, list(scores), user_id=user_id)
+        _add_items(results, cards, scores, direct_id)
+    results.total = max(results.total, results.offset + len(results.items))
+    return results
+
+
+def paper_ids(db: Database, settings: Settings, query: str, **options: Any) -> list[int]:
+    """The ids of the page :func:`search` would show, without building its cards: for
+    features that filter results further (feeds ask for hundreds at a time)."""
+    _, page, _ = _search(db, settings, query, **options)
+    return [paper_id for paper_id, _ in page]
+
+
+def _search(
+    db: Database,
+    settings: Settings,
+    query: str,
+    *,
     mode: str = "hybrid",
     sort: str = "relevance",
     date_from: date | None = None,
@@ -110,10 +138,9 @@ def search(
     has_code: bool = False,
     limit: int = 20,
     offset: int = 0,
-    user_id: int | None = None,
-) -> SearchResults:
-    """One page of results; ``user_id`` marks the papers that reader upvoted; ``has_code``
-    keeps the papers with a code link."""
+) -> tuple[SearchResults, list[tuple[int, float]], int | None]:
+    """(the results without their items, the page's (paper id, score), the paper the query
+    names by id or None)."""
     parsed = parse(query)
     results = SearchResults(
         parsed,
@@ -132,28 +159,23 @@ def search(
     direct_id = _direct_hit(db, parsed, notices)
     # Filters chosen beside the query (the page's fields) make a search as much as cat: does.
     chosen = bool(category or date_from or date_to or has_code)
-    if (parsed.is_empty and not chosen) or (
+    page: list[tuple[int, float]] = []
+    if not (parsed.is_empty and not chosen) and not (
         parsed.arxiv_id and direct_id is None and not parsed.include
     ):
-        results.notice = " ".join(notices) or None
-        return results
-    index = None
-    if results.mode != "keyword" and bool(parsed.semantic_text or direct_id):
-        index, notice = semantic.for_settings(db, settings).get(db)
-        if notice:
-            notices.append(notice)
-        if index is None or len(index) == 0:
-            index = None
-    sides = Sides(text_index, index, notices)
-    with db.read() as conn:
-        paging = _page_with_code if filters.has_code else _page
-        page, total = paging(conn, db, settings, results, filters, sides, direct_id)
-        scores = dict(page)
-        cards = catalog.cards_in(conn, [paper_id for paper_id, _ in page], user_id=user_id)
-    _add_items(results, cards, scores, direct_id)
-    results.total = max(total, results.offset + len(results.items))
+        index = None
+        if results.mode != "keyword" and bool(parsed.semantic_text or direct_id):
+            index, notice = semantic.for_settings(db, settings).get(db)
+            if notice:
+                notices.append(notice)
+            if index is None or len(index) == 0:
+                index = None
+        sides = Sides(text_index, index, notices)
+        with db.read() as conn:
+            paging = _page_with_code if filters.has_code else _page
+            page, results.total = paging(conn, db, settings, results, filters, sides, direct_id)
     results.notice = " ".join(notices) or None
-    return results
+    return results, page, direct_id
 
 
 def _filters(

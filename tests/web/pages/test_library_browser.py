@@ -1,6 +1,7 @@
-"""The library in Debian's Chromium: a new reader imports a .bib on /library/import, adds two
-papers of a day to the imported collection from their cards (htmx, in place), and exports the
-collection as BibTeX, which bibtexparser reads back with all four papers."""
+"""The library in Debian's Chromium: a new reader imports a .bib on /library/import, finds
+recommendations with their reasons on "For you" at once (the imported papers are what they
+learn from), adds two recommended papers to the imported collection from their cards (htmx, in
+place), and exports the collection as BibTeX, which bibtexparser reads back with all four."""
 
 from __future__ import annotations
 
@@ -13,16 +14,24 @@ from playwright.sync_api import expect
 
 from tests.support import data
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.store("feed")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.store("search")]
 
-IMPORTED = ["2506.09984", "2506.09350"]
+IMPORTED = ["2506.08007", "2506.07044"]
 BIB = (
     f"@misc{{first, title = {{A paper}}, eprint = {{{IMPORTED[0]}}}, archivePrefix = {{arXiv}}}}\n"
     f"@article{{second, title = {{B}}, url = {{https://arxiv.org/abs/{IMPORTED[1]}v1}}}}\n"
 )
 
 
-def test_a_new_reader_imports_a_bib_adds_two_papers_and_exports_the_collection(page, alice):
+@pytest.fixture
+def settings(settings, model_dir):
+    """The session's model folder, so nothing here would ever export the model again."""
+    return settings.model_copy(update={"search_model_dir": model_dir})
+
+
+def test_a_new_reader_imports_a_bib_adds_two_papers_and_exports_the_collection(
+    page, alice, indexed
+):
     page.goto("/signin")
     page.fill("#login", alice.username)
     page.fill("#password", data.PASSWORD)
@@ -37,8 +46,11 @@ def test_a_new_reader_imports_a_bib_adds_two_papers_and_exports_the_collection(p
     page.wait_for_url(re.compile(r"/collections/\d+$"))
     collection = page.url
 
-    page.goto("/papers/date/2025-06-16")
+    page.goto("/for-you")  # what the imported papers teach, at once
+    for part in ("New for you", "From the archive"):
+        expect(page.get_by_role("heading", name=part)).to_be_visible()
     cards = page.locator("li.card")
+    expect(cards.first).to_contain_text("which is in your library.")
     added = []
     for n in range(2):
         card = cards.nth(n)
