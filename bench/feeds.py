@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "src"))  # this checkout's code, as the tests use 
 from bench._search.corpus import corpus_paths, postgresql_store, tune  # noqa: E402 - after the path
 
 RESULTS = ROOT / "bench" / "results"
-# The lead's store and search data, read only; this bench works on its own copies.
-SOURCE_DB = Path("/work/main/bench/results/s90k.sqlite3")
-SOURCE_DATA = Path("/work/main/bench/results/data90k")
+# The search bench's store and search data, read only; this bench works on its own copies.
+SOURCE_DB = RESULTS / "s90k.sqlite3"
+SOURCE_DATA = RESULTS / "data90k"
 GOAL_MS = 20.0
 WARM_UP = 3  # requests per URL before timing: the search indexes load on the first
 USERNAME, PASSWORD = "feedbench", "feed bench password 1"
