@@ -1,13 +1,15 @@
-"""Leases on named rows (a harvest source, a search job): one worker at a time holds a row until
-its ``lease_until``, and a lease that ran out is anyone's to take. Taking one is a conditional
-UPDATE, so of two workers only one gets it."""
+"""Leases on rows: one worker at a time holds a row until its ``lease_until``, and a lease that
+ran out is anyone's to take. Taking one is a conditional UPDATE, so of two workers only one gets
+it. Named rows (a harvest source, a search job) are taken one by one with ``take``; the rows of a
+durable outbox (mails, webhook deliveries) are claimed a batch at a time with ``claim``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, or_, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, Table, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -36,3 +38,67 @@ def take(
         update(table).where(row, free).values(lease_owner=owner, lease_until=until, **also)
     )
     return taken.rowcount == 1
+
+
+def claim(
+    conn: Connection,
+    table: Table,
+    claimable: ColumnElement[bool],
+    *,
+    worker: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+) -> list[RowMapping]:
+    """Claim up to ``limit`` rows of an outbox ``table`` that ``claimable`` picks, oldest due
+    first: each becomes ``sending`` under ``worker``'s lease and counts one more attempt. The
+    table has ``id``, ``status``, ``next_attempt_at``, ``attempts``, ``lease_owner``,
+    ``lease_until`` and ``updated_at``. Returns the claimed rows, in that order.
+
+    PostgreSQL: the row locks of ``FOR UPDATE SKIP LOCKED`` let workers claim side by side, and
+    ``claimable`` is asked again in the UPDATE for a row another worker changed meanwhile.
+    SQLite: the write transaction (BEGIN IMMEDIATE) already runs alone; the same statement works.
+    """
+    due_first = (table.c.next_attempt_at, table.c.id)
+    picked = (
+        select(table.c.id)
+        .where(claimable)
+        .order_by(*due_first)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(table)
+        .where(table.c.id.in_(picked.scalar_subquery()), claimable)
+        .values(
+            status="sending",
+            lease_owner=worker,
+            lease_until=lease_until,
+            attempts=table.c.attempts + 1,
+            updated_at=now,
+        )
+        .returning(*table.c)
+    )
+    rows = list(conn.execute(statement).mappings())
+    return sorted(rows, key=lambda r: (r["next_attempt_at"], r["id"]))
+
+
+def release(conn: Connection, table: Table, ids: Sequence[int], worker: str, now: datetime) -> int:
+    """Give back claimed rows of an outbox ``table`` that ``worker`` did not get to: queued again,
+    and the attempt ``claim`` counted is taken back."""
+    if not ids:
+        return 0
+    statement = (
+        update(table)
+        .where(
+            table.c.id.in_(list(ids)), table.c.lease_owner == worker, table.c.status == "sending"
+        )
+        .values(
+            status="queued",
+            lease_owner=None,
+            lease_until=None,
+            attempts=table.c.attempts - 1,
+            updated_at=now,
+        )
+    )
+    return conn.execute(statement).rowcount

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, and_, case, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dailypapers.db.schema import mailed_papers, outbox, subscriptions, suppressions
+from dailypapers.store import leases
 from dailypapers.store.keys import chunks
 
 PROBLEMS = ("failed", "unconfirmed")
@@ -83,11 +84,7 @@ def claim(
     conn: Connection, worker: str, now: datetime, lease_until: datetime, limit: int
 ) -> list[dict[str, Any]]:
     """Take up to ``limit`` sendable rows for ``worker``: queued and due, or ``sending`` rows whose
-    worker's lease ran out before its commit point (nothing of theirs reached the server).
-
-    PostgreSQL: the row locks of ``FOR UPDATE SKIP LOCKED`` let workers claim side by side.
-    SQLite: the write transaction (BEGIN IMMEDIATE) already runs alone; the same statement works.
-    """
+    worker's lease ran out before its commit point (nothing of theirs reached the server)."""
     claimable = and_(
         or_(
             and_(outbox.c.status == "queued", outbox.c.next_attempt_at <= now),
@@ -95,27 +92,10 @@ def claim(
         ),
         _may_send,
     )
-    picked = (
-        select(outbox.c.id)
-        .where(claimable)
-        .order_by(outbox.c.next_attempt_at, outbox.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    rows = leases.claim(
+        conn, outbox, claimable, worker=worker, now=now, lease_until=lease_until, limit=limit
     )
-    statement = (
-        update(outbox)
-        .where(outbox.c.id.in_(picked.scalar_subquery()), claimable)
-        .values(
-            status="sending",
-            lease_owner=worker,
-            lease_until=lease_until,
-            attempts=outbox.c.attempts + 1,
-            updated_at=now,
-        )
-        .returning(*outbox.c)
-    )
-    rows = [dict(r) for r in conn.execute(statement).mappings()]
-    return sorted(rows, key=lambda r: (r["next_attempt_at"], r["id"]))
+    return [dict(r) for r in rows]
 
 
 def has_due(conn: Connection, now: datetime) -> bool:
@@ -254,24 +234,7 @@ def cancel(conn: Connection, outbox_id: int, worker: str, now: datetime) -> bool
 
 def release(conn: Connection, outbox_ids: Sequence[int], worker: str, now: datetime) -> int:
     """Give back claimed rows this worker did not get to (no attempt is counted)."""
-    if not outbox_ids:
-        return 0
-    statement = (
-        update(outbox)
-        .where(
-            outbox.c.id.in_(list(outbox_ids)),
-            outbox.c.lease_owner == worker,
-            outbox.c.status == "sending",
-        )
-        .values(
-            status="queued",
-            lease_owner=None,
-            lease_until=None,
-            attempts=outbox.c.attempts - 1,
-            updated_at=now,
-        )
-    )
-    return conn.execute(statement).rowcount
+    return leases.release(conn, outbox, outbox_ids, worker, now)
 
 
 def settle_in_doubt(conn: Connection, now: datetime) -> int:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, and_, exists, func, or_, select, update
 
 from dailypapers.db.schema import webhook_deliveries as deliveries
 from dailypapers.db.schema import webhooks
+from dailypapers.store import leases
 
 _webhook_active = exists().where(
     webhooks.c.id == deliveries.c.webhook_id, webhooks.c.state == "active"
@@ -48,30 +49,12 @@ def claim(
     came, and ``sending`` ones whose worker's lease ran out. Each comes with its webhook's
     ``url``, ``format`` and ``secret``.
 
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets senders claim side by side. SQLite: the write
-    transaction (BEGIN IMMEDIATE) runs alone; the same statement works.
     """
     claimable = and_(_due(now), _webhook_active)
-    picked = (
-        select(deliveries.c.id)
-        .where(claimable)
-        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    claimed = leases.claim(
+        conn, deliveries, claimable, worker=worker, now=now, lease_until=lease_until, limit=limit
     )
-    statement = (
-        update(deliveries)
-        .where(deliveries.c.id.in_(picked.scalar_subquery()), claimable)
-        .values(
-            status="sending",
-            lease_owner=worker,
-            lease_until=lease_until,
-            attempts=deliveries.c.attempts + 1,
-            updated_at=now,
-        )
-        .returning(deliveries.c.id)
-    )
-    ids = list(conn.execute(statement).scalars())
+    ids = [r["id"] for r in claimed]
     if not ids:
         return []
     query = (
@@ -148,18 +131,7 @@ def mark_failed(
 
 def release(conn: Connection, delivery_ids: Sequence[int], worker: str, now: datetime) -> int:
     """Give back claimed rows this worker did not get to (no attempt is counted)."""
-    if not delivery_ids:
-        return 0
-    statement = (
-        update(deliveries)
-        .where(
-            deliveries.c.id.in_(list(delivery_ids)),
-            deliveries.c.lease_owner == worker,
-            deliveries.c.status == "sending",
-        )
-        .values(status="queued", attempts=deliveries.c.attempts - 1, **_over(now))
-    )
-    return conn.execute(statement).rowcount
+    return leases.release(conn, deliveries, delivery_ids, worker, now)
 
 
 def cancel_stopped(conn: Connection, now: datetime) -> int:
