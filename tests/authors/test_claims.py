@@ -80,7 +80,7 @@ def test_it_limits_the_claims_waiting_for_review(db, alice, admin):
     waiting = [claims.claim(db, alice, name) for name in names[: claims.MAX_PENDING]]
     with pytest.raises(claims.TooManyPending):
         claims.claim(db, alice, names[claims.MAX_PENDING])
-    claims.reject(db, admin, waiting[0].id, "Not you, as far as we can tell.")
+    claims.decide(db, admin, waiting[0].id, "reject", "Not you, as far as we can tell.")
     assert claims.claim(db, alice, names[claims.MAX_PENDING]).state == "pending"
 
 
@@ -105,7 +105,7 @@ def test_a_user_withdraws_and_an_admin_revokes(db, alice, bob, admin):
     with pytest.raises(claims.AlreadyDecided):
         claims.approve(db, admin, pending.id)
     held = claims.approve(db, admin, claims.claim(db, alice, "Ceyuan Yang").id)
-    revoked = claims.revoke(db, admin, held.id, "Claimed by mistake")
+    revoked = claims.decide(db, admin, held.id, "revoke", "Claimed by mistake")
     assert revoked.state == "revoked" and revoked.reason == "Claimed by mistake"
     assert pages.author_page(db, "Ceyuan Yang").claim.holder is None
     claims.approve(db, admin, claims.claim(db, bob, "Ceyuan Yang").id)  # free again
@@ -124,7 +124,7 @@ def test_it_keeps_bob_from_deciding_claims(db, alice, bob):
 def test_a_rejection_says_why(db, alice, admin, reason):
     claim = claims.claim(db, alice, "Ceyuan Yang")
     with pytest.raises(claims.InvalidReason):
-        claims.reject(db, admin, claim.id, reason)
+        claims.decide(db, admin, claim.id, "reject", reason)
     assert claims.queue(db, admin)[0][0].state == "pending"
 
 
@@ -152,7 +152,7 @@ def test_a_claim_decided_by_two_admins_at_once_stays_one_decision(db, alice, bob
     claim = claims.claim(db, alice, "Ceyuan Yang")
     results = _at_once(
         lambda: claims.approve(db, admin, claim.id),
-        lambda: claims.reject(db, other, claim.id, "Not her"),
+        lambda: claims.decide(db, other, claim.id, "reject", "Not her"),
     )
     refused = [r for r in results if isinstance(r, claims.ClaimRefused)]
     decided = [r for r in results if not isinstance(r, claims.ClaimRefused)]
@@ -176,7 +176,7 @@ def test_the_claimant_is_mailed_each_decision_with_its_reason(
     db, alice, admin, mail_settings, sink
 ):
     rejected = claims.claim(db, alice, "Ceyuan Yang")
-    claims.reject(db, admin, rejected.id, "Not <b>you</b>", settings=mail_settings)
+    claims.decide(db, admin, rejected.id, "reject", "Not <b>you</b>", settings=mail_settings)
     held = claims.claim(db, alice, "Ceyuan Yang")
     claims.approve(db, admin, held.id, settings=mail_settings)
     claims.withdraw(db, alice, held.id)  # her own doing: no mail

@@ -12,6 +12,7 @@ when two admins approve two claims of one name at the same instant.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import quote
 
 from sqlalchemy import Connection
@@ -40,7 +41,8 @@ from dailypapers.store import users as user_store
 __all__ = [
     "MAX_PENDING", "MAX_REASON", "QUEUE_SHOWN", "AlreadyDecided", "AlreadyYours", "AmbiguousName",
     "ClaimRefused", "InvalidReason", "NameTaken", "NoSuchClaim", "NotAdmin", "NotAnAuthor",
-    "TooManyPending", "Unverified", "approve", "claim", "queue", "reject", "revoke", "withdraw",
+    "TooManyPending", "Unverified", "VERDICTS", "Verdict", "approve", "claim", "decide", "queue",
+    "withdraw",
 ]  # fmt: skip
 
 MAX_REASON = 1000  # characters of a reason: a few sentences, what the claimant is mailed or shown
@@ -123,48 +125,30 @@ def approve(
     return _mailed(decided, settings)
 
 
-def reject(
+# An admin's verdict with a reason, and the move it makes: a pending claim is rejected, an
+# approved one revoked (its account no longer holds the name).
+VERDICTS = {"reject": ("pending", "rejected"), "revoke": ("approved", "revoked")}
+Verdict = Literal["reject", "revoke"]
+
+
+def decide(
     db: Database,
     admin: User,
     claim_id: int,
+    verdict: Verdict,
     reason: str,
     *,
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> Claim:
-    """An admin rejects a pending claim, saying why (mailed to the claimant, given ``settings``).
-    Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
-    return _decide(db, admin, claim_id, ("pending", "rejected"), reason, settings, now)
-
-
-def revoke(
-    db: Database,
-    admin: User,
-    claim_id: int,
-    reason: str,
-    *,
-    settings: Settings | None = None,
-    now: datetime | None = None,
-) -> Claim:
-    """An admin takes an approved name back from its account, saying why (mailed as above).
-    Raises NotAdmin, InvalidReason, NoSuchClaim, AlreadyDecided."""
-    return _decide(db, admin, claim_id, ("approved", "revoked"), reason, settings, now)
-
-
-def _decide(
-    db: Database,
-    admin: User,
-    claim_id: int,
-    move: tuple[str, str],
-    reason: str,
-    settings: Settings | None,
-    now: datetime | None,
-) -> Claim:
-    """Move a claim from ``move[0]`` to ``move[1]`` for a reason, the claimant mailed."""
+    """An admin rejects a pending claim or revokes an approved one (``verdict``, see VERDICTS),
+    saying why; the claimant is mailed the reason, given the site's ``settings``. Raises NotAdmin,
+    InvalidReason, NoSuchClaim, AlreadyDecided."""
     said = _reason(reason)
+    before, after = VERDICTS[verdict]
     with db.write() as conn:
-        row = _decidable(conn, admin, claim_id, move[0])
-        decided = _move(conn, row, move[1], admin.id, said, now, settings)
+        row = _decidable(conn, admin, claim_id, before)
+        decided = _move(conn, row, after, admin.id, said, now, settings)
     return _mailed(decided, settings)
 
 

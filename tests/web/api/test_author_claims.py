@@ -59,7 +59,7 @@ def test_every_paper_shape_marks_the_claimed_author(client, db, alice_holds_ceyu
 
 def test_a_revoked_name_is_no_longer_marked(client, db, alice_holds_ceyuan, carol):
     (held,) = claims.queue(db, data.admin(db, carol))[1]
-    claims.revoke(db, data.admin(db, carol), held.id, "Not her after all")
+    claims.decide(db, data.admin(db, carol), held.id, "revoke", "Not her after all")
     assert _claimed(client.get("/api/papers/2506.09984").json()) == {}
 
 

@@ -104,29 +104,19 @@ async def approve(request: Request, user: ActingUser, claim_id: int = ClaimId) -
     )
 
 
-@router.post("/admin/claims/{claim_id}/reject")
-async def reject(
+@router.post("/admin/claims/{claim_id}/{verdict}")
+async def decide(
     request: Request,
     user: ActingUser,
+    verdict: claims.Verdict,
     claim_id: int = ClaimId,
     reason: str = Form("", max_length=claims.MAX_REASON * 2),
 ) -> Response:
+    """Reject a pending claim or revoke an approved one, with the reason the claimant is told."""
     state = request.app.state
     return await _decide(
-        request, lambda: claims.reject(state.db, user, claim_id, reason, settings=state.settings)
-    )
-
-
-@router.post("/admin/claims/{claim_id}/revoke")
-async def revoke(
-    request: Request,
-    user: ActingUser,
-    claim_id: int = ClaimId,
-    reason: str = Form("", max_length=claims.MAX_REASON * 2),
-) -> Response:
-    state = request.app.state
-    return await _decide(
-        request, lambda: claims.revoke(state.db, user, claim_id, reason, settings=state.settings)
+        request,
+        lambda: claims.decide(state.db, user, claim_id, verdict, reason, settings=state.settings),
     )
 
 
