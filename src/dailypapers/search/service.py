@@ -172,8 +172,7 @@ def _search(
                 index = None
         sides = Sides(text_index, index, notices)
         with db.read() as conn:
-            paging = _page_with_code if filters.has_code else _page
-            page, results.total = paging(conn, db, settings, results, filters, sides, direct_id)
+            page, results.total = _page(conn, db, settings, results, filters, sides, direct_id)
     results.notice = " ".join(notices) or None
     return results, page, direct_id
 
@@ -248,33 +247,24 @@ def _page(
     sides: Sides,
     direct_id: int | None,
 ) -> tuple[list[tuple[int, float]], int]:
-    """(page of (paper id, score), total) in the mode asked for."""
-    offset, limit = results.offset, results.limit
+    """(page of (paper id, score), total) in the mode asked for. With ``filters.has_code``, of
+    the papers with a code link: the first CODE_CANDIDATES results in that mode (the store's
+    queries filtered them already), those with one kept, paged."""
+    asked = replace(results, offset=0, limit=CODE_CANDIDATES) if filters.has_code else results
+    offset, limit = asked.offset, asked.limit
     window = offset + limit
     if direct_id is not None:
         ranked = [(direct_id, 1.0)]
         if sides.vectors is not None:
             ranked += similar.neighbours(db, settings, direct_id, k=max(window, 8))
-        return ranked[offset:window], len(ranked)
-    if sides.vectors is None:
-        found = _keyword(conn, sides, results.query, filters, results.sort, limit, offset)
-        return found.hits, found.total
-    return _ranked(conn, settings, results, filters, sides, max(CANDIDATES, window))
-
-
-def _page_with_code(
-    conn,
-    db: Database,
-    settings: Settings,
-    results: SearchResults,
-    filters: search_store.Filters,
-    sides: Sides,
-    direct_id: int | None,
-) -> tuple[list[tuple[int, float]], int]:
-    """:func:`_page` of the papers with a code link: the first CODE_CANDIDATES results in the
-    mode asked for (the store's queries filtered them already), those with one kept, paged."""
-    deep = replace(results, offset=0, limit=CODE_CANDIDATES)
-    hits, _ = _page(conn, db, settings, deep, filters, sides, direct_id)
+        hits, total = ranked[offset:window], len(ranked)
+    elif sides.vectors is None:
+        found = _keyword(conn, sides, asked.query, filters, asked.sort, limit, offset)
+        hits, total = found.hits, found.total
+    else:
+        hits, total = _ranked(conn, settings, asked, filters, sides, max(CANDIDATES, window))
+    if not filters.has_code:
+        return hits, total
     having = link_store.with_code(conn, [paper_id for paper_id, _ in hits])
     kept = [(paper_id, score) for paper_id, score in hits if paper_id in having]
     return kept[results.offset : results.offset + results.limit], len(kept)
