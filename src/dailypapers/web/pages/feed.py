@@ -72,32 +72,32 @@ async def day_page(request: Request, day: str, code: bool = CODE_ONLY) -> Respon
     return await cached_page(request, lambda user: _day_page(request, user, when, code=code))
 
 
-@router.api_route("/papers/week/{week}", methods=["GET", "HEAD"])
-async def week_page(
-    request: Request,
-    week: str,
-    page: int = Query(1, ge=1, le=MAX_PAGE),
-    code: bool = CODE_ONLY,
-) -> Response:
-    return await _period_page(request, "week", week, page, code)
+def _period_route(kind: str):
+    """The route of the pages of a ``kind`` of period (a week, a month): ``/papers/{kind}/{label}``,
+    one URL per period."""
+
+    async def period_page(
+        request: Request,
+        label: str,
+        page: int = Query(1, ge=1, le=MAX_PAGE),
+        code: bool = CODE_ONLY,
+    ) -> Response:
+        canonical = listing.canonical_label(kind, label)
+        if label != canonical:
+            return RedirectResponse(_with_code(f"/papers/{kind}/{canonical}", code), 301)
+        return await cached_page(
+            request, lambda user: _range_page(request, user, kind, label, page, code)
+        )
+
+    return period_page
 
 
-@router.api_route("/papers/month/{month}", methods=["GET", "HEAD"])
-async def month_page(
-    request: Request,
-    month: str,
-    page: int = Query(1, ge=1, le=MAX_PAGE),
-    code: bool = CODE_ONLY,
-) -> Response:
-    return await _period_page(request, "month", month, page, code)
-
-
-async def _period_page(request: Request, kind: str, label: str, page: int, code: bool) -> Response:
-    canonical = listing.canonical_label(kind, label)
-    if label != canonical:  # one URL per week or month
-        return RedirectResponse(_with_code(f"/papers/{kind}/{canonical}", code), 301)
-    return await cached_page(
-        request, lambda user: _range_page(request, user, kind, label, page, code)
+for _kind in ("week", "month"):
+    router.add_api_route(
+        f"/papers/{_kind}/{{label}}",
+        _period_route(_kind),
+        methods=["GET", "HEAD"],
+        name=f"{_kind}_page",
     )
 
 
