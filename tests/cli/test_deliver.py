@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from dailypapers.cli import main, serve
 from dailypapers.papers import catalog
-from dailypapers.webhooks import outbox, subscriptions
+from dailypapers.webhooks import outbox
 from tests.support import cli, data
 from tests.support.receivers import Receiver, Reply
 from tests.webhooks.conftest import batch_of
@@ -26,14 +26,7 @@ def test_one_round_posts_what_is_due_and_says_what_happened(db, settings, alice)
     try:
         ids = []
         for receiver in (good, bad):
-            webhook, _ = subscriptions.add(
-                db,
-                allowed,
-                user=alice,
-                feed_id=data.feed(db, alice).id,
-                url=receiver.url,
-                fmt="json",
-            )
+            webhook, _ = data.webhook(db, allowed, alice, receiver.url)
             batch = batch_of(cards)
             ids += outbox.enqueue(db, allowed, webhook.id, batch, datetime.now(UTC))
         env = {**cli.env_of(settings), "DAILYPAPERS_WEBHOOK_ALLOW_PRIVATE": "true"}
@@ -59,14 +52,7 @@ def test_serve_posts_a_queued_delivery_within_seconds(db, settings, alice, monke
         assert list(app.state.jobs.jobs) == ["webhooks"]
         with TestClient(app):
             allowed = settings.model_copy(update={"webhook_allow_private": True})
-            webhook, _ = subscriptions.add(
-                db,
-                allowed,
-                user=alice,
-                feed_id=data.feed(db, alice).id,
-                url=receiver.url,
-                fmt="slack",
-            )
+            webhook, _ = data.webhook(db, allowed, alice, receiver.url, "slack")
             cards, _ = catalog.newest(db, 3)
             ids = outbox.enqueue(db, allowed, webhook.id, batch_of(cards), datetime.now(UTC))
             assert receiver.wait_for(1, timeout=20)  # woken by the enqueue, not its next poll

@@ -15,6 +15,8 @@ from dailypapers.ingest.pipeline import Pipeline
 from dailypapers.ingest.records import FeedRecord, PaperRecord
 from dailypapers.papers import catalog
 from dailypapers.store import account_mail
+from dailypapers.webhooks import subscriptions
+from dailypapers.webhooks.records import Webhook
 
 PASSWORD = "correct horse battery"
 # What the domain needs of the settings to sign people up: the site's address for mailed links
@@ -103,3 +105,10 @@ def bearer(secret: str) -> dict[str, str]:
 def feed(db: Database, owner: User, name: str = "Language", **definition) -> Feed:
     """A feed of ``owner``'s, made as the Follow buttons make one (cs.CL unless told)."""
     return feeds.create(db, owner, {"name": name, **(definition or {"categories": ["cs.CL"]})})
+
+
+def webhook(
+    db: Database, settings: Settings, owner: User, url: str, fmt: str = "json"
+) -> tuple[Webhook, str]:
+    """A webhook of ``owner``'s to ``url`` on a new feed of theirs, and its secret."""
+    return subscriptions.add(db, settings, user=owner, feed_id=feed(db, owner).id, url=url, fmt=fmt)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.webhooks import outbox, subscriptions
+from dailypapers.webhooks import outbox
 from tests.support import cli, data
 from tests.support.receivers import Receiver, Reply
 from tests.webhooks.conftest import batch_of
@@ -70,9 +70,7 @@ def test_killed_workers_lose_no_delivery_and_keep_every_id(db, settings, alice, 
     allowed = settings.model_copy(update={"webhook_allow_private": True})
     receiver = Receiver(Reply(200, delay=SLOW)).start()
     try:
-        webhook, _ = subscriptions.add(
-            db, allowed, user=alice, feed_id=data.feed(db, alice).id, url=receiver.url, fmt="json"
-        )
+        webhook, _ = data.webhook(db, allowed, alice, receiver.url)
         now = datetime.now(UTC)
         ids = [
             delivery_id

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.store("feed")
 
 
 def _hook(db, settings, user, url, fmt="json"):
-    return subscriptions.add(
-        db, settings, user=user, feed_id=data.feed(db, user).id, url=url, fmt=fmt
-    )
+    return data.webhook(db, settings, user, url, fmt)
 
 
 def _queue(db, settings, webhook, cards):

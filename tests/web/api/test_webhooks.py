@@ -10,9 +10,7 @@ URL = "https://93.184.215.14/api/webhooks/123/SecretToken"
 
 
 def _add(db, settings, user):
-    return subscriptions.add(
-        db, settings, user=user, feed_id=data.feed(db, user).id, url=URL, fmt="discord"
-    )[0]
+    return data.webhook(db, settings, user, URL, "discord")[0]
 
 
 def test_it_lists_the_callers_webhooks_with_their_path_clipped(

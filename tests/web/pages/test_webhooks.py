@@ -19,9 +19,7 @@ SLACK_LIKE = "https://93.184.215.14/services/T0001/B0002/Secret12345"
 
 
 def _add(db, settings, user, url=SLACK_LIKE, fmt="slack"):
-    return subscriptions.add(
-        db, settings, user=user, feed_id=data.feed(db, user).id, url=url, fmt=fmt
-    )[0]
+    return data.webhook(db, settings, user, url, fmt)[0]
 
 
 def _stopped_by_a_410(db, settings, user):
@@ -50,14 +48,18 @@ def test_a_reader_sees_their_webhooks_and_why_one_stopped(db, settings, alice, b
     assert page.text.count("Delete</button>") == 2
 
 
+def _delete_on_the_page(browser, webhook_id):
+    """The page's Delete button of webhook ``webhook_id``, pressed."""
+    page = browser.get("/settings/webhooks")
+    return browser.post(
+        "/settings/webhooks/delete",
+        data={"csrf_token": csrf_token_of(page.text), "webhook_id": webhook_id},
+    )
+
+
 def test_a_reader_deletes_a_webhook_on_the_page(db, settings, alice, as_user):
     webhook = _add(db, settings, alice)
-    browser = as_user(alice)
-    page = browser.get("/settings/webhooks")
-    answer = browser.post(
-        "/settings/webhooks/delete",
-        data={"csrf_token": csrf_token_of(page.text), "webhook_id": webhook.id},
-    )
+    answer = _delete_on_the_page(as_user(alice), webhook.id)
     assert answer.status_code == 200 and "No webhooks yet." in answer.text
     assert subscriptions.for_user(db, alice.id) == []
 
@@ -65,17 +67,8 @@ def test_a_reader_deletes_a_webhook_on_the_page(db, settings, alice, as_user):
 def test_it_keeps_bob_from_deleting_alices_webhook_on_the_page(db, settings, alice, bob, as_user):
     webhook = _add(db, settings, alice)
     browser = as_user(bob)
-    page = browser.get("/settings/webhooks")
-    answer = browser.post(
-        "/settings/webhooks/delete",
-        data={"csrf_token": csrf_token_of(page.text), "webhook_id": webhook.id},
-    )
-    assert answer.status_code == 403
-    missing = browser.post(
-        "/settings/webhooks/delete",
-        data={"csrf_token": csrf_token_of(page.text), "webhook_id": webhook.id + 1000},
-    )
-    assert missing.status_code == 404
+    assert _delete_on_the_page(browser, webhook.id).status_code == 403
+    assert _delete_on_the_page(browser, webhook.id + 1000).status_code == 404
     assert subscriptions.for_user(db, alice.id) == [webhook]
 
 
