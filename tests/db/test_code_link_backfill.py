@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
-
-from dailypapers.db import migrate
-from dailypapers.db.schema import paper_links, papers
+from dailypapers.db.schema import paper_links
+from tests.db.backfill import backfilled
 
 # (arXiv id, abstract, comment, upstream repository): texts as the listings give them.
 BEFORE = [
@@ -19,32 +17,24 @@ BEFORE = [
 
 
 def test_it_backfills_the_links_of_papers_stored_before_it(old_store):
-    migrate.upgrade(old_store, "0012")
-    with old_store.write() as conn:
-        conn.execute(
-            insert(papers),
-            [
-                {"arxiv_id": arxiv_id, "title": "A paper", "abstract": abstract,
-                 "comment": comment, "github_repo": repo, "authors": ["A"],
-                 "categories": ["cs.LG"], "content_hash": "0" * 32, "source": "test"}
-                for arxiv_id, abstract, comment, repo in BEFORE
-            ],
-        )  # fmt: skip
-    migrate.upgrade(old_store)
-    with old_store.read() as conn:
-        rows = conn.execute(
-            select(papers.c.arxiv_id, paper_links.c.position, paper_links.c.url,
-                   paper_links.c.kind, paper_links.c.source)
-            .join(papers, papers.c.id == paper_links.c.paper_id)
-            .order_by(papers.c.arxiv_id, paper_links.c.position)
-        ).all()  # fmt: skip
-    assert [tuple(row) for row in rows] == [
+    rows = [
+        {"arxiv_id": arxiv_id, "abstract": abstract, "comment": comment, "github_repo": repo}
+        for arxiv_id, abstract, comment, repo in BEFORE
+    ]
+    filled = backfilled(
+        old_store,
+        "0012",
+        rows,
+        paper_links,
+        paper_links.c.position,
+        paper_links.c.url,
+        paper_links.c.kind,
+        paper_links.c.source,
+    )
+    assert filled == [
         ("2507.06146", 0, "https://github.com/00why00/PFCD", "code", "abstract"),
         ("2604.21590", 0, "https://github.com/haruhi-sudo/x", "code", "upstream"),
         ("2604.21590", 1, "https://huggingface.co/collections/alibaba-pai/agenticqwen", "model",
          "abstract"),
         ("2604.21590", 2, "https://agentic.github.io", "project", "comment"),
     ]  # fmt: skip
-    migrate.downgrade(old_store, "0012")
-    migrate.upgrade(old_store)
-    assert migrate.is_up_to_date(old_store)
