@@ -6,6 +6,8 @@
   them back itself (``settings.model_copy(update={...})``).
 - ``alice_token``: an API token of the root ``alice`` (``data.api_token(db, alice)``), for the
   many tests that call the API as her.
+- ``alices`` and ``bobs``: the ``Authorization`` headers of a new API token of the root
+  ``alice`` and ``bob``, for tests of what one owner may do and another may not.
 - ``upstream_day(day)``: the entries of one recorded upstream day (``shared/data``), the very
   file the ``api`` template imported, to compare our answers with field for field.
 """
@@ -47,3 +49,13 @@ def upstream_day(shared_data: Path) -> Callable[[str], list[dict]]:
 @pytest.fixture
 def alice_token(db: Database, alice: User) -> str:
     return data.api_token(db, alice)
+
+
+@pytest.fixture
+def alices(db: Database, alice: User) -> dict[str, str]:
+    return data.bearer(data.api_token(db, alice))
+
+
+@pytest.fixture
+def bobs(db: Database, bob: User) -> dict[str, str]:
+    return data.bearer(data.api_token(db, bob))

@@ -5,21 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import data
-
 pytestmark = pytest.mark.store("feed")
 
 PAPERS = ["2506.09984", "2506.09350"]
-
-
-@pytest.fixture
-def alices(db, alice) -> dict[str, str]:
-    return data.bearer(data.api_token(db, alice))
-
-
-@pytest.fixture
-def bobs(db, bob) -> dict[str, str]:
-    return data.bearer(data.api_token(db, bob))
 
 
 def _make(client, headers, **fields):

@@ -6,8 +6,6 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from tests.support import data
-
 pytestmark = pytest.mark.store("feed")
 
 CEYUAN_YANG = ["2506.09984", "2506.09350", "2506.09113"]
@@ -22,16 +20,6 @@ FEED = {
     "has_code": False,
     "private": False,
 }
-
-
-@pytest.fixture
-def alices(db, alice) -> dict[str, str]:
-    return data.bearer(data.api_token(db, alice))
-
-
-@pytest.fixture
-def bobs(db, bob) -> dict[str, str]:
-    return data.bearer(data.api_token(db, bob))
 
 
 def _make(client, headers, **fields):
