@@ -14,7 +14,9 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    String,
     Table,
+    Text,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -78,4 +80,18 @@ def user_and_paper() -> tuple[Column, Column]:
     return (
         refers("user_id", "users", primary_key=True),
         refers("paper_id", "papers", primary_key=True),
+    )
+
+
+def delivery_state() -> tuple[Column, ...]:
+    """The columns of a row of a durable outbox (a mail, a webhook delivery) that its workers
+    claim under a lease (store/leases.py): its ``status`` (each outbox names its own states),
+    attempts so far, when it is due, the lease, and the last error."""
+    return (
+        Column("status", String(16), nullable=False),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("next_attempt_at", UTCDateTime, nullable=False),
+        Column("lease_owner", String(100)),
+        Column("lease_until", UTCDateTime),
+        Column("last_error", Text),
     )

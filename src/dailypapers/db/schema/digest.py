@@ -15,6 +15,7 @@ from sqlalchemy import (
 from dailypapers.db.schema.columns import (
     Json,
     UTCDateTime,
+    delivery_state,
     key,
     refers,
     stamp,
@@ -88,13 +89,8 @@ outbox = table(
     # What render.py needs to build the message byte for byte again: the composed digest.
     Column("content", Json, nullable=False),
     Column("subject", Text, nullable=False),
-    # queued | sending | committed | sent | unconfirmed | failed | cancelled | empty
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", UTCDateTime, nullable=False),
-    Column("lease_owner", String(100)),
-    Column("lease_until", UTCDateTime),
-    Column("last_error", Text),
+    # status: queued | sending | committed | sent | unconfirmed | failed | cancelled | empty
+    *delivery_state(),
     Column("smtp_reply", Text),
     Column("composed_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Text
 
-from dailypapers.db.schema.columns import UTCDateTime, key, refers, stamp, table
+from dailypapers.db.schema.columns import UTCDateTime, delivery_state, key, refers, stamp, table
 
 # A feed's webhook. ``secret`` signs every body (HMAC-SHA256), so it is kept as it was made, not
 # hashed: the sender needs it. ``state`` is active | stopped; a stopped one keeps the receiver's
@@ -36,13 +36,8 @@ webhook_deliveries = table(
     refers("webhook_id", "webhooks", nullable=False),
     Column("delivery_id", String(36), nullable=False, unique=True),
     Column("body", Text, nullable=False),  # UTF-8 JSON, signed byte for byte
-    # queued | sending | delivered | failed | cancelled
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", UTCDateTime, nullable=False),
-    Column("lease_owner", String(100)),
-    Column("lease_until", UTCDateTime),
-    Column("last_error", Text),
+    # status: queued | sending | delivered | failed | cancelled
+    *delivery_state(),
     Column("response_status", Integer),
     Column("queued_at", UTCDateTime, nullable=False),
     Column("delivered_at", UTCDateTime),
