@@ -86,6 +86,7 @@ SAMPLE_PATH_VALUES = {
     "category_id": "cs.CL",
     "kind": "week",
     "label": "2025-W24",
+    "verdict": "reject",
 }
 
 

@@ -24,6 +24,7 @@ from dailypapers.web.plumbing import csrf, sessions
 from dailypapers.web.plumbing.auth import NextField, NextQuery, client_ip, safe_next, viewer
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.paging import past_the_end
 from dailypapers.web.plumbing.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -183,12 +184,7 @@ async def user_page(
                 request, 404, f"There is no user called “{username}”.", title="User not found"
             )
         if page > profile.pages:
-            return render_error(
-                request,
-                404,
-                f"{username} has {profile.pages} page(s) of submissions.",
-                action={"href": request.url.path, "text": "First page"},
-            )
+            return past_the_end(request, f"{username} has {profile.pages} page(s) of submissions.")
         return render(request, "user.html", {"profile": profile})
 
     return await cached_page(request, build)

@@ -13,6 +13,7 @@ from dailypapers.accounts.records import User
 from dailypapers.authors import pages
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.paging import past_the_end
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.text import clipped
 
@@ -43,12 +44,7 @@ async def author_page(
                 q=shown,
             )
         if page > found.pages:
-            return render_error(
-                request,
-                404,
-                f"{found.name} has {found.pages} page(s) of papers.",
-                action={"href": request.url.path, "text": "First page"},
-            )
+            return past_the_end(request, f"{found.name} has {found.pages} page(s) of papers.")
         return render(request, "authors.html", {"author": found})
 
     return await cached_page(request, build)

@@ -18,6 +18,7 @@ from dailypapers.categories import pages
 from dailypapers.papers import listing
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.paging import past_the_end
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.text import clipped, nice_date
 
@@ -111,11 +112,8 @@ def _render(request: Request, found, page: int) -> Response:
     view, base = found.listing, f"/categories/{found.category.id}"
     pages_of_view = max(1, -(-view.total // pages.PAGE_SIZE)) if view.kind != "day" else 1
     if page > pages_of_view:
-        return render_error(
-            request,
-            404,
-            f"This {view.kind} has {pages_of_view} page(s) of {found.category.id} papers.",
-            action={"href": request.url.path, "text": "First page"},
+        return past_the_end(
+            request, f"This {view.kind} has {pages_of_view} page(s) of {found.category.id} papers."
         )
     kind = "date" if view.kind == "day" else view.kind
     context = {

@@ -19,7 +19,7 @@ from dailypapers.accounts.records import User
 from dailypapers.ingest import harvest_status
 from dailypapers.papers import listing
 from dailypapers.web.plumbing.caching import cached_page
-from dailypapers.web.plumbing.errors import render_error
+from dailypapers.web.plumbing.paging import past_the_end
 from dailypapers.web.plumbing.rendering import render
 from dailypapers.web.plumbing.text import nice_date
 
@@ -172,12 +172,11 @@ def _range_page(
     )
     pages = max(1, -(-view.total // PAGE_SIZE))
     if page > pages:
-        return render_error(
+        return past_the_end(
             request,
-            404,
-            f"This {kind} has {pages} page"
-            f"{'s' if pages > 1 else ''} of papers; there is no page {page}.",
-            action={"href": _with_code(request.url.path, code), "text": "First page"},
+            f"This {kind} has {pages} page{'s' if pages > 1 else ''} of papers; "
+            f"there is no page {page}.",
+            _with_code(request.url.path, code),
         )
     if kind == "week":
         subheading = f"{view.label} · {nice_date(view.start)} – {nice_date(view.end)}"
