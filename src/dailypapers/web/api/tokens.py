@@ -7,17 +7,18 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import tokens
 from dailypapers.web.api.auth import SignedInCaller
+from dailypapers.web.api.records import RecordOut
 from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
 
 router = APIRouter(prefix="/api", tags=["writes"])
 
 
-class TokenOut(BaseModel):
+class TokenOut(RecordOut):
     id: int
     kind: Literal["api", "feed"]
     name: str
@@ -25,18 +26,6 @@ class TokenOut(BaseModel):
     createdAt: datetime
     lastUsedAt: datetime | None = None
     revokedAt: datetime | None = None
-
-    @classmethod
-    def of(cls, token: tokens.Token) -> TokenOut:
-        return cls(
-            id=token.id,
-            kind=token.kind,
-            name=token.name,
-            prefix=token.prefix,
-            createdAt=token.created_at,
-            lastUsedAt=token.last_used_at,
-            revokedAt=token.revoked_at,
-        )
 
 
 @router.get(

@@ -6,7 +6,7 @@ caller's, ``DELETE /api/webhooks/{webhookId}`` removes one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers.feeds.records import NoSuchFeed
 from dailypapers.web.api.auth import SignedInCaller
+from dailypapers.web.api.records import RecordOut
 from dailypapers.web.plumbing.errors import ApiProblem, bad_request, not_found, responses
 from dailypapers.webhooks import subscriptions
 from dailypapers.webhooks.errors import NoSuchWebhook, NotYours, WebhookError
@@ -22,7 +23,7 @@ from dailypapers.webhooks.records import Webhook
 router = APIRouter(prefix="/api", tags=["writes"])
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(RecordOut):
     id: int
     feedId: int
     url: str = Field(description="The URL with its path clipped (it holds the receiver's secret).")
@@ -40,18 +41,9 @@ class WebhookOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, webhook: Webhook, secret: str | None = None) -> WebhookOut:
-        return cls(
-            id=webhook.id,
-            feedId=webhook.feed_id,
-            url=webhook.shown_url,
-            format=webhook.format,
-            state=webhook.state,
-            stopReason=webhook.stop_reason,
-            createdAt=webhook.created_at,
-            lastDeliveryAt=webhook.last_delivery_at,
-            secret=secret,
-        )
+    def of(cls, webhook: Webhook, secret: str | None = None) -> Self:
+        """The webhook as its owner sees it: its clipped URL, and ``secret`` only when given."""
+        return super().of(webhook, url=webhook.shown_url, secret=secret)
 
 
 class WebhookIn(BaseModel):
