@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Table, insert, select
+from sqlalchemy import Table, insert, select
 
 from dailypapers.db import Database, migrate
 from dailypapers.db.schema import papers
@@ -16,18 +16,18 @@ PAPER = {"title": "A paper", "authors": ["A"], "categories": ["cs.LG"], "content
 
 
 def backfilled(
-    store: Database, before: str, rows: list[dict[str, Any]], filled: Table, *columns: Column
+    store: Database, before: str, rows: list[dict[str, Any]], filled: Table, *columns: str
 ) -> list[tuple]:
     """Store ``rows`` (papers) at revision ``before``, migrate to the head, and give back the
-    (arxiv_id, *columns) rows of table ``filled`` by paper and position. The migration must
-    also go down to ``before`` and up again."""
+    (arxiv_id, *columns) rows of table ``filled`` (its columns by name) by paper and position.
+    The migration must also go down to ``before`` and up again."""
     migrate.upgrade(store, before)
     with store.write() as conn:
         conn.execute(insert(papers), [{**PAPER, **row} for row in rows])
     migrate.upgrade(store)
     with store.read() as conn:
         found = conn.execute(
-            select(papers.c.arxiv_id, *columns)
+            select(papers.c.arxiv_id, *(filled.c[name] for name in columns))
             .join(papers, papers.c.id == filled.c.paper_id)
             .order_by(papers.c.arxiv_id, filled.c.position)
         ).all()

@@ -14,16 +14,8 @@ BEFORE = [
 
 def test_it_backfills_the_authors_of_papers_stored_before_it(old_store):
     rows = [{"arxiv_id": arxiv_id, "authors": authors} for arxiv_id, authors in BEFORE]
-    filled = backfilled(
-        old_store,
-        "0009",
-        rows,
-        paper_authors,
-        paper_authors.c.position,
-        paper_authors.c.name,
-        paper_authors.c.name_key,
-        paper_authors.c.surname_key,
-    )
+    columns = ("position", "name", "name_key", "surname_key")
+    filled = backfilled(old_store, "0009", rows, paper_authors, *columns)
     assert filled == [
         ("2506.08001", 0, 'Bernhard Sch\\"olkopf', "bernhard scholkopf", "scholkopf"),
         ("2506.08001", 1, "Simon Buchholz", "simon buchholz", "buchholz"),

@@ -21,16 +21,7 @@ def test_it_backfills_the_links_of_papers_stored_before_it(old_store):
         {"arxiv_id": arxiv_id, "abstract": abstract, "comment": comment, "github_repo": repo}
         for arxiv_id, abstract, comment, repo in BEFORE
     ]
-    filled = backfilled(
-        old_store,
-        "0012",
-        rows,
-        paper_links,
-        paper_links.c.position,
-        paper_links.c.url,
-        paper_links.c.kind,
-        paper_links.c.source,
-    )
+    filled = backfilled(old_store, "0012", rows, paper_links, "position", "url", "kind", "source")
     assert filled == [
         ("2507.06146", 0, "https://github.com/00why00/PFCD", "code", "abstract"),
         ("2604.21590", 0, "https://github.com/haruhi-sudo/x", "code", "upstream"),
