@@ -16,11 +16,15 @@ costs latency, never the work.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +129,37 @@ class Runner:
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """The name a worker's leases carry unless told: its host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+DatabaseT = TypeVar("DatabaseT")
+SettingsT = TypeVar("SettingsT")
+
+
+class LeaseWorker(Generic[DatabaseT, SettingsT]):
+    """A worker of a durable outbox (the mail sender, the webhook sender): its database and
+    settings, the name its leases carry (``worker_id``; :func:`worker_name` unless told), its
+    ``clock`` (tests move it) and the ``stop`` it checks between two rows."""
+
+    def __init__(
+        self,
+        db: DatabaseT,
+        settings: SettingsT,
+        *,
+        worker_id: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        stop: threading.Event | None = None,
+    ):
+        self.db = db
+        self.settings = settings
+        self.worker_id = worker_id or worker_name()
+        self.clock = clock
+        self.stop = stop or threading.Event()

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from dailypapers.background import LeaseWorker
 from dailypapers.config import Settings
 from dailypapers.db import Database
 from dailypapers.digest import deliver, render
@@ -46,14 +45,6 @@ RETRY_BASE = 60.0  # seconds before the first retry; doubling each attempt...
 RETRY_MAX = 6 * 3600.0  # ...up to six hours between two attempts
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
-
-
 @dataclass
 class SendSummary(Tally):
     """What a sending run did with the outbox's rows: sent (the server said 250), queued again
@@ -69,23 +60,12 @@ class SendSummary(Tally):
     errors: list[str] = field(default_factory=list)
 
 
-class Sender(CommitPoint):
+class Sender(LeaseWorker[Database, Settings], CommitPoint):
     """Sends what the outbox holds until nothing is sendable now (or ``stop`` is set)."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        *,
-        worker_id: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        stop: threading.Event | None = None,
-    ):
-        self.db = db
-        self.settings = settings
-        self.worker_id = worker_id or default_worker_id()
-        self.clock = clock
-        self.stop = stop or threading.Event()
+    def __init__(self, db: Database, settings: Settings, **identity: Any):
+        """``identity``: ``worker_id``, ``clock``, ``stop`` (:class:`LeaseWorker`)."""
+        super().__init__(db, settings, **identity)
         self.sender_address = render.envelope_sender(settings)
         self.lease = LEASE
         self.summary = SendSummary()

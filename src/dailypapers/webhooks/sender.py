@@ -26,17 +26,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import random
-import socket
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
 
+from dailypapers.background import LeaseWorker
 from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.store import webhook_deliveries as delivery_store
@@ -63,14 +61,6 @@ GIVE_UP_AFTER = timedelta(days=1)
 SNIPPET = 200  # characters of a refusing receiver's body kept in the reason shown to the owner
 READ_AT_MOST = 4096  # bytes of an answer read at all: the rest is never downloaded
 EVENT = "papers"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -104,23 +94,12 @@ class Answer:
     snippet: str
 
 
-class Sender:
+class Sender(LeaseWorker[Database, Settings]):
     """Sends every due delivery once (or until ``stop`` is set)."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        *,
-        worker_id: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        stop: threading.Event | None = None,
-    ):
-        self.db = db
-        self.settings = settings
-        self.worker_id = worker_id or default_worker_id()
-        self.clock = clock
-        self.stop = stop or threading.Event()
+    def __init__(self, db: Database, settings: Settings, **identity: Any):
+        """``identity``: ``worker_id``, ``clock``, ``stop`` (:class:`LeaseWorker`)."""
+        super().__init__(db, settings, **identity)
         self.summary = DeliverySummary()
         self.tried: set[int] = set()  # rows attempted in this run: a retry waits for the next
         self.halted: set[int] = set()  # webhooks stopped in this run: nothing more goes to them
