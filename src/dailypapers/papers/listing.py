@@ -222,24 +222,20 @@ def _cards(
     ``count=False``, only ``offset + len(cards)``, and no neighbouring periods either: for
     callers that ask one card more than they show to learn whether another page follows)."""
     order, limit, offset = view["order"], view["limit"], view["offset"]
-    only = {
-        "submitter_id": view["submitter_id"],
-        "category": view["category"],
-        "has_code": view["has_code"],
-    }
+    entries = feed_store.Entries(
+        start, end, view["submitter_id"], view["category"], view["has_code"]
+    )
     if order == "trending":
         last = min(end or date.max, datetime.now(UTC).date())
         end_of_period = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         reference = min(datetime.now(UTC), end_of_period)
-        ranked = rank_trending(_cards_of(feed_store.cards(conn, start, end, **only)), reference)
+        ranked = rank_trending(_cards_of(feed_store.cards(conn, entries)), reference)
         return _page(ranked, limit, offset), len(ranked)
-    cards = _cards_of(
-        feed_store.cards(conn, start, end, order=order, limit=limit, offset=offset, **only)
-    )
+    cards = _cards_of(feed_store.cards(conn, entries, order=order, limit=limit, offset=offset))
     if not view["count"] or limit is None or 0 < len(cards) < limit or (offset == 0 and not cards):
         total = offset + len(cards)  # the page reaches the end: no need to count
     else:
-        total = feed_store.count_cards(conn, start, end, **only)
+        total = feed_store.count_cards(conn, entries)
     return cards, total
 
 
@@ -294,7 +290,7 @@ def trending(
         newest = feed_store.newest_day(conn, on_or_before=now.date())
         reference = reference_time(now, newest)
         start, end = trending_window(reference)
-        candidates = _cards_of(feed_store.cards(conn, start, end, submitter_id=submitter_id))
+        candidates = _cards_of(feed_store.cards(conn, feed_store.Entries(start, end, submitter_id)))
         ranked = rank_trending(candidates, reference)
         page = _page(ranked, limit, offset)
         _with_votes(conn, page, user_id)

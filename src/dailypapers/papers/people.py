@@ -4,7 +4,7 @@ author names their account holds (approved claims) with those authors' papers.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from dailypapers.accounts.records import User
 from dailypapers.db.engine import Database
@@ -47,22 +47,17 @@ def profile(
     db: Database, username: str, *, page: int = 1, viewer_id: int | None = None
 ) -> Profile | None:
     """``username``'s submissions (newest first, paged) and upvotes; None for nobody."""
-    everything = (date.min, date.max)
     with db.read() as conn:
         row = user_store.get_by_username(conn, username)
         if row is None:
             return None
         user = User.from_row(row)
-        total = feed_store.count_cards(conn, *everything, submitter_id=user.id)
+        theirs = feed_store.Entries(submitter_id=user.id)
+        total = feed_store.count_cards(conn, theirs)
         submitted = [
             Card.from_row(r)
             for r in feed_store.cards(
-                conn,
-                *everything,
-                submitter_id=user.id,
-                order="submitted",
-                limit=PAGE_SIZE,
-                offset=(page - 1) * PAGE_SIZE,
+                conn, theirs, order="submitted", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
             )
         ]
         upvoted = (

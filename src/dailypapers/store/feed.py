@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -129,27 +130,33 @@ CARD_COLUMNS = (
 )
 
 
-def _period(
-    query,
-    start: date | None,
-    end: date | None,
-    submitter_id: int | None,
-    category: str | None = None,
-    has_code: bool = False,
-):
-    # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk the
-    # submitted_at index instead of a range of feed_day.
-    if start is not None and start > date.min:
-        query = query.where(feed_entries.c.feed_day >= start)
-    if end is not None and end < date.max:
-        query = query.where(feed_entries.c.feed_day <= end)
-    if submitter_id is not None:
-        query = query.where(feed_entries.c.submitter_id == submitter_id)
-    if category is not None:
-        query = query.where(_has_category(category))
-    if has_code:
-        query = query.where(_has_code(feed_entries.c.paper_id))
-    return query
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """Which feed entries a listing reads: ``start <= feed_day <= end`` (None: no bound),
+    submitted by ``submitter_id``, of papers listing ``category``, with a code link if
+    ``has_code``."""
+
+    start: date | None = None
+    end: date | None = None
+    submitter_id: int | None = None
+    category: str | None = None
+    has_code: bool = False
+
+    def only(self, query):
+        """``query`` (of feed entries) kept to these entries."""
+        # No bound at all (not date.min..date.max) for the whole feed, so the planner can walk
+        # the submitted_at index instead of a range of feed_day.
+        if self.start is not None and self.start > date.min:
+            query = query.where(feed_entries.c.feed_day >= self.start)
+        if self.end is not None and self.end < date.max:
+            query = query.where(feed_entries.c.feed_day <= self.end)
+        if self.submitter_id is not None:
+            query = query.where(feed_entries.c.submitter_id == self.submitter_id)
+        if self.category is not None:
+            query = query.where(_has_category(self.category))
+        if self.has_code:
+            query = query.where(_has_code(feed_entries.c.paper_id))
+        return query
 
 
 def _has_category(category: str):
@@ -167,38 +174,22 @@ def _has_category(category: str):
 _listing_paper = papers.alias("listing_paper")
 
 
-def _cards_query(
-    start: date | None,
-    end: date | None,
-    submitter_id: int | None,
-    category: str | None,
-    has_code: bool,
-):
-    query = (
-        select(*CARD_COLUMNS)
-        .join(papers, papers.c.id == feed_entries.c.paper_id)
-        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
-    )
-    return _period(query, start, end, submitter_id, category, has_code)
-
-
 def cards(
     conn: Connection,
-    start: date | None,
-    end: date | None,
+    entries: Entries,
     *,
-    submitter_id: int | None = None,
-    category: str | None = None,
-    has_code: bool = False,
     order: str = "upvotes",
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Feed entries with ``start <= feed_day <= end`` joined with their paper, upvote count
-    (upstream + local) and comment count. ``order``: ``upvotes`` (most first) or ``submitted``
-    (newest first); both break ties by arXiv id so pages are stable. ``category``: only papers
-    listing that category id; ``has_code``: only papers with a code link."""
-    query = _cards_query(start, end, submitter_id, category, has_code)
+    """The ``entries`` joined with their paper, upvote count (upstream + local) and comment
+    count. ``order``: ``upvotes`` (most first) or ``submitted`` (newest first); both break ties
+    by arXiv id so pages are stable."""
+    query = entries.only(
+        select(*CARD_COLUMNS)
+        .join(papers, papers.c.id == feed_entries.c.paper_id)
+        .outerjoin(submitter, submitter.c.id == feed_entries.c.submitter_id)
+    )
     if order == "upvotes":
         query = query.order_by(UPVOTES.desc(), feed_entries.c.submitted_at, papers.c.arxiv_id)
     elif order == "submitted":
@@ -210,24 +201,8 @@ def cards(
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def count_cards(
-    conn: Connection,
-    start: date | None,
-    end: date | None,
-    *,
-    submitter_id: int | None = None,
-    category: str | None = None,
-    has_code: bool = False,
-) -> int:
-    query = _period(
-        select(func.count()).select_from(feed_entries),
-        start,
-        end,
-        submitter_id,
-        category,
-        has_code,
-    )
-    return conn.execute(query).scalar_one()
+def count_cards(conn: Connection, entries: Entries) -> int:
+    return conn.execute(entries.only(select(func.count()).select_from(feed_entries))).scalar_one()
 
 
 def newest_day(
@@ -237,7 +212,8 @@ def newest_day(
     category: str | None = None,
     has_code: bool = False,
 ) -> date | None:
-    query = _period(select(func.max(feed_entries.c.feed_day)), None, None, None, category, has_code)
+    entries = Entries(category=category, has_code=has_code)
+    query = entries.only(select(func.max(feed_entries.c.feed_day)))
     if on_or_before is not None:
         query = query.where(feed_entries.c.feed_day <= on_or_before)
     return _as_date(conn.execute(query).scalar_one())
@@ -248,23 +224,11 @@ def neighbour_days(
 ) -> tuple[date | None, date | None]:
     """The nearest feed days before and after ``day`` that have entries (skipping empty days),
     of papers listing ``category`` if given, with a code link if ``has_code``."""
+    entries = Entries(category=category, has_code=has_code)
     # One round trip for both (each side is an index lookup on feed_day).
-    before = _period(
-        select(func.max(feed_entries.c.feed_day)).where(feed_entries.c.feed_day < day),
-        None,
-        None,
-        None,
-        category,
-        has_code,
-    ).scalar_subquery()
-    after = _period(
-        select(func.min(feed_entries.c.feed_day)).where(feed_entries.c.feed_day > day),
-        None,
-        None,
-        None,
-        category,
-        has_code,
-    ).scalar_subquery()
+    day_column = feed_entries.c.feed_day
+    before = entries.only(select(func.max(day_column)).where(day_column < day)).scalar_subquery()
+    after = entries.only(select(func.min(day_column)).where(day_column > day)).scalar_subquery()
     row = conn.execute(select(before.label("before"), after.label("after"))).one()
     return _as_date(row.before), _as_date(row.after)
 
@@ -291,7 +255,7 @@ def entries_of_paper(conn: Connection, paper_id: int) -> list[dict[str, Any]]:
 
 def rank_in_day(conn: Connection, paper_id: int, day: date) -> tuple[int, int] | None:
     """(position by upvotes, papers that day) of a paper in one feed day, or None."""
-    # The order of cards(conn, day, day), selecting ids only (no JSON columns to decode).
+    # The order of cards(conn, Entries(day, day)), selecting ids only (no JSON columns to decode).
     query = (
         select(papers.c.id)
         .select_from(feed_entries)
