@@ -12,7 +12,6 @@ cores (compose + send).
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import random
 import resource
@@ -22,8 +21,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from bench._backends import add_postgresql_option, on_each_backend, report
 
 VOCABULARY = (
     "diffusion transformer language model vision agent reasoning benchmark sparse attention "
@@ -246,25 +244,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--papers", type=int, default=1_500)
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--postgresql", default=None, help="also run on this (emptied!) database")
+    add_postgresql_option(parser)
     args = parser.parse_args(argv)
-    results = [run(args.subscribers, args.papers, args.connections, None)]
-    if args.postgresql:
-        results.append(run(args.subscribers, args.papers, args.connections, args.postgresql))
-    table = Table(title="digests: compose + hand to a local SMTP sink (goal: 10,000 in <= 60 s)")
-    for column in (
-        "backend",
-        "digests",
-        "compose s",
-        "send s",
-        "total s",
-        "digests/s",
-        "received by sink",
-        "peak RSS MB",
-    ):
-        table.add_column(column, justify="right")
-    for r in results:
-        table.add_row(
+    results = on_each_backend(
+        lambda url: run(args.subscribers, args.papers, args.connections, url), args.postgresql
+    )
+    columns = ("backend", "digests", "compose s", "send s", "total s", "digests/s",
+               "received by sink", "peak RSS MB")  # fmt: skip
+    rows = [
+        (
             r["backend"],
             f"{r['composed']:,}",
             f"{r['compose_s']:.1f}",
@@ -274,7 +262,7 @@ def main(argv: list[str]) -> None:
             f"{r['received']:,}",
             f"{r['peak_rss_mb']:.0f}",
         )
-    Console(width=130).print(table)
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "digest.json").write_text(json.dumps(results, indent=2, default=str))
+        for r in results
+    ]
+    title = "digests: compose + hand to a local SMTP sink (goal: 10,000 in <= 60 s)"
+    report("digest", title, columns, rows, results)

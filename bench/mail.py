@@ -14,7 +14,6 @@ loopback addresses (127.0.0.2, .3, ...), ten from each, so the per-network subsc
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -25,9 +24,8 @@ import time
 from pathlib import Path
 
 import httpx
-from rich.console import Console
-from rich.table import Table
 
+from bench._backends import add_postgresql_option, on_each_backend, report
 from bench.digest import _free_port, empty_store
 
 # How long one click may wait for its mail before the run counts it as lost.
@@ -147,32 +145,25 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--gap", type=float, default=0.2, help="seconds between two clicks")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--postgresql", default=None, help="also run on this (emptied!) database")
+    add_postgresql_option(parser)
     args = parser.parse_args(argv)
-    results = [run(args.clicks, args.gap, args.workers, None)]
-    if args.postgresql:
-        results.append(run(args.clicks, args.gap, args.workers, args.postgresql))
-    table = Table(title="subscribe click -> confirmation mail at the SMTP server (goal: < 5 s)")
-    for column in (
-        "backend",
-        "workers",
-        "clicks",
-        "lost",
-        "answer p50/p95 ms",
-        "to SMTP p50/p95/max ms",
-    ):
-        table.add_column(column, justify="right")
+    results = on_each_backend(
+        lambda url: run(args.clicks, args.gap, args.workers, url), args.postgresql
+    )
+    columns = ("backend", "workers", "clicks", "lost", "answer p50/p95 ms",
+               "to SMTP p50/p95/max ms")  # fmt: skip
+    rows = []
     for r in results:
         answer, smtp = r["answer_ms"], r["click_to_smtp_ms"]
-        table.add_row(
-            r["backend"],
-            str(r["workers"]),
-            str(r["clicks"]),
-            str(r["lost"]),
-            f"{answer['p50']:.0f} / {answer['p95']:.0f}",
-            f"{smtp['p50']:.0f} / {smtp['p95']:.0f} / {smtp['max']:.0f}" if smtp else "-",
+        rows.append(
+            (
+                r["backend"],
+                str(r["workers"]),
+                str(r["clicks"]),
+                str(r["lost"]),
+                f"{answer['p50']:.0f} / {answer['p95']:.0f}",
+                f"{smtp['p50']:.0f} / {smtp['p95']:.0f} / {smtp['max']:.0f}" if smtp else "-",
+            )
         )
-    Console(width=130).print(table)
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "mail.json").write_text(json.dumps(results, indent=2))
+    title = "subscribe click -> confirmation mail at the SMTP server (goal: < 5 s)"
+    report("mail", title, columns, rows, results)
