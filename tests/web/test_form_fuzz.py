@@ -5,10 +5,11 @@ The walk crawls the site anonymously, as carol (an admin, on the admin pages) an
 ``/`` and the pages that hold forms: settings, digest, tokens, submit, a discussed paper,
 search, the mail links), collects each distinct ``<form>`` (its fields as a browser sends them,
 CSRF token included), then adds every page route of ``app.routes`` that no form points at. Each
-is sent with hostile headers; with, one field at a time, the values of :data:`HOSTILE` and the
-ids of bob's things; each field missing and sent twice; no fields; every field a file; a
-thousand more fields; the form as JSON; a body that is not UTF-8. The signed-in walks also send
-each path parameter of each route those values. Bob's things are still there afterwards. The
+is sent with hostile headers; with, one field at a time, the values of ``HOSTILE``
+(:mod:`tests.support.hostile`; in a field that carries an id, the ids of bob's things too);
+each field missing and sent twice; no fields; every field a file; a thousand more fields; the
+form as JSON; a body not UTF-8. The signed-in walks also send each path parameter of each
+route those values. Bob's things are still there afterwards. The
 API and the feeds (what ``/openapi.json`` lists) are schemathesis' (``tests/web/api/``).
 
 Deterministic and bounded (the crawl's limits): the same requests, the same findings, each run.
@@ -35,62 +36,19 @@ from dailypapers.feeds import service as feeds
 from dailypapers.papers import discussion
 from dailypapers.webhooks import subscriptions as webhooks
 from tests.support import corpora, data, forms, web
+from tests.support.hostile import (
+    CSRF_VALUES,
+    FILE,
+    HEADERS,
+    HOSTILE,
+    HTMX_VALUES,
+    MANY_FIELDS,
+    NOT_UTF8,
+    STORED,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.store("feed")]
 
-HOSTILE = {
-    "empty": "",
-    "blank": "   ",
-    "100k characters": "x" * 100_000,
-    "NUL bytes": "a\x00b\x00",
-    "RTL, emoji, combining": "\u202egnp.exe\u202c \U0001f9ea e\u0301 \ufdfd",
-    "2**63": "9223372036854775808",
-    "-2**63 - 1": "-9223372036854775809",
-    "-1": "-1",
-    "0": "0",
-    "1e20": "1e20",
-    "NaN": "NaN",
-    "digits that are not ASCII": "\u0661\u00b2",  # str.isdigit() says yes, int() says no
-    "5,000 digits": "9" * 5000,  # int() reads at most 4,300
-    "first day": "0001-01-01",
-    "last day": "9999-12-31",
-    "last moment": "9999-12-31T23:59:59-23:59",
-    "no such day": "2025-02-30",
-    "last week": "9999-W53",
-    "markup": '"><script>alert(1)</script>',
-    "a path": "/../../etc/passwd",
-}
-# What only the web layer reads (the shape of a text) fares the same on both backends; on
-# PostgreSQL, where each request costs more, the values whose storage differs are enough:
-# numbers past its ranges, NULs, long text, dates at the calendar's edges.
-STORED = (
-    "empty",
-    "RTL, emoji, combining",
-    "100k characters",
-    "NUL bytes",
-    "2**63",
-    "-2**63 - 1",
-    "1e20",
-    "5,000 digits",
-    "first day",
-    "last day",
-    "last moment",
-    "no such day",
-)
-# The CSRF token is checked before anything else reads the form: these few values are enough.
-CSRF_VALUES = ("empty", "100k characters", "NUL bytes", "RTL, emoji, combining")
-# Sent with htmx's headers too: a route may answer htmx with a fragment of its own.
-HTMX_VALUES = ("100k characters", "NUL bytes")
-# Headers anyone can send, tried on each target as it is (Latin-1, as HTTP carries them).
-HEADERS = {
-    "a Referer that is no URL": {"Referer": "http://["},
-    "an HX-Current-URL that is no URL": {"HX-Request": "true", "HX-Current-URL": "http://[::1"},
-    "a session cookie of garbage": {"Cookie": "dailypapers_session=\xff\xfe%%%"},
-    "a bearer token of Latin-1": {"Authorization": "Bearer dp_\xff\xfe"},
-}
-MANY_FIELDS = 1001  # one more than Starlette parses in a form
-FILE = ("x.bin", b"\xff\x00 not text", "application/octet-stream")
-NOT_UTF8 = b"\xff\xfe=\xc3\x28&next=%FF%C0%AF"
 # Marks of an answer that says what went wrong: a page's heading or a form's error.
 MESSAGES = re.compile(r'<h1|class="(field|form)-error"|role="alert"')
 BOBS_COMMENT = "Bob wrote this first"
@@ -344,7 +302,9 @@ def _attempts(target: Target, values: dict[str, str]) -> Iterator[forms.Attempt]
     yield forms.Attempt("as it is", method, path, base)
     for name in target.names:
         kept = [(n, v) for n, v in base if n != name]
-        chosen = CSRF_VALUES if name == "csrf_token" else values
+        chosen = CSRF_VALUES if name == "csrf_token" else [v for v in values if v in HOSTILE]
+        if _names_a_thing(name):
+            chosen = [*chosen, *(v for v in values if v not in HOSTILE)]  # bob's ids
         for label in chosen:
             sent = [*kept, (name, values[label])]
             yield forms.Attempt(f"{name}={label}", method, path, sent)
@@ -362,6 +322,11 @@ def _attempts(target: Target, values: dict[str, str]) -> Iterator[forms.Attempt]
         yield forms.Attempt(f"{MANY_FIELDS:,} more fields", method, path, many)
         yield forms.Attempt("as JSON", method, path, json=dict(base))
         yield forms.Attempt("not UTF-8", method, path, raw=NOT_UTF8)
+
+
+def _names_a_thing(field: str) -> bool:
+    """A field that carries an id (``comment_id``, ``tokenId``): where bob's ids are tried."""
+    return field == "id" or field.endswith(("_id", "Id"))
 
 
 # -- what the answers are held to ----------------------------------------------------------------
