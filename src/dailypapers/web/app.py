@@ -29,7 +29,7 @@ from dailypapers.web.plumbing.caching import (
     PageCacheMiddleware,
     ResponseCache,
 )
-from dailypapers.web.plumbing.headers import SecurityHeaders, ServerTiming
+from dailypapers.web.plumbing.headers import SecurityHeaders
 from dailypapers.web.plumbing.metrics import RequestMetrics
 from dailypapers.web.plumbing.outage import DatabaseOutage
 from dailypapers.web.plumbing.rendering import WEB, templates
@@ -82,7 +82,6 @@ def create_app(settings: Settings, db: Any) -> FastAPI:
     app.add_middleware(SessionMiddleware, codec=SessionCodec(settings))
     app.add_middleware(DatabaseOutage, db=db)
     app.add_middleware(Probes)
-    app.add_middleware(ServerTiming)
     app.add_middleware(RequestMetrics)
     app.add_middleware(SecurityHeaders, https=settings.base_url.lower().startswith("https://"))
     app.mount("/static", Static(directory=WEB / "static"), name="static")

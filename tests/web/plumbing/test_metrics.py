@@ -55,3 +55,9 @@ def test_it_reports_outboxes_harvest_age_and_index_lag(scraper):
     # The feed's papers have no embedding and no keyword index was built: all lag behind.
     semantic = gauges['dailypapers_index_lag_papers{index="semantic"}']
     assert semantic > 0 and gauges['dailypapers_index_lag_papers{index="keyword"}'] == semantic
+
+
+def test_every_answer_tells_its_server_time(client):
+    for path in ("/", "/nope", "/api/daily_papers"):
+        timing = client.get(path).headers["server-timing"]
+        assert timing.startswith("app;dur=") and float(timing.split("=")[1]) >= 0

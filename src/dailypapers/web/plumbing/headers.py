@@ -1,4 +1,4 @@
-"""The headers every response carries, set in one place: security headers and server timing.
+"""The security headers every response carries, set in one place.
 
 :class:`SecurityHeaders` wraps the whole app, so HTML pages, htmx fragments, cached pages, JSON,
 feeds, static files, error pages and ``/docs`` all get the same policy:
@@ -10,13 +10,11 @@ feeds, static files, error pages and ``/docs`` all get the same policy:
   ``Referrer-Policy: same-origin``, ``X-Frame-Options: DENY`` for older browsers;
 - ``Strict-Transport-Security`` when the site's base URL is https.
 
-:class:`ServerTiming` adds ``Server-Timing: app;dur=<ms>`` (time to the first byte): browsers'
-dev tools show it and ``bench/pages.py`` reads it.
+(``Server-Timing`` is the metrics middleware's, :mod:`dailypapers.web.plumbing.metrics`, which
+times every request anyway.)
 """
 
 from __future__ import annotations
-
-import time
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,22 +57,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-class ServerTiming:
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-
-        async def send_timed(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                elapsed = (time.perf_counter() - start) * 1000
-                MutableHeaders(scope=message).append("server-timing", f"app;dur={elapsed:.2f}")
-            await send(message)
-
-        await self.app(scope, receive, send_timed)

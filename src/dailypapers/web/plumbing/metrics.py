@@ -4,6 +4,8 @@
 route's template (``/papers/{arxiv_id:arxiv_id}``), never the raw path, so the labels stay
 bounded whatever addresses clients invent; a page the cache answered before routing is
 ``(page cache)``, an address no route matches ``(unmatched)``, a method no route has ``OTHER``.
+It also tells the client its time: ``Server-Timing: app;dur=<ms>`` (to the first byte), which
+browsers' dev tools show and ``bench/pages.py`` reads.
 
 Several workers: with ``PROMETHEUS_MULTIPROC_DIR`` set (the systemd unit sets it),
 prometheus-client keeps each worker's counters in files there and any worker's scrape adds them
@@ -20,6 +22,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dailypapers.operations.records import SiteGauges
@@ -82,6 +85,8 @@ class RequestMetrics:
                 status = message["status"]
                 if (b"x-page-cache", b"hit") in message.get("headers", ()):
                     scope["route_label"] = PAGE_CACHE
+                elapsed = (time.perf_counter() - start) * 1000
+                MutableHeaders(scope=message).append("server-timing", f"app;dur={elapsed:.2f}")
             await send(message)
 
         try:
