@@ -117,9 +117,6 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle inference threads sleep rather than spin: they share the cores with the web
-        # threads and other workers, and a query embeds in milliseconds either way.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = "onnx-int8"
         self.session = ort.InferenceSession(
             str(onnx_path), options, providers=["CPUExecutionProvider"]
