@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dailypapers.digest import account, candidates, jobs, marks, subscriptions
+from dailypapers.digest import account, candidates, jobs, subscriptions
 from dailypapers.papers import voting
+from dailypapers.recommend import feedback
 from dailypapers.search import indexing
 from dailypapers.store import outbox as outbox_store
 from dailypapers.store import saved_searches as search_store
@@ -71,8 +72,8 @@ def test_for_you_learns_from_votes_saves_and_not_interested_and_never_repeats(
     monkeypatch.setattr(candidates, "SECTION_SIZE", 3)
     embedded(as_of)
     voting.upvote(db, alice.id, ARXIV_IDS["a1"])
-    marks.set_mark(db, alice, ARXIV_IDS["a2"], "saved")
-    marks.set_mark(db, alice, ARXIV_IDS["b1"], "not_interested")
+    feedback.set_mark(db, alice, ARXIV_IDS["a2"], "saved")
+    feedback.set_mark(db, alice, ARXIV_IDS["b1"], "not_interested")
     readers(user=alice, content=["for_you"])
     jobs.run_once(db, mail_settings, as_of=as_of)
     first = sink.received[-1].message

@@ -2,7 +2,8 @@
 
 A 👍 is a "liked" mark (the paper joins the reader's wanted papers), a 👎 a "disliked" one
 (papers near it lose :data:`dailypapers.recommend.model.DISLIKE_WEIGHT` times their cosine to
-it). One mark per reader and paper: a 👍 replaces a 👎 and "none" clears either.
+it); "saved" and "not interested" (:func:`set_mark`) count with them. One mark per reader and
+paper: a 👍 replaces a 👎 and "none" clears either.
 
 Mail links sign (subscription id, address, arXiv id, choice) with the site's key, as the
 unsubscribe links do (itsdangerous, a salt of their own), and are checked against the stored
@@ -51,12 +52,20 @@ def record(db: Database, user: User, arxiv_id: str, choice: str) -> None:
     PaperNotFound, ValueError for another choice."""
     if choice not in CHOICES:
         raise ValueError(f"unknown feedback {choice!r}: use one of {sorted(CHOICES)}")
+    set_mark(db, user, arxiv_id, CHOICES[choice])
+
+
+def set_mark(db: Database, user: User, arxiv_id: str, kind: str | None) -> None:
+    """Mark a paper with one of ``store.marks.KINDS`` (None clears the mark). Raises
+    PaperNotFound, ValueError for another kind."""
+    if kind is not None and kind not in mark_store.KINDS:
+        raise ValueError(f"unknown mark {kind!r}")
     key = resolve_id(arxiv_id)
     with db.write() as conn:
         paper_id = paper_store.id_of(conn, key)
         if paper_id is None:
             raise PaperNotFound(key)
-        mark_store.set_mark(conn, user.id, paper_id, CHOICES[choice], datetime.now(UTC))
+        mark_store.set_mark(conn, user.id, paper_id, kind, datetime.now(UTC))
 
 
 def link_token(

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
-from dailypapers.digest import account, marks
+from dailypapers.digest import account
 from dailypapers.papers.voting import PaperNotFound
 from dailypapers.recommend import feedback, for_you
 from dailypapers.web.plumbing import csrf
@@ -110,7 +110,7 @@ async def mark(on: OnPaper, kind: str = Form("", max_length=20), next: NextField
         return await error_page(on.request, 400, "Mark a paper as saved or not interested.")
     db = on.request.app.state.db
     try:
-        await run_in_threadpool(marks.set_mark, db, on.user, on.arxiv_id, MARKS[kind])
+        await run_in_threadpool(feedback.set_mark, db, on.user, on.arxiv_id, MARKS[kind])
     except PaperNotFound:
         return await no_paper_page(on, "mark")
     return RedirectResponse(safe_next(next, default="/for-you"), status_code=303)
