@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -56,10 +55,6 @@ FUSION_WEIGHTS = (0.5, 0.5)
 # about one result in five has a code link, so this fills the first pages (ten of 20) of even a
 # broad query, at the cost of one indexed lookup of this many ids.
 CODE_CANDIDATES = 1_000
-# A query is embedded on one of these threads while the keyword side ranks on the request's:
-# onnxruntime releases the interpreter lock, so the two overlap on a second core. More threads
-# than cores would only queue inside onnxruntime.
-_EMBEDDING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-embedding")
 
 
 @dataclass
@@ -298,8 +293,7 @@ def _ranked(
     """(page of (id, score), total) for semantic and hybrid modes."""
     parsed, mode, sort = results.query, results.mode, results.sort
     index = sides.vectors
-    model = embedder_module.for_settings(settings)
-    embedding = _EMBEDDING.submit(model.embed_query, parsed.semantic_text)
+    vector = embedder_module.for_settings(settings).embed_query(parsed.semantic_text)
     allowed = index.mask(
         date_from=filters.date_from, date_to=filters.date_to, categories=list(filters.categories)
     )
@@ -309,7 +303,6 @@ def _ranked(
     found = keyword.KeywordResult([], 0)
     if mode == "hybrid" or strict:
         found = _keyword(conn, sides, parsed, filters, "relevance", candidates, 0)
-    vector = embedding.result()
     if strict:
         semantic_hits = _cosines(index, vector, [i for i, _ in found.hits])
     else:
