@@ -18,7 +18,6 @@ from dailypapers.arxiv_ids import InvalidArxivId
 from dailypapers.feeds.records import NoSuchFeed
 from dailypapers.library import exports
 from dailypapers.library.records import NoSuchCollection, NoSuchPaper
-from dailypapers.search import service as search_service
 from dailypapers.web.plumbing.auth import user_of
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.headers import NO_STORE
@@ -84,10 +83,9 @@ def _routes(fmt: str) -> None:
         mode: Literal["hybrid", "keyword", "semantic"] = "hybrid",
     ) -> Response:
         state = request.app.state
-        chosen = mode if mode in search_service.MODES else "hybrid"
         return await _answer(
             request,
-            lambda _: exports.of_search(state.db, state.settings, q, fmt, mode=chosen),
+            lambda _: exports.of_search(state.db, state.settings, q, fmt, mode=mode),
             missing="No search.",
         )
 
