@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, select, update
 
 from dailypapers.db.schema import collection_items, collections, papers, users
-from dailypapers.store.keys import chunks
+from dailypapers.store.keys import chunks, sets_by
 
 _COLUMNS = (
     collections,
@@ -177,20 +177,10 @@ def paper_ids_of_user(conn: Connection, user_id: int) -> list[str]:
 
 
 def paper_ids_by_user(conn: Connection, user_ids: Sequence[int]) -> dict[int, set[int]]:
-    """{user id: ids of the papers in any of their collections}, for each user asked about
-    who has some."""
-    found: dict[int, set[int]] = {}
-    for chunk in chunks(list(user_ids)):
-        query = (
-            select(collections.c.user_id, collection_items.c.paper_id)
-            .select_from(
-                collection_items.join(
-                    collections, collections.c.id == collection_items.c.collection_id
-                )
-            )
-            .where(collections.c.user_id.in_(chunk))
-            .distinct()
-        )
-        for user_id, paper_id in conn.execute(query):
-            found.setdefault(user_id, set()).add(paper_id)
-    return found
+    """{each of ``user_ids``: ids of the papers in any of their collections}."""
+    joined = collection_items.join(
+        collections, collections.c.id == collection_items.c.collection_id
+    )
+    return sets_by(
+        conn, collections.c.user_id, collection_items.c.paper_id, user_ids, source=joined
+    )
