@@ -107,7 +107,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         once = [item for item in items if _on_sqlite_only(item) and _backend(item) == "postgresql"]
         if once:
             config.hook.pytest_deselected(items=once)
-            items[:] = [item for item in items if item not in set(once)]
+            left_out = set(once)
+            items[:] = [item for item in items if item not in left_out]
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
