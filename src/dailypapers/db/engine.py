@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -268,5 +269,11 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        statement = f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}"
+        # Straight to the driver: through SQLAlchemy's execution context the BEGIN cost more
+        # than the page's own queries (about 0.2 ms of every transaction). Its errors are
+        # wrapped as SQLAlchemy's would be, so a locked or missing file is still an outage.
+        try:
+            conn.connection.driver_connection.execute(statement)
+        except sqlite3.Error as error:
+            raise sa_exc.DBAPIError.instance(statement, None, error, sqlite3.Error) from error
