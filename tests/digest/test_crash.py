@@ -12,18 +12,16 @@ Most kills land while the worker is sending (after the first message of a run ar
 random 0-40 ms, which spans several send cycles and so every step of one); every fourth lands at
 a random instant of the whole run (start-up, composing, claiming).
 
-``DAILYPAPERS_CRASH_SEED`` replays a run; ``DAILYPAPERS_CRASH_KILLS`` (default 12) stresses it.
+``DAILYPAPERS_CRASH_SEED`` replays a run; ``DAILYPAPERS_CRASH_KILLS`` (default 8) stresses it.
 """
 
 from __future__ import annotations
 
 import collections
-import multiprocessing
 import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,12 +31,13 @@ import pytest
 
 from dailypapers.digest import outbox
 from dailypapers.store import outbox as outbox_store
-from tests.support import cli, data
+from tests.support import data
 from tests.support.cli import argv
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 150
-KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 12))  # more for a stress run
+# Eight kills land at each step of a send cycle in most runs; more for a stress run.
+KILLS = int(os.environ.get("DAILYPAPERS_CRASH_KILLS", 8))
 LEASE = 1.0
 
 pytestmark = pytest.mark.slow
@@ -76,48 +75,6 @@ def _command(as_of, name) -> list[str]:
         dailypapers__digest__worker__BATCH=8,
         dailypapers__digest__worker__RETRY_BASE=0.0,
     )
-
-
-def _worker(env: dict[str, str], arguments: list[str], log: str) -> None:
-    """A worker process's life: the environment a service manager gives it, then the command
-    (what ``python -m tests.support.cli`` does with the same arguments)."""
-    os.environ.clear()
-    os.environ.update(env)
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    cli.main(arguments)
-
-
-@pytest.fixture
-def start_worker(monkeypatch, tmp_path):
-    """``start_worker(env, command)``: a worker running ``command`` (an :func:`argv` command
-    line) in a process of its own, forked from a server that imported ``dailypapers.cli`` once.
-
-    Importing the command takes seconds of CPU and nothing a kill could interrupt happens in it:
-    forked after it, a worker starts at once, and an "anywhere" kill lands in the command's own
-    run. Its output goes to a log file of its own (``.log`` says which)."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # no BLAS threads in the server to fork
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dailypapers.cli.digest", "tests.support.cli", __name__])
-    started = []
-
-    def start(env: dict[str, str], command: list[str]) -> multiprocessing.Process:
-        assert command[:3] == [sys.executable, "-m", "tests.support.cli"], command
-        log = tmp_path / f"worker{len(started)}.log"
-        process = context.Process(target=_worker, args=(env, command[3:], str(log)), daemon=True)
-        process.log = log
-        process.start()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.is_alive():
-            process.kill()
-        process.join()
-    # The fork server itself ends with this test process (it exits when its parent does).
 
 
 def _kill_at_random(process, sink, rng) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import sys
 
 # What every child process gets: the ``quick`` fixture's values for the constants that matter
@@ -59,6 +60,17 @@ def main(arguments: list[str]) -> None:
     from dailypapers.cli import main as dailypapers
 
     dailypapers(arguments[split + 1 :], prog_name="dailypapers")
+
+
+def run_child(env: dict[str, str], arguments: list[str], log: str) -> None:
+    """A worker process's life: the environment a service manager gives it, then the command
+    (what ``python -m tests.support.cli`` does with the same arguments), its output to ``log``."""
+    os.environ.clear()
+    os.environ.update(env)
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    main(arguments)
 
 
 if __name__ == "__main__":
