@@ -96,8 +96,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     SQL and opens no transaction (the import contract): what its test checks is the request,
     the page and the answer, the same on both. Every SQL statement and transaction is in
     ``store/`` and the domain, whose tests run on both backends, and the route walkers (the
-    form fuzzer, the API fuzzer, the security headers' walk: ``every_backend``) send every
-    route their hostile values on PostgreSQL too.
+    form fuzzer, the API fuzzer's valid requests, the security headers' walk:
+    ``every_backend``) send every route their hostile values on PostgreSQL too.
 
     Then the slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
     worker a half of the list and a worker that runs out steals from the end of the other's:

@@ -26,19 +26,30 @@ EXAMPLES = int(os.environ.get("DAILYPAPERS_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"]
-)
 @pytest.mark.store("api")
 @pytest.mark.every_backend
-def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_token, mode):
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings_for_fuzz, db))
+def test_the_api_keeps_to_its_schema_under_fuzzing(settings_for_fuzz, db, alice_token):
+    # Schema-valid values at the edges (huge numbers, long text, far dates) reach the store,
+    # whose limits differ by backend: this mode runs on both.
+    _fuzz_every_operation(settings_for_fuzz, db, alice_token, GenerationMode.POSITIVE)
+
+
+@pytest.mark.slow
+@pytest.mark.store("api")
+def test_the_api_refuses_invalid_input_under_fuzzing(settings_for_fuzz, db, alice_token):
+    # Schema-invalid requests are refused by the route's validation before any store call, the
+    # same on both backends: like the web layer's other tests, this mode runs on SQLite.
+    _fuzz_every_operation(settings_for_fuzz, db, alice_token, GenerationMode.NEGATIVE)
+
+
+def _fuzz_every_operation(settings, db, token, mode: GenerationMode) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings, db))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
     failures = [
         f"{operation.label}: {failure}"
         for operation in operations
-        if (failure := _fuzz(operation, mode, data.bearer(alice_token)))
+        if (failure := _fuzz(operation, mode, data.bearer(token)))
     ]
     # Every operation is fuzzed before the verdict, so one run lists all that fail.
     assert not failures, "\n\n".join(failures)
