@@ -61,3 +61,11 @@ def test_batches_sorted_by_length_keep_the_callers_order(onnx, abstracts):
 def test_the_model_is_built_once_and_cached(model_dir):
     assert (model_dir / embedder.ONNX_FILE).exists()
     assert embedder.load(model_dir) is embedder.load(model_dir)
+
+
+def test_a_query_asked_again_is_not_embedded_again(search_settings, onnx):
+    text = "speculative decoding with a small draft model"
+    first = embedder.query_vector(search_settings, text)
+    assert embedder.query_vector(search_settings, text) is first
+    assert np.allclose(first, onnx.embed_query(text))
+    assert not first.flags.writeable  # shared by every caller: nobody may change it

@@ -293,7 +293,7 @@ def _ranked(
     """(page of (id, score), total) for semantic and hybrid modes."""
     parsed, mode, sort = results.query, results.mode, results.sort
     index = sides.vectors
-    vector = embedder_module.for_settings(settings).embed_query(parsed.semantic_text)
+    vector = embedder_module.query_vector(settings, parsed.semantic_text)
     allowed = index.mask(
         date_from=filters.date_from, date_to=filters.date_to, categories=list(filters.categories)
     )
