@@ -3,7 +3,7 @@
 The corpus is imported into a SQLite store of its own (a temporary folder unless the caller
 keeps one to reuse), never the site's. BEIR ids are not arXiv ids, so each document gets a
 synthetic, valid arXiv id (``1501.00000``, ``1501.00001``, ...) and a mapping back: the real
-pipeline, embedder, indexes and :func:`search.service.search` run unchanged on it, and the runs
+pipeline, embedder, indexes and the search's ranking run unchanged on it, and the runs
 name documents by their ids in the collection.
 """
 
@@ -24,6 +24,7 @@ from dailypapers.ingest.records import PaperRecord
 from dailypapers.search import indexing, keyword_index, semantic, service
 from dailypapers.search.evaluation import scoring, trec
 from dailypapers.search.evaluation.collection import Collection
+from dailypapers.store import papers as paper_store
 
 MODES = ("keyword", "semantic", "hybrid")
 PER_MONTH = 100_000  # synthetic ids per month of ids (arXiv's five-digit numbers)
@@ -127,16 +128,21 @@ def run_queries(
     *,
     modes: tuple[str, ...] = MODES,
 ) -> Report:
-    """Every judged query through :func:`service.search` in each mode, scored by trec_eval."""
+    """Every judged query through the real search in each mode, scored by trec_eval. A run
+    needs the ranking, not the cards and highlights a page shows: :func:`service.paper_ids`
+    ranks exactly as :func:`service.search` does (``ms/query`` is the ranking's time)."""
+    with db.read() as conn:
+        stored = paper_store.by_arxiv_ids(conn, back)
+    doc_of = {row["id"]: back[arxiv_id] for arxiv_id, row in stored.items()}
     report = Report(queries=list(collection.qrels))
     for mode in modes:
         run: trec.Run = {}
         started = time.perf_counter()
         for query_id in collection.qrels:
-            found = service.search(
+            found = service.paper_ids(
                 db, settings, collection.queries[query_id], mode=mode, limit=DEPTH
             )
-            ranked = [back.get(item.arxiv_id) for item in found.items]
+            ranked = [doc_of.get(paper_id) for paper_id in found]
             run[query_id] = ranked_ids(ranked, collection.query_docs.get(query_id))
         elapsed = (time.perf_counter() - started) * 1000 / len(collection.qrels)
         scores = scoring.score(collection.qrels, run)
