@@ -2,10 +2,13 @@
 stored since a moment for its digest section and its webhooks.
 
 Categories, exclusions, authors, upvotes and "has code" are one indexed SQL query (the store's
-``matching_ids``). The texts go through the search service: ``query`` in keyword mode, newest
-first, with the feed's categories as ``cat:`` filters (several mean any), read page by page
-until the page asked for is full; ``like`` in semantic mode, its nearest papers. The other
-criteria then keep the candidates that satisfy them too.
+``matching_ids``). ``like`` goes through the search service in semantic mode: its nearest
+papers, which that query then keeps to. ``query`` means what the search in keyword mode newest
+first finds (the feed's categories as ``cat:`` filters): the service spells it for the store,
+and one query of the store (``matching_text_ids``) applies it with the other criteria, led by
+the one that keeps fewest papers, so a narrow feed reads no search results it then drops. Only
+when the search would answer otherwise (a query naming a paper; words no paper has together,
+which it ranks) are its results read page by page and the other criteria applied to them.
 """
 
 from __future__ import annotations
@@ -136,6 +139,48 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
             return feed_store.matching_ids(
                 conn, **criteria, among=near, limit=window.limit, offset=window.offset
             )
+    text = _text(db, settings, definition)
+    if text is not None:
+        categories = definition.categories or text.categories  # else the query's cat:
+        with db.read() as conn:
+            found = feed_store.matching_text_ids(
+                conn,
+                match=text.match,
+                exclude=text.exclude,
+                day_from=text.date_from,
+                day_to=text.date_to,
+                **{**criteria, "categories": categories},
+                among=near,
+                limit=window.limit,
+                offset=window.offset,
+            )
+        if found or window.offset or _text(db, settings, definition, confirm=True) is not None:
+            return found
+    # The search answers otherwise: a paper's id, or words no paper has together (ranked).
+    return _searched_ids(db, settings, definition, window, criteria, near)
+
+
+def _text(db: Database, settings: Settings, definition: Definition, *, confirm: bool = False):
+    """What the feed's query keeps, as :func:`_keyword` searches it (see service.text_match)."""
+    return service.text_match(
+        db,
+        settings,
+        _with_categories(definition.query, definition),
+        date_from=days.FIRST_DAY,
+        has_code=definition.has_code,
+        confirm=confirm,
+    )
+
+
+def _searched_ids(
+    db: Database,
+    settings: Settings,
+    definition: Definition,
+    window: _Window,
+    criteria: dict,
+    near: list[int] | None,
+) -> list[int]:
+    """The query's search results, page after page, that the other criteria keep."""
     wanted, found, read = window.offset + window.limit, [], 0
     allowed = set(near) if near is not None else None
     for batch in range(SEARCH_PAGES):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Connection
 from tantivy import Occur
@@ -275,6 +276,33 @@ def exclusion_expression(conn: Connection, query: Query) -> str | None:
     if conn.dialect.name == "sqlite":
         return " OR ".join(_fts_term(t) for t in query.exclude)
     return " | ".join(_pg_term(t) for t in query.exclude)
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """What :func:`matched` newest first keeps, as a feature's own store query spells it: the
+    papers matching ``match`` (every positive term and no excluded one; None without positive
+    terms) and, only then, none matching ``exclude``; listing one of ``categories`` (when given),
+    on days ``date_from`` to ``date_to`` (None: no bound)."""
+
+    match: str | None
+    exclude: str | None
+    categories: tuple[str, ...]
+    date_from: date | None
+    date_to: date | None
+
+
+def text_match(
+    conn: Connection, query: Query, filters: search_store.Filters, *, confirm: bool
+) -> TextMatch | None:
+    """:class:`TextMatch` of ``query`` under ``filters``; None, when ``confirm``, if no paper
+    has every positive term (the search then ranks those having most of them instead)."""
+    match = match_expression(conn, query)
+    checked = match is not None and confirm
+    if checked and search_store.count_full_text(conn, match, filters, cap=1) == 0:
+        return None
+    exclude = None if match else exclusion_expression(conn, query)
+    return TextMatch(match, exclude, tuple(filters.categories), filters.date_from, filters.date_to)
 
 
 def matched(

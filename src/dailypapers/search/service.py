@@ -120,6 +120,30 @@ def paper_ids(db: Database, settings: Settings, query: str, **options: Any) -> l
     return [paper_id for paper_id, _ in page]
 
 
+def text_match(
+    db: Database,
+    settings: Settings,
+    query: str,
+    *,
+    date_from: date | None = None,
+    has_code: bool = False,
+    confirm: bool = False,
+) -> keyword.TextMatch | None:
+    """What :func:`paper_ids` in keyword mode newest first keeps (``date_from`` and ``has_code``
+    as there), for a store query that adds its own criteria; None when that search answers
+    otherwise: a query naming a paper by id, or (checked when ``confirm``) words no paper has
+    together, whose papers it ranks instead."""
+    parsed = parse(query)
+    if parsed.arxiv_id:
+        return None
+    text_index, _notice = keyword_index.for_settings(db, settings).get(db)
+    if text_index is not None:
+        parsed = _category_as_filter(text_index, parsed)
+    filters = replace(_filters(parsed, None, date_from, None), has_code=bool(has_code))
+    with db.read() as conn:
+        return keyword.text_match(conn, parsed, filters, confirm=confirm and text_index is not None)
+
+
 def _search(
     db: Database,
     settings: Settings,

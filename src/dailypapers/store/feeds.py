@@ -4,12 +4,26 @@ match, newest arXiv date first, in one query."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, delete, func, not_, or_, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    cast,
+    delete,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    union,
+    update,
+)
 
 from dailypapers.db.schema import feeds, paper_authors, papers, users, votes
+from dailypapers.store import search as search_store
 from dailypapers.store.feed import UPVOTES
 from dailypapers.store.paper_links import has_code as _has_code
 
@@ -66,6 +80,26 @@ def remove(conn: Connection, feed_id: int) -> None:
     conn.execute(delete(feeds).where(feeds.c.id == feed_id))
 
 
+# Which of a feed's criteria leads its query on SQLite (whose planner, without statistics,
+# walks an index in the page's order however few papers a criterion keeps): a set of at most
+# this many papers (an author's, "like"'s neighbours, a rare query's matches, the upvoted) is
+# looked up and sorted; otherwise the order's index is walked, testing each paper, until the
+# page is full. At 85k papers a lookup of 2,000 and their sort cost about 5 ms, what walking a
+# quarter of the store costs (a criterion keeping 2,000 of 85k stops a page's walk there).
+LEAD_AT_MOST = 2_000
+
+
+@dataclass(frozen=True)
+class _Criteria:
+    categories: Sequence[str]
+    exclude_categories: Sequence[str]
+    author_keys: Sequence[str]
+    min_upvotes: int
+    has_code: bool
+    among: Sequence[int] | None
+    stored_after: datetime | None
+
+
 def _arxiv_date():
     return func.coalesce(papers.c.published_at, papers.c.created_at)
 
@@ -84,12 +118,84 @@ def _lists_any(categories: Sequence[str]):
     return or_(*tests)
 
 
-def _may_have(min_upvotes: int):
+def _may_have(min_upvotes: int, upstream):
     """A test the feed-order index answers alone, true of every paper with ``min_upvotes``:
-    enough upstream upvotes, or a local vote. It spares counting the local votes of each paper
-    walked (at 85k papers, "at least 50 upvotes" read 240 ms of vote counts, most of them 0)."""
+    enough ``upstream`` upvotes, or a local vote. It spares counting the local votes of each
+    paper walked (at 85k papers, "at least 50 upvotes" read 240 ms of vote counts, most 0)."""
     voted = select(votes.c.paper_id)
-    return or_(papers.c.upstream_upvotes >= min_upvotes, papers.c.id.in_(voted))
+    return or_(upstream >= min_upvotes, papers.c.id.in_(voted))
+
+
+def _upvoted(min_upvotes: int):
+    """Ids of the papers that may have ``min_upvotes`` (see :func:`_may_have`), read from the
+    upvotes index and the votes."""
+    other = papers.alias("upvoted_paper")
+    enough = select(other.c.id).where(other.c.upstream_upvotes >= min_upvotes)
+    return union(enough, select(votes.c.paper_id))
+
+
+def _count(conn: Connection, ids) -> int:
+    """How many rows ``ids`` (a query) yields, counted up to :data:`LEAD_AT_MOST`."""
+    capped = ids.limit(LEAD_AT_MOST).subquery()
+    return conn.execute(select(func.count()).select_from(capped)).scalar_one()
+
+
+def _few_upvoted(conn: Connection, min_upvotes: int) -> bool:
+    """At most :data:`LEAD_AT_MOST` papers may have ``min_upvotes`` (two index reads)."""
+    enough = select(papers.c.id).where(papers.c.upstream_upvotes >= min_upvotes)
+    voted = select(votes.c.paper_id).distinct()
+    return _count(conn, enough) + _count(conn, voted) < LEAD_AT_MOST
+
+
+def _lead(conn: Connection, wanted: _Criteria, match: str | None) -> str | None:
+    """Which set of ids SQLite looks the papers up by: ``among``, ``authors``, ``text`` (the
+    query's matches) or ``upvotes``; None when no criterion is narrow enough (then the order's
+    index is walked, and on PostgreSQL, whose planner knows how many papers each keeps)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    if wanted.among is not None:
+        return "among"
+    if wanted.author_keys:
+        return "authors"
+    if match is not None:
+        found = search_store.count_full_text(conn, match, search_store.Filters(), cap=LEAD_AT_MOST)
+        if found < LEAD_AT_MOST:
+            return "text"
+    if wanted.min_upvotes > 0 and _few_upvoted(conn, wanted.min_upvotes):
+        return "upvotes"
+    return None
+
+
+def _where(query, conn: Connection, wanted: _Criteria, lead: str | None):
+    """``query`` (of papers) kept to the papers meeting ``wanted``. On SQLite only the set
+    ``lead`` names can be an index lookup: the other tests are spelled "+ 0", which no index
+    answers, so they are tested on each paper the lead's lookup or the order's walk reads."""
+    sqlite = conn.dialect.name == "sqlite"
+
+    def tested(column, leads: bool = False):
+        return column if leads or not sqlite else column + 0
+
+    if wanted.categories:
+        query = query.where(_lists_any(wanted.categories))
+    if wanted.exclude_categories:
+        query = query.where(not_(_lists_any(wanted.exclude_categories)))
+    if wanted.author_keys:
+        theirs = select(paper_authors.c.paper_id).where(
+            paper_authors.c.name_key.in_(wanted.author_keys)
+        )
+        query = query.where(tested(papers.c.id, lead == "authors").in_(theirs))
+    if wanted.min_upvotes > 0:
+        upstream = tested(papers.c.upstream_upvotes)
+        query = query.where(_may_have(wanted.min_upvotes, upstream), wanted.min_upvotes <= UPVOTES)
+        if lead == "upvotes":
+            query = query.where(papers.c.id.in_(_upvoted(wanted.min_upvotes)))
+    if wanted.has_code:
+        query = query.where(_has_code(papers.c.id))
+    if wanted.among is not None:
+        query = query.where(tested(papers.c.id, lead == "among").in_(list(wanted.among)))
+    if wanted.stored_after is not None:
+        query = query.where(papers.c.created_at > wanted.stored_after)
+    return query
 
 
 def matching_ids(
@@ -110,23 +216,52 @@ def matching_ids(
     ``min_upvotes`` upvotes (upstream + local), with a code link if ``has_code``, among
     ``among`` (when given) and stored after ``stored_after`` (when given): newest arXiv date
     first, then newest stored."""
-    query = select(papers.c.id)
-    if categories:
-        query = query.where(_lists_any(categories))
-    if exclude_categories:
-        query = query.where(not_(_lists_any(exclude_categories)))
-    if author_keys:
-        theirs = select(paper_authors.c.paper_id).where(paper_authors.c.name_key.in_(author_keys))
-        query = query.where(papers.c.id.in_(theirs))
-    if min_upvotes > 0:
-        query = query.where(_may_have(min_upvotes), min_upvotes <= UPVOTES)
-    if has_code:
-        query = query.where(_has_code(papers.c.id))
-    if among is not None:
-        query = query.where(papers.c.id.in_(list(among)))
-    if stored_after is not None:
-        query = query.where(papers.c.created_at > stored_after)
+    wanted = _Criteria(
+        categories, exclude_categories, author_keys, min_upvotes, has_code, among, stored_after
+    )
+    lead = _lead(conn, wanted, None)
+    query = _where(select(papers.c.id), conn, wanted, lead)
     query = query.order_by(_arxiv_date().desc(), papers.c.id.desc()).limit(limit).offset(offset)
+    return list(conn.execute(query).scalars())
+
+
+def matching_text_ids(
+    conn: Connection,
+    *,
+    match: str | None,
+    exclude: str | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    categories: Sequence[str] = (),
+    exclude_categories: Sequence[str] = (),
+    author_keys: Sequence[str] = (),
+    min_upvotes: int = 0,
+    has_code: bool = False,
+    among: Sequence[int] | None = None,
+    stored_after: datetime | None = None,
+    limit: int,
+    offset: int = 0,
+) -> list[int]:
+    """Ids of the papers meeting the criteria of :func:`matching_ids`, matching the search's
+    expression ``match`` (when given) and not ``exclude`` (when given), on days ``day_from``
+    to ``day_to`` (inclusive; None: no bound): in the search's order newest first (the paper's
+    day, then newest stored)."""
+    wanted = _Criteria(
+        categories, exclude_categories, author_keys, min_upvotes, has_code, among, stored_after
+    )
+    lead = _lead(conn, wanted, match)
+    query = _where(select(papers.c.id), conn, wanted, lead)
+    if match is not None:
+        query = query.where(search_store.text_matches(conn, match, looked_up=lead == "text"))
+    if exclude is not None:
+        query = query.where(not_(search_store.text_matches(conn, exclude, looked_up=False)))
+    day = literal_column(search_store.paper_day_sql(conn, "papers"))
+    if day_from is not None:
+        query = query.where(day >= search_store.day_bound(conn, day_from))
+    if day_to is not None:
+        query = query.where(day < search_store.day_bound(conn, day_to + timedelta(days=1)))
+    newest = day.desc() if conn.dialect.name == "sqlite" else day.desc().nulls_last()
+    query = query.order_by(newest, papers.c.id.desc()).limit(limit).offset(offset)
     return list(conn.execute(query).scalars())
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select, table, text
+from sqlalchemy import column as table_column
 
 from dailypapers.db.schema import papers
 
@@ -36,11 +37,30 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-def paper_day_sql(conn: Connection) -> str:
-    """The paper's date: first-version time, else its listing day (listing dumps have no time)."""
+def paper_day_sql(conn: Connection, table: str = "p") -> str:
+    """The paper's date: first-version time, else its listing day (listing dumps have no time);
+    ``table`` names the papers table in the query."""
     if _is_sqlite(conn):
-        return "coalesce(p.published_at, p.listed_on)"
-    return "coalesce(p.published_at, p.listed_on::timestamp AT TIME ZONE 'UTC')"
+        return f"coalesce({table}.published_at, {table}.listed_on)"
+    return f"coalesce({table}.published_at, {table}.listed_on::timestamp AT TIME ZONE 'UTC')"
+
+
+def day_bound(conn: Connection, day: date) -> Any:
+    """The value :func:`paper_day_sql` compares with for the start of ``day``."""
+    return day.isoformat() if _is_sqlite(conn) else datetime.combine(day, time(), UTC)
+
+
+def text_matches(conn: Connection, match: str, *, looked_up: bool) -> ColumnElement[bool]:
+    """The row of ``papers`` matches ``match`` (an expression of :mod:`search.keyword`). On
+    SQLite, when ``looked_up``, the matches' ids are what the query looks papers up by (few
+    matches); otherwise the whole set is read once and each paper walked is tested against it
+    (many matches: testing a paper's id in the full-text index itself costs a millisecond)."""
+    if not _is_sqlite(conn):
+        return literal_column("papers.search_document").op("@@")(func.to_tsquery("english", match))
+    fts = table("papers_fts", table_column("rowid"))
+    matching_ids = select(fts.c.rowid).where(literal_column("papers_fts").op("MATCH")(match))
+    key = papers.c.id if looked_up else papers.c.id + 0  # "+ 0": no lookup by this set
+    return key.in_(matching_ids)
 
 
 def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> list[str]:
@@ -49,15 +69,10 @@ def _filter_sql(conn: Connection, filters: Filters, params: dict[str, Any]) -> l
     sqlite = _is_sqlite(conn)
     if filters.date_from:
         clauses.append(f"{day} >= :date_from")
-        params["date_from"] = (
-            filters.date_from.isoformat()
-            if sqlite
-            else datetime.combine(filters.date_from, time(), UTC)
-        )
+        params["date_from"] = day_bound(conn, filters.date_from)
     if filters.date_to:
-        after = filters.date_to + timedelta(days=1)
         clauses.append(f"{day} < :date_to")
-        params["date_to"] = after.isoformat() if sqlite else datetime.combine(after, time(), UTC)
+        params["date_to"] = day_bound(conn, filters.date_to + timedelta(days=1))
     if filters.categories:
         # A text match on the JSON list ('"cs.cv"' inside '["cs.CV", "cs.AI"]') is far cheaper
         # than unpacking it row by row, and exact: the quotes delimit a whole category.

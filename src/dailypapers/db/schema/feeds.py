@@ -38,3 +38,6 @@ Index(
     papers.c.categories,
     papers.c.upstream_upvotes,
 )
+# A feed of the upvoted ("at least 50") looks its few papers up by this instead of walking the
+# feed order (store/feeds.py: LEAD_AT_MOST).
+Index("ix_papers_upstream_upvotes", papers.c.upstream_upvotes)
