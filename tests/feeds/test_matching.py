@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dailypapers import days
 from dailypapers.feeds import matching, service
 from dailypapers.feeds.records import Definition, NoSuchFeed
-from dailypapers.papers import catalog
+from dailypapers.papers import catalog, voting
+from dailypapers.search import service as search
+from dailypapers.store import feeds as feed_store
 from tests.support import categories as listed
 from tests.support import corpora, data
 
@@ -134,3 +137,42 @@ def test_new_papers_are_those_stored_since_newest_first(db, settings, alice):
 def test_new_papers_of_no_feed_is_no_such_feed(db, settings):
     with pytest.raises(NoSuchFeed):
         matching.new_papers(db, settings, 123456, datetime.now(UTC), limit=5)
+
+
+def _searched(db, settings, query: str, **options) -> list[int]:
+    """Every match of the search in keyword mode newest first, asked as a feed asks it."""
+    found: list[int] = []
+    while True:
+        page = search.paper_ids(
+            db, settings, query, mode="keyword", sort="newest", date_from=days.FIRST_DAY,
+            limit=search.MAX_LIMIT, offset=len(found), **options,
+        )  # fmt: skip
+        found += page
+        if len(page) < search.MAX_LIMIT:
+            return found
+
+
+# The store looks a narrow criterion's papers up (every criterion is narrow in this small
+# store), or walks the papers newest first when none is narrow (a bound of 1 makes every one
+# broad): both ways must find the same papers.
+@pytest.mark.parametrize("narrow", [feed_store.LEAD_AT_MOST, 1], ids=["looked-up", "walked"])
+def test_a_feed_with_a_query_and_upvotes_matches_within_the_voted_papers(
+    db, settings, alice, categorized, monkeypatch, narrow
+):
+    monkeypatch.setattr(feed_store, "LEAD_AT_MOST", narrow)
+    everything = _all(db, settings, Definition(query="model"))
+    assert [c.id for c in everything] == _searched(db, settings, "model") and everything
+    pushed = next(c for c in everything if c.upvotes > 0)  # a local vote takes it over the bar
+    voting.upvote(db, alice.id, pushed.arxiv_id)
+    bar = pushed.upvotes + 1
+    voted = _all(db, settings, Definition(query="model", min_upvotes=bar))
+    assert pushed.id in {c.id for c in voted}
+    recounted = _all(db, settings, Definition(query="model"))
+    assert [c.id for c in voted] == [c.id for c in recounted if c.upvotes >= bar]
+    kept = Definition(query="model -video", categories=("cs.CL",))
+    within = {c.id for c in _all(db, settings, Definition(categories=("cs.CL",)))}
+    wanted = [i for i in _searched(db, settings, "model -video cat:cs.CL") if i in within]
+    assert [c.id for c in _all(db, settings, kept)] == wanted and wanted
+    ranked = _searched(db, settings, "video xyzzyplugh")  # no paper has both: it ranks
+    assert [c.id for c in _all(db, settings, Definition(query="video xyzzyplugh"))] == ranked
+    assert ranked

@@ -30,10 +30,10 @@ from dailypapers.store import feeds as feed_store
 
 PAGE_SIZE = 30  # papers per page of a feed, as on an author's page
 MAX_PAGE = 1_000  # beyond any feed a reader pages through; keeps OFFSET sane
-# A keyword feed reads the search's newest matches at most this many at a time (its largest
-# page), at least a page's worth, and at most SEARCH_PAGES times per feed page: enough when the
-# other criteria keep one candidate in forty; a feed narrower than that shows fewer papers
-# rather than scanning the whole store.
+# A keyword feed whose query the search answers itself (see _searched_ids) reads the search's
+# results at most this many at a time (its largest page), at least a page's worth, and at most
+# SEARCH_PAGES times per feed page: enough when the other criteria keep one candidate in forty;
+# a feed narrower than that shows fewer papers rather than scanning the whole store.
 SEARCH_BATCH = service.MAX_LIMIT
 SEARCH_PAGES = 10
 SMALLEST_BATCH = 30  # a page's worth
