@@ -148,21 +148,20 @@ def _few_upvoted(conn: Connection, min_upvotes: int) -> bool:
 
 
 def _lead(conn: Connection, wanted: _Criteria, match: str | None) -> str | None:
-    """Which set of ids SQLite looks the papers up by: ``among``, ``authors``, ``text`` (the
-    query's matches) or ``upvotes``; None when no criterion is narrow enough (then the order's
-    index is walked, and on PostgreSQL, whose planner knows how many papers each keeps)."""
-    if conn.dialect.name != "sqlite":
-        return None
-    if wanted.among is not None:
+    """Which set of ids the papers are looked up by: ``among``, ``authors``, ``text`` (the
+    query's matches) or ``upvotes``; None when no criterion is narrow enough (the order's index
+    is then walked). PostgreSQL's planner knows how many papers each keeps, but for upvotes."""
+    sqlite = conn.dialect.name == "sqlite"
+    if wanted.among is not None and sqlite:
         return "among"
-    if wanted.author_keys:
+    if wanted.author_keys and sqlite:
         return "authors"
-    if match is not None:
+    if match is not None and sqlite:
         found = search_store.count_full_text(conn, match, search_store.Filters(), cap=LEAD_AT_MOST)
         if found < LEAD_AT_MOST:
             return "text"
     if wanted.min_upvotes > 0 and _few_upvoted(conn, wanted.min_upvotes):
-        return "upvotes"
+        return "upvotes"  # PostgreSQL too: it guesses the upvotes test keeps most papers
     return None
 
 
