@@ -1,5 +1,6 @@
 """Feeds readers compose (``feeds``): their rows, and the ids of the papers a feed's criteria
-match, newest arXiv date first, in one query."""
+match in one query: newest arXiv date first, or for a keyword feed in the search's order with
+the search's full-text match."""
 
 from __future__ import annotations
 
@@ -83,9 +84,10 @@ def remove(conn: Connection, feed_id: int) -> None:
 # Which of a feed's criteria leads its query on SQLite (whose planner, without statistics,
 # walks an index in the page's order however few papers a criterion keeps): a set of at most
 # this many papers (an author's, "like"'s neighbours, a rare query's matches, the upvoted) is
-# looked up and sorted; otherwise the order's index is walked, testing each paper, until the
-# page is full. At 85k papers a lookup of 2,000 and their sort cost about 5 ms, what walking a
-# quarter of the store costs (a criterion keeping 2,000 of 85k stops a page's walk there).
+# looked up and sorted, which costs in proportion to the set; otherwise the order's index is
+# walked, testing each paper, until the page is full, which costs little when many papers
+# match and up to reading every paper when few do. At 85k papers (CPU, loaded machine): 500
+# looked up and sorted 3 ms, 2,000 10 ms, 8,000 29 ms; a walk testing every paper 60 ms.
 LEAD_AT_MOST = 2_000
 
 
