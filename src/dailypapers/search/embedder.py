@@ -15,7 +15,6 @@ which matters more than batch size for throughput on CPU.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import threading
@@ -37,9 +36,6 @@ ONNX_FILE = f"all-MiniLM-L6-v2-{onnx_export.RECIPE.name}.onnx"  # a new recipe, 
 # Texts per model call: past 32, a batch on two cores gains nothing and pads more.
 BATCH_SIZE = 32
 THREADS = 0  # CPU threads for inference: 0 lets onnxruntime and torch use every core
-# Queries repeat (a feed's "like" text on each request of its page, a popular search): the
-# vectors of this many recent ones are kept (1.5 kB each), since a query costs 10-30 ms of CPU.
-QUERY_VECTORS = 512
 
 
 def model_source() -> Path:
@@ -143,7 +139,7 @@ class OnnxEmbedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _query_vector(self, text)
+        return self.embed_texts([text], batch_size=1)[0]
 
 
 class TorchEmbedder:
@@ -175,15 +171,7 @@ class TorchEmbedder:
         return vectors.astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _query_vector(self, text)
-
-
-@functools.lru_cache(maxsize=QUERY_VECTORS)
-def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
-    """``text``'s vector, read-only: it is shared by every later query of the same text."""
-    vector = embedder.embed_texts([text], batch_size=1)[0]
-    vector.setflags(write=False)
-    return vector
+        return self.embed_texts([text], batch_size=1)[0]
 
 
 _cache: dict[tuple, Embedder] = {}
