@@ -3,7 +3,9 @@ quality on a BEIR collection)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from rich.console import Console
@@ -11,8 +13,8 @@ from rich.table import Table
 
 from dailypapers.cli import loops
 from dailypapers.cli.context import Context, console, pass_context
-from dailypapers.cli.output import progress, quiet_option
-from dailypapers.search import embedder, evaluation, indexing, keyword_index
+from dailypapers.cli.output import REJECTIONS_SHOWN, print_rejections, progress, quiet_option
+from dailypapers.search import embedder, evaluation, indexing, keyword_index, vector_files
 
 
 @click.command("index")
@@ -22,17 +24,56 @@ from dailypapers.search import embedder, evaluation, indexing, keyword_index
     help="Rebuild the vector and keyword indexes from the store instead of catching up "
     "the existing ones.",
 )
+@click.option(
+    "--export-texts",
+    "export_to",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    help="Write the texts of the papers lacking an embedding to this JSON Lines file "
+    '({"id", "model", "text"} a line; - for stdout) to embed elsewhere, and stop.',
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="With --export-texts: every paper's text, embedded or not.",
+)
+@click.option(
+    "--import-vectors",
+    "import_from",
+    type=click.File("r", encoding="utf-8"),
+    help='Store the vectors of this JSON Lines file ({"id": arXiv id, "vector": [...]} a '
+    "line, of the site's model; - for stdin), then write the vector index snapshot.",
+)
 @loops.loop_option(
     "Then keep going: embed new papers as they arrive (the embed job), until SIGTERM or Ctrl-C.",
 )
 @quiet_option
 @pass_context
-def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
+def index_command(
+    ctx: Context,
+    full: bool,
+    export_to: TextIO | None,
+    everything: bool,
+    import_from: TextIO | None,
+    loop: bool,
+    quiet: bool,
+) -> None:
     """Embed papers lacking a current embedding, then write the vector index snapshot.
 
     Resumable: an interrupted run keeps every finished batch; running it again continues with
     the papers still lacking a current embedding.
     """
+    if export_to is not None and import_from is not None:
+        raise click.UsageError("--export-texts and --import-vectors are separate runs")
+    if everything and export_to is None:
+        raise click.UsageError("--all goes with --export-texts")
+    if export_to is not None:
+        written = vector_files.export_texts(ctx.upgraded_db(), export_to, everything=everything)
+        console.print(f"exported the texts of {written} papers")
+        return
+    if import_from is not None:
+        _import_vectors(ctx, import_from, full=full, quiet=quiet)
+        return
     stop = loops.stop_on_sigterm() if loop else None
     db = ctx.upgraded_db()
     settings = ctx.settings
@@ -57,6 +98,30 @@ def index_command(ctx: Context, full: bool, loop: bool, quiet: bool) -> None:
     job = indexing.EmbedJob(db, settings)
     while stop is not None and not loops.pause(stop, job(stop)):
         pass
+
+
+def _import_vectors(ctx: Context, lines: TextIO, *, full: bool, quiet: bool) -> None:
+    db = ctx.upgraded_db()
+    with progress(quiet, count=True) as bar:
+        task = bar.add_task("importing vectors", total=None)
+        report = vector_files.import_vectors(
+            db, ctx.settings, lines, progress=lambda n: bar.advance(task, n)
+        )
+        task = bar.add_task("vector index", total=None)
+        index = indexing.write_snapshot(
+            db, ctx.settings, full=full, progress=lambda n: bar.advance(task, n)
+        )
+    print_rejections(report.rejections)
+    if report.unknown:
+        shown = report.unknown_ids[:REJECTIONS_SHOWN]
+        more = f" and {report.unknown - len(shown)} more" if report.unknown > len(shown) else ""
+        console.print(f"{report.unknown} ids are not stored: {', '.join(shown)}{more}")
+    console.print(
+        f"imported {report.imported} vectors, rejected {report.rejected} lines; vector index of "
+        f"{len(index)} papers saved in {ctx.settings.resolved_search_index_dir}"
+    )
+    if report.imported == 0 and (report.rejected or report.unknown):
+        sys.exit(1)
 
 
 def _modes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:

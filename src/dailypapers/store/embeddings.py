@@ -48,11 +48,14 @@ def pending(
     after_id: int = 0,
     limit: int = 1000,
     paper_ids: Iterable[int] | None = None,
+    everything: bool = False,
 ) -> list[dict[str, Any]]:
-    """Papers without a current embedding (none, another model, or changed since), by id."""
+    """Papers without a current embedding (none, another model, or changed since), by id;
+    ``everything``: every paper, with the model and text hash of its stored embedding."""
     query = (
         select(
             papers.c.id,
+            papers.c.arxiv_id,
             papers.c.title,
             papers.c.abstract,
             papers.c.content_hash,
@@ -60,13 +63,36 @@ def pending(
             paper_embeddings.c.text_hash.label("stored_text_hash"),
         )
         .select_from(papers.outerjoin(paper_embeddings, paper_embeddings.c.paper_id == papers.c.id))
-        .where(papers.c.id > after_id, _stale(model))
+        .where(papers.c.id > after_id)
         .order_by(papers.c.id)
         .limit(limit)
     )
+    if not everything:
+        query = query.where(_stale(model))
     if paper_ids is not None:
         query = query.where(papers.c.id.in_(list(paper_ids)))
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def texts_of(conn: Connection, arxiv_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """(id, title, abstract, content_hash) of the stored papers among ``arxiv_ids``."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(list(dict.fromkeys(arxiv_ids))):
+        query = select(
+            papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.abstract, papers.c.content_hash
+        ).where(papers.c.arxiv_id.in_(chunk))
+        found.update({row["arxiv_id"]: dict(row) for row in conn.execute(query).mappings()})
+    return found
+
+
+def count_since(conn: Connection, model: str, since: datetime | None) -> int:
+    """How many embeddings of ``model`` were written after ``since`` (all when None)."""
+    query = (
+        select(func.count()).select_from(paper_embeddings).where(paper_embeddings.c.model == model)
+    )
+    if since is not None:
+        query = query.where(paper_embeddings.c.embedded_at > since)
+    return conn.execute(query).scalar_one()
 
 
 def count_pending(conn: Connection, model: str) -> int:
