@@ -23,7 +23,7 @@ from dailypapers.cli import main
 from dailypapers.db import Database, connect
 from dailypapers.ingest import importer
 from dailypapers.ingest.pipeline import Pipeline
-from dailypapers.search import indexing, semantic, service
+from dailypapers.search import indexing, semantic, service, vector_snapshots
 from dailypapers.search.embedder import MODEL_NAME
 from dailypapers.search.semantic import SemanticIndex
 from dailypapers.search.vectors import VectorIndex
@@ -73,7 +73,7 @@ def test_a_corrupt_index_gives_keyword_results_then_rebuilds(
     db, search_settings, vector_snapshot, caplog
 ):
     folder = search_settings.resolved_search_index_dir
-    (folder / "vectors.usearch").write_bytes(b"not an index" * 100)
+    (vector_snapshots.current_folder(folder) / "graph.usearch").write_bytes(b"not an index" * 100)
     worker = SemanticIndex(folder)  # a fresh worker process finds the damaged snapshot
     with caplog.at_level(logging.WARNING):
         index, notice = worker.get(db)
@@ -88,7 +88,7 @@ def test_a_corrupt_index_gives_keyword_results_then_rebuilds(
 @pytest.mark.store("search")
 def test_the_service_shows_the_notice_for_a_corrupt_index(db, search_settings, vector_snapshot):
     folder = search_settings.resolved_search_index_dir
-    (folder / "meta.json").write_text("{")
+    (vector_snapshots.current_folder(folder) / "meta.json").write_text("{")
     semantic._registry.clear()  # as in a newly started worker
     results = service.search(db, search_settings, "reinforcement pre-training", mode="semantic")
     assert results.notice and "keyword results" in results.notice

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from dailypapers.db.engine import Database
+from dailypapers.search import vector_snapshots
 from dailypapers.search.embedder import DIMENSIONS, MODEL_NAME, THREADS
 from dailypapers.search.holder import IndexHolder
 from dailypapers.search.vectors import IndexUnreadable, VectorIndex
@@ -61,10 +62,25 @@ class SemanticIndex(IndexHolder[VectorIndex]):
             blocking=False
         ):
             self._last_refresh = now
+            index = self._newest_snapshot(db, index)
             self._catch_up(db, index, sweep=now - self._last_sweep >= SWEEP_SECONDS)
         if len(index) == 0:
             return index, MISSING
         return index, None
+
+    def _newest_snapshot(self, db: Database, index: VectorIndex) -> VectorIndex:
+        """The snapshot the index job wrote since ``index`` was opened, mapped and caught up
+        (new since it: a few papers), in its place; else ``index``."""
+        if vector_snapshots.current(self.folder) in (None, index.generation):
+            return index
+        try:
+            newer = VectorIndex.load(self.folder, MODEL_NAME, DIMENSIONS, threads=self.threads)
+            newer.catch_up(db)
+        except Exception:
+            log.exception("could not open the newer vector index snapshot; keeping this one")
+            return index
+        self.replace(newer)
+        return newer
 
     def _catch_up(self, db: Database, index: VectorIndex, *, sweep: bool) -> None:
         """Apply new embeddings: a few at once, many (and every sweep) in a thread of their
@@ -129,7 +145,9 @@ class SemanticIndex(IndexHolder[VectorIndex]):
             index = VectorIndex.from_store(db, MODEL_NAME, DIMENSIONS, threads=self.threads)
             try:
                 index.save(self.folder)
-            except OSError as error:
+                # Mapped, as every worker opens it: the memory of the build is given back.
+                index = VectorIndex.load(self.folder, MODEL_NAME, DIMENSIONS, threads=self.threads)
+            except (OSError, IndexUnreadable) as error:
                 log.warning("could not save the vector index snapshot: %s", error)
             self.index = index
             log.info("vector index rebuilt from the store: %d papers", len(index))

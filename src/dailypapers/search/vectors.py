@@ -1,9 +1,11 @@
 """The vector index: an HNSW graph (usearch) over the stored embeddings, plus filter attributes.
 
-The store is the source of truth; this index is derived from it. Each process keeps one
-:class:`VectorIndex` in memory, loaded from a snapshot under ``search_index_dir`` when one is there
-and valid, otherwise rebuilt from the stored embeddings, then kept current by catching up with
-embeddings written since its watermark (by this or any other worker).
+The store is the source of truth; this index is derived from it. Each process holds one
+:class:`VectorIndex`: a snapshot under ``search_index_dir`` memory-mapped read-only (shared by
+every worker of the machine through the page cache: :mod:`.vector_snapshots`) plus a small delta
+in memory of what was embedded since (:mod:`.vector_delta`), kept current by catching up with
+embeddings written since its watermark (by this or any other worker). The index job writes a
+new snapshot from an index read into memory (``in_memory``), which takes vectors into its graph.
 
 Vectors are held as float16 (768 bytes each, about 0.9 GB with the graph for a million papers).
 Filters (date range, categories) are applied as a candidate mask *before* ranking: a small
@@ -14,7 +16,6 @@ dense surrogate keys), so a mask over a million papers costs about a millisecond
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
@@ -28,11 +29,13 @@ import numpy as np
 from usearch.index import Index
 
 from dailypapers.days import day_number
+from dailypapers.search import vector_snapshots
+from dailypapers.search.vector_delta import Delta, Hit, passing, wanted_bits
+from dailypapers.search.vector_snapshots import IndexUnreadable
 from dailypapers.store import embeddings as embedding_store
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
 EXACT_LIMIT = 4_096  # candidate sets up to this size are ranked exactly (a few ms)
 MAX_OVERSAMPLE = 5_000
 # Catch-up re-reads this much before the watermark: transactions commit out of timestamp order
@@ -41,21 +44,11 @@ OVERLAP = timedelta(minutes=5)
 
 
 @dataclass
-class Hit:
-    paper_id: int
-    score: float  # cosine similarity
-
-
-@dataclass
 class Changes:
     """Embeddings a catching up will apply: the newest one's time and the papers to fetch."""
 
     latest: datetime
     paper_ids: list[int]
-
-
-class IndexUnreadable(RuntimeError):
-    """A snapshot that is missing, partial, corrupt, or of another model."""
 
 
 class VectorIndex:
@@ -76,6 +69,9 @@ class VectorIndex:
         # catching up skips them instead of fetching their vectors again.
         self._applied: dict[int, datetime] = {}
         self._seen: datetime | None = None  # the newest embedding already handled
+        self.generation: str | None = None  # the snapshot opened, if any
+        # Set when the graph and arrays are a mapped snapshot (read-only): additions go here.
+        self.delta: Delta | None = None
         self.lock = threading.RLock()
 
     def _new_graph(self) -> Index:
@@ -89,7 +85,9 @@ class VectorIndex:
         )
 
     def __len__(self) -> int:
-        return len(self.graph)
+        if self.delta is None:
+            return len(self.graph)
+        return len(self.graph) + len(self.delta) - len(self.delta.superseded)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -97,29 +95,19 @@ class VectorIndex:
         size = len(self.days)
         if max_id < size:
             return
-        new_size = max(max_id + 1, int(size * 1.5) + 1024)
-        self.days = np.concatenate([self.days, np.full(new_size - size, -1, dtype=np.int32)])
-        self.present = np.concatenate([self.present, np.zeros(new_size - size, dtype=bool)])
-        self.fingerprints = np.concatenate(
-            [self.fingerprints, np.zeros(new_size - size, dtype=np.uint32)]
-        )
-        self.category_bits = np.concatenate(
-            [
-                self.category_bits,
-                np.zeros((new_size - size, self.category_bits.shape[1]), dtype=np.uint64),
-            ]
-        )
+        extra = max(max_id + 1, int(size * 1.5) + 1024) - size
+        self.days = np.pad(self.days, (0, extra), constant_values=-1)
+        self.present = np.pad(self.present, (0, extra))
+        self.fingerprints = np.pad(self.fingerprints, (0, extra))
+        self.category_bits = np.pad(self.category_bits, ((0, extra), (0, 0)))
 
     def _category_bit(self, name: str) -> int:
         bit = self.categories.get(name)
         if bit is None:
             bit = self.categories[name] = len(self.categories)
-            words = bit // 64 + 1
-            if words > self.category_bits.shape[1]:
-                extra = np.zeros(
-                    (len(self.category_bits), words - self.category_bits.shape[1]), dtype=np.uint64
-                )
-                self.category_bits = np.concatenate([self.category_bits, extra], axis=1)
+            more = bit // 64 + 1 - self.category_bits.shape[1]
+            if more > 0 and self.delta is None:  # a mapped snapshot stays as it is
+                self.category_bits = np.pad(self.category_bits, ((0, 0), (0, more)))
         return bit
 
     def add_rows(self, rows: list[dict[str, Any]]) -> int:
@@ -128,6 +116,8 @@ class VectorIndex:
         rows = [r for r in rows if self._applied.get(r["paper_id"]) != r["embedded_at"]]
         if not rows:
             return 0
+        if self.delta is not None:
+            return self._add_to_delta(rows)
         with self.lock:
             self._grow(max(r["paper_id"] for r in rows))
             fresh = [
@@ -150,14 +140,61 @@ class VectorIndex:
                 self.present[paper_id] = True
                 self.fingerprints[paper_id] = zlib.crc32(row["vector"])
                 self.days[paper_id] = day_number(row["published_at"] or row["listed_on"])
-                self.category_bits[paper_id] = 0
-                for name in row["categories"] or []:
-                    bit = self._category_bit(name)
-                    self.category_bits[paper_id, bit // 64] |= np.uint64(1 << (bit % 64))
+                self.category_bits[paper_id] = self._bits_of(row["categories"] or [])
                 self._applied[paper_id] = row["embedded_at"]
                 if self.watermark is None or row["embedded_at"] > self.watermark:
                     self.watermark = row["embedded_at"]
         return len(fresh)
+
+    def _add_to_delta(self, rows: list[dict[str, Any]]) -> int:
+        """:meth:`add_rows` beside a mapped snapshot: into the delta, unless the snapshot holds
+        the paper already as it is (same vector, day and categories)."""
+        assert self.delta is not None
+        fresh = 0
+        with self.lock:
+            for row in rows:
+                paper_id, fingerprint = row["paper_id"], zlib.crc32(row["vector"])
+                day = day_number(row["published_at"] or row["listed_on"])
+                bits = self._bits_of(row["categories"] or [])
+                in_snapshot = paper_id < len(self.present) and bool(self.present[paper_id])
+                before = self.delta.fingerprint(paper_id)
+                if before is None and in_snapshot:
+                    before = int(self.fingerprints[paper_id])
+                    if self._snapshot_holds(paper_id, fingerprint, day, bits):
+                        before = None
+                if before is not None or not in_snapshot:
+                    (vector,) = embedding_store.from_bytes([row["vector"]], self.dimensions)
+                    self.delta.put(
+                        paper_id,
+                        vector,
+                        day=day,
+                        bits=bits,
+                        fingerprint=fingerprint,
+                        in_snapshot=in_snapshot,
+                    )
+                    fresh += before != fingerprint
+                self._applied[paper_id] = row["embedded_at"]
+                if self.watermark is None or row["embedded_at"] > self.watermark:
+                    self.watermark = row["embedded_at"]
+        return fresh
+
+    def _snapshot_holds(self, paper_id: int, fingerprint: int, day: int, bits: np.ndarray) -> bool:
+        stored = self.category_bits[paper_id]
+        return bool(
+            self.fingerprints[paper_id] == fingerprint
+            and self.days[paper_id] == day
+            and not bits[len(stored) :].any()
+            and (stored == bits[: len(stored)]).all()
+        )
+
+    def _bits_of(self, names: list[str]) -> np.ndarray:
+        """The category words of a paper in ``names``' categories (new names get new bits)."""
+        bits = [self._category_bit(name) for name in names]
+        words = max(self.category_bits.shape[1], (len(self.categories) + 63) // 64)
+        words = np.zeros(words, dtype=np.uint64)
+        for bit in bits:
+            words[bit // 64] |= np.uint64(1 << (bit % 64))
+        return words
 
     def catch_up(self, db, *, sweep: bool = False) -> int:
         """Add what was embedded since the watermark (by any worker); returns rows applied."""
@@ -218,31 +255,46 @@ class VectorIndex:
         if not (date_from or date_to or categories):
             return None
         with self.lock:
-            allowed = self.present.copy()
-            if date_from:
-                allowed &= self.days >= day_number(date_from)
-            if date_to:
-                allowed &= (self.days <= day_number(date_to)) & (self.days >= 0)
-            if categories:
-                wanted = np.zeros(self.category_bits.shape[1], dtype=np.uint64)
-                for requested in categories:
-                    for name, bit in self.categories.items():
-                        if name.lower() == requested.lower() or (
-                            "." not in requested
-                            and name.lower().startswith(requested.lower() + ".")
-                        ):
-                            wanted[bit // 64] |= np.uint64(1 << (bit % 64))
-                # Column by column: only the 64-bit words holding a wanted category are read.
-                hit = np.zeros(len(allowed), dtype=bool)
-                for word in np.flatnonzero(wanted):
-                    hit |= (self.category_bits[:, word] & wanted[word]) != 0
-                allowed &= hit
+            filters = {
+                "first_day": day_number(date_from) if date_from else None,
+                "last_day": day_number(date_to) if date_to else None,
+                "wanted": wanted_bits(self.categories, categories) if categories else None,
+            }
+            allowed = self.present & passing(self.days, self.category_bits, **filters)
+            if self.delta:
+                ids = self.delta.ids[: len(self.delta)]
+                size = max(len(allowed), int(ids.max()) + 1)
+                if size > len(allowed):
+                    allowed = np.concatenate([allowed, np.zeros(size - len(allowed), dtype=bool)])
+                allowed[ids] = self.delta.passing(**filters)
         return allowed
 
     # -- searching ---------------------------------------------------------------------------
 
     def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` nearest papers to ``vector`` among ``allowed`` (all when None)."""
+        with self.lock:
+            if not self.delta:
+                return self._search_graph(vector, k, allowed)
+            hidden = self.delta.superseded
+            if allowed is not None:
+                in_snapshot = allowed[: len(self.present)].copy()
+                in_snapshot[list(hidden)] = False
+                hits = self._search_graph(vector, k, in_snapshot)
+            elif len(hidden) <= k:
+                deeper = self._search_graph(vector, k + len(hidden))
+                hits = [h for h in deeper if h.paper_id not in hidden][:k]
+            else:
+                visible = self.present.copy()
+                visible[list(hidden)] = False
+                hits = self._search_graph(vector, k, visible)
+            hits += self.delta.search(vector, k, allowed)
+            return sorted(hits, key=lambda h: -h.score)[:k]
+
+    def _search_graph(
+        self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[Hit]:
+        """The ``k`` nearest papers of the snapshot's graph among ``allowed``."""
         with self.lock:
             size = len(self.graph)
             if size == 0 or k <= 0:
@@ -286,6 +338,8 @@ class VectorIndex:
 
     def vector_of(self, paper_id: int) -> np.ndarray | None:
         with self.lock:
+            if self.delta and paper_id in self.delta.rows:
+                return self.delta.get(paper_id)
             if paper_id >= len(self.present) or not self.present[paper_id]:
                 return None
             return np.asarray(self.graph.get(np.uint64(paper_id)), dtype=np.float32)
@@ -293,22 +347,12 @@ class VectorIndex:
     # -- snapshots ---------------------------------------------------------------------------
 
     def save(self, folder: Path) -> None:
-        """Write a snapshot atomically (files renamed into place, meta last)."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write a snapshot (a new generation, made current atomically: :mod:`.vector_snapshots`).
+        A mapped index cannot: its delta is not in its graph (the index job loads ``in_memory``)."""
+        if self.delta is not None:
+            raise ValueError("a mapped vector index is saved by loading it in memory")
         with self.lock:
-            graph_tmp = folder / ".vectors.usearch.tmp"
-            attrs_tmp = folder / ".attributes.npz.tmp"
-            self.graph.save(str(graph_tmp))
-            with attrs_tmp.open("wb") as handle:
-                np.savez(
-                    handle,
-                    days=self.days,
-                    present=self.present,
-                    fingerprints=self.fingerprints,
-                    category_bits=self.category_bits,
-                )
             meta = {
-                "format": FORMAT,
                 "model": self.model,
                 "dimensions": self.dimensions,
                 "count": len(self.graph),
@@ -316,40 +360,31 @@ class VectorIndex:
                 "watermark": self.watermark.isoformat() if self.watermark else None,
                 "applied": {str(k): v.isoformat() for k, v in self._applied.items()},
             }
-        (folder / "meta.json").unlink(missing_ok=True)
-        graph_tmp.replace(folder / "vectors.usearch")
-        attrs_tmp.replace(folder / "attributes.npz")
-        meta_tmp = folder / ".meta.json.tmp"
-        meta_tmp.write_text(json.dumps(meta))
-        meta_tmp.replace(folder / "meta.json")
+            arrays = {
+                "days": self.days,
+                "present": self.present,
+                "fingerprints": self.fingerprints,
+                "category_bits": self.category_bits,
+            }
+            self.generation = vector_snapshots.write(folder, self.graph, arrays, meta)
 
     @classmethod
-    def load(cls, folder: Path, model: str, dimensions: int, *, threads: int = 0) -> VectorIndex:
-        """Load a snapshot; raises :class:`IndexUnreadable` saying what is wrong."""
-        meta_path = folder / "meta.json"
-        if not meta_path.exists():
-            raise IndexUnreadable(f"no vector index snapshot in {folder}")
+    def load(
+        cls, folder: Path, model: str, dimensions: int, *, threads: int = 0, in_memory: bool = False
+    ) -> VectorIndex:
+        """Open the current snapshot: mapped read-only with an empty delta, or (``in_memory``)
+        read into this process to take additions into its graph and be saved again. Raises
+        :class:`IndexUnreadable` saying what is wrong."""
+        snapshot = vector_snapshots.read(folder, model, dimensions, mapped=not in_memory)
+        index = cls(model, dimensions, threads=threads)
+        index.graph = snapshot.graph
+        index.graph.expansion_search = 128
+        index.days = snapshot.arrays["days"]
+        index.present = snapshot.arrays["present"]
+        index.fingerprints = snapshot.arrays["fingerprints"]
+        index.category_bits = snapshot.arrays["category_bits"]
+        meta = snapshot.meta
         try:
-            meta = json.loads(meta_path.read_text())
-            if (
-                meta.get("format") != FORMAT
-                or meta.get("model") != model
-                or meta.get("dimensions") != dimensions
-            ):
-                raise IndexUnreadable(f"snapshot in {folder} is of another model or format")
-            index = cls(model, dimensions, threads=threads)
-            graph = Index.restore(str(folder / "vectors.usearch"))
-            if graph is None or graph.ndim != dimensions or len(graph) != meta["count"]:
-                raise IndexUnreadable(f"vector file in {folder} is corrupt or incomplete")
-            index.graph = graph
-            graph.expansion_search = 128
-            with np.load(folder / "attributes.npz") as arrays:
-                index.days = arrays["days"]
-                index.present = arrays["present"]
-                index.fingerprints = arrays["fingerprints"]
-                index.category_bits = arrays["category_bits"]
-            if int(index.present.sum()) != meta["count"]:
-                raise IndexUnreadable(f"attributes in {folder} do not match the vectors")
             index.categories = {str(k): int(v) for k, v in meta["categories"].items()}
             index.watermark = (
                 datetime.fromisoformat(meta["watermark"]) if meta["watermark"] else None
@@ -357,8 +392,9 @@ class VectorIndex:
             index._applied = {
                 int(k): datetime.fromisoformat(v) for k, v in meta.get("applied", {}).items()
             }
-            return index
-        except IndexUnreadable:
-            raise
-        except Exception as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise IndexUnreadable(f"vector index in {folder} is unreadable: {error}") from error
+        index.generation = snapshot.generation
+        if not in_memory:
+            index.delta = Delta(dimensions)
+        return index
