@@ -278,7 +278,7 @@ class VectorIndex:
                 return self._search_graph(vector, k, allowed)
             hidden = self.delta.superseded
             if allowed is not None:
-                in_snapshot = allowed[: len(self.present)].copy()
+                in_snapshot = allowed[: len(self.present)] & self.present
                 in_snapshot[list(hidden)] = False
                 hits = self._search_graph(vector, k, in_snapshot)
             elif len(hidden) <= k:
