@@ -1,11 +1,11 @@
 """Each process's semantic index: load a snapshot or rebuild from the store, then keep current.
 
-Web workers are stateless: each one finds its vector index here. The first search loads the
+Web workers are stateless: each one finds its vector index here. The first search maps the
 snapshot under ``search_index_dir``; when there is none (or it is damaged) the process logs how to
 rebuild it (``dailypapers index``) and rebuilds from the stored embeddings in a background thread,
 so searches meanwhile get keyword results with a notice. Afterwards the index catches up with the
 store at most every ``search_refresh_interval`` seconds (embeddings written by other workers, the
-background embedder or an import).
+background embedder or an import), and switches to a newer snapshot when the embed job wrote one.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Rows per matrix-vector product: past about 2,000 rows of 384, OpenBLAS splits the product
+# over threads, which on busy cores made 5,000 rows cost 10-15 ms instead of 1.5 ms.
+SCORED_AT_ONCE = 1024
+
 
 @dataclass
 class Hit:
@@ -127,13 +131,21 @@ class Delta:
     def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> list[Hit]:
         """The ``k`` nearest papers of the delta among ``allowed`` (by paper id; all if None)."""
         count = len(self.rows)
+        if count == 0 or k <= 0:
+            return []
+        # Every row is scored (slices: no copy of the vectors), then the filter applies.
+        scores = np.empty(count, dtype=np.float32)
+        for start in range(0, count, SCORED_AT_ONCE):
+            end = min(start + SCORED_AT_ONCE, count)
+            scores[start:end] = self.vectors[start:end] @ vector
         rows = np.arange(count)
         if allowed is not None:
             ids = self.ids[:count]
             inside = ids < len(allowed)
             rows = rows[inside][allowed[ids[inside]]]
-        if len(rows) == 0 or k <= 0:
-            return []
-        scores = self.vectors[rows] @ vector
-        top = np.argsort(-scores)[:k]
-        return [Hit(int(self.ids[rows[i]]), float(scores[i])) for i in top]
+            scores = scores[rows]
+        if len(rows) > k:
+            best = np.argpartition(-scores, k)[:k]
+            rows, scores = rows[best], scores[best]
+        order = np.argsort(-scores)
+        return [Hit(int(self.ids[rows[i]]), float(scores[i])) for i in order]
