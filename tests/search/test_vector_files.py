@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ from tests.support import data
 
 pytestmark = [pytest.mark.store("search"), pytest.mark.usefixtures("vector_snapshot")]
 
-QUERIES = ("cephalopod limbs controlling squishy grippers", "reinforcement pre-training")
+CORPUS_PAPERS = 109  # tests.support.corpora: 49 feed papers and 60 listed ones
 
 
 def _run(settings, *args: str):
@@ -29,11 +29,8 @@ def _run(settings, *args: str):
     return CliRunner().invoke(main, ["index", "--quiet", *args], env=env)
 
 
-def _semantic(db, settings) -> list[list[str]]:
-    return [
-        [item.arxiv_id for item in service.search(db, settings, q, mode="semantic").items]
-        for q in QUERIES
-    ]
+def _semantic(db, settings, query: str) -> list[str]:
+    return [item.arxiv_id for item in service.search(db, settings, query, mode="semantic").items]
 
 
 def _vector_line(arxiv_id: str, vector, **extra) -> str:
@@ -74,7 +71,8 @@ def test_it_imports_vectors_computed_elsewhere_and_searches_with_them(
         paper_id = paper_store.get(conn, "2507.00001")["id"]
     _, stored = indexing.embeddings_for(db, [paper_id])
     assert np.linalg.norm(stored[0]) == pytest.approx(1.0, abs=1e-3)
-    assert _semantic(db, search_settings)[0][0] == "2507.00001"
+    found = _semantic(db, search_settings, "cephalopod limbs controlling squishy grippers")
+    assert found[0] == "2507.00001"
 
 
 def test_it_rejects_vectors_of_the_wrong_dimension(db, search_settings):
@@ -98,31 +96,36 @@ def test_it_rejects_vectors_of_the_wrong_dimension(db, search_settings):
 
 
 def test_texts_exported_embedded_and_imported_search_as_the_index_command_did(
-    db, search_settings, onnx, tmp_path: Path
+    db, search_settings, onnx
 ):
-    before = _semantic(db, search_settings)
-    ids, stored = indexing.embeddings_for(db, range(1, 200))
-    texts = tmp_path / "texts.jsonl"
-    assert _run(search_settings, "--export-texts", str(texts), "--all").exit_code == 0
-    lines = [json.loads(row) for row in texts.read_text().splitlines()]
-    assert len(lines) == len(stored)
-    # The papers found are embedded again (embedding all would only cost the test time).
-    found = {arxiv_id for ranking in before for arxiv_id in ranking}
-    lines = [line for line in lines if line["id"] in found]
-    vectors = onnx.embed_texts([line["text"] for line in lines])
-    upload = tmp_path / "vectors.jsonl"
-    with upload.open("w") as out:
-        for line, vector in zip(lines, vectors, strict=True):
-            out.write(_vector_line(line["id"], vector) + "\n")
-    result = _run(search_settings, "--import-vectors", str(upload), "--full")
-    assert result.exit_code == 0, result.output
-    assert f"imported {len(lines)} vectors, rejected 0 lines" in result.output
-    after = dict(zip(*indexing.embeddings_for(db, range(1, 200)), strict=True))
-    # The same texts, embedded alike (int8 activations are scaled per batch: not bit for bit).
-    assert min(float(after[i] @ v) for i, v in zip(ids, stored, strict=True)) > 0.99
-    assert indexing.pending_count(db) == 0
-    # The first ten alike; further down, near ties may swap as the vectors differ in the
-    # third decimal.
-    assert [ranking[:10] for ranking in _semantic(db, search_settings)] == [
-        ranking[:10] for ranking in before
-    ]
+    data.store(
+        db,
+        *(
+            data.paper(
+                f"2507.{n:05d}", f"Insects, part {n}", abstract=f"Insect {n} hums {n} notes."
+            )
+            for n in range(101, 113)
+        ),
+    )
+    assert indexing.embed_pending(db, search_settings) == 12  # as `dailypapers index` does
+    indexing.write_snapshot(db, search_settings)
+    query = "insects humming tunes"
+    before = _semantic(db, search_settings, query)
+    with db.read() as conn:
+        ids = [paper_store.get(conn, f"2507.{n:05d}")["id"] for n in range(101, 113)]
+    _, reference = indexing.embeddings_for(db, ids)
+    texts = io.StringIO()
+    assert vector_files.export_texts(db, texts, everything=True) == CORPUS_PAPERS + 12
+    lines = [json.loads(row) for row in texts.getvalue().splitlines()]
+    lines = [line for line in lines if line["id"].startswith("2507.")]
+    vectors = onnx.embed_texts([line["text"] for line in lines])  # the lab, with the same model
+    report = vector_files.import_vectors(
+        db,
+        search_settings,
+        [_vector_line(line["id"], vector) for line, vector in zip(lines, vectors, strict=True)],
+    )
+    assert (report.imported, report.rejected, report.unknown) == (12, 0, 0)
+    indexing.write_snapshot(db, search_settings)
+    _, imported = indexing.embeddings_for(db, ids)
+    assert np.allclose(imported, reference, atol=1e-3)  # float16 either way
+    assert _semantic(db, search_settings, query) == before
