@@ -30,7 +30,7 @@ from usearch.index import Index
 
 from dailypapers.days import day_number
 from dailypapers.search import vector_snapshots
-from dailypapers.search.vector_delta import Delta, Hit, passing, wanted_bits
+from dailypapers.search.vector_delta import SCORED_AT_ONCE, Delta, Hit, passing, wanted_bits
 from dailypapers.search.vector_snapshots import IndexUnreadable
 from dailypapers.store import embeddings as embedding_store
 
@@ -328,8 +328,8 @@ class VectorIndex:
 
     def _exact(self, vector: np.ndarray, candidates: np.ndarray, k: int) -> list[Hit]:
         scores = np.empty(len(candidates), dtype=np.float32)
-        for start in range(0, len(candidates), EXACT_LIMIT):
-            chunk = candidates[start : start + EXACT_LIMIT]
+        for start in range(0, len(candidates), SCORED_AT_ONCE):
+            chunk = candidates[start : start + SCORED_AT_ONCE]
             matrix = np.vstack(self.graph.get(chunk.astype(np.uint64))).astype(np.float32)
             scores[start : start + len(chunk)] = matrix @ vector
         top = np.argsort(-scores)[:k] if len(scores) <= k else np.argpartition(-scores, k)[:k]
