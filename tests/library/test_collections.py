@@ -42,6 +42,14 @@ def test_it_makes_a_private_collection_by_default_and_keeps_items_in_order(db, a
     assert collections.paper_ids_of(db, alice.id) == [PAPERS[2], PAPERS[1]]
 
 
+def test_a_change_to_an_item_answers_with_the_shelf_it_leaves(db, alice):
+    made = collections.create(db, alice, {"title": "Answered"})
+    shelf = collections.add_to_shelf(db, alice, made.id, PAPERS[0], note="first")
+    assert [(i.card.arxiv_id, i.note) for i in shelf.items] == [(PAPERS[0], "first")]
+    assert shelf.mine and shelf.collection.item_count == 1
+    assert collections.remove_from_shelf(db, alice, made.id, PAPERS[0]).items == []
+
+
 def test_paper_ids_of_is_every_collection_newest_addition_first(db, alice, bob):
     first = collections.create(db, alice, {"title": "One"})
     second = collections.create(db, alice, {"title": "Two"})

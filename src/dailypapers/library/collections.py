@@ -131,19 +131,23 @@ def shelf(db: Database, collection_id: int, viewer: User | None) -> Shelf:
     """The collection with its items in order, as ``viewer`` may see it. Raises
     NoSuchCollection."""
     with db.read() as conn:
-        row = _readable_row(conn, collection_id, viewer)
-        mine = viewer is not None and viewer.id == row["user_id"]
-        rows = collection_store.items(conn, collection_id)
-        cards = catalog.cards_in(
-            conn, [r["paper_id"] for r in rows], user_id=viewer.id if viewer else None
-        )
-        by_id = {card.id: card for card in cards}
-        items = [
-            Item(by_id[r["paper_id"]], r["note"], r["position"], r["added_at"])
-            for r in rows
-            if r["paper_id"] in by_id
-        ]
-        pending = library_store.pending(conn, collection_id) if mine else []
+        return _shelf(conn, collection_id, viewer)
+
+
+def _shelf(conn: Connection, collection_id: int, viewer: User | None) -> Shelf:
+    row = _readable_row(conn, collection_id, viewer)
+    mine = viewer is not None and viewer.id == row["user_id"]
+    rows = collection_store.items(conn, collection_id)
+    cards = catalog.cards_in(
+        conn, [r["paper_id"] for r in rows], user_id=viewer.id if viewer else None
+    )
+    by_id = {card.id: card for card in cards}
+    items = [
+        Item(by_id[r["paper_id"]], r["note"], r["position"], r["added_at"])
+        for r in rows
+        if r["paper_id"] in by_id
+    ]
+    pending = library_store.pending(conn, collection_id) if mine else []
     return Shelf(Collection.from_row(row), items, mine, pending)
 
 
@@ -209,19 +213,33 @@ def add(
     """Paper ``arxiv_id`` added at the end of one of ``owner``'s collections (a paper it holds
     already keeps its place; a note given replaces its note). Raises NoSuchCollection, NotYours,
     NoSuchPaper, InvalidCollection, TooManyItems."""
-    text = checked_note(note)
     with db.write() as conn:
-        _owned(conn, owner, collection_id)
-        paper_id = _paper_id(conn, arxiv_id)
-        if collection_store.item(conn, collection_id, paper_id) is not None:
-            if note is not None:
-                collection_store.change_note(conn, collection_id, paper_id, text)
-        elif add_papers(conn, collection_id, [paper_id], text) == 0:
-            raise TooManyItems(
-                f"a collection holds at most {MAX_ITEMS_PER_COLLECTION:,} papers: "
-                "remove some or start another"
-            )
+        _add(conn, owner, collection_id, arxiv_id, note)
         return Collection.from_row(collection_store.get(conn, collection_id))
+
+
+def add_to_shelf(
+    db: Database, owner: User, collection_id: int, arxiv_id: Any, note: Any = None
+) -> Shelf:
+    """:func:`add`, answered with the collection's shelf as it stands after (one transaction,
+    so the shelf shows this very change). Raises as :func:`add` does."""
+    with db.write() as conn:
+        _add(conn, owner, collection_id, arxiv_id, note)
+        return _shelf(conn, collection_id, owner)
+
+
+def _add(conn: Connection, owner: User, collection_id: int, arxiv_id: Any, note: Any) -> None:
+    text = checked_note(note)
+    _owned(conn, owner, collection_id)
+    paper_id = _paper_id(conn, arxiv_id)
+    if collection_store.item(conn, collection_id, paper_id) is not None:
+        if note is not None:
+            collection_store.change_note(conn, collection_id, paper_id, text)
+    elif add_papers(conn, collection_id, [paper_id], text) == 0:
+        raise TooManyItems(
+            f"a collection holds at most {MAX_ITEMS_PER_COLLECTION:,} papers: "
+            "remove some or start another"
+        )
 
 
 def _owned_item(conn: Connection, owner: User, collection_id: int, arxiv_id: Any) -> int:
@@ -236,9 +254,21 @@ def remove(db: Database, owner: User, collection_id: int, arxiv_id: Any) -> None
     """Take a paper out of one of ``owner``'s collections. Raises NoSuchCollection, NotYours,
     NoSuchPaper (it does not hold it), InvalidCollection."""
     with db.write() as conn:
-        paper_id = _owned_item(conn, owner, collection_id, arxiv_id)
-        collection_store.remove_item(conn, collection_id, paper_id)
-        collection_store.change(conn, collection_id, {"updated_at": datetime.now(UTC)})
+        _remove(conn, owner, collection_id, arxiv_id)
+
+
+def remove_from_shelf(db: Database, owner: User, collection_id: int, arxiv_id: Any) -> Shelf:
+    """:func:`remove`, answered with the collection's shelf as it stands after (one
+    transaction). Raises as :func:`remove` does."""
+    with db.write() as conn:
+        _remove(conn, owner, collection_id, arxiv_id)
+        return _shelf(conn, collection_id, owner)
+
+
+def _remove(conn: Connection, owner: User, collection_id: int, arxiv_id: Any) -> None:
+    paper_id = _owned_item(conn, owner, collection_id, arxiv_id)
+    collection_store.remove_item(conn, collection_id, paper_id)
+    collection_store.change(conn, collection_id, {"updated_at": datetime.now(UTC)})
 
 
 def set_note(db: Database, owner: User, collection_id: int, arxiv_id: Any, note: Any) -> None:

@@ -13,7 +13,12 @@ from dailypapers.papers.records import Card
 PAGE_PATH = "/collections/{id}"
 
 
-class InvalidCollection(ValueError):
+class CollectionRefused(Exception):
+    """What every collection call may refuse with: the errors below (a caller catches this one
+    and tells them apart where it answers each differently)."""
+
+
+class InvalidCollection(CollectionRefused, ValueError):
     """A collection (or an item of one) that cannot be: ``field`` names the part at fault, as
     the API's JSON names it, and the message says what would do."""
 
@@ -23,24 +28,24 @@ class InvalidCollection(ValueError):
         self.message = message
 
 
-class NoSuchCollection(LookupError):
+class NoSuchCollection(CollectionRefused, LookupError):
     """No collection of that id, or a private one of someone else's (never told apart, so
     nobody learns which private collections exist)."""
 
 
-class NotYours(PermissionError):
+class NotYours(CollectionRefused, PermissionError):
     """A public collection someone else owns: only its owner changes it."""
 
 
-class NoSuchPaper(LookupError):
+class NoSuchPaper(CollectionRefused, LookupError):
     """The store has no paper of that arXiv id (or the collection does not hold it)."""
 
 
-class TooManyCollections(ValueError):
+class TooManyCollections(CollectionRefused, ValueError):
     """The owner has as many collections as one account may have."""
 
 
-class TooManyItems(ValueError):
+class TooManyItems(CollectionRefused, ValueError):
     """The collection holds as many papers as one collection may."""
 
 

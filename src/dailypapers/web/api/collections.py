@@ -16,17 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from dailypapers.library import collections
-from dailypapers.library.records import (
-    Collection,
-    InvalidCollection,
-    NoSuchCollection,
-    NoSuchPaper,
-    NotYours,
-    Shelf,
-    TooManyCollections,
-    TooManyItems,
-)
+from dailypapers.library import collections, records
 from dailypapers.web.api.auth import AnyCaller, SignedInCaller
 from dailypapers.web.api.shapes import dumps
 from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
@@ -89,7 +79,7 @@ class CollectionWithItems(CollectionOut):
     items: list[ItemOut] = Field(description="Its papers in the owner's order.")
 
 
-def _shaped(request: Request, found: Collection) -> dict[str, Any]:
+def _shaped(request: Request, found: records.Collection) -> dict[str, Any]:
     page = f"{request.app.state.settings.base_url.rstrip('/')}{found.path}"
     return {
         **found.as_json(),
@@ -100,7 +90,7 @@ def _shaped(request: Request, found: Collection) -> dict[str, Any]:
     }
 
 
-def _with_items(request: Request, shelf: Shelf) -> dict[str, Any]:
+def _with_items(request: Request, shelf: records.Shelf) -> dict[str, Any]:
     items = [
         {
             "paper": item.card.arxiv_id,
@@ -118,26 +108,22 @@ def _json(body: Any, status_code: int = 200) -> Response:
     return Response(dumps(body), status_code=status_code, media_type="application/json")
 
 
-def _refused(error: Exception) -> ApiProblem:
-    if isinstance(error, InvalidCollection):
+def _refused(error: records.CollectionRefused) -> ApiProblem:
+    if isinstance(error, records.InvalidCollection):
         return ApiProblem(400, error.message, error.field)
-    if isinstance(error, TooManyCollections | TooManyItems):
+    if isinstance(error, records.TooManyCollections | records.TooManyItems):
         return ApiProblem(409, str(error), None)
-    if isinstance(error, NotYours):
+    if isinstance(error, records.NotYours):
         return ApiProblem(403, "only its owner changes a collection", "id")
-    if isinstance(error, NoSuchPaper):
+    if isinstance(error, records.NoSuchPaper):
         return not_found("paper", f"no paper {error} here (or not in this collection)")
     return not_found("id", "no such collection (or it is private)")
-
-
-_ERRORS = (InvalidCollection, TooManyCollections, TooManyItems, NotYours, NoSuchPaper,
-           NoSuchCollection)  # fmt: skip
 
 
 async def _run(request: Request, action, *args: Any) -> Any:
     try:
         return await run_in_threadpool(action, request.app.state.db, *args)
-    except _ERRORS as error:
+    except records.CollectionRefused as error:
         raise _refused(error) from None
 
 
@@ -222,8 +208,9 @@ async def add_item(
 ) -> Response:
     """The paper goes last (one it holds already keeps its place; a note sent replaces its
     note). The paper must be on this site (index it first with ``/api/papers/index``)."""
-    await _run(request, collections.add, who.user, collection_id, payload.paper, payload.note)
-    shelf = await _run(request, collections.shelf, collection_id, who.user)
+    shelf = await _run(
+        request, collections.add_to_shelf, who.user, collection_id, payload.paper, payload.note
+    )
     return _json(_with_items(request, shelf), 201)
 
 
@@ -242,6 +229,7 @@ async def remove_item(
     request: Request, collection_id: CollectionId, payload: ItemRef, who: SignedInCaller
 ) -> Response:
     """``{"paper": arxiv_id}``: a paper the collection does not hold is a 404."""
-    await _run(request, collections.remove, who.user, collection_id, payload.paper)
-    shelf = await _run(request, collections.shelf, collection_id, who.user)
+    shelf = await _run(
+        request, collections.remove_from_shelf, who.user, collection_id, payload.paper
+    )
     return _json(_with_items(request, shelf))

@@ -14,15 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers import arxiv_ids
 from dailypapers.accounts.records import User
-from dailypapers.library import collections
-from dailypapers.library.records import (
-    InvalidCollection,
-    NoSuchCollection,
-    NoSuchPaper,
-    NotYours,
-    TooManyCollections,
-    TooManyItems,
-)
+from dailypapers.library import collections, records
 from dailypapers.web.plumbing.auth import ActingUser, SignedIn, is_htmx, safe_next
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
@@ -35,12 +27,10 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 Text = Annotated[str, Form(max_length=5000)]  # the domain says how long each field may be
 Paper = Annotated[str, Form(max_length=200)]
 Next = Annotated[str, Form(max_length=2000)]
-REFUSED = (InvalidCollection, NoSuchCollection, NoSuchPaper, NotYours, TooManyCollections,
-           TooManyItems)  # fmt: skip
 
 
 def _refusal(request: Request, error: Exception) -> Response:
-    if isinstance(error, NoSuchCollection):
+    if isinstance(error, records.NoSuchCollection):
         return render_error(
             request,
             404,
@@ -48,11 +38,11 @@ def _refusal(request: Request, error: Exception) -> Response:
             title="Collection not found",
             action={"href": "/collections", "text": "Your collections"},
         )
-    if isinstance(error, NotYours):
+    if isinstance(error, records.NotYours):
         return render_error(request, 403, "Only its owner changes a collection.")
-    if isinstance(error, NoSuchPaper):
+    if isinstance(error, records.NoSuchPaper):
         return render_error(request, 404, f"This site has no paper {error} (in this collection).")
-    if isinstance(error, InvalidCollection):
+    if isinstance(error, records.InvalidCollection):
         return render_error(request, 400, f"{error.message[:1].upper()}{error.message[1:]}.")
     return render_error(request, 400, f"{str(error)[:1].upper()}{str(error)[1:]}.")
 
@@ -83,7 +73,7 @@ async def create_collection(
                 user,
                 {"title": title, "description": description, "private": bool(private)},
             )
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         return RedirectResponse(made.path, status_code=303)
 
@@ -128,7 +118,7 @@ async def add_to_new(
     def run() -> Response:
         try:
             collection = collections.create_with_paper(db, user, {"title": title}, paper)
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         return _added(request, collection, paper, next)
 
@@ -140,7 +130,7 @@ async def collection_page(request: Request, collection_id: Id) -> Response:
     def build(user: User | None) -> Response:
         try:
             shelf = collections.shelf(request.app.state.db, collection_id, user)
-        except NoSuchCollection as error:
+        except records.NoSuchCollection as error:
             return _refusal(request, error)
         context = {
             "shelf": shelf,
@@ -168,7 +158,7 @@ async def change_collection(
         patch = {"title": title, "description": description, "private": bool(private)}
         try:
             changed = collections.change(request.app.state.db, user, collection_id, patch)
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         return RedirectResponse(changed.path, status_code=303)
 
@@ -180,7 +170,7 @@ async def delete_collection(request: Request, collection_id: Id, user: ActingUse
     def run() -> Response:
         try:
             collections.delete(request.app.state.db, user, collection_id)
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         if is_htmx(request):
             return HTMLResponse("")
@@ -203,7 +193,7 @@ async def add_item(
             collection = collections.add(
                 request.app.state.db, user, collection_id, paper, note or None
             )
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         return _added(request, collection, paper, next)
 
@@ -230,7 +220,7 @@ async def change_item(
                 collections.remove(db, user, collection_id, paper)
             else:
                 collections.move(db, user, collection_id, paper, up=action == "up")
-        except REFUSED as error:
+        except records.CollectionRefused as error:
             return _refusal(request, error)
         key = arxiv_ids.normalise(paper)  # the domain read it as an id: it is one
         anchor = "" if action == "remove" else f"#item-{key.replace('/', '-')}"
