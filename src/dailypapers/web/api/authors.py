@@ -18,6 +18,16 @@ from dailypapers.web.plumbing.text import clipped
 router = APIRouter(prefix="/api", tags=["authors"])
 
 SHOWN_IN_ERRORS = 200  # characters of a name an error repeats
+AuthorName = Annotated[
+    str,
+    Path(
+        max_length=pages.MAX_NAME_LENGTH,
+        description="The name in any usual spelling: `Balázs Kégl`, `Bal\\'azs Kégl`, "
+        "`Kégl, Balázs`; initials (`B. Kégl`) where only one stored author fits them.",
+        examples=["Li Dong"],
+    ),
+]
+Page = Annotated[int, Query(ge=1, le=pages.MAX_PAGE, description="Page, from 1.")]
 
 
 @router.get(
@@ -26,20 +36,7 @@ SHOWN_IN_ERRORS = 200  # characters of a name an error repeats
     responses=responses(400, 401, 404, 429),
     summary="An author's papers, newest first",
 )
-async def author(
-    request: Request,
-    who: AnyCaller,
-    name: Annotated[
-        str,
-        Path(
-            max_length=pages.MAX_NAME_LENGTH,
-            description="The name in any usual spelling: `Balázs Kégl`, `Bal\\'azs Kégl`, "
-            "`Kégl, Balázs`; initials (`B. Kégl`) where only one stored author fits them.",
-            examples=["Li Dong"],
-        ),
-    ],
-    page: Annotated[int, Query(ge=1, le=pages.MAX_PAGE, description="Page, from 1.")] = 1,
-) -> Response:
+async def author(request: Request, who: AnyCaller, name: AuthorName, page: Page = 1) -> Response:
     """Every stored paper with an author of that name, 30 a page; with the name's spellings,
     its co-authors and categories, and the other authors it could mean. A page past the end has
     no papers."""

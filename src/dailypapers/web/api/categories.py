@@ -23,6 +23,15 @@ from dailypapers.web.plumbing.errors import bad_request, not_found, responses
 router = APIRouter(prefix="/api", tags=["categories"])
 
 SHOWN_IN_ERRORS = 60  # characters of an id an error repeats (real ids are under 20)
+CategoryId = Annotated[
+    str,
+    Path(
+        max_length=pages.MAX_ID_LENGTH,
+        description="An arXiv category id, any case.",
+        examples=["cs.CL"],
+    ),
+]
+Page = Annotated[int, Query(ge=1, le=pages.MAX_PAGE, description="Page, from 1.")]
 
 
 class CategoryCount(BaseModel):
@@ -93,18 +102,11 @@ async def categories(request: Request, who: AnyCaller) -> Response:
 async def category(
     request: Request,
     who: AnyCaller,
-    category_id: Annotated[
-        str,
-        Path(
-            max_length=pages.MAX_ID_LENGTH,
-            description="An arXiv category id, any case.",
-            examples=["cs.CL"],
-        ),
-    ],
+    category_id: CategoryId,
     date: Annotated[str | None, Query(max_length=40, description="`YYYY-MM-DD`.")] = None,
     week: Annotated[str | None, Query(max_length=40, description="`YYYY-Www`.")] = None,
     month: Annotated[str | None, Query(max_length=40, description="`YYYY-MM`.")] = None,
-    page: Annotated[int, Query(ge=1, le=pages.MAX_PAGE, description="Page, from 1.")] = 1,
+    page: Page = 1,
 ) -> Response:
     """The papers listing the category (primary or cross-listed) of one period: `date`, `week`
     or `month` (at most one; default the category's newest day with papers), 50 a page of a
