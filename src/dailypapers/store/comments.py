@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select, update
 
 from dailypapers.db.schema import comments, users
 from dailypapers.store.keys import chunks
+from dailypapers.store.rows import inserted_id
 
 
 def add(
@@ -22,17 +23,15 @@ def add(
     depth: int = 0,
 ) -> int:
     """Store a comment (a reply when ``parent_id`` is given); returns its id."""
-    inserted = conn.execute(
-        comments.insert().values(
-            paper_id=paper_id,
-            author_id=author_id,
-            body=body,
-            html=html,
-            parent_id=parent_id,
-            depth=depth,
-        )
-    )
-    return inserted.inserted_primary_key[0]
+    row = {
+        "paper_id": paper_id,
+        "author_id": author_id,
+        "body": body,
+        "html": html,
+        "parent_id": parent_id,
+        "depth": depth,
+    }
+    return inserted_id(conn, comments, row)
 
 
 def place(conn: Connection, comment_id: int) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, or_, select, update
 
 from dailypapers.db.schema import saved_searches
 from dailypapers.store.keys import chunks
+from dailypapers.store.rows import inserted_id
 
 
 def add(
@@ -34,17 +35,9 @@ def add(
     ).mappings():
         if row["filters"] == filters:
             return row["id"]
-    inserted = conn.execute(
-        saved_searches.insert().values(
-            subscription_id=subscription_id,
-            user_id=user_id,
-            query=query,
-            filters=filters,
-            watermark_at=now,
-            created_at=now,
-        )
-    )
-    return inserted.inserted_primary_key[0]
+    owners = {"subscription_id": subscription_id, "user_id": user_id}
+    row = {**owners, "query": query, "filters": filters, "watermark_at": now, "created_at": now}
+    return inserted_id(conn, saved_searches, row)
 
 
 def remove(
