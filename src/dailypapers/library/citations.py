@@ -7,7 +7,7 @@ the first version, authors as "Last, First", and citation keys such as
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +89,11 @@ def citation_keys(cards: Sequence[Card]) -> list[str]:
     return keys
 
 
+def _keyed(cards: Sequence[Card]) -> Iterator[tuple[Card, str]]:
+    """Each card with its citation key: every format writes an entry per pair."""
+    return zip(cards, citation_keys(cards), strict=True)
+
+
 def _balanced(text: str) -> str:
     """``text`` fit to sit between braces: unbalanced braces (rare in titles) dropped."""
     depth = 0
@@ -133,7 +138,7 @@ def _bib_entry(card: Card, key: str) -> model.Entry:
 def bibtex(cards: Sequence[Card]) -> str:
     """The papers as one BibTeX file (``@misc`` entries, as arXiv's own export writes them)."""
     library = bibtexparser.Library()
-    for card, key in zip(cards, citation_keys(cards), strict=True):
+    for card, key in _keyed(cards):
         library.add(_bib_entry(card, key))
     layout = bibtexparser.BibtexFormat()
     layout.indent = "  "
@@ -153,27 +158,41 @@ def _line(text: str) -> str:
     return " ".join((text or "").split())  # RIS is a tag per line
 
 
+# The names RIS and CSL give what both say of a paper (see :func:`_said`), where not its own.
+_RIS_NAMES = {"number": "accession_number", "categories": "keywords"}
+_CSL_NAMES = {"doi": "DOI"}
+
+
+def _said(card: Card, key: str, names: dict[str, str]) -> dict[str, Any]:
+    """What RIS and CSL both say of a paper, under the format's ``names`` for them."""
+    said = {
+        "id": key,
+        "title": _line(card.title),
+        "publisher": "arXiv",
+        "number": f"arXiv:{card.arxiv_id}",
+        "doi": doi_of(card.arxiv_id),
+        "categories": list(card.categories),
+    }
+    return {names.get(name, name): value for name, value in said.items()}
+
+
+def _ris_reference(card: Card, key: str) -> dict[str, Any]:
+    reference: dict[str, Any] = {
+        "type_of_reference": RIS_TYPE,
+        **_said(card, key, _RIS_NAMES),
+        "authors": [_line(", ".join(p for p in split_name(n) if p)) for n in card.authors],
+        "urls": [arxiv_ids.abs_url(card.arxiv_id)],
+        "abstract": _line(card.abstract),
+    }
+    if when := _first_version(card):
+        reference["year"] = str(when.year)
+        reference["date"] = f"{when:%Y/%m/%d}"
+    return reference
+
+
 def ris(cards: Sequence[Card]) -> str:
     """The papers as one RIS file."""
-    references = []
-    for card, key in zip(cards, citation_keys(cards), strict=True):
-        when = _first_version(card)
-        reference: dict[str, Any] = {
-            "type_of_reference": RIS_TYPE,
-            "id": key,
-            "title": _line(card.title),
-            "authors": [_line(", ".join(p for p in split_name(n) if p)) for n in card.authors],
-            "publisher": "arXiv",
-            "accession_number": f"arXiv:{card.arxiv_id}",
-            "doi": doi_of(card.arxiv_id),
-            "urls": [arxiv_ids.abs_url(card.arxiv_id)],
-            "keywords": list(card.categories),
-            "abstract": _line(card.abstract),
-        }
-        if when:
-            reference["year"] = str(when.year)
-            reference["date"] = f"{when:%Y/%m/%d}"
-        references.append(reference)
+    references = [_ris_reference(card, key) for card, key in _keyed(cards)]
     return rispy.dumps(references, implementation=_RisWriter)
 
 
@@ -182,27 +201,22 @@ def _csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"literal": family}
 
 
+def _csl_item(card: Card, key: str) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "type": CSL_TYPE,
+        **_said(card, key, _CSL_NAMES),
+        "author": [_csl_name(n) for n in card.authors],
+        "abstract": card.abstract or "",
+        "URL": arxiv_ids.abs_url(card.arxiv_id),
+    }
+    if when := _first_version(card):
+        item["issued"] = {"date-parts": [[when.year, when.month, when.day]]}
+    return item
+
+
 def csl_items(cards: Sequence[Card]) -> list[dict[str, Any]]:
     """The papers as CSL items (CSL-JSON's data model)."""
-    items = []
-    for card, key in zip(cards, citation_keys(cards), strict=True):
-        when = _first_version(card)
-        item: dict[str, Any] = {
-            "id": key,
-            "type": CSL_TYPE,
-            "title": _line(card.title),
-            "author": [_csl_name(n) for n in card.authors],
-            "abstract": card.abstract or "",
-            "publisher": "arXiv",
-            "number": f"arXiv:{card.arxiv_id}",
-            "DOI": doi_of(card.arxiv_id),
-            "URL": arxiv_ids.abs_url(card.arxiv_id),
-            "categories": list(card.categories),
-        }
-        if when:
-            item["issued"] = {"date-parts": [[when.year, when.month, when.day]]}
-        items.append(item)
-    return items
+    return [_csl_item(card, key) for card, key in _keyed(cards)]
 
 
 def csl_json(cards: Sequence[Card]) -> str:
