@@ -3,7 +3,7 @@ across the batches, rounds or workers of one run."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import ClassVar, Self
 
 
@@ -23,3 +23,16 @@ class Tally:
                 mine.extend(theirs[: max(self.KEPT - len(mine), 0)])
             else:
                 setattr(self, name, mine + theirs)
+
+
+@dataclass
+class SendingTally(Tally):
+    """What a run sending an outbox's rows did, in what every outbox shares: rows queued again
+    for a retry, failed for good, cancelled (no longer wanted), and the first failures, worded.
+    Each outbox adds its own outcomes (sent, delivered, ...)."""
+
+    KEPT: ClassVar[int] = 20  # errors worth reading: the rest are much the same
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    errors: list[str] = field(default_factory=list)

@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,7 @@ from dailypapers.db import Database
 from dailypapers.digest import deliver, render
 from dailypapers.digest.commit_point import CommitPoint
 from dailypapers.store import outbox as outbox_store
-from dailypapers.tally import Tally
+from dailypapers.tally import SendingTally
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,13 @@ RETRY_MAX = 6 * 3600.0  # ...up to six hours between two attempts
 
 
 @dataclass
-class SendSummary(Tally):
-    """What a sending run did with the outbox's rows: sent (the server said 250), queued again
-    for a retry, failed for good, left unconfirmed (maybe delivered, never resent), cancelled
-    (the address no longer wants mail); ``errors`` are the first failures, worded."""
+class SendSummary(SendingTally):
+    """What a sending run did with the mail outbox's rows: sent (the server said 250), left
+    unconfirmed (maybe delivered, never resent), and the outcomes of every outbox (a cancelled
+    mail's address no longer wants mail)."""
 
-    KEPT = 20  # errors worth reading: the rest are much the same
     sent: int = 0
-    retried: int = 0
-    failed: int = 0
     unconfirmed: int = 0
-    cancelled: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class Sender(LeaseWorker[Database, Settings], CommitPoint):

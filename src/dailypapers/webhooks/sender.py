@@ -27,7 +27,7 @@ import hashlib
 import hmac
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -39,7 +39,7 @@ from dailypapers.config import Settings
 from dailypapers.db.engine import Database
 from dailypapers.store import webhook_deliveries as delivery_store
 from dailypapers.store import webhooks as webhook_store
-from dailypapers.tally import Tally
+from dailypapers.tally import SendingTally
 from dailypapers.webhooks import addresses
 from dailypapers.webhooks.errors import InvalidUrl, Unresolvable
 
@@ -69,17 +69,12 @@ def signature(secret: str, body: bytes) -> str:
 
 
 @dataclass
-class DeliverySummary(Tally):
-    """What a sending run did: delivered (2xx), queued again for a retry, failed (given up, or
-    refused: the webhook stopped), and the first errors, worded."""
+class DeliverySummary(SendingTally):
+    """What a sending run did with the webhooks' outbox: delivered (2xx), the outcomes of every
+    outbox (failed: given up, or refused), and of those refused, stopped (the webhook stopped)."""
 
-    KEPT = 20
     delivered: int = 0
-    retried: int = 0
-    failed: int = 0
     stopped: int = 0
-    cancelled: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
