@@ -49,6 +49,10 @@ class TooManyItems(CollectionRefused, ValueError):
     """The collection holds as many papers as one collection may."""
 
 
+# A collection's fields its row holds as they are (the others: see Collection.from_row).
+_AS_STORED = ("id", "user_id", "owner_username", "title", "created_at", "updated_at")
+
+
 @dataclass(frozen=True, slots=True)
 class Collection:
     id: int
@@ -80,15 +84,10 @@ class Collection:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Collection:
         return cls(
-            id=row["id"],
-            user_id=row["user_id"],
-            owner_username=row["owner_username"],
-            title=row["title"],
+            **{name: row[name] for name in _AS_STORED},
             description=row["description"] or "",
             private=bool(row["private"]),
             item_count=int(row.get("item_count") or 0),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
         )
 
 
