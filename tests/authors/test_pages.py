@@ -39,9 +39,9 @@ def test_it_lists_exactly_an_authors_papers_newest_first(db):
 
 def test_it_counts_co_authors_and_categories(db):
     page = pages.author_page(db, "Mallory <b>Evil</b>")
-    assert [(c.name, c.papers) for c in page.coauthors] == [("Trent Trusted", 1)]
-    assert [(c.name, c.papers) for c in page.categories] == [("cs.LG", 1)]
-    coauthors = {c.name: c.papers for c in pages.author_page(db, "Ceyuan Yang").coauthors}
+    assert [(c.what, c.papers) for c in page.coauthors] == [("Trent Trusted", 1)]
+    assert [(c.what, c.papers) for c in page.categories] == [("cs.LG", 1)]
+    coauthors = {c.what: c.papers for c in pages.author_page(db, "Ceyuan Yang").coauthors}
     assert coauthors["Jianwen Jiang"] == 2
 
 
@@ -65,7 +65,7 @@ def test_an_unambiguous_initial_reaches_the_one_author(db):
 def test_an_ambiguous_initial_lists_the_candidates_and_merges_nobody(db):
     page = pages.author_page(db, "Z. Chen")
     assert page.total == 0 and page.papers == []
-    assert {c.name for c in page.candidates} == {"Zhaoxi Chen", "Zheshu Chen"}
+    assert {c.what for c in page.candidates} == {"Zhaoxi Chen", "Zheshu Chen"}
 
 
 def test_it_finds_a_rare_name_among_more_authors_of_its_surname_than_it_weighs(db, monkeypatch):

@@ -79,6 +79,6 @@ def test_an_id_no_paper_lists_has_no_page(db, categorized):
 
 def test_the_overview_counts_the_categories_by_archive(db, categorized):
     archives = {archive.id: archive for archive in pages.overview(db)}
-    counts = {c.category.id: c.papers for c in archives["cs"].categories}
+    counts = {c.what.id: c.papers for c in archives["cs"].categories}
     assert counts["cs.CL"] == sum("cs.CL" in cats for cats in categorized.values())
     assert archives["cs"].name == "Computer Science" and "eess" in archives

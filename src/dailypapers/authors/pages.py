@@ -9,9 +9,10 @@ from collections import Counter
 from sqlalchemy import Connection
 
 from dailypapers.authors import claimants, names
-from dailypapers.authors.records import AuthorPage, Counted
+from dailypapers.authors.records import AuthorPage
 from dailypapers.db.engine import Database
 from dailypapers.papers import catalog
+from dailypapers.papers.records import Counted
 from dailypapers.store import authors as author_store
 
 PAGE_SIZE = 30  # papers per page, as on a person's page

@@ -8,15 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from dailypapers.accounts.records import User
-from dailypapers.papers.records import Card
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """A name (a co-author, a category) and how many of the author's papers it is on."""
-
-    name: str
-    papers: int
+from dailypapers.papers.records import Card, Counted
 
 
 @dataclass(slots=True)
@@ -32,9 +24,9 @@ class AuthorPage:
     papers: list[Card]
     page: int
     pages: int
-    coauthors: list[Counted] = field(default_factory=list)
-    categories: list[Counted] = field(default_factory=list)
-    candidates: list[Counted] = field(default_factory=list)
+    coauthors: list[Counted[str]] = field(default_factory=list)
+    categories: list[Counted[str]] = field(default_factory=list)
+    candidates: list[Counted[str]] = field(default_factory=list)
     claim: ClaimView | None = None  # who holds the name, and what the viewer may do
     # The accounts holding claimed names among the page's papers' authors: {name key: User}.
     holders: Mapping[str, User] = field(default_factory=dict)

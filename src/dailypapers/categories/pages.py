@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dailypapers.categories.records import Archive, CategoryCount, CategoryPage
+from dailypapers.categories.records import Archive, CategoryPage
 from dailypapers.categories.taxonomy import (
     MAX_ID_LENGTH,
     Category,
@@ -19,6 +19,7 @@ from dailypapers.categories.taxonomy import (
 )
 from dailypapers.db.engine import Database
 from dailypapers.papers import listing
+from dailypapers.papers.records import Counted
 from dailypapers.store import feed as feed_store
 
 __all__ = ["MAX_ID_LENGTH", "PERIODS", "InvalidCategory", "category_page", "checked_id", "overview"]
@@ -76,9 +77,9 @@ def overview(db: Database) -> list[Archive]:
         archive = archives.setdefault(
             category.archive.lower(), Archive(category.archive, category.archive_name, [])
         )
-        archive.categories.append(CategoryCount(category, papers))
+        archive.categories.append(Counted(category, papers))
     for archive in archives.values():
-        archive.categories.sort(key=lambda counted: (-counted.papers, counted.category.id))
+        archive.categories.sort(key=lambda counted: (-counted.papers, counted.what.id))
     return sorted(archives.values(), key=lambda archive: archive.id)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from dailypapers.categories.taxonomy import Category
 from dailypapers.papers.listing import Listing
+from dailypapers.papers.records import Counted
 
 
 @dataclass(slots=True)
@@ -19,16 +20,10 @@ class CategoryPage:
     cross_listed: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryCount:
-    category: Category
-    papers: int
-
-
 @dataclass(slots=True)
 class Archive:
     """An archive ("cs", "hep-th") and its categories that have papers, most papers first."""
 
     id: str
     name: str
-    categories: list[CategoryCount]
+    categories: list[Counted[Category]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
@@ -19,6 +19,8 @@ from dailypapers import code_links
 from dailypapers.code_links import CodeLink
 from dailypapers.ingest.records import PaperMetadata
 from dailypapers.papers import comment_markup
+
+CountedThing = TypeVar("CountedThing")
 
 
 @dataclass(slots=True)
@@ -107,3 +109,11 @@ class Comment:
             row["created_at"],
             row["updated_at"],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Counted(Generic[CountedThing]):
+    """What a page counts papers by (a co-author's name, a category) and how many it is on."""
+
+    what: CountedThing
+    papers: int

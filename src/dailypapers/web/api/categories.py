@@ -82,7 +82,7 @@ async def categories(request: Request, who: AnyCaller) -> Response:
                 "id": archive.id,
                 "name": archive.name,
                 "categories": [
-                    {"id": c.category.id, "name": c.category.name, "count": c.papers}
+                    {"id": c.what.id, "name": c.what.name, "count": c.papers}
                     for c in archive.categories
                 ],
             }

@@ -185,7 +185,7 @@ class Shaper:
 
     def author(self, page: AuthorPage) -> dict[str, Any]:
         def counted(items: list) -> list[dict[str, Any]]:
-            return [{"name": item.name, "count": item.papers} for item in items]
+            return [{"name": item.what, "count": item.papers} for item in items]
 
         out = {
             "name": page.name,
