@@ -120,6 +120,25 @@ def _refused(error: records.CollectionRefused) -> ApiProblem:
     return not_found("id", "no such collection (or it is private)")
 
 
+ONE = "/collections/{collection_id}"
+ITEMS = "/collections/{collection_id}/items"
+
+
+def _route(
+    method: str, path: str, model: Any, summary: str, *errors: int, status_code: int | None = None
+):
+    """A route of this module: it answers ``model`` (``None``: an empty body), or one of
+    ``errors`` besides the 401 (a bad token) and 429 (over the rate limit) any call may get."""
+    answer = {"response_model": model} if model is not None else {"response_class": Response}
+    return getattr(router, method)(
+        path,
+        status_code=status_code,
+        responses=responses(*sorted({*errors, 401, 429})),
+        summary=summary,
+        **answer,
+    )
+
+
 async def _run(request: Request, action, *args: Any) -> Any:
     try:
         return await run_in_threadpool(action, request.app.state.db, *args)
@@ -127,25 +146,14 @@ async def _run(request: Request, action, *args: Any) -> Any:
         raise _refused(error) from None
 
 
-@router.get(
-    "/collections",
-    response_model=list[CollectionOut],
-    responses=responses(401, 429),
-    summary="Your collections",
-)
+@_route("get", "/collections", list[CollectionOut], "Your collections")
 async def your_collections(request: Request, who: SignedInCaller) -> Response:
     """The caller's collections, most recently changed first, private ones included."""
     found = await _run(request, collections.of_user, who.user)
     return _json([_shaped(request, one) for one in found])
 
 
-@router.post(
-    "/collections",
-    response_model=CollectionOut,
-    status_code=201,
-    responses=responses(400, 401, 409, 429),
-    summary="Make a collection",
-)
+@_route("post", "/collections", CollectionOut, "Make a collection", 400, 409, status_code=201)
 async def create_collection(
     request: Request, payload: CollectionIn, who: SignedInCaller
 ) -> Response:
@@ -154,24 +162,14 @@ async def create_collection(
     return _json(_shaped(request, made), 201)
 
 
-@router.get(
-    "/collections/{collection_id}",
-    response_model=CollectionWithItems,
-    responses=responses(400, 401, 404, 429),
-    summary="A collection with its papers",
-)
+@_route("get", ONE, CollectionWithItems, "A collection with its papers", 400, 404)
 async def collection(request: Request, collection_id: CollectionId, who: AnyCaller) -> Response:
     """Any public collection; a private one to its owner only."""
     shelf = await _run(request, collections.shelf, collection_id, who.user)
     return _json(_with_items(request, shelf))
 
 
-@router.patch(
-    "/collections/{collection_id}",
-    response_model=CollectionOut,
-    responses=responses(400, 401, 403, 404, 429),
-    summary="Change a collection",
-)
+@_route("patch", ONE, CollectionOut, "Change a collection", 400, 403, 404)
 async def change_collection(
     request: Request, collection_id: CollectionId, payload: CollectionPatch, who: SignedInCaller
 ) -> Response:
@@ -181,13 +179,7 @@ async def change_collection(
     return _json(_shaped(request, changed))
 
 
-@router.delete(
-    "/collections/{collection_id}",
-    status_code=204,
-    response_class=Response,
-    responses=responses(400, 401, 403, 404, 429),
-    summary="Delete a collection",
-)
+@_route("delete", ONE, None, "Delete a collection", 400, 403, 404, status_code=204)
 async def delete_collection(
     request: Request, collection_id: CollectionId, who: SignedInCaller
 ) -> Response:
@@ -196,12 +188,16 @@ async def delete_collection(
     return Response(status_code=204)
 
 
-@router.post(
-    "/collections/{collection_id}/items",
-    response_model=CollectionWithItems,
+@_route(
+    "post",
+    ITEMS,
+    CollectionWithItems,
+    "Add a paper to a collection",
+    400,
+    403,
+    404,
+    409,
     status_code=201,
-    responses=responses(400, 401, 403, 404, 409, 429),
-    summary="Add a paper to a collection",
 )
 async def add_item(
     request: Request, collection_id: CollectionId, payload: ItemIn, who: SignedInCaller
@@ -219,12 +215,7 @@ class ItemRef(BaseModel):
     paper: StrictStr = Field(max_length=PAPER, description="An arXiv id or arxiv.org URL.")
 
 
-@router.delete(
-    "/collections/{collection_id}/items",
-    response_model=CollectionWithItems,
-    responses=responses(400, 401, 403, 404, 429),
-    summary="Take a paper out of a collection",
-)
+@_route("delete", ITEMS, CollectionWithItems, "Take a paper out of a collection", 400, 403, 404)
 async def remove_item(
     request: Request, collection_id: CollectionId, payload: ItemRef, who: SignedInCaller
 ) -> Response:
