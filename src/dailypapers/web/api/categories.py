@@ -17,8 +17,9 @@ from dailypapers.papers import listing
 from dailypapers.web.api.auth import AnyCaller
 from dailypapers.web.api.models import Paper
 from dailypapers.web.api.papers import json_answer
+from dailypapers.web.api.routes import route
 from dailypapers.web.api.shapes import Holders, Shaper, dumps
-from dailypapers.web.plumbing.errors import bad_request, not_found, responses
+from dailypapers.web.plumbing.errors import bad_request, not_found
 
 router = APIRouter(prefix="/api", tags=["categories"])
 
@@ -66,11 +67,12 @@ class CategoryPapers(BaseModel):
     )
 
 
-@router.get(
+@route(
+    router,
+    "get",
     "/categories",
-    response_model=list[ArchiveCategories],
-    responses=responses(401, 429),
-    summary="The categories that have papers, by archive",
+    list[ArchiveCategories],
+    "The categories that have papers, by archive",
 )
 async def categories(request: Request, who: AnyCaller) -> Response:
     """Every arXiv category some paper in the feed lists, with how many, grouped by archive."""
@@ -93,11 +95,14 @@ async def categories(request: Request, who: AnyCaller) -> Response:
     return await json_answer(request, compute)
 
 
-@router.get(
+@route(
+    router,
+    "get",
     "/categories/{category_id}",
-    response_model=CategoryPapers,
-    responses=responses(400, 401, 404, 429),
-    summary="A category's papers of a day, a week or a month",
+    CategoryPapers,
+    "A category's papers of a day, a week or a month",
+    400,
+    404,
 )
 async def category(
     request: Request,

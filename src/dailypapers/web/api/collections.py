@@ -18,8 +18,9 @@ from starlette.responses import Response
 
 from dailypapers.library import collections, records
 from dailypapers.web.api.auth import AnyCaller, SignedInCaller
+from dailypapers.web.api.routes import route
 from dailypapers.web.api.shapes import dumps
-from dailypapers.web.plumbing.errors import ApiProblem, not_found, responses
+from dailypapers.web.plumbing.errors import ApiProblem, not_found
 
 router = APIRouter(prefix="/api", tags=["collections"])
 
@@ -124,21 +125,6 @@ ONE = "/collections/{collection_id}"
 ITEMS = "/collections/{collection_id}/items"
 
 
-def _route(
-    method: str, path: str, model: Any, summary: str, *errors: int, status_code: int | None = None
-):
-    """A route of this module: it answers ``model`` (``None``: an empty body), or one of
-    ``errors`` besides the 401 (a bad token) and 429 (over the rate limit) any call may get."""
-    answer = {"response_model": model} if model is not None else {"response_class": Response}
-    return getattr(router, method)(
-        path,
-        status_code=status_code,
-        responses=responses(*sorted({*errors, 401, 429})),
-        summary=summary,
-        **answer,
-    )
-
-
 async def _run(request: Request, action, *args: Any) -> Any:
     try:
         return await run_in_threadpool(action, request.app.state.db, *args)
@@ -146,14 +132,16 @@ async def _run(request: Request, action, *args: Any) -> Any:
         raise _refused(error) from None
 
 
-@_route("get", "/collections", list[CollectionOut], "Your collections")
+@route(router, "get", "/collections", list[CollectionOut], "Your collections")
 async def your_collections(request: Request, who: SignedInCaller) -> Response:
     """The caller's collections, most recently changed first, private ones included."""
     found = await _run(request, collections.of_user, who.user)
     return _json([_shaped(request, one) for one in found])
 
 
-@_route("post", "/collections", CollectionOut, "Make a collection", 400, 409, status_code=201)
+@route(
+    router, "post", "/collections", CollectionOut, "Make a collection", 400, 409, status_code=201
+)
 async def create_collection(
     request: Request, payload: CollectionIn, who: SignedInCaller
 ) -> Response:
@@ -162,14 +150,14 @@ async def create_collection(
     return _json(_shaped(request, made), 201)
 
 
-@_route("get", ONE, CollectionWithItems, "A collection with its papers", 400, 404)
+@route(router, "get", ONE, CollectionWithItems, "A collection with its papers", 400, 404)
 async def collection(request: Request, collection_id: CollectionId, who: AnyCaller) -> Response:
     """Any public collection; a private one to its owner only."""
     shelf = await _run(request, collections.shelf, collection_id, who.user)
     return _json(_with_items(request, shelf))
 
 
-@_route("patch", ONE, CollectionOut, "Change a collection", 400, 403, 404)
+@route(router, "patch", ONE, CollectionOut, "Change a collection", 400, 403, 404)
 async def change_collection(
     request: Request, collection_id: CollectionId, payload: CollectionPatch, who: SignedInCaller
 ) -> Response:
@@ -179,7 +167,7 @@ async def change_collection(
     return _json(_shaped(request, changed))
 
 
-@_route("delete", ONE, None, "Delete a collection", 400, 403, 404, status_code=204)
+@route(router, "delete", ONE, None, "Delete a collection", 400, 403, 404, status_code=204)
 async def delete_collection(
     request: Request, collection_id: CollectionId, who: SignedInCaller
 ) -> Response:
@@ -188,7 +176,8 @@ async def delete_collection(
     return Response(status_code=204)
 
 
-@_route(
+@route(
+    router,
     "post",
     ITEMS,
     CollectionWithItems,
@@ -215,7 +204,9 @@ class ItemRef(BaseModel):
     paper: StrictStr = Field(max_length=PAPER, description="An arXiv id or arxiv.org URL.")
 
 
-@_route("delete", ITEMS, CollectionWithItems, "Take a paper out of a collection", 400, 403, 404)
+@route(
+    router, "delete", ITEMS, CollectionWithItems, "Take a paper out of a collection", 400, 403, 404
+)
 async def remove_item(
     request: Request, collection_id: CollectionId, payload: ItemRef, who: SignedInCaller
 ) -> Response:

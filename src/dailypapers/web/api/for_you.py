@@ -12,8 +12,8 @@ from starlette.responses import Response
 from dailypapers.recommend import for_you
 from dailypapers.web.api.auth import SignedInCaller
 from dailypapers.web.api.models import Paper
+from dailypapers.web.api.routes import route
 from dailypapers.web.api.shapes import dumps
-from dailypapers.web.plumbing.errors import responses
 
 router = APIRouter(prefix="/api", tags=["for you"])
 
@@ -29,12 +29,7 @@ class RecommendedPaper(Paper):
     )
 
 
-@router.get(
-    "/for-you",
-    response_model=list[RecommendedPaper],
-    responses=responses(401, 429),
-    summary="Papers recommended to the caller",
-)
+@route(router, "get", "/for-you", list[RecommendedPaper], "Papers recommended to the caller")
 async def recommended(request: Request, who: SignedInCaller) -> Response:
     """What is new for the caller (best first), then the best of the archive, learnt from
     what they upvoted, saved and gave a 👍 or 👎. Empty until they have done one of those."""

@@ -23,9 +23,10 @@ from dailypapers.papers.records import Card
 from dailypapers.search import service
 from dailypapers.web.api.auth import AnyCaller
 from dailypapers.web.api.models import DailyEntry, Paper, SearchEntry
+from dailypapers.web.api.routes import route
 from dailypapers.web.api.shapes import dumps
 from dailypapers.web.plumbing.caching import cached
-from dailypapers.web.plumbing.errors import bad_request, not_found, responses
+from dailypapers.web.plumbing.errors import bad_request, not_found
 
 router = APIRouter(prefix="/api", tags=["papers (upstream-compatible)"])
 
@@ -40,14 +41,9 @@ CACHE_HEADER = "X-Api-Cache"  # hit / miss / off: whether the response cache ans
 
 
 def _read_route(path: str, model: Any, summary: str, *errors: int):
-    """A route of this read half: it answers ``model``, or one of ``errors`` besides the 401 (a
-    bad token) and 429 (over the rate limit) that any call may get."""
-    return router.get(
-        path,
-        response_model=model,
-        responses=responses(*sorted({*errors, 401, 429})),
-        summary=summary,
-    )
+    """A route of this read half: it answers ``model``, or one of ``errors`` besides the 401 and
+    429 any call may get."""
+    return route(router, "get", path, model, summary, *errors)
 
 
 async def json_answer(
