@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from dailypapers import arxiv_ids
 from dailypapers.accounts.records import User
 from dailypapers.library import collections, records
-from dailypapers.web.plumbing.auth import ActingUser, SignedIn, is_htmx, safe_next
+from dailypapers.web.plumbing.auth import ActingUser, SignedIn, is_htmx, own_page, safe_next
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.headers import NO_STORE
@@ -57,9 +57,7 @@ def _list_page(request: Request, user: User) -> Response:
     return render(request, "collections.html", context, headers=NO_STORE)
 
 
-@router.api_route("/collections", methods=["GET", "HEAD"])
-async def your_collections(request: Request, user: SignedIn) -> Response:
-    return await run_in_threadpool(_list_page, request, user)
+own_page(router, "/collections", _list_page)
 
 
 @router.post("/collections")

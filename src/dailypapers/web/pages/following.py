@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from dailypapers.accounts.records import User
 from dailypapers.feeds import matching, pages, service
 from dailypapers.feeds.records import Feed, InvalidFeed, NoSuchFeed, NotYours, TooManyFeeds
-from dailypapers.web.plumbing.auth import ActingUser, SignedIn, is_htmx
+from dailypapers.web.plumbing.auth import ActingUser, SignedIn, is_htmx, own_page
 from dailypapers.web.plumbing.caching import cached_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.headers import NO_STORE
@@ -112,9 +112,7 @@ def _errors(error: InvalidFeed) -> dict[str, str]:
     return {error.field or "feed": f"{error.message}."}
 
 
-@router.api_route("/following", methods=["GET", "HEAD"])
-async def your_feeds(request: Request, user: SignedIn) -> Response:
-    return await run_in_threadpool(_list_page, request, user)
+own_page(router, "/following", _list_page)
 
 
 @router.post("/following")

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts import tokens
 from dailypapers.accounts.records import User
-from dailypapers.web.plumbing.auth import ActingUser, SignedIn
+from dailypapers.web.plumbing.auth import ActingUser, own_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.headers import NO_STORE
 from dailypapers.web.plumbing.rendering import render
@@ -54,9 +54,7 @@ def _page(
     )
 
 
-@router.api_route("/settings/tokens", methods=["GET", "HEAD"])
-async def tokens_page(request: Request, user: SignedIn) -> Response:
-    return await run_in_threadpool(_page, request, user)
+own_page(router, "/settings/tokens", _page)
 
 
 @router.post("/settings/tokens")

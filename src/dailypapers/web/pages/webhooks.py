@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
-from dailypapers.web.plumbing.auth import ActingUser, SignedIn
+from dailypapers.web.plumbing.auth import ActingUser, own_page
 from dailypapers.web.plumbing.errors import render_error
 from dailypapers.web.plumbing.headers import NO_STORE
 from dailypapers.web.plumbing.rendering import render
@@ -35,9 +35,7 @@ def _page(request: Request, user: User, *, removed: str | None = None) -> Respon
     )
 
 
-@router.api_route("/settings/webhooks", methods=["GET", "HEAD"])
-async def webhooks_page(request: Request, user: SignedIn) -> Response:
-    return await run_in_threadpool(_page, request, user)
+own_page(router, "/settings/webhooks", _page)
 
 
 @router.post("/settings/webhooks/delete")

@@ -3,11 +3,13 @@ safe ``next`` URLs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from dailypapers.accounts.records import User
@@ -134,3 +136,13 @@ OnPaper = Annotated[PaperAction, Depends(_paper_action)]
 
 def sign_in_url(next_url: str) -> str:
     return "/signin?next=" + quote(safe_next(next_url), safe="/")
+
+
+def own_page(router: APIRouter, path: str, page: Callable[[Request, User], Response]) -> None:
+    """Serve ``page(request, user)`` at ``path`` (GET and HEAD) to the signed-in reader (anyone
+    else is sent to sign in), in the thread pool: a page of one's own reads the database."""
+
+    async def serve(request: Request, user: SignedIn) -> Response:
+        return await run_in_threadpool(page, request, user)
+
+    router.add_api_route(path, serve, methods=["GET", "HEAD"], name=page.__module__ + path)
