@@ -1,7 +1,9 @@
 """Files and folders given to ``dailypapers import``: walk them, open (gzip or not), detect format.
 
-Formats are told apart by name first (``.jsonl`` is an arXiv listing, ``.json`` a daily_papers
-response) and, for JSON, by a look at the content; a file of neither kind is a Rejection naming it.
+Formats are told apart by content first (a file whose first line is an arXiv snapshot record is
+a snapshot, whatever its name), then by name (``.jsonl`` is an arXiv listing, ``.json`` a
+daily_papers response) and, for JSON, by a look at the content; a file of no known kind is a
+Rejection naming it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ def open_text(path: Path) -> IO[str]:
     if path.name.endswith(".gz"):
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
     return open(path, encoding="utf-8")
+
+
+def open_bytes(path: Path) -> IO[bytes]:
+    """Open a file for reading as bytes (lines split on b"\\n"), un-gzipping ``.gz`` files."""
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:

@@ -1,4 +1,5 @@
-"""``dailypapers import``: detect each file's format and feed its records to the pipeline."""
+"""``dailypapers import``: detect each file's format (upstream daily JSON, arXiv listing, arXiv
+metadata snapshot) and feed its records to the pipeline."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from dailypapers.db.engine import Database
-from dailypapers.ingest import arxiv_listing, hf_daily
+from dailypapers.ingest import arxiv_listing, arxiv_snapshot, hf_daily
 from dailypapers.ingest.files import expand, kind_of, open_text
 from dailypapers.ingest.pipeline import ImportSummary, Pipeline
 from dailypapers.ingest.records import Item, Rejection
@@ -20,7 +21,9 @@ def records_from(path: Path) -> Iterator[Item]:
         yield Rejection(str(path), "no such file or folder")
         return
     kind = kind_of(path)
-    if kind == "arxiv-listing":
+    if kind is not None and arxiv_snapshot.is_snapshot(path):
+        yield from arxiv_snapshot.read_file(path)
+    elif kind == "arxiv-listing":
         yield from arxiv_listing.read_file(path)
     elif kind == "upstream-daily":
         yield from _read_json(path)
