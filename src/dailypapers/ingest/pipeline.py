@@ -30,8 +30,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from dailypapers import arxiv_ids, code_links
+from dailypapers import arxiv_ids
 from dailypapers.db.engine import Database
+from dailypapers.ingest import derived
 from dailypapers.ingest.records import (
     FeedRecord,
     Item,
@@ -40,10 +41,8 @@ from dailypapers.ingest.records import (
     validate_entry,
     validate_paper,
 )
-from dailypapers.name_keys import name_key, surname_key
-from dailypapers.store import authors as author_store
+from dailypapers.store import bulk as bulk_store
 from dailypapers.store import feed as feed_store
-from dailypapers.store import paper_links as link_store
 from dailypapers.store import papers as paper_store
 from dailypapers.store import users as user_store
 from dailypapers.tally import Tally
@@ -223,43 +222,18 @@ def _write(
     stored = paper_store.by_arxiv_ids(conn, papers_in)
     inserts, updates, outcome = _merged(stored, papers_in, now)
     ids = {k: v["id"] for k, v in stored.items()}
-    ids.update(paper_store.insert_many(conn, inserts))
+    ids.update(bulk_store.insert_papers(conn, inserts))
     paper_store.update_many(conn, updates)
-    written = [(ids[row["arxiv_id"]], row) for row in (*inserts, *updates)]
-    _write_authors(conn, [(paper_id, row["authors"]) for paper_id, row in written])
-    _write_links(conn, written)
+    derived.write(
+        conn,
+        [(ids[row["arxiv_id"]], row) for row in inserts],
+        [(ids[row["arxiv_id"]], row) for row in updates],
+    )
     feed_changed, feed_new, feed_updated = _upsert_feed(conn, feeds_in, ids)
     for arxiv_id in feed_changed:
         if outcome[arxiv_id] == "unchanged":
             outcome[arxiv_id] = "updated"
     return Written(ids, outcome, feed_new, feed_updated)
-
-
-def _write_authors(conn: Connection, written: list[tuple[int, list[str] | None]]) -> None:
-    """The author rows of these papers (id, authors) rewritten, each name with its key."""
-    rows = [
-        {"paper_id": paper_id, "position": position, "name": name, "name_key": key,
-         "surname_key": surname_key(key)}
-        for paper_id, names in written
-        for position, name in enumerate(names or [])
-        if (key := name_key(name))
-    ]  # fmt: skip
-    author_store.replace(conn, [paper_id for paper_id, _ in written], rows)
-
-
-def _write_links(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
-    """The link rows of these papers (id, merged row) rewritten from their abstract, comment and
-    the upstream feed's repository and project page."""
-    rows = [
-        {"paper_id": paper_id, "position": position, "url": link.url, "kind": link.kind,
-         "source": link.source}
-        for paper_id, row in written
-        for position, link in enumerate(
-            code_links.links_of(row["abstract"], row["comment"], github_repo=row["github_repo"],
-                                project_page=row["project_page"])
-        )
-    ]  # fmt: skip
-    link_store.replace(conn, [paper_id for paper_id, _ in written], rows)
 
 
 def _upsert_feed(
