@@ -123,3 +123,22 @@ def test_it_still_reads_a_listing_line_as_a_listing(tmp_path):
     listing = snapshots.write_lines(tmp_path / "2025-01-02.jsonl", [raw])
     (record,) = importer.records_from(listing)
     assert record.source == "arxiv-listing"
+
+
+def test_it_stores_a_line_with_nul_characters_and_a_lone_surrogate_without_losing_it(db, tmp_path):
+    line = snapshots.snapshot_object(
+        "2501.00001", title="Broken \ud800 text", abstract="A", authors=["Nul\x00l Name"],
+        categories=["cs.CL\x00"], versions=[datetime(2025, 1, 1, tzinfo=UTC)],
+    )  # fmt: skip
+    dump = snapshots.write_lines(tmp_path / "snapshot.jsonl", [json.dumps(line)])
+    summary = importer.import_paths(db, [dump])
+    assert (summary.new, summary.rejected) == (1, 0)
+    with db.read() as conn:
+        stored = paper_store.get(conn, "2501.00001")
+        names = conn.execute(select(paper_authors.c.name)).scalars().all()
+    assert (stored["title"], stored["authors"], names) == (
+        "Broken \ufffd text",
+        ["Null Name"],
+        ["Null Name"],
+    )
+    assert stored["categories"] == ["cs.CL"]

@@ -13,11 +13,12 @@ reading goes on.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ SOURCE = "arxiv-snapshot"
 # megabytes, and no more than this is read of it to tell the two apart.
 SNIFF_LIMIT = 1 << 16
 _VERSION = re.compile(r"^v(\d+)$")
+_MONTHS = dict(zip(calendar.month_abbr[1:], range(1, 13), strict=True))  # "Jan": 1 ...
 # The plain author list, when a record has no parsed one: "A. One, B. Two and C. Three".
 _AUTHOR_SEPARATOR = re.compile(r",\s*|\s+and\s+")
 
@@ -48,8 +50,8 @@ def is_snapshot(path: Path) -> bool:
     if not first.lstrip().startswith(b"{"):
         return False
     try:
-        raw = orjson.loads(first)
-    except orjson.JSONDecodeError:
+        raw = _loads(first)
+    except ValueError:
         return False
     return isinstance(raw, dict) and "id" in raw and "versions" in raw
 
@@ -142,10 +144,23 @@ def _created(value: Any) -> datetime:
     if not isinstance(value, str):
         raise InvalidRecord(f"version date is not text: {value!r:.40}")
     try:
-        moment = parsedate_to_datetime(value)
+        moment = _gmt(value) or parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         raise InvalidRecord(f"version date is not an RFC 2822 date: {value!r:.40}") from None
     return records.in_utc(moment, "version date")
+
+
+def _gmt(value: str) -> datetime | None:
+    """The snapshot's own layout ("Mon, 2 Apr 2007 19:18:42 GMT") read directly, a few times
+    faster than the general RFC 2822 parser; None for anything else."""
+    parts = value.split()
+    if len(parts) != 6 or parts[5] != "GMT" or parts[2] not in _MONTHS:
+        return None
+    hour, minute, second = parts[4].split(":")
+    return datetime(
+        int(parts[3]), _MONTHS[parts[2]], int(parts[1]), int(hour), int(minute), int(second),
+        tzinfo=UTC,
+    )  # fmt: skip
 
 
 def _names(raw: dict[str, Any]) -> list[str]:
@@ -160,10 +175,12 @@ def _names(raw: dict[str, Any]) -> list[str]:
         raise InvalidRecord(f"authors_parsed is not a list: {parsed!r:.60}")
     names = []
     for position, parts in enumerate(parsed, 1):
-        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+        if not isinstance(parts, list):
             raise InvalidRecord(f"author {position} is not a list of name parts")
-        last, first, *suffix = [*parts, "", ""][: max(2, len(parts))]
-        name = " ".join(p.strip() for p in (first, last, *suffix) if p.strip())
-        if name:  # a parsed entry of no parts at all names no one
-            names.append(decode_tex(name))
+        try:  # first, last, suffix: joined and split, so empty parts and spacing drop out
+            words = " ".join([*parts[1:2], *parts[:1], *parts[2:]]).split()
+        except TypeError:
+            raise InvalidRecord(f"author {position} is not a list of name parts") from None
+        if words:  # a parsed entry of no parts at all names no one
+            names.append(decode_tex(" ".join(words)))
     return names
