@@ -14,6 +14,10 @@ several sources in any order converges and re-importing changes nothing:
 
 Votes, comments and feed entries hang off the paper's surrogate key, which never changes, so a
 newer version never loses them.
+
+Most papers of a big import are new: those, and their author and link rows, are written in bulk
+(``store/bulk.py``: plain tuples to SQLite's executemany, PostgreSQL's COPY); the rules above
+apply to the papers already stored, which are read once per batch.
 """
 
 from __future__ import annotations
