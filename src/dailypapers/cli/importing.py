@@ -1,5 +1,5 @@
-"""``dailypapers import PATH...``: files or folders of the upstream feed's JSON or arXiv
-listings, streamed through the ingest pipeline."""
+"""``dailypapers import PATH...``: files or folders of the upstream feed's JSON, arXiv listings
+or the arXiv metadata snapshot, streamed through the ingest pipeline."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from dailypapers.search import indexing
 @quiet_option
 @pass_context
 def command(ctx: Context, paths: tuple[Path, ...], quiet: bool) -> None:
-    """Import files or folders: upstream daily JSON (.json[.gz]) or arXiv listings (.jsonl[.gz])."""
+    """Import files or folders: upstream daily JSON (.json[.gz]), arXiv listings (.jsonl[.gz])
+    or the arXiv metadata snapshot (known by its first line, under any of those names)."""
     db = ctx.upgraded_db()
     rejections: list[str] = []
     total = importer.count_hint(paths)

@@ -49,7 +49,7 @@ def ids_of(conn: Connection, arxiv_ids: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     query = select(papers.c.arxiv_id, papers.c.id)
     for chunk in chunks(list(set(arxiv_ids))):
-        found.update(conn.execute(query.where(papers.c.arxiv_id.in_(chunk))).tuples().all())
+        found.update(conn.execute(query.where(papers.c.arxiv_id.in_(chunk))).all())
     return found
 
 
