@@ -1,6 +1,7 @@
 """Server time of the site's pages and requests/s of the daily page on one worker.
 
-``python -m bench pages [-- --requests N --duration S --connections C --database-url URL]``
+``python -m bench pages [-- --requests N --duration S --connections C --database-url URL
+--data-dir DIR --for-you PHRASE]``
 
 Imports the whole real upstream feed (9,877 papers, ~17 a day) into a throwaway SQLite store (or
 uses ``--database-url``, already migrated and imported), adds a little local activity, and serves
@@ -13,6 +14,10 @@ job). Then:
   the daily page and a paper page, for a signed-out reader (page cache on: what most readers
   get), with the page cache off (every request renders), and signed in (never cached).
 - **throughput**: ``wrk`` on loopback against the daily page, signed out, page cache on and off.
+- **for you** (with ``--for-you PHRASE``, on a store with embeddings and its ``--data-dir``): the
+  bench user's library is a collection of the 10 newest papers whose title holds PHRASE, and
+  ``/for-you`` is timed signed in: its first view (the archive part computed) and the views
+  after it.
 
 Goals: <= 5 ms p50 per page, >= 1,500 req/s for the daily page on SQLite. The machine
 is shared (2 cores, other engineers' jobs): these numbers are pessimistic, and wrk shares the
@@ -48,7 +53,9 @@ console = Console()
 USERNAME, PASSWORD = "benchuser", "bench password 1"
 
 
-def build_store(data_dir: Path, database_url: str | None) -> tuple[str, str, str, list[str]]:
+def build_store(
+    data_dir: Path, database_url: str | None, for_you: str | None = None
+) -> tuple[str, str, str, list[str]]:
     """(database URL, secret key, newest day, arXiv ids of that day) with some local activity."""
     from dailypapers.config import Settings
     from dailypapers.db import connect, migrate
@@ -67,7 +74,9 @@ def build_store(data_dir: Path, database_url: str | None) -> tuple[str, str, str
         console.print(f"imported the upstream feed in {time.perf_counter() - started:.1f} s")
     view = listing.day(db)
     ids = [card.arxiv_id for card in view.cards]
-    add_activity(db, settings, ids[0])
+    user = add_activity(db, settings, ids[0])
+    if for_you:
+        add_library(db, user, for_you)
     db.dispose()
     return settings.resolved_database_url, secret, view.label, ids
 
@@ -94,6 +103,30 @@ def add_activity(db, settings, arxiv_id: str) -> None:
         discussion.post(
             db, user.id, arxiv_id, "A reply.", parent_id=first.id, limits=discussion.UNLIMITED
         )
+    return user
+
+
+def add_library(db, user, phrase: str) -> None:
+    """A collection of the 10 newest papers whose title holds ``phrase``: the bench user's
+    library, which "for you" recommends from."""
+    from sqlalchemy import select
+
+    from dailypapers.db.schema import papers
+    from dailypapers.library import collections
+
+    with db.read() as conn:
+        chosen = conn.execute(
+            select(papers.c.arxiv_id)
+            .where(papers.c.title.ilike(f"%{phrase}%"))
+            .order_by(papers.c.id.desc())
+            .limit(10)
+        ).scalars()
+        arxiv_ids = list(chosen)
+    if len(arxiv_ids) < 10:
+        sys.exit(f"only {len(arxiv_ids)} papers have {phrase!r} in their title")
+    made = collections.create(db, user, {"title": f"bench: {phrase}", "private": True})
+    for arxiv_id in arxiv_ids:
+        collections.add(db, user, made.id, arxiv_id)
 
 
 @contextmanager
@@ -209,11 +242,15 @@ def main(argv: list[str]) -> None:
         "--database-url",
         help="an already imported store (default: a new SQLite store with the real upstream feed)",
     )
+    parser.add_argument(
+        "--data-dir", type=Path, help="that store's data folder (its search indexes and model)"
+    )
+    parser.add_argument("--for-you", metavar="PHRASE", help="time /for-you (see above)")
     args = parser.parse_args(argv)
     if args.database_url is None and not (SHARED / "hf-daily-papers").is_dir():
         sys.exit(f"{SHARED}/hf-daily-papers is missing")
     with tempfile.TemporaryDirectory(prefix="dailypapers-bench-pages-") as tmp:
-        url, rows, throughput = measure(args, Path(tmp))
+        url, rows, throughput = measure(args, args.data_dir or Path(tmp))
     print_results(args, url, rows, throughput)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "pages.json").write_text(
@@ -236,7 +273,7 @@ def measure(
     """(database URL, server-time rows, the daily page's requests/s by cache state)."""
     rows: list[tuple[str, str, float, float, str]] = []
     throughput: dict[str, float | None] = {}
-    url, secret, day, ids = build_store(data_dir, args.database_url)
+    url, secret, day, ids = build_store(data_dir, args.database_url, args.for_you)
     daily = f"/papers/date/{day}"
     pages = (("daily", [daily]), ("paper", [f"/papers/{i}" for i in ids]))
     console.print(f"daily page {daily}: {len(ids)} papers; paper pages: {len(ids)} of them")
@@ -248,8 +285,27 @@ def measure(
                     rows.append(
                         (page, reader, statistics.median(times), percentile(times, 95), label)
                     )
+                if cookies and args.for_you:
+                    rows += for_you_rows(base, cookies, args.requests, label)
             throughput[label] = wrk(base + daily, args.duration, args.connections)
     return url, rows, throughput
+
+
+def for_you_rows(base: str, cookies: dict[str, str], requests: int, label: str) -> list[tuple]:
+    """/for-you signed in: its first view, then ``requests`` views after it."""
+    import httpx
+
+    with httpx.Client(base_url=base, cookies=cookies, timeout=120) as client:
+        first = client.get("/for-you")
+        first.raise_for_status()
+        if "From the archive" not in first.text:
+            raise RuntimeError("/for-you shows no archive part: has the store embeddings?")
+    first_ms = float(first.headers["server-timing"].split("dur=")[1])
+    times = server_times(base, ["/for-you"], requests, cookies)
+    return [
+        ("for you, first view", "signed in", first_ms, first_ms, label),
+        ("for you", "signed in", statistics.median(times), percentile(times, 95), label),
+    ]
 
 
 def readers(base: str, *, cached: bool) -> Iterator[tuple[str, dict[str, str] | None]]:

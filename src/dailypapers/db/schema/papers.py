@@ -60,6 +60,9 @@ papers = table(
     stamp("created_at"),
     stamp("modified_at"),
     Index(None, "published_at"),
+    # The papers of the last week (for you, digests): by publication, else by listing day.
+    Index(None, "listed_on"),
+    Index(None, "published_at", "listed_on"),
     Index(None, "created_at"),
     # The keyword index catches up with papers changed since its watermark.
     Index(None, "modified_at"),
