@@ -57,6 +57,8 @@ class Session:
     dirty: bool = False
     user: User | None = field(default=None, repr=False)
     loaded: bool = False
+    # (session token, its CSRF token): a page with a form on every card asks dozens of times.
+    _csrf: tuple[str, str] | None = field(default=None, init=False, repr=False)
 
     @property
     def csrf_token(self) -> str:
@@ -64,10 +66,15 @@ class Session:
         if self.token is None:
             self.token = secrets.token_urlsafe(32)
             self.dirty = True
-        return self.codec.csrf_token(self.token)
+        return self._derived_csrf(self.token)
 
     def csrf_token_if_any(self) -> str | None:
-        return self.codec.csrf_token(self.token) if self.token else None
+        return self._derived_csrf(self.token) if self.token else None
+
+    def _derived_csrf(self, token: str) -> str:
+        if self._csrf is None or self._csrf[0] != token:  # a new token (signing in) derives anew
+            self._csrf = (token, self.codec.csrf_token(token))
+        return self._csrf[1]
 
     @property
     def token_hash(self) -> str | None:
