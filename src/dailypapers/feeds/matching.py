@@ -13,7 +13,7 @@ which it ranks) are its results read page by page and the other criteria applied
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from dailypapers import days
@@ -121,23 +121,23 @@ def new_papers_of(
     return catalog.cards(db, _ids(db, settings, feed.definition, window))
 
 
-def _criteria(definition: Definition) -> dict:
-    return {
-        "categories": definition.categories,
-        "exclude_categories": definition.exclude_categories,
-        "author_keys": [k for k in (name_key(a) for a in definition.authors) if k],
-        "min_upvotes": definition.min_upvotes,
-        "has_code": definition.has_code,
-    }
+def _criteria(definition: Definition) -> feed_store.Criteria:
+    return feed_store.Criteria(
+        categories=definition.categories,
+        exclude_categories=definition.exclude_categories,
+        author_keys=[k for k in (name_key(a) for a in definition.authors) if k],
+        min_upvotes=definition.min_upvotes,
+        has_code=definition.has_code,
+    )
 
 
 def _ids(db: Database, settings: Settings, definition: Definition, window: _Window) -> list[int]:
-    criteria = {**_criteria(definition), "stored_after": window.stored_after}
+    criteria = replace(_criteria(definition), stored_after=window.stored_after)
     near = _neighbours(db, settings, definition, window) if definition.like else None
     if not definition.query:
         with db.read() as conn:
             return feed_store.matching_ids(
-                conn, **criteria, among=near, limit=window.limit, offset=window.offset
+                conn, replace(criteria, among=near), limit=window.limit, offset=window.offset
             )
     text = _text(db, settings, definition)
     if text is not None:
@@ -145,12 +145,11 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
         with db.read() as conn:
             found = feed_store.matching_text_ids(
                 conn,
+                replace(criteria, categories=categories, among=near),
                 match=text.match,
                 exclude=text.exclude,
                 day_from=text.date_from,
                 day_to=text.date_to,
-                **{**criteria, "categories": categories},
-                among=near,
                 limit=window.limit,
                 offset=window.offset,
             )
@@ -177,7 +176,7 @@ def _searched_ids(
     settings: Settings,
     definition: Definition,
     window: _Window,
-    criteria: dict,
+    criteria: feed_store.Criteria,
     near: list[int] | None,
 ) -> list[int]:
     """The query's search results, page after page, that the other criteria keep."""
@@ -192,7 +191,7 @@ def _searched_ids(
             with db.read() as conn:
                 kept = set(
                     feed_store.matching_ids(
-                        conn, **criteria, among=candidates, limit=len(candidates)
+                        conn, replace(criteria, among=candidates), limit=len(candidates)
                     )
                 )
             found += [i for i in candidates if i in kept]

@@ -92,14 +92,19 @@ LEAD_AT_MOST = 2_000
 
 
 @dataclass(frozen=True)
-class _Criteria:
-    categories: Sequence[str]
-    exclude_categories: Sequence[str]
-    author_keys: Sequence[str]
-    min_upvotes: int
-    has_code: bool
-    among: Sequence[int] | None
-    stored_after: datetime | None
+class Criteria:
+    """What a feed's papers must be: listing any of ``categories`` (when given) and none of
+    ``exclude_categories``, with an author of one of ``author_keys`` (when given), at least
+    ``min_upvotes`` upvotes (upstream + local), with a code link if ``has_code``, among
+    ``among`` (when given) and stored after ``stored_after`` (when given)."""
+
+    categories: Sequence[str] = ()
+    exclude_categories: Sequence[str] = ()
+    author_keys: Sequence[str] = ()
+    min_upvotes: int = 0
+    has_code: bool = False
+    among: Sequence[int] | None = None
+    stored_after: datetime | None = None
 
 
 def _arxiv_date():
@@ -149,7 +154,7 @@ def _few_upvoted(conn: Connection, min_upvotes: int) -> bool:
     return _count(conn, enough) + _count(conn, voted) < LEAD_AT_MOST
 
 
-def _lead(conn: Connection, wanted: _Criteria, match: str | None) -> str | None:
+def _lead(conn: Connection, wanted: Criteria, match: str | None) -> str | None:
     """Which set of ids the papers are looked up by: ``among``, ``authors``, ``text`` (the
     query's matches) or ``upvotes``; None when no criterion is narrow enough (the order's index
     is then walked). PostgreSQL's planner knows how many papers each keeps, but for upvotes."""
@@ -167,7 +172,7 @@ def _lead(conn: Connection, wanted: _Criteria, match: str | None) -> str | None:
     return None
 
 
-def _where(query, conn: Connection, wanted: _Criteria, lead: str | None):
+def _where(query, conn: Connection, wanted: Criteria, lead: str | None):
     """``query`` (of papers) kept to the papers meeting ``wanted``. On SQLite only the set
     ``lead`` names can be an index lookup: the other tests are spelled "+ 0", which no index
     answers, so they are tested on each paper the lead's lookup or the order's walk reads."""
@@ -199,27 +204,8 @@ def _where(query, conn: Connection, wanted: _Criteria, lead: str | None):
     return query
 
 
-def matching_ids(
-    conn: Connection,
-    *,
-    categories: Sequence[str] = (),
-    exclude_categories: Sequence[str] = (),
-    author_keys: Sequence[str] = (),
-    min_upvotes: int = 0,
-    has_code: bool = False,
-    among: Sequence[int] | None = None,
-    stored_after: datetime | None = None,
-    limit: int,
-    offset: int = 0,
-) -> list[int]:
-    """Ids of the papers listing any of ``categories`` (when given) and none of
-    ``exclude_categories``, with an author of one of ``author_keys`` (when given), at least
-    ``min_upvotes`` upvotes (upstream + local), with a code link if ``has_code``, among
-    ``among`` (when given) and stored after ``stored_after`` (when given): newest arXiv date
-    first, then newest stored."""
-    wanted = _Criteria(
-        categories, exclude_categories, author_keys, min_upvotes, has_code, among, stored_after
-    )
+def matching_ids(conn: Connection, wanted: Criteria, *, limit: int, offset: int = 0) -> list[int]:
+    """Ids of the papers meeting ``wanted``: newest arXiv date first, then newest stored."""
     lead = _lead(conn, wanted, None)
     query = _where(select(papers.c.id), conn, wanted, lead)
     query = query.order_by(_arxiv_date().desc(), papers.c.id.desc()).limit(limit).offset(offset)
@@ -228,28 +214,19 @@ def matching_ids(
 
 def matching_text_ids(
     conn: Connection,
+    wanted: Criteria,
     *,
     match: str | None,
     exclude: str | None = None,
     day_from: date | None = None,
     day_to: date | None = None,
-    categories: Sequence[str] = (),
-    exclude_categories: Sequence[str] = (),
-    author_keys: Sequence[str] = (),
-    min_upvotes: int = 0,
-    has_code: bool = False,
-    among: Sequence[int] | None = None,
-    stored_after: datetime | None = None,
     limit: int,
     offset: int = 0,
 ) -> list[int]:
-    """Ids of the papers meeting the criteria of :func:`matching_ids`, matching the search's
-    expression ``match`` (when given) and not ``exclude`` (when given), on days ``day_from``
-    to ``day_to`` (inclusive; None: no bound): in the search's order newest first (the paper's
-    day, then newest stored)."""
-    wanted = _Criteria(
-        categories, exclude_categories, author_keys, min_upvotes, has_code, among, stored_after
-    )
+    """Ids of the papers meeting ``wanted``, matching the search's expression ``match`` (when
+    given) and not ``exclude`` (when given), on days ``day_from`` to ``day_to`` (inclusive;
+    None: no bound): in the search's order newest first (the paper's day, then newest
+    stored)."""
     lead = _lead(conn, wanted, match)
     query = _where(select(papers.c.id), conn, wanted, lead)
     if match is not None:
