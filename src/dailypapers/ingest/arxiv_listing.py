@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dailypapers.ingest import records
-from dailypapers.ingest.files import open_text
+from dailypapers.ingest.files import numbered_lines, open_text
 from dailypapers.ingest.records import Item, PaperRecord, Rejection
 
 SOURCE = "arxiv-listing"
@@ -30,25 +29,20 @@ def read_file(path: Path) -> Iterator[Item]:
         listed_on = date.fromisoformat(match.group(1)) if match else None
     except ValueError:
         listed_on = None
-    line_number = 0
-    try:
-        with open_text(path) as handle:
-            for line_number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                origin = f"{path} line {line_number}"
-                try:
-                    raw = json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield Rejection(origin, f"not valid JSON: {error.msg} at column {error.colno}")
-                    continue
-                except ValueError as error:  # a number of more digits than Python converts
-                    yield Rejection(origin, f"not readable JSON: {error}")
-                    continue
-                yield parse_object(raw, listed_on, origin)
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as error:
-        where = f"{path} after line {line_number}" if line_number else str(path)
-        yield Rejection(where, f"cannot read this file: {error}")
+    for found in numbered_lines(path, open_text):
+        if isinstance(found, Rejection):
+            yield found
+            continue
+        origin, line = found
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Rejection(origin, f"not valid JSON: {error.msg} at column {error.colno}")
+            continue
+        except ValueError as error:  # a number of more digits than Python converts
+            yield Rejection(origin, f"not readable JSON: {error}")
+            continue
+        yield parse_object(raw, listed_on, origin)
 
 
 def parse_objects(objects: Iterable[Any], listed_on: date | None, origin: str) -> Iterator[Item]:

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from dailypapers.ingest import records
-from dailypapers.ingest.files import open_bytes
+from dailypapers.ingest.files import numbered_lines, open_bytes
 from dailypapers.ingest.records import InvalidRecord, Item, PaperRecord, Rejection
 from dailypapers.name_keys import decode_tex
 
@@ -57,22 +57,17 @@ def is_snapshot(path: Path) -> bool:
 
 
 def read_file(path: Path) -> Iterator[Item]:
-    line_number = 0
-    try:
-        with open_bytes(path) as handle:
-            for line_number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                origin = f"{path} line {line_number}"
-                try:
-                    raw = _loads(line)
-                except ValueError as error:
-                    yield Rejection(origin, f"not valid JSON: {error}")
-                    continue
-                yield parse_object(raw, origin)
-    except (OSError, EOFError, zlib.error) as error:
-        where = f"{path} after line {line_number}" if line_number else str(path)
-        yield Rejection(where, f"cannot read this file: {error}")
+    for found in numbered_lines(path, open_bytes):
+        if isinstance(found, Rejection):
+            yield found
+            continue
+        origin, line = found
+        try:
+            raw = _loads(line)
+        except ValueError as error:
+            yield Rejection(origin, f"not valid JSON: {error}")
+            continue
+        yield parse_object(raw, origin)
 
 
 def _loads(line: bytes) -> Any:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, AnyStr
+
+from dailypapers.ingest.records import Rejection
 
 SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz")
 
@@ -55,3 +58,19 @@ def kind_of(path: Path) -> str | None:
     if name.endswith((".json", ".json.gz")):
         return "upstream-daily"
     return None
+
+
+def numbered_lines(
+    path: Path, opener: Callable[[Path], IO[AnyStr]]
+) -> Iterator[tuple[str, AnyStr] | Rejection]:
+    """Each non-blank line of a file of one record a line, with its origin (``path line N``);
+    a file that cannot be read to its end ends with a Rejection saying where it stopped."""
+    line_number = 0
+    try:
+        with opener(path) as handle:
+            for line_number, line in enumerate(handle, 1):
+                if line.strip():
+                    yield f"{path} line {line_number}", line
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as error:
+        where = f"{path} after line {line_number}" if line_number else str(path)
+        yield Rejection(where, f"cannot read this file: {error}")
