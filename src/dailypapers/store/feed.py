@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, cast, exists, func, select, tuple_, update
+from sqlalchemy import Connection, String, cast, exists, func, select, tuple_, update
 
 from dailypapers.db.schema import comments, feed_entries, papers, users, votes
+from dailypapers.store import rows as rows_store
 from dailypapers.store.keys import chunks
 from dailypapers.store.paper_links import has_code as _has_code
 
@@ -32,28 +33,8 @@ def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 def update_upstream_counts(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Rows of ``id``, ``upstream_upvotes``, ``upstream_comments``, ``submitter_id``."""
-    if not rows:
-        return
-    statement = (
-        update(feed_entries)
-        .where(feed_entries.c.id == bindparam("_id"))
-        .values(
-            upstream_upvotes=bindparam("v_upvotes"),
-            upstream_comments=bindparam("v_comments"),
-            submitter_id=bindparam("v_submitter"),
-        )
-    )
-    conn.execute(
-        statement,
-        [
-            {
-                "_id": r["id"],
-                "v_upvotes": r["upstream_upvotes"],
-                "v_comments": r["upstream_comments"],
-                "v_submitter": r["submitter_id"],
-            }
-            for r in rows
-        ],
+    rows_store.update_each(
+        conn, feed_entries, rows, ("upstream_upvotes", "upstream_comments", "submitter_id")
     )
 
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Connection, String, and_, bindparam, delete, func, or_, select
 
 from dailypapers.db.schema import comments, papers, users, watches
+from dailypapers.store import rows as rows_store
 
 _COLUMNS = (
     watches,
@@ -98,26 +99,10 @@ def _second(conn: Connection, moment: datetime):
 def mark_seen(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Rows of ``id``, ``seen_at``, ``seen_version``, ``seen_links``: what a digest told its
     reader of each watch (a moment never moves back)."""
-    if not rows:
-        return
-    statement = (
-        update(watches)
-        .where(watches.c.id == bindparam("_id"), watches.c.seen_at <= bindparam("_at"))
-        .values(
-            seen_at=bindparam("_at"),
-            seen_version=bindparam("_version"),
-            seen_links=bindparam("_links"),
-        )
-    )
-    conn.execute(
-        statement,
-        [
-            {
-                "_id": r["id"],
-                "_at": r["seen_at"],
-                "_version": r["seen_version"],
-                "_links": r["seen_links"],
-            }
-            for r in rows
-        ],
+    rows_store.update_each(
+        conn,
+        watches,
+        rows,
+        ("seen_at", "seen_version", "seen_links"),
+        unless=lambda bound: watches.c.seen_at <= bound["seen_at"],
     )
