@@ -139,34 +139,21 @@ def write_snapshot(
     it, or when the snapshot is unreadable, the index is rebuilt from every stored embedding.
     """
     folder = settings.resolved_search_index_dir
-    model = embedder_module.MODEL_NAME
+    model = (embedder_module.MODEL_NAME, embedder_module.DIMENSIONS)
+    threads = embedder_module.THREADS
     index = None
     if not full:
         try:
-            index = VectorIndex.load(
-                folder,
-                model,
-                embedder_module.DIMENSIONS,
-                threads=embedder_module.THREADS,
-                in_memory=True,
-            )
+            index = VectorIndex.load(folder, *model, threads=threads, in_memory=True)
             index.catch_up(db)
         except Exception as error:
             log.info("rebuilding the vector index from the store (%s)", error)
             index = None
     if index is None:
-        index = VectorIndex.from_store(
-            db,
-            model,
-            embedder_module.DIMENSIONS,
-            threads=embedder_module.THREADS,
-            progress=progress,
-        )
+        index = VectorIndex.from_store(db, *model, threads=threads, progress=progress)
     index.save(folder)
     del index  # the graph read into memory: the mapped snapshot replaces it
-    shared = VectorIndex.load(
-        folder, model, embedder_module.DIMENSIONS, threads=embedder_module.THREADS
-    )
+    shared = VectorIndex.load(folder, *model, threads=threads)
     semantic.for_settings(db, settings).replace(shared)
     return shared
 
