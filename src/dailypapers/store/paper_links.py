@@ -48,8 +48,10 @@ def with_code(conn: Connection, paper_ids: Iterable[int]) -> set[int]:
     wanted = sorted(set(paper_ids))
     found: set[int] = set()
     for chunk in chunks(wanted):
-        query = select(paper_links.c.paper_id.distinct()).where(
-            paper_links.c.paper_id.in_(chunk), paper_links.c.kind == "code"
+        query = (
+            select(paper_links.c.paper_id)
+            .where(paper_links.c.paper_id.in_(chunk), paper_links.c.kind == "code")
+            .distinct()
         )
         found.update(conn.execute(query).scalars())
     return found
