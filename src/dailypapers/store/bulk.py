@@ -67,13 +67,10 @@ def _insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> N
     names = ", ".join(columns)
     dbapi = conn.dialect.dbapi
     raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        statement = f"COPY {table.name} ({names}) FROM STDIN"
-    else:
-        marks = ", ".join("?" * len(columns))
-        statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
     try:
         if conn.dialect.name == "postgresql":
+            statement = f"COPY {table.name} ({names}) FROM STDIN"
             with raw.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in values:
                     copy.write_row(row)
