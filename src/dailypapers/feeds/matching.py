@@ -146,10 +146,7 @@ def _ids(db: Database, settings: Settings, definition: Definition, window: _Wind
             found = feed_store.matching_text_ids(
                 conn,
                 replace(criteria, categories=categories, among=near),
-                match=text.match,
-                exclude=text.exclude,
-                day_from=text.date_from,
-                day_to=text.date_to,
+                feed_store.Words(text.match, text.exclude, text.date_from, text.date_to),
                 limit=window.limit,
                 offset=window.offset,
             )

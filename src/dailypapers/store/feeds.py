@@ -212,21 +212,23 @@ def matching_ids(conn: Connection, wanted: Criteria, *, limit: int, offset: int 
     return list(conn.execute(query).scalars())
 
 
+@dataclass(frozen=True)
+class Words:
+    """A search's text test: papers matching the expression ``match`` (when given) and not
+    ``exclude`` (when given), on days ``day_from`` to ``day_to`` (inclusive; None: no bound)."""
+
+    match: str | None
+    exclude: str | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+
+
 def matching_text_ids(
-    conn: Connection,
-    wanted: Criteria,
-    *,
-    match: str | None,
-    exclude: str | None = None,
-    day_from: date | None = None,
-    day_to: date | None = None,
-    limit: int,
-    offset: int = 0,
+    conn: Connection, wanted: Criteria, words: Words, *, limit: int, offset: int = 0
 ) -> list[int]:
-    """Ids of the papers meeting ``wanted``, matching the search's expression ``match`` (when
-    given) and not ``exclude`` (when given), on days ``day_from`` to ``day_to`` (inclusive;
-    None: no bound): in the search's order newest first (the paper's day, then newest
-    stored)."""
+    """Ids of the papers meeting ``wanted`` and ``words``: in the search's order newest first
+    (the paper's day, then newest stored)."""
+    match, exclude, day_from, day_to = words.match, words.exclude, words.day_from, words.day_to
     lead = _lead(conn, wanted, match)
     query = _where(select(papers.c.id), conn, wanted, lead)
     if match is not None:
