@@ -56,15 +56,20 @@ def preferences_form_fields(**defaults: str) -> Callable[..., dict]:
     return read
 
 
+# What refuses a save, and the status the page then answers with: a field the reader can mend
+# (422), or an address the account may not send to yet (403).
+REFUSED_WITH = {
+    subscriptions.InvalidPreferences: 422,
+    subscriptions.InvalidEmail: 422,
+    account.AddressNotVerified: 403,
+    account.AddressSuppressed: 403,
+}
+
+
 def _page(
-    request: Request,
-    user: User,
-    *,
-    error: str | None = None,
-    saved: bool = False,
-    status_code: int = 200,
+    request: Request, user: User, *, saved: bool = False, refusal: Exception | None = None
 ) -> Response:
-    """The settings page (blocking)."""
+    """The settings page (blocking), saying what refused the last save when one did."""
     mine = account.of(request.app.state.db, user)
     return render(
         request,
@@ -73,13 +78,18 @@ def _page(
             "subscription": mine.subscription,
             "verified": mine.verified,
             "alerts": mine.alerts,
-            "error": error,
+            "error": str(refusal) if refusal else None,
             "saved": saved,
             "section": "settings",
             **choices(),
         },
-        status_code=status_code,
+        status_code=_status(refusal),
     )
+
+
+def _status(refusal: Exception | None) -> int:
+    kinds = (status for kind, status in REFUSED_WITH.items() if isinstance(refusal, kind))
+    return next(kinds, 200)
 
 
 @router.get("/settings/digest")
@@ -103,10 +113,8 @@ def save_digest_settings(
     state = request.app.state
     try:
         account.save_preferences(state.db, state.settings, user, wanted)
-    except (subscriptions.InvalidPreferences, subscriptions.InvalidEmail) as error:
-        return _page(request, user, error=str(error), status_code=422)
-    except (account.AddressNotVerified, account.AddressSuppressed) as refusal:
-        return _page(request, user, error=str(refusal), status_code=403)
+    except tuple(REFUSED_WITH) as refusal:
+        return _page(request, user, refusal=refusal)
     return RedirectResponse("/settings/digest?saved=1", status_code=303)
 
 
