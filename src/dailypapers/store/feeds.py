@@ -228,18 +228,19 @@ def matching_text_ids(
 ) -> list[int]:
     """Ids of the papers meeting ``wanted`` and ``words``: in the search's order newest first
     (the paper's day, then newest stored)."""
-    match, exclude, day_from, day_to = words.match, words.exclude, words.day_from, words.day_to
-    lead = _lead(conn, wanted, match)
+    lead = _lead(conn, wanted, words.match)
     query = _where(select(papers.c.id), conn, wanted, lead)
-    if match is not None:
-        query = query.where(search_store.text_matches(conn, match, looked_up=lead == "text"))
-    if exclude is not None:
-        query = query.where(not_(search_store.text_matches(conn, exclude, looked_up=False)))
+    if words.match is not None:
+        looked_up = lead == "text"
+        query = query.where(search_store.text_matches(conn, words.match, looked_up=looked_up))
+    if words.exclude is not None:
+        query = query.where(not_(search_store.text_matches(conn, words.exclude, looked_up=False)))
     day = literal_column(search_store.paper_day_sql(conn, "papers"))
-    if day_from is not None:
-        query = query.where(day >= search_store.day_bound(conn, day_from))
-    if day_to is not None:
-        query = query.where(day < search_store.day_bound(conn, day_to + timedelta(days=1)))
+    if words.day_from is not None:
+        query = query.where(day >= search_store.day_bound(conn, words.day_from))
+    if words.day_to is not None:
+        day_after = words.day_to + timedelta(days=1)
+        query = query.where(day < search_store.day_bound(conn, day_after))
     newest = day.desc() if conn.dialect.name == "sqlite" else day.desc().nulls_last()
     query = query.order_by(newest, papers.c.id.desc()).limit(limit).offset(offset)
     return list(conn.execute(query).scalars())

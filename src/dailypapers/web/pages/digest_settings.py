@@ -78,7 +78,7 @@ def _page(
             "subscription": mine.subscription,
             "verified": mine.verified,
             "alerts": mine.alerts,
-            "error": str(refusal) if refusal else None,
+            "error": None if refusal is None else str(refusal),
             "saved": saved,
             "section": "settings",
             **choices(),
