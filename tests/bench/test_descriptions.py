@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bench._quality import descriptions
 from dailypapers.ingest import importer
 from tests.support import corpora
+
+# The real feed days are read: without them the tests skip, as every test of the real data does.
+pytestmark = pytest.mark.usefixtures("shared_data")
 
 
 def feed_papers() -> list:
