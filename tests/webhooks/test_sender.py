@@ -9,7 +9,10 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import delete, insert, select
 
+from dailypapers.db.schema import webhook_deliveries, webhooks
+from dailypapers.store import webhook_deliveries as delivery_store
 from dailypapers.webhooks import jobs, outbox, sender, subscriptions
 from dailypapers.webhooks.records import FORMATS
 from tests.support import data
@@ -52,6 +55,42 @@ def test_each_body_arrives_valid_for_its_shape_and_signed(
         assert PROBLEMS[fmt](request.json()) == []
     assert _statuses(db, webhook) == ["delivered"] * len(ids)
     assert subscriptions.for_user(db, alice.id)[0].last_delivery_at is not None
+
+
+def _remembering_a_busy_outbox(db, webhook_id: int) -> None:
+    """The planner's statistics of many webhooks and deliveries (ANALYZE), the rows then gone:
+    what a database that once served a busy outbox remembers."""
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        row = conn.execute(select(webhooks).where(webhooks.c.id == webhook_id)).mappings().one()
+        copy = {k: v for k, v in row.items() if k != "id"}
+        conn.execute(insert(webhooks), [copy] * 20_000)
+        busy = {"body": "{}", "status": "delivered", "attempts": 1}
+        busy |= {"next_attempt_at": now, "queued_at": now}
+        conn.execute(
+            insert(webhook_deliveries),
+            [{**busy, "webhook_id": webhook_id, "delivery_id": f"busy-{n}"} for n in range(5000)],
+        )
+    with db.write() as conn:
+        conn.exec_driver_sql("ANALYZE webhooks")
+        conn.exec_driver_sql("ANALYZE webhook_deliveries")
+        conn.execute(delete(webhook_deliveries))
+        conn.execute(delete(webhooks).where(webhooks.c.id != webhook_id))
+
+
+def test_a_claim_takes_one_batch_of_the_oldest_due_whatever_the_planner_remembers(
+    db, private_ok, alice, receiver, cards
+):
+    webhook, _ = _hook(db, private_ok, alice, receiver.url, "discord")
+    _remembering_a_busy_outbox(db, webhook.id)
+    ids = _queue(db, private_ok, webhook, cards + cards)
+    assert len(ids) > 10
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        claimed = delivery_store.claim(conn, "w1", now, now + timedelta(minutes=5), 10)
+    assert [row["delivery_id"] for row in claimed] == ids[:10]
+    assert jobs.deliver_once(db, private_ok).delivered == len(ids) - 10  # the rest, once
+    assert [r.delivery_id for r in receiver.received] == ids[10:]
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(

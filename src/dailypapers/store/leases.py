@@ -55,9 +55,15 @@ def claim(
     table has ``id``, ``status``, ``next_attempt_at``, ``attempts``, ``lease_owner``,
     ``lease_until`` and ``updated_at``. Returns the claimed rows, in that order.
 
-    PostgreSQL: the row locks of ``FOR UPDATE SKIP LOCKED`` let workers claim side by side, and
-    ``claimable`` is asked again in the UPDATE for a row another worker changed meanwhile.
-    SQLite: the write transaction (BEGIN IMMEDIATE) already runs alone; the same statement works.
+    Two statements: the rows are picked and locked first, then updated by id. As one UPDATE
+    with the pick as its ``IN`` subquery, PostgreSQL may plan the subquery as the inner side of a
+    nested loop and run it again for each row it updates; each run skips the rows the statement
+    has already changed and locks the next ones, so the LIMIT slides and one claim can take
+    every due row (the plan it picks once its statistics remember a busy outbox).
+
+    PostgreSQL: the row locks of ``FOR UPDATE SKIP LOCKED`` let workers claim side by side and
+    hold until the transaction ends, so no other worker changes a picked row before the UPDATE.
+    SQLite: the write transaction (BEGIN IMMEDIATE) already runs alone; the same statements work.
     """
     due_first = (table.c.next_attempt_at, table.c.id)
     picked = (
@@ -67,9 +73,12 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    ids = list(conn.execute(picked).scalars())
+    if not ids:
+        return []
     statement = (
         update(table)
-        .where(table.c.id.in_(picked.scalar_subquery()), claimable)
+        .where(table.c.id.in_(ids))
         .values(
             status="sending",
             lease_owner=worker,
