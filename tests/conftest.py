@@ -99,17 +99,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     form fuzzer, the API fuzzer's valid requests, the security headers' walk:
     ``every_backend``) send every route their hostile values on PostgreSQL too.
 
-    Then the slow tests first, in their order; then the rest in theirs. pytest-xdist hands each
-    worker a half of the list and a worker that runs out steals from the end of the other's:
-    with the long tests at the start, what is left at the end is short tests to share, not a
-    minute-long one that keeps one worker busy while the other waits."""
+    Then the order for pytest-xdist, which hands each worker one contiguous share of the list,
+    and lets a worker that runs out steal from the end of another's: the slow tests are dealt
+    round-robin to the start of each share (a test's two backends go to two workers), so what is
+    left at the end is short tests to share, not a minute-long one that keeps one worker busy
+    while the other waits."""
     if "sqlite" in BACKENDS:
         once = [item for item in items if _on_sqlite_only(item) and _backend(item) == "postgresql"]
         if once:
             config.hook.pytest_deselected(items=once)
             left_out = set(once)
             items[:] = [item for item in items if item not in left_out]
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items[:] = _dealt(items, getattr(config, "workerinput", {}).get("workercount", 1))
+
+
+def _dealt(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """``items`` as ``workers`` shares of xdist's first hand-out, each led by its slow tests."""
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    rest = [item for item in items if item.get_closest_marker("slow") is None]
+    hands = [slow[k::workers] for k in range(workers)]
+    dealt, left = [], len(items)
+    for k, hand in enumerate(hands):
+        share = left // (workers - k)  # what xdist's worksteal sends this worker first
+        fill = max(share - len(hand), 0)
+        dealt += [*hand, *rest[:fill]]
+        rest = rest[fill:]
+        left -= len(hand) + fill
+    return [*dealt, *rest]
 
 
 def _on_sqlite_only(item: pytest.Item) -> bool:
